@@ -1,0 +1,226 @@
+"""The `kemnaker-reader` command. Imports reader.ui only when the TUI starts.
+
+Exit codes: 0 success; 1 when an input failed or an id is unknown; 2 for a usage error.
+Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from reader import __version__
+from reader.core.ingest import read_inputs
+from reader.core.models import ImportResult
+from reader.core.paths import bundled_data_dir, default_db_path
+from reader.core.schema import SchemaTooNew
+from reader.core.search import SNIPPET_CLOSE, SNIPPET_OPEN
+from reader.core.store import Store, StoreError
+
+PROG = "kemnaker-reader"
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, as argparse does, minus the usage dump
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="database file (default: $KEMNAKER_READER_DB or the user data dir)")  # fmt: skip
+    parser = Parser(prog=PROG, parents=[common],
+                    description="Read, search and connect Indonesian labour news offline.")  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    p = commands.add_parser("import", parents=[common], help="import files, folders or URLs")
+    p.add_argument("inputs", nargs="+", metavar="PATH|URL")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = commands.add_parser("search", parents=[common], help="search articles by keyword")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=_positive, default=20)
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("show", parents=[common], help="print one article")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("related", parents=[common], help="related news for an article")
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=_positive, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("stats", parents=[common], help="what the database holds")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        _error(f"{error} (see '{PROG} --help')")
+        return 2
+    db_path = Path(getattr(args, "db", None) or default_db_path())
+    try:
+        store = Store(db_path)
+        return COMMANDS[args.command or "open"](store, args)
+    except (StoreError, SchemaTooNew) as error:
+        _error(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _print(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def import_bundled(store: Store) -> ImportResult | None:
+    """First launch: an empty database gets the bundled articles, so the reader is not empty."""
+    folder = bundled_data_dir()
+    if folder is None or store.count() > 0:
+        return None
+    seed_first = [str(folder / "seed"), str(folder)] if (folder / "seed").is_dir() else [str(folder)]
+    return store.add_articles(read_inputs(seed_first))
+
+
+def cmd_open(store: Store, args: argparse.Namespace) -> int:
+    import_bundled(store)
+    try:
+        from reader.ui.app import run
+    except ImportError:
+        print(f"{PROG}: the reader's screen is not built yet; {store.count()} articles are in "
+              f"{store.path}. Try '{PROG} search QUERY'.")  # fmt: skip
+        return 0
+    return run(store)
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    result = store.add_articles(read_inputs(args.inputs))
+    for failure in result.failed:
+        _error(failure.message())
+    if args.json:
+        _print({
+            "added": result.added, "updated": result.updated, "unchanged": result.unchanged,
+            "failed": [asdict(f) for f in result.failed],
+        })  # fmt: skip
+    else:
+        print(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+              f"{len(result.failed)} failed")  # fmt: skip
+    return 1 if result.failed else 0
+
+
+def cmd_search(store: Store, args: argparse.Namespace) -> int:
+    result = store.search(" ".join(args.query), args.limit)
+    if args.json:
+        _print([
+            {"id": h.id, "title": h.title, "url": h.url, "source": h.source,
+             "published_at": h.published_at, "score": h.score, "snippet": h.snippet}
+            | ({"relaxed": True} if h.relaxed else {})
+            for h in result.hits
+        ])  # fmt: skip
+        return 0
+    if not result.hits:
+        print("no articles match")
+    for hit in result.hits:
+        date = (hit.published_at or "")[:10] or "-"
+        print(f"{hit.id:>6}  {date:10}  {hit.source or '-'}  {hit.title}")
+        text = hit.snippet.replace(SNIPPET_OPEN, "*").replace(SNIPPET_CLOSE, "*")
+        print(f"        {text}")
+    return 0
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    article = store.get(args.id)
+    if article is None:
+        _error(f"no article with id {args.id}")
+        return 1
+    related = [{"title": r.title, "url": r.url, "id": r.target_id} for r in article.related]
+    if args.json:
+        _print({
+            "id": article.id, "title": article.title, "url": article.url,
+            "source": article.source, "dateline": article.dateline,
+            "published_at": article.published_at, "category": article.category,
+            "body": article.body, "related": related,
+        })  # fmt: skip
+        return 0
+    print(article.title)
+    meta = [article.source, article.dateline, article.published_at or article.published_raw]
+    print(" · ".join(m for m in meta if m))
+    if article.url:
+        print(article.url)
+    print()
+    print(article.body)
+    if related:
+        print("\nBerita terkait:")
+        for item in related:
+            marker = f"[{item['id']}]" if item["id"] else "[-]"
+            print(f"  {marker} {item['title']}")
+    return 0
+
+
+def cmd_related(store: Store, args: argparse.Namespace) -> int:
+    items = store.related(args.id, args.limit)
+    if items is None:
+        _error(f"no article with id {args.id}")
+        return 1
+    if args.json:
+        _print([
+            {"id": i.id, "title": i.title, "url": i.url, "reason": i.reason, "score": i.score}
+            for i in items
+        ])  # fmt: skip
+        return 0
+    if not items:
+        print("no related articles")
+    for item in items:
+        ident = str(item.id) if item.id is not None else "-"
+        print(f"{ident:>6}  {item.reason:10}  {item.title}")
+    return 0
+
+
+def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    stats = store.stats()
+    if args.json:
+        _print(stats)
+        return 0
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        print(f"{key:24} {value}")
+    return 0
+
+
+COMMANDS = {
+    "open": cmd_open,
+    "import": cmd_import,
+    "search": cmd_search,
+    "show": cmd_show,
+    "related": cmd_related,
+    "stats": cmd_stats,
+}

@@ -1,0 +1,57 @@
+"""Cleaning text that comes from outside: escape sequences and control characters never pass."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ECMA-48: CSI sequences, OSC/DCS/APC/PM/SOS strings (ended by BEL or ST), and two-byte escapes.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]              # CSI ... final byte
+  | \x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC, DCS, PM, APC, SOS strings
+  | \x1b[ -/]*[0-~]                      # other escapes (charset selection, RIS, ...)
+  | \x9b[0-?]*[ -/]*[@-~]                # 8-bit CSI
+  | \x1b                                 # a lone ESC
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
+# can make a line display differently from what it says.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """Return `text` with terminal escape sequences and control characters removed.
+
+    Line breaks are normalised to "\\n", tabs become spaces, and the text is NFC-normalised so
+    that a letter with an accent is one character.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str | None) -> str:
+    """Clean a one-line field (title, source...): no line breaks, single spaces."""
+    if not text:
+        return ""
+    return " ".join(clean_text(text).split())
+
+
+def clean_body(text: str) -> str:
+    """Clean a body: paragraphs separated by exactly one blank line, spaces collapsed.
+
+    A body with blank lines between paragraphs keeps those paragraphs; a body with none is
+    read as one paragraph per line.
+    """
+    text = clean_text(text)
+    if "\n\n" in text.strip():
+        blocks = re.split(r"\n\s*\n", text)
+        paragraphs = [" ".join(block.split()) for block in blocks]
+    else:
+        paragraphs = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n\n".join(p for p in paragraphs if p)

@@ -1,0 +1,113 @@
+"""Dates as Indonesian news writes them, turned into ISO 8601 with an offset.
+
+A date without a year ("Senin (19/2)") is left unknown unless the caller knows the year:
+guessing would put an article in the wrong year.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+WIB = timezone(timedelta(hours=7))
+ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
+
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "pebruari": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nopember": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+
+_TIME = r"(?:\D{0,4}?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+_ZONE = r"\s*(?P<zone>WIB|WITA|WIT)?\b"
+_WRITTEN = re.compile(
+    r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})" + _TIME + _ZONE,
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(
+    r"(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})" + _TIME + _ZONE,
+    re.IGNORECASE,
+)
+_DAY_MONTH = re.compile(r"\(\s*(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*\)")
+
+
+def parse_date(text: str | None, year: int | None = None) -> str | None:
+    """Parse an ISO 8601 or Indonesian date; return ISO 8601 with its offset, or None.
+
+    Times without a zone are taken as WIB (UTC+7). `year` completes "Senin (19/2)".
+    """
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    iso = _parse_iso(text)
+    if iso:
+        return iso
+    for pattern in (_WRITTEN, _NUMERIC):
+        match = pattern.search(text)
+        if match:
+            return _from_match(match)
+    match = _DAY_MONTH.search(text)
+    if match and year:
+        return _build(year, int(match["month"]), int(match["day"]), 0, 0, 0, WIB, date_only=True)
+    return None
+
+
+def _parse_iso(text: str) -> str | None:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    return value.isoformat()
+
+
+def _from_match(match: re.Match[str]) -> str | None:
+    month_text = match["month"]
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
+    if not month:
+        return None
+    zone = ZONES.get((match["zone"] or "wib").lower(), WIB)
+    hour = int(match["hour"]) if match["hour"] else 0
+    minute = int(match["minute"]) if match["minute"] else 0
+    second = int(match["second"]) if match["second"] else 0
+    date_only = not match["hour"]
+    return _build(int(match["year"]), month, int(match["day"]), hour, minute, second, zone, date_only)
+
+
+def _build(year, month, day, hour, minute, second, zone, date_only=False) -> str | None:
+    try:
+        value = datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+    return value.date().isoformat() if date_only else value.isoformat()
+
+
+def to_utc_key(iso: str | None) -> str:
+    """A sortable UTC key for an ISO 8601 date ("" when unknown, which sorts last)."""
+    if not iso:
+        return ""
+    try:
+        value = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def find_day_month(text: str) -> str | None:
+    """The first "Senin (19/2)"-style mention in a text, as written, for published_raw."""
+    match = re.search(r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text)
+    return match.group() if match else None

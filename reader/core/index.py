@@ -1,0 +1,93 @@
+"""What an article becomes in the index: cleaned fields, keys, FTS column values, MinHash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from reader.core import minhash
+from reader.core.clean import clean_body, clean_line
+from reader.core.dates import to_utc_key
+from reader.core.models import Article, RelatedHeadline
+from reader.core.text import WordCheck, index_columns, surface_words, title_key
+
+
+class InvalidArticle(ValueError):
+    """An article that cannot be stored (no title, no body)."""
+
+
+@dataclass
+class Prepared:
+    """An article cleaned and keyed, ready to be written."""
+
+    article: Article
+    title_key: str
+    content_hash: str
+    sort_key: str
+    shingles: set[str]
+    signature: np.ndarray
+    words: list[str]  # surface words of title and body, to grow the vocabulary first
+
+
+def prepare(article: Article) -> Prepared:
+    """Clean an importer's article and compute everything that does not need the store."""
+    article.title = clean_line(article.title)
+    article.body = clean_body(article.body or "")
+    if not article.title:
+        raise InvalidArticle("no title")
+    if not article.body:
+        raise InvalidArticle("no body text")
+    for name in ("url", "source", "dateline", "published_raw", "category", "origin"):
+        setattr(article, name, clean_line(getattr(article, name)) or None)
+    article.related = [
+        RelatedHeadline(clean_line(r.title), clean_line(r.url) or None)
+        for r in article.related
+        if clean_line(r.title)
+    ]
+    shingle_set = minhash.shingles(article.body)
+    return Prepared(
+        article=article,
+        title_key=title_key(article.title),
+        content_hash=content_hash(article),
+        sort_key=to_utc_key(article.published_at),
+        shingles=shingle_set,
+        signature=minhash.signature(shingle_set),
+        words=surface_words(article.title) + surface_words(article.body),
+    )
+
+
+def content_hash(article: Article) -> str:
+    """Changes when anything a reader sees changes; re-importing the same input is a no-op."""
+    fields = [
+        article.title, article.body, article.url, article.source, article.dateline,
+        article.published_at, article.published_raw, article.category,
+        [(r.title, r.url) for r in article.related],
+    ]  # fmt: skip
+    return hashlib.sha1(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+def split_lead(body: str) -> tuple[str, str]:
+    lead, _, rest = body.partition("\n\n")
+    return lead, rest
+
+
+def fts_row(title: str, body: str, is_word: WordCheck) -> tuple[list[str], str]:
+    """The six FTS column values for an article, and the extras to keep for a later delete."""
+    lead, rest = split_lead(body)
+    surfaces, extras = [], []
+    for text in (title, lead, rest):
+        surface, extra = index_columns(text, is_word)
+        surfaces.append(surface)
+        extras.append(extra)
+    return surfaces + extras, "\t".join(extras)
+
+
+def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
+    """Rebuild exactly the values an article was indexed with (FTS5 contentless delete)."""
+    lead, rest = split_lead(body)
+    surfaces = [" ".join(surface_words(text)) for text in (title, lead, rest)]
+    extras = index_extra.split("\t") if index_extra else ["", "", ""]
+    return surfaces + (extras + ["", "", ""])[:3]

@@ -1,0 +1,114 @@
+"""Plain data shapes shared by the importers, the store and the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RelatedHeadline:
+    """One of an article's own "related headlines" (jpnn's list, a feed's links...)."""
+
+    title: str
+    url: str | None = None
+    target_id: int | None = None
+
+
+@dataclass
+class Article:
+    """An article as an importer produces it, before it has an id."""
+
+    title: str
+    body: str  # plain text, paragraphs separated by one blank line
+    url: str | None = None
+    source: str | None = None
+    dateline: str | None = None
+    published_at: str | None = None  # ISO 8601 with offset, or None when unknown
+    published_raw: str | None = None
+    category: str | None = None
+    origin: str | None = None  # file or URL it came from
+    line: int | None = None  # line or entry of the origin, for error messages (not stored)
+    related: list[RelatedHeadline] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p]
+
+    @property
+    def lead(self) -> str:
+        paragraphs = self.paragraphs
+        return paragraphs[0] if paragraphs else ""
+
+
+@dataclass
+class StoredArticle(Article):
+    """An article read back from the store."""
+
+    id: int = 0
+    read: bool = False
+    starred: bool = False
+    imported_at: str | None = None
+    story_id: int | None = None
+
+
+@dataclass
+class Headline:
+    """A row of the headline list: just what a list needs."""
+
+    id: int
+    title: str
+    source: str | None
+    published_at: str | None
+    read: bool
+    starred: bool
+    url: str | None = None
+
+
+@dataclass
+class ImportFailure:
+    """One input that could not be imported: the file or URL, the line or entry, the reason."""
+
+    source: str
+    line: int | None
+    error: str
+
+    def message(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.error}"
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[ImportFailure] = field(default_factory=list)
+
+    def merge(self, other: ImportResult) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed.extend(other.failed)
+
+
+@dataclass
+class SearchHit:
+    id: int
+    title: str
+    url: str | None
+    source: str | None
+    published_at: str | None
+    score: float
+    snippet: str  # matched words wrapped in SNIPPET_OPEN / SNIPPET_CLOSE
+    relaxed: bool = False
+
+
+@dataclass
+class RelatedItem:
+    id: int | None
+    title: str
+    url: str | None
+    reason: str  # "link", "same-story" or "similar"
+    score: float
+    source: str | None = None
+    published_at: str | None = None

@@ -1,0 +1,35 @@
+"""Where things live. Every path can be overridden (tests, --db, environment)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP_NAME = "kemnaker-reader"
+DB_ENV = "KEMNAKER_READER_DB"
+
+
+def default_db_path() -> Path:
+    """$KEMNAKER_READER_DB, else articles.db in the user's data directory."""
+    override = os.environ.get(DB_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "articles.db"
+
+
+def config_path() -> Path:
+    override = os.environ.get("KEMNAKER_READER_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def bundled_data_dir() -> Path | None:
+    """The articles shipped with the reader: inside the wheel, or data/ in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "bundled", package.parent / "data"):
+        if candidate.is_dir():
+            return candidate
+    return None

@@ -1,0 +1,129 @@
+"""The search syntax, parsed into a structure that cannot fail.
+
+Words are ANDed; `"exact phrase"`, `prefix*`, `-exclude`, `a OR b`, `source:jpnn.com`,
+`since:2018-01-01`, `until:2018-12`, `title:word`. Whatever a person types is a valid query:
+unbalanced quotes, lone operators and stray punctuation degrade to plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reader.core.text import word_groups
+
+MIN_PREFIX = 3
+FIELDS = ("source", "since", "until", "title")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<neg>-)?
+    (?:(?P<field>[A-Za-z]+):)?
+    (?: "(?P<phrase>[^"]*)"? | (?P<word>[^\s"]+) )
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass
+class Term:
+    """One thing to match: the folded word groups of a word or phrase."""
+
+    groups: list[tuple[str, ...]]  # each group: the folded parts of one hyphenated word
+    phrase: bool = False
+    prefix: bool = False
+    title_only: bool = False
+    text: str = ""  # as typed, for display
+
+    @property
+    def words(self) -> list[str]:
+        return [part for group in self.groups for part in group]
+
+
+@dataclass
+class Query:
+    clauses: list[list[Term]] = field(default_factory=list)  # AND of OR-groups
+    excluded: list[Term] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    since: str | None = None
+    until: str | None = None
+    text: str = ""
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for clause in self.clauses for term in clause]
+
+    @property
+    def empty(self) -> bool:
+        return not self.clauses and not self.excluded and not self.sources and not (
+            self.since or self.until
+        )
+
+
+def parse_query(text: str) -> Query:
+    """Parse a query string. Never raises."""
+    query = Query(text=text)
+    pending_or = False
+    for match in _TOKEN.finditer(text or ""):
+        negative = bool(match["neg"])
+        name = (match["field"] or "").lower()
+        value = match["phrase"] if match["phrase"] is not None else (match["word"] or "")
+        is_phrase = match["phrase"] is not None
+        if name and name not in FIELDS:
+            value, name = f"{match['field']} {value}", ""  # "foo:bar" is just two words
+        if name in ("since", "until", "source") and not negative:
+            if _apply_filter(query, name, value):
+                continue
+            name = ""
+        if value == "OR" and not is_phrase and not negative and not name:
+            pending_or = bool(query.clauses)
+            continue
+        term = _term(value, is_phrase, title_only=(name == "title"))
+        if term is None:
+            continue
+        if negative:
+            query.excluded.append(term)
+        elif pending_or:
+            query.clauses[-1].append(term)
+        else:
+            query.clauses.append([term])
+        pending_or = False
+    return query
+
+
+def _term(value: str, phrase: bool, title_only: bool) -> Term | None:
+    prefix = not phrase and value.endswith("*")
+    groups = [token.parts for token in word_groups(value)]
+    if not groups:
+        return None
+    if prefix and (len(groups) != 1 or len(groups[0]) != 1 or len(groups[0][0]) < MIN_PREFIX):
+        prefix = False  # "a*" or "x-y*": a plain word search is the honest fallback
+    return Term(groups, phrase=phrase or len(groups) > 1, prefix=prefix, title_only=title_only,
+                text=value)  # fmt: skip
+
+
+def _apply_filter(query: Query, name: str, value: str) -> bool:
+    value = value.strip()
+    if not value:
+        return False
+    if name == "source":
+        query.sources.append(value.lower())
+        return True
+    bound = _date_bound(value, end=(name == "until"))
+    if bound is None:
+        return False
+    setattr(query, name, bound)
+    return True
+
+
+def _date_bound(value: str, end: bool) -> str | None:
+    """'2018', '2018-02' or '2018-02-19' as a UTC sort-key bound (inclusive)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        return None
+    if end:
+        return f"{year}-{int(month or 12):02d}-{int(day or 31):02d}T23:59:59Z"
+    return f"{year}-{int(month or 1):02d}-{int(day or 1):02d}T00:00:00Z"

@@ -1,0 +1,82 @@
+"""The database schema and its forward migrations (PRAGMA user_version)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
+
+_V1 = """
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT UNIQUE,
+    source TEXT,
+    dateline TEXT,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published_at TEXT,
+    published_raw TEXT,
+    sort_key TEXT NOT NULL DEFAULT '',
+    category TEXT,
+    content_hash TEXT NOT NULL,
+    story_id INTEGER,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL,
+    origin TEXT,
+    index_extra TEXT NOT NULL DEFAULT '',
+    minhash BLOB
+);
+CREATE INDEX articles_sort ON articles(sort_key DESC, id DESC);
+CREATE INDEX articles_title_key ON articles(title_key);
+CREATE INDEX articles_source ON articles(source COLLATE NOCASE);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_hash ON articles(content_hash);
+
+CREATE TABLE related_links (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    url TEXT,
+    target_id INTEGER,
+    checked_max_id INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE story_bands (
+    key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, lead, body, title_x, lead_x, body_x,
+    content='', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    pass
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {version} is newer than this kemnaker-reader "
+            f"understands ({SCHEMA_VERSION}); upgrade kemnaker-reader"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        conn.executescript(
+            "BEGIN;" + MIGRATIONS[number] + f";PRAGMA user_version={number + 1};COMMIT;"
+        )

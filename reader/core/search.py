@@ -1,0 +1,312 @@
+"""Keyword search over the store: FTS5 with BM25, Indonesian-aware terms, snippets.
+
+A query word matches its exact form, its light stem (pekerjanya ~ pekerja) and, through the
+alias table, the domain's other names for it (PHK ~ pemutusan hubungan kerja). Exact forms
+carry more weight than stems, so they rank first. Snippets are cut from the article's own text,
+with every word that matched, however it matched, marked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reader.core.aliases import aliases, longest_member
+from reader.core.models import SearchHit
+from reader.core.query import Query, Term, parse_query
+from reader.core.text import Token, light_stem, word_groups
+
+if TYPE_CHECKING:
+    from reader.core.store import Store
+
+SNIPPET_OPEN, SNIPPET_CLOSE = "«", "»"
+SNIPPET_WORDS = 32
+# bm25 weights: title, lead, body, then the same three for stem-only matches.
+WEIGHTS = (10.0, 3.0, 1.0, 4.0, 1.2, 0.4)
+RECENCY = 0.1  # at most +10% for the newest hit: a tie-break, not a ranking
+SURFACE, EXTRA = "{title lead body}", "{title_x lead_x body_x}"
+TITLE_SURFACE, TITLE_EXTRA = "{title}", "{title_x}"
+
+
+@dataclass
+class Matcher:
+    """Decides which words of a text a query matched; used for snippets and highlighting.
+
+    Single words match by exact form, by light stem or by prefix; multi-word phrases (quoted
+    phrases, alias names such as "pemutusan hubungan kerja") match only as a run of words.
+    """
+
+    forms: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+    is_word: Callable[[str], bool] = lambda word: False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.forms or self.stems or self.prefixes or self.phrases)
+
+    def _word(self, token: Token) -> bool:
+        for part in token.parts:
+            if part in self.forms or (self.prefixes and part.startswith(self.prefixes)):
+                return True
+        return bool(self.stems) and light_stem(token.parts, self.is_word) in self.stems
+
+    def flags(self, tokens: list[Token]) -> list[bool]:
+        """For each token, whether it is part of a match."""
+        flags = [self._word(t) for t in tokens]
+        if self.phrases:
+            words = [" ".join(t.parts) for t in tokens]
+            for phrase in self.phrases:
+                size = len(phrase)
+                for i in range(len(words) - size + 1):
+                    if words[i] == phrase[0] and tuple(words[i : i + size]) == phrase:
+                        flags[i : i + size] = [True] * size
+        return flags
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the matched words of `text`, in order."""
+        if not self.active:
+            return []
+        tokens = list(word_groups(text))
+        return [(t.start, t.end) for t, hit in zip(tokens, self.flags(tokens)) if hit]
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[SearchHit]
+    matcher: Matcher
+
+
+def _quote(words: list[str] | tuple[str, ...]) -> str:
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+class QueryBuilder:
+    """Turns a parsed Query into an FTS5 MATCH expression and a Matcher."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.matcher = Matcher(is_word=store.is_word)
+
+    def term(self, term: Term) -> str:
+        surface, extra = (TITLE_SURFACE, TITLE_EXTRA) if term.title_only else (SURFACE, EXTRA)
+        if term.prefix:
+            word = term.groups[0][0]
+            self.matcher.prefixes += (word,)
+            return f"({surface} : {_quote([word])} * OR {extra} : {_quote([word])} *)"
+        if term.phrase:
+            self._add_phrase(tuple(term.words))
+            return f"{surface} : {_quote(term.words)}"
+        group = term.groups[0]
+        self._add_phrase(group)
+        stem = light_stem(group, self.store.is_word)
+        self.matcher.stems.add(stem)
+        options = [f"{surface} : {_quote(group)}"]
+        if stem != " ".join(group):
+            options.append(f"{surface} : {_quote(stem.split())}")
+        options.append(f"{extra} : {_quote(stem.split())}")
+        return "(" + " OR ".join(options) + ")"
+
+    def _add_phrase(self, words: tuple[str, ...]) -> None:
+        if len(words) == 1:
+            self.matcher.forms.add(words[0])
+        else:
+            self.matcher.phrases.add(words)
+
+    def alias(self, member: tuple[str, ...], own: list[str]) -> str:
+        """The user's own words (as terms) OR every other name of the same thing."""
+        options = ["(" + " AND ".join(own) + ")"]
+        for other in aliases()[member]:
+            if other != member:
+                options.append(f"{SURFACE} : {_quote(other)}")
+                self._add_phrase(other)
+        return "(" + " OR ".join(options) + ")"
+
+    def positive(self, query: Query) -> str:
+        parts: list[str] = []
+        clauses = query.clauses
+        plain = [self._plain_word(c) for c in clauses]
+        i = 0
+        while i < len(clauses):
+            member = None
+            if plain[i]:
+                run = []
+                for j in range(i, len(clauses)):
+                    if not plain[j]:
+                        break
+                    run.append(plain[j])
+                member = longest_member(run, 0)
+            if member:
+                own = [self.term(clauses[i + k][0]) for k in range(len(member))]
+                parts.append(self.alias(member, own))
+                i += len(member)
+                continue
+            options = [self.term(t) for t in clauses[i]]
+            parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+            i += 1
+        return " AND ".join(parts)
+
+    @staticmethod
+    def _plain_word(clause: list[Term]) -> str | None:
+        if len(clause) != 1:
+            return None
+        term = clause[0]
+        if term.phrase or term.prefix or term.title_only or len(term.groups) != 1:
+            return None
+        group = term.groups[0]
+        return group[0] if len(group) == 1 else None
+
+    def excluded(self, query: Query) -> str:
+        saved = self.matcher
+        self.matcher = Matcher(is_word=self.store.is_word)  # excluded words are not highlighted
+        try:
+            return " OR ".join(self.term(t) for t in query.excluded)
+        finally:
+            self.matcher = saved
+
+
+def search(store: Store, text: str, limit: int = 20) -> SearchResult:
+    """Search the store. Any string is a valid query; this never raises on its content."""
+    query = parse_query(text)
+    builder = QueryBuilder(store)
+    result = SearchResult(query, [], builder.matcher)
+    if query.empty or limit <= 0:
+        return result
+    positive = builder.positive(query)
+    negative = builder.excluded(query) if query.excluded else ""
+    filters, params = _filters(query)
+    try:
+        if positive:
+            rows = _ranked(store, positive, negative, filters, params, max(limit * 4, 100))
+        else:
+            rows = _filtered(store, negative, filters, params, limit)
+    except sqlite3.OperationalError:
+        # Should not happen (every word is quoted), but a query must never crash the reader.
+        return result
+    hits = _rerank(rows)[:limit]
+    result.hits = [_hit(store, row, score, builder.matcher) for row, score in hits]
+    return result
+
+
+def _filters(query: Query) -> tuple[str, list[object]]:
+    clauses, params = [], []
+    if query.sources:
+        one = ("(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' "
+               "OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')")  # fmt: skip
+        ors = []
+        for source in query.sources:
+            like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            ors.append(one)
+            params += [source, like + "%", f"%://{like}/%", f"%://www.{like}/%"]
+        clauses.append("(" + " OR ".join(ors) + ")")
+    if query.since:
+        clauses.append("a.sort_key >= ?")
+        params.append(query.since)
+    if query.until:
+        clauses.append("a.sort_key <> '' AND a.sort_key <= ?")
+        params.append(query.until)
+    return " AND ".join(clauses), params
+
+
+_HIT_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key, a.body"
+
+
+def _ranked(store, positive, negative, filters, params, candidates):
+    expression = f"({positive}) NOT ({negative})" if negative else positive
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    sql = (
+        f"SELECT {_HIT_COLUMNS}, bm25(articles_fts, {weights}) AS rank "
+        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH ?" + (f" AND {filters}" if filters else "") +
+        " ORDER BY rank LIMIT ?"
+    )  # fmt: skip
+    return store.conn.execute(sql, [expression, *params, candidates]).fetchall()
+
+
+def _filtered(store, negative, filters, params, limit):
+    where = [filters] if filters else []
+    if negative:
+        where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params = [*params, negative]
+    sql = (
+        f"SELECT {_HIT_COLUMNS}, 0.0 AS rank FROM articles a "
+        + ("WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
+    )
+    return store.conn.execute(sql, [*params, limit]).fetchall()
+
+
+def _rerank(rows: list[tuple]) -> list[tuple[tuple, float]]:
+    """Relevance (-bm25), nudged by recency relative to the newest candidate."""
+    newest = max((r[5] for r in rows if r[5]), default="")
+    scored = []
+    for row in rows:
+        relevance = -row[7]
+        bonus = 0.0
+        if newest and row[5]:
+            age_days = _days_between(row[5], newest)
+            bonus = RECENCY / (1.0 + age_days / 365.0)
+        scored.append((row, round(relevance * (1.0 + bonus), 4) if relevance else 0.0))
+    if any(score for _, score in scored):
+        scored.sort(key=lambda item: -item[1])
+    return scored
+
+
+def _days_between(older: str, newer: str) -> float:
+    from datetime import datetime
+
+    try:
+        a = datetime.fromisoformat(older.replace("Z", "+00:00"))
+        b = datetime.fromisoformat(newer.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return max(0.0, (b - a).total_seconds() / 86400.0)
+
+
+def _hit(store, row, score, matcher: Matcher) -> SearchHit:
+    article_id, title, url, source, published_at, _, body, _ = row
+    return SearchHit(
+        id=article_id, title=title, url=url, source=source, published_at=published_at,
+        score=score, snippet=snippet(body, matcher),
+    )  # fmt: skip
+
+
+def snippet(body: str, matcher: Matcher, words: int = SNIPPET_WORDS) -> str:
+    """The window of `body` with the most matched words, those words marked with « »."""
+    text = body.replace("\n\n", " ")
+    tokens = list(word_groups(text))
+    if not tokens:
+        return ""
+    flags = matcher.flags(tokens) if matcher.active else []
+    start = _best_window(flags, tokens, words) if any(flags) else 0
+    end = min(len(tokens), start + words)
+    pieces, cursor = [], tokens[start].start
+    for i in range(start, end):
+        token = tokens[i]
+        if flags and flags[i]:
+            pieces.append(text[cursor : token.start])
+            pieces.append(SNIPPET_OPEN + text[token.start : token.end] + SNIPPET_CLOSE)
+            cursor = token.end
+    stop = tokens[end - 1].end
+    if end < len(tokens):
+        stop = tokens[end].start if end < len(tokens) else stop
+    pieces.append(text[cursor:stop])
+    out = "".join(pieces).strip()
+    return ("… " if start > 0 else "") + out + (" …" if end < len(tokens) else "")
+
+
+def _best_window(flags: list[bool], tokens: list[Token], width: int) -> int:
+    """Start of the window with the most distinct matched words (then most matches)."""
+    best, best_score = 0, (-1, -1)
+    positions = [i for i, f in enumerate(flags) if f]
+    for first in positions:
+        start = max(0, first - 3)
+        window = [tokens[i].parts for i in positions if start <= i < start + width]
+        score = (len(set(window)), len(window))
+        if score > best_score:
+            best, best_score = start, score
+    return best

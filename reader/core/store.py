@@ -1,0 +1,366 @@
+"""The article store: one SQLite file, read and written through sqlite-utils.
+
+Connections are per thread (a worker thread gets its own), in WAL mode with a busy timeout, so
+the reader can stay open while the command line imports into the same file.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from reader.core import minhash
+from reader.core.index import InvalidArticle, Prepared, fts_row, fts_row_for_delete, prepare
+from reader.core.models import (
+    Article,
+    Headline,
+    ImportFailure,
+    ImportResult,
+    RelatedHeadline,
+    RelatedItem,
+    StoredArticle,
+)
+from reader.core.related import related_to
+from reader.core.schema import migrate
+from reader.core.search import SearchResult, search
+from reader.core.text import title_key
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+_ARTICLE_COLUMNS = (
+    "id, url, source, dateline, title, body, published_at, published_raw, category, "
+    "origin, read, starred, imported_at, story_id"
+)
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message names the file and the reason."""
+
+
+class Store:
+    """Articles in SQLite, with the full-text index and the near-duplicate bands beside them."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._word_cache: dict[str, bool] = {}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            migrate(self.conn)
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise StoreError(f"{self.path}: cannot open the database ({error})") from None
+
+    # -- connections -------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    # -- vocabulary ----------------------------------------------------------------------------
+
+    def is_word(self, word: str) -> bool:
+        """Whether `word` occurs in the store (the -nya rule only strips to known words)."""
+        known = self._word_cache.get(word)
+        if known is None:
+            row = self.conn.execute(
+                "SELECT 1 FROM articles_vocab WHERE term = ?", (word,)
+            ).fetchone()
+            known = self._word_cache[word] = row is not None
+        return known
+
+    def _vocabulary(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT term FROM articles_vocab")}
+
+    # -- import --------------------------------------------------------------------------------
+
+    def add_articles(self, items: Iterable[Article | ImportFailure]) -> ImportResult:
+        """Store articles; failures passed in are collected, so one call reports a whole import.
+
+        Articles are written in chunks, each in one transaction: an article is stored whole or
+        not at all. An article already stored (same URL, or same title and source without a
+        URL) is updated when its content changed and left alone when it did not.
+        """
+        result = ImportResult()
+        vocabulary: set[str] | None = None
+        for chunk in _chunks(items, CHUNK):
+            prepared: list[Prepared] = []
+            for item in chunk:
+                if isinstance(item, ImportFailure):
+                    result.failed.append(item)
+                    continue
+                try:
+                    prepared.append(prepare(item))
+                except InvalidArticle as error:
+                    where = item.origin or "input"
+                    result.failed.append(ImportFailure(where, item.line, str(error)))
+            if not prepared:
+                continue
+            if vocabulary is None:
+                vocabulary = self._vocabulary()
+            for item in prepared:
+                vocabulary.update(item.words)
+            self._write_chunk(prepared, vocabulary, result)
+        self._word_cache.clear()
+        return result
+
+    def _write_chunk(self, prepared: list[Prepared], vocabulary: set[str], result: ImportResult) -> None:
+        conn = self.conn
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for item in prepared:
+                existing = self._find_existing(item)
+                if existing is None:
+                    self._insert(item, vocabulary, now)
+                    result.added += 1
+                elif existing["content_hash"] == item.content_hash:
+                    result.unchanged += 1
+                else:
+                    self._update(existing, item, vocabulary)
+                    result.updated += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _find_existing(self, item: Prepared) -> sqlite3.Row | None:
+        conn = self.conn
+        conn.row_factory = sqlite3.Row
+        try:
+            if item.article.url:
+                return conn.execute(
+                    "SELECT id, content_hash, title, body, index_extra FROM articles WHERE url = ?",
+                    (item.article.url,),
+                ).fetchone()
+            return conn.execute(
+                "SELECT id, content_hash, title, body, index_extra FROM articles "
+                "WHERE title_key = ? AND source IS ? AND url IS NULL",
+                (item.title_key, item.article.source),
+            ).fetchone()
+        finally:
+            conn.row_factory = None
+
+    def _insert(self, item: Prepared, vocabulary: set[str], now: str) -> int:
+        a = item.article
+        values, extra = fts_row(a.title, a.body, vocabulary.__contains__)
+        cursor = self.conn.execute(
+            "INSERT INTO articles (url, source, dateline, title, title_key, body, published_at, "
+            "published_raw, sort_key, category, content_hash, imported_at, origin, index_extra, "
+            "minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.url, a.source, a.dateline, a.title, item.title_key, a.body, a.published_at,
+             a.published_raw, item.sort_key, a.category, item.content_hash, now, a.origin,
+             extra, minhash.to_blob(item.signature)),
+        )  # fmt: skip
+        article_id = int(cursor.lastrowid)
+        self._index(article_id, values)
+        self._write_links(article_id, a.related)
+        self._write_story(article_id, item)
+        return article_id
+
+    def _update(self, existing: sqlite3.Row, item: Prepared, vocabulary: set[str]) -> None:
+        a = item.article
+        article_id = existing["id"]
+        old = fts_row_for_delete(existing["title"], existing["body"], existing["index_extra"])
+        self.conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, title_x, lead_x, "
+            "body_x) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, *old),
+        )
+        values, extra = fts_row(a.title, a.body, vocabulary.__contains__)
+        self.conn.execute(
+            "UPDATE articles SET url=?, source=?, dateline=?, title=?, title_key=?, body=?, "
+            "published_at=?, published_raw=?, sort_key=?, category=?, content_hash=?, origin=?, "
+            "index_extra=?, minhash=? WHERE id=?",
+            (a.url, a.source, a.dateline, a.title, item.title_key, a.body, a.published_at,
+             a.published_raw, item.sort_key, a.category, item.content_hash, a.origin, extra,
+             minhash.to_blob(item.signature), article_id),
+        )  # fmt: skip
+        self._index(article_id, values)
+        self.conn.execute("DELETE FROM related_links WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
+        self._write_links(article_id, a.related)
+        self._write_story(article_id, item)
+
+    def _index(self, article_id: int, values: list[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article_id, *values),
+        )
+
+    def _write_links(self, article_id: int, related: list[RelatedHeadline]) -> None:
+        rows = [
+            (article_id, position, headline.title, title_key(headline.title), headline.url)
+            for position, headline in enumerate(related)
+        ]
+        self.conn.executemany(
+            "INSERT INTO related_links (article_id, position, title, title_key, url) "
+            "VALUES (?,?,?,?,?)",
+            rows,
+        )
+
+    def _write_story(self, article_id: int, item: Prepared) -> None:
+        """Join the story of a stored near-duplicate, or start a story of its own."""
+        keys = minhash.band_keys(item.signature)
+        story_id = article_id
+        if item.shingles:
+            placeholders = ",".join("?" * len(keys))
+            candidates = self.conn.execute(
+                f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
+                f"JOIN articles a ON a.id = b.article_id WHERE b.key IN ({placeholders}) "
+                f"AND b.article_id != ? LIMIT 50",
+                (*keys, article_id),
+            ).fetchall()
+            best = 0.0
+            for other_id, other_story, blob in candidates:
+                score = minhash.estimate(item.signature, minhash.from_blob(blob))
+                if score >= minhash.SAME_STORY and score > best:
+                    best, story_id = score, other_story or other_id
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO story_bands (key, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in keys],
+            )
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        (id_, url, source, dateline, title, body, published_at, published_raw, category,
+         origin, read, starred, imported_at, story_id) = row  # fmt: skip
+        return StoredArticle(
+            title=title, body=body, url=url, source=source, dateline=dateline,
+            published_at=published_at, published_raw=published_raw, category=category,
+            origin=origin, related=self.related_links(id_), id=id_, read=bool(read),
+            starred=bool(starred), imported_at=imported_at, story_id=story_id,
+        )  # fmt: skip
+
+    def related_links(self, article_id: int) -> list[RelatedHeadline]:
+        """The article's own related headlines, in their order, resolved where possible."""
+        from reader.core.links import resolve_pending
+
+        resolve_pending(self, article_id)
+        return [
+            RelatedHeadline(title, url, target)
+            for title, url, target in self.conn.execute(
+                "SELECT title, url, target_id FROM related_links WHERE article_id = ? "
+                "ORDER BY position",
+                (article_id,),
+            )
+        ]
+
+    def get_headline(self, article_id: int) -> Headline | None:
+        row = self.conn.execute(
+            "SELECT id, title, source, published_at, read, starred, url FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Headline(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        """Keyword search (see reader.core.search); never raises on the query's content."""
+        return search(self, query, limit)
+
+    def related(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
+        """Related news for an article, or None when the id is unknown."""
+        return related_to(self, article_id, limit)
+
+    def headlines(self, offset: int = 0, limit: int = 50) -> list[Headline]:
+        """A window of the headline list, newest first (undated articles last)."""
+        rows = self.conn.execute(
+            "SELECT id, title, source, published_at, read, starred, url FROM articles "
+            "ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [Headline(i, t, s, p, bool(r), bool(st), u) for i, t, s, p, r, st, u in rows]
+
+    def set_read(self, article_id: int, read: bool = True) -> None:
+        self.conn.execute("UPDATE articles SET read = ? WHERE id = ?", (int(read), article_id))
+
+    def set_starred(self, article_id: int, starred: bool = True) -> None:
+        self.conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
+
+    def stats(self) -> dict[str, object]:
+        conn = self.conn
+        (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
+            "SELECT count(*), count(DISTINCT source), sum(read = 0), sum(starred), "
+            "sum(published_at IS NOT NULL), min(nullif(sort_key, '')), max(nullif(sort_key, '')), "
+            "count(DISTINCT story_id) FROM articles"
+        ).fetchone()
+        links, resolved = conn.execute(
+            "SELECT count(*), count(target_id) FROM related_links"
+        ).fetchone()
+        by_source = conn.execute(
+            "SELECT coalesce(source, ''), count(*) AS n FROM articles GROUP BY 1 "
+            "ORDER BY n DESC, 1 LIMIT 10"
+        ).fetchall()
+        return {
+            "articles": articles,
+            "sources": sources,
+            "unread": unread or 0,
+            "starred": starred or 0,
+            "dated": dated or 0,
+            "oldest": oldest,
+            "newest": newest,
+            "stories": stories,
+            "related_links": links,
+            "related_links_resolved": resolved,
+            "top_sources": {name or "(none)": n for name, n in by_source},
+            "database": str(self.path),
+            "database_bytes": _file_size(self.path),
+        }
+
+
+def _file_size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            total += candidate.stat().st_size
+    return total
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
