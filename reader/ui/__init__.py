@@ -1,0 +1,1 @@
+"""The Textual reader: app, screens, widgets. Imported only when the TUI starts."""

@@ -1,0 +1,90 @@
+import random
+
+from reader.core.ingest import read_inputs
+from reader.core.models import Article
+from tests.conftest import SEED
+
+REASONS = {"link", "same-story", "similar"}
+
+
+def test_related_answers_within_the_contract_for_every_article(demo_store_ro):
+    s = demo_store_ro
+    for (article_id,) in s.conn.execute("SELECT id FROM articles").fetchall():
+        items = s.related(article_id, 10)
+        assert items is not None
+        seen = set()
+        for item in items:
+            assert item.reason in REASONS and isinstance(item.title, str) and item.title
+            assert item.id != article_id
+            if item.id is not None:
+                assert item.id not in seen, "an article appears once"
+                seen.add(item.id)
+                assert s.get_headline(item.id) is not None
+            else:
+                assert item.reason == "link"
+    assert s.related(999_999) is None
+
+
+def test_similar_finds_a_story_on_the_same_subject(demo_store_ro):
+    s = demo_store_ro
+    seed = s.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+    similar = [i for i in s.related(seed, 10) if i.reason == "similar"]
+    titles = [i.title.lower() for i in similar]
+    assert any("pekerja migran" in t or "buruh" in t or "kemnaker" in t for t in titles[:3])
+
+
+def _republish(article: Article, rng: random.Random) -> Article:
+    words = article.body.split(" ")
+    for i in rng.sample(range(len(words)), len(words) // 10):
+        words[i] = rng.choice(["juga", "pula", "itu", "tersebut", "kini"])
+    body = " ".join(words)
+    body = body + "\n\n" + body.split("\n\n")[0]  # the lead repeated at the end
+    return Article(title=article.title.upper(), body=body, url="https://republish.example/x",
+                   source="republish", published_at=article.published_at)  # fmt: skip
+
+
+def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store):
+    s = demo_store
+    rng = random.Random(7)
+    original_ids = [row[0] for row in s.conn.execute(
+        "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5")]  # fmt: skip
+    for original_id in original_ids:
+        original = s.get(original_id)
+        variant = _republish(original, rng)
+        variant.url = f"https://republish.example/{original_id}"
+        s.add_articles([variant])
+        variant_id = s.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        first = s.related(variant_id, 10)[0]
+        assert (first.id, first.reason) == (original_id, "same-story")
+        assert first.score >= 0.5
+        assert [i.id for i in s.related(variant_id, 10)].count(original_id) == 1
+        story = dict(s.conn.execute("SELECT id, story_id FROM articles WHERE id IN (?, ?)",
+                                    (original_id, variant_id)))  # fmt: skip
+        assert story[variant_id] == story[original_id]
+
+
+def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(store, tmp_path):
+    store.add_articles([
+        Article(title="Menaker Yassierli Bertekad Pertahankan WTP lewat Penguatan Integritas Pegawai",
+                body="Isi tentang WTP.", url="https://x.id/wtp"),
+        Article(title="Tangis buruh Sritex pecah seusai Wamenaker Immanuel Ebenezer memastikan tidak ada PHK!",
+                body="Isi tentang Sritex.", url="https://x.id/sritex"),
+    ])  # fmt: skip
+    store.add_articles(read_inputs([str(SEED)]))
+    seed_id = store.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+    links = store.get(seed_id).related
+    resolved = {r.title: r.target_id for r in links}
+    assert resolved["Menaker Yassierli Bertekad Pertahankan WTP Lewat Penguatan Integritas Pegawai"] == 1
+    assert resolved["Tangis Buruh Sritex Pecah Seusai Wamenaker Immanuel Ebenezer Memastikan Tidak Ada PHK"] == 2
+    assert sum(1 for r in links if r.target_id is None) == 4
+    items = store.related(seed_id, 10)
+    assert [i.reason for i in items[:6]] == ["link"] * 6
+    assert [i.id for i in items[:6]] == [None, None, 1, None, 2, None]
+
+
+def test_a_headline_stored_later_resolves_later(store):
+    store.add_articles(read_inputs([str(SEED)]))
+    assert all(r.target_id is None for r in store.get(1).related)
+    store.add_articles([Article(title="Terjadi kecelakaan kerja berulang, Wamenaker tinjau smelter IMIP",
+                                body="Isi.", url="https://x.id/imip")])  # fmt: skip
+    assert store.get(1).related[0].target_id == 2

@@ -1,0 +1,95 @@
+import pytest
+
+from reader.core.models import Article
+from reader.core.search import SNIPPET_CLOSE, SNIPPET_OPEN
+
+SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
+
+
+def ids(store, query, limit=1000):
+    return [hit.id for hit in store.search(query, limit).hits]
+
+
+def seed_id(store):
+    return store.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+
+
+def test_pekerja_migran_finds_the_seed_first(demo_store_ro):
+    hits = demo_store_ro.search("pekerja migran", 10).hits
+    assert hits[0].title == SEED_TITLE
+    assert f"{SNIPPET_OPEN}pekerja{SNIPPET_CLOSE} {SNIPPET_OPEN}migran{SNIPPET_CLOSE}" in hits[0].snippet
+
+
+def test_words_are_anded(demo_store_ro):
+    both = set(ids(demo_store_ro, "presiden jokowi"))
+    assert both and both <= set(ids(demo_store_ro, "presiden")) & set(ids(demo_store_ro, "jokowi"))
+    assert len(both) < len(set(ids(demo_store_ro, "presiden")))
+
+
+def test_phrase_prefix_exclude_or(demo_store_ro):
+    s = demo_store_ro
+    phrase = set(ids(s, '"tindak pidana perdagangan orang"'))
+    assert seed_id(s) in phrase
+    assert set(ids(s, "migr*")) >= set(ids(s, "migran")) | set(ids(s, "migrasi"))
+    assert seed_id(s) not in ids(s, "pekerja -iom")
+    assert seed_id(s) in ids(s, "pekerja")
+    either = set(ids(s, "calya OR iom"))
+    assert seed_id(s) in either and set(ids(s, "calya")) <= either
+
+
+def test_filters(demo_store_ro):
+    s = demo_store_ro
+    assert ids(s, "source:jpnn.com migran") == [seed_id(s)]
+    cnn = s.search("source:cnn pemerintah", 50).hits
+    assert cnn and all(h.source == "cnn indonesia" for h in cnn)
+    dated = s.search("since:2017-06-01 until:2017-06-30 presiden", 50).hits
+    assert dated and all("2017-06-01" <= h.published_at[:10] <= "2017-07-01" for h in dated)
+    assert s.search("source:jpnn.com", 5).hits[0].id == seed_id(s)  # filters alone list articles
+    titled = s.search("title:jokowi", 50).hits
+    assert titled and all("jokowi" in h.title.lower() for h in titled)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced', "OR", "AND", "NOT", "-", "*", ":", "a*", '"', "title:", "source:", "since:kemarin",
+     "'; DROP TABLE articles; --", "😀🔥", "pekerja 😀", "NEAR(a b)", "{title}: x", "^x", "x AND",
+     "- - -", "OR OR pekerja", "((", "\x00\x1b[31m", "a" * 5000, "since:2018-13-40"],
+)
+def test_any_string_is_a_valid_query(demo_store_ro, query):
+    result = demo_store_ro.search(query, 5)
+    assert isinstance(result.hits, list)
+    assert demo_store_ro.count() == 410  # and nothing was dropped
+
+
+def test_light_stem_pekerjanya_and_reduplication(store):
+    store.add_articles([
+        Article(title="Satu", body="Para pekerjanya menuntut upah."),
+        Article(title="Dua", body="Pekerja-pekerja pabrik mogok."),
+        Article(title="Tiga", body="Seorang pekerja pabrik mogok."),
+    ])  # fmt: skip
+    assert set(ids(store, "pekerja")) == {1, 2, 3}
+    assert set(ids(store, "pekerjanya")) == {1, 2, 3}
+    assert ids(store, "pekerjanya")[0] == 1, "the exact form ranks first"
+    assert set(ids(store, "pekerja-pekerja")) == {1, 2, 3}
+    assert ids(store, '"pekerja pekerja"') == [2]
+
+
+def test_phk_finds_pemutusan_hubungan_kerja(store):
+    store.add_articles([
+        Article(title="Pabrik tekstil", body="Ratusan buruh terkena pemutusan hubungan kerja."),
+        Article(title="Putusan hakim", body="Keputusan hakim dibacakan kemarin."),
+        Article(title="Gelombang PHK", body="PHK massal terjadi."),
+    ])  # fmt: skip
+    result = store.search("PHK", 10)
+    assert {h.id for h in result.hits} == {1, 3}
+    snippet = next(h.snippet for h in result.hits if h.id == 1)
+    assert f"{SNIPPET_OPEN}pemutusan{SNIPPET_CLOSE} {SNIPPET_OPEN}hubungan{SNIPPET_CLOSE}" in snippet
+    assert ids(store, "pemutusan") == [1], "pemutusan never matches keputusan"
+
+
+def test_matcher_spans_for_highlighting(store):
+    store.add_articles([Article(title="Judul", body="Para pekerjanya dan buruh migran."),
+                        Article(title="Lain", body="Seorang pekerja.")])  # fmt: skip
+    result = store.search("pekerja migran", 5)
+    text = "Para pekerjanya dan buruh migran."
+    assert [text[a:b] for a, b in result.matcher.spans(text)] == ["pekerjanya", "buruh", "migran"]

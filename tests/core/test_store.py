@@ -1,0 +1,148 @@
+import json
+
+import pytest
+
+from reader.core.ingest import read_inputs
+from reader.core.models import Article, RelatedHeadline
+from reader.core.store import Store
+from tests.conftest import DEMO, SEED
+
+
+def test_importing_the_same_files_twice_changes_nothing(store):
+    first = store.add_articles(read_inputs([str(SEED), str(DEMO)]))
+    assert (first.added, first.updated, first.unchanged) == (410, 0, 0)
+    before = store.conn.execute("SELECT count(*) FROM articles_vocab").fetchone()
+    second = store.add_articles(read_inputs([str(SEED), str(DEMO)]))
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 410)
+    assert store.count() == 410
+    assert store.conn.execute("SELECT count(*) FROM articles_vocab").fetchone() == before
+    assert store.conn.execute("SELECT count(*) FROM related_links").fetchone()[0] == 6
+
+
+def test_changed_article_is_updated_and_keeps_read_and_starred(store):
+    url = "https://example.id/berita/1"
+    store.add_articles([Article(title="Upah naik", body="Upah minimum naik.", url=url)])
+    store.set_read(1)
+    store.set_starred(1)
+    result = store.add_articles([Article(title="Upah naik lagi", body="Upah minimum naik lagi.", url=url)])
+    assert (result.added, result.updated) == (0, 1)
+    article = store.get(1)
+    assert article.title == "Upah naik lagi" and article.read and article.starred
+    assert [h.id for h in store.search("lagi").hits] == [1]
+    assert store.search("Upah naik").hits[0].id == 1
+    # the old index entry is gone: only words of the new version still match
+    store.add_articles([Article(title="Pabrik tutup", body="Buruh kehilangan kerja.", url=url)])
+    assert store.search("upah").hits == []
+    assert [h.id for h in store.search("pabrik").hits] == [1]
+
+
+def test_jsonl_with_a_broken_line_imports_the_others(store, tmp_path):
+    path = tmp_path / "batch.jsonl"
+    good = {"title": "Menaker tinjau BLK", "body": "Menaker meninjau balai latihan kerja."}
+    lines = [json.dumps(good), '{"title": "rusak", "body": ', json.dumps({**good, "title": "Kedua"})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = store.add_articles(read_inputs([str(path)]))
+    assert result.added == 2
+    assert len(result.failed) == 1
+    failure = result.failed[0]
+    assert (failure.source, failure.line) == (str(path), 2)
+    assert failure.message().startswith(f"{path}:2: invalid JSON")
+
+
+@pytest.mark.parametrize(
+    "entry, reason",
+    [
+        ({"body": "x"}, 'missing "title"'),
+        ({"title": "x"}, 'missing "body"'),
+        ({"title": 5, "body": "x"}, '"title" must be a string'),
+        ({"title": "x", "body": "y", "related": 3}, '"related" must be a list'),
+        ({"title": "x", "body": "y", "url": "javascript:alert(1)"}, "not an http(s) URL"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
+def test_bad_entries_say_what_is_wrong(store, tmp_path, entry, reason):
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    result = store.add_articles(read_inputs([str(path)]))
+    assert result.added == 0 and reason in result.failed[0].error
+
+
+def test_json_document_forms(store, tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"title": "Satu", "content": "Isi satu."}), encoding="utf-8")
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps({"articles": [{"title": "Dua", "text": "Isi dua."}, {"title": ""}]}),
+                    encoding="utf-8")  # fmt: skip
+    result = store.add_articles(read_inputs([str(one), str(many)]))
+    assert result.added == 2
+    assert [f.error for f in result.failed] == ['entry 2: missing "title"']
+
+
+def test_files_that_cannot_be_read(store, tmp_path):
+    (tmp_path / "latin1.txt").write_bytes("Judul\nIsi caf\xe9\n".encode("latin-1"))
+    (tmp_path / "notes.md").write_text("# x", encoding="utf-8")
+    result = store.add_articles(read_inputs([str(tmp_path / "latin1.txt"), str(tmp_path / "notes.md"),
+                                             str(tmp_path / "missing.jsonl")]))  # fmt: skip
+    errors = sorted(f.message() for f in result.failed)
+    assert any("latin1.txt: not UTF-8 text" in e for e in errors)
+    assert any("notes.md: unsupported file type '.md'" in e for e in errors)
+    assert any("missing.jsonl: no such file or directory" in e for e in errors)
+
+
+def test_a_folder_is_walked_and_other_files_skipped(store, tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("Judul X\nIsi X.\n", encoding="utf-8")
+    (tmp_path / "a" / "README.md").write_text("not an article", encoding="utf-8")
+    result = store.add_articles(read_inputs([str(tmp_path)]))
+    assert (result.added, result.failed) == (1, [])
+
+
+def test_escape_sequences_and_controls_are_removed_markup_kept(store):
+    title = "Judul \x1b[31mmerah\x1b[0m [bold red]tebal[/] \x07"
+    body = "Isi \x1b]0;judul jendela\x07dengan [link=http://e.com]tautan[/link]\x00.\r\nBaris dua."
+    store.add_articles([Article(title=title, body=body, related=[RelatedHeadline("\x1b[2Jlain")])])
+    article = store.get(1)
+    assert article.title == "Judul merah [bold red]tebal[/]"
+    assert article.body == "Isi dengan [link=http://e.com]tautan[/link].\n\nBaris dua."
+    assert article.related[0].title == "lain"
+    assert "\x1b" not in article.title + article.body
+
+
+def test_a_failure_while_writing_leaves_nothing_half_written(store, monkeypatch):
+    store.add_articles([Article(title="Sudah ada", body="Artikel lama.")])
+    calls = {"n": 0}
+    original = Store._write_links
+
+    def failing(self, article_id, related):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return original(self, article_id, related)
+
+    monkeypatch.setattr(Store, "_write_links", failing)
+    with pytest.raises(RuntimeError):
+        store.add_articles([Article(title="Baru satu", body="Isi."), Article(title="Baru dua", body="Isi.")])
+    assert store.count() == 1
+    assert store.conn.execute("SELECT count(*) FROM story_bands").fetchone()[0] <= 21
+    assert store.search("baru").hits == []
+
+
+def test_near_duplicates_share_a_story(store):
+    body = ("Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
+            "di balai latihan kerja Bekasi pekan ini.\n\nPelatihan itu mencakup las, otomotif, "
+            "dan teknologi informasi, dengan sertifikat kompetensi bagi peserta yang lulus.")  # fmt: skip
+    store.add_articles([
+        Article(title="Kemnaker latih pencari kerja", body="jpnn.com, JAKARTA - " + body, url="https://a.id/1"),
+        Article(title="KEMNAKER LATIH PENCARI KERJA", body=body + " (jpnn)", url="https://b.id/2"),
+        Article(title="Harga cabai naik", body="Harga cabai di pasar naik tajam menjelang hari raya.", url="https://c.id/3"),
+    ])  # fmt: skip
+    ids = dict(store.conn.execute("SELECT id, story_id FROM articles"))
+    assert ids[1] == ids[2] == 1 and ids[3] == 3
+
+
+def test_schema_is_versioned_and_reopens(tmp_path):
+    path = tmp_path / "x.db"
+    Store(path).close()
+    again = Store(path)
+    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
