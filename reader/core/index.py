@@ -12,7 +12,7 @@ from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
 from reader.core.models import Article, RelatedHeadline
-from reader.core.text import WordCheck, index_columns, surface_words, title_key
+from reader.core.text import WordCheck, extra_stems, surface_string, title_key
 
 
 class InvalidArticle(ValueError):
@@ -27,9 +27,9 @@ class Prepared:
     title_key: str
     content_hash: str
     sort_key: str
-    shingles: set[str]
+    shingles: np.ndarray
     signature: np.ndarray
-    words: list[str]  # surface words of title and body, to grow the vocabulary first
+    surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
 
 
 def prepare(article: Article) -> Prepared:
@@ -48,6 +48,7 @@ def prepare(article: Article) -> Prepared:
         if clean_line(r.title)
     ]
     shingle_set = minhash.shingles(article.body)
+    lead, rest = split_lead(article.body)
     return Prepared(
         article=article,
         title_key=title_key(article.title),
@@ -55,7 +56,7 @@ def prepare(article: Article) -> Prepared:
         sort_key=to_utc_key(article.published_at),
         shingles=shingle_set,
         signature=minhash.signature(shingle_set),
-        words=surface_words(article.title) + surface_words(article.body),
+        surfaces=(surface_string(article.title), surface_string(lead), surface_string(rest)),
     )
 
 
@@ -74,20 +75,20 @@ def split_lead(body: str) -> tuple[str, str]:
     return lead, rest
 
 
-def fts_row(title: str, body: str, is_word: WordCheck) -> tuple[list[str], str]:
+def words(item: Prepared) -> set[str]:
+    """Every distinct surface word of the article (to grow the vocabulary before stemming)."""
+    return set(" ".join(item.surfaces).split())
+
+
+def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:
     """The six FTS column values for an article, and the extras to keep for a later delete."""
-    lead, rest = split_lead(body)
-    surfaces, extras = [], []
-    for text in (title, lead, rest):
-        surface, extra = index_columns(text, is_word)
-        surfaces.append(surface)
-        extras.append(extra)
-    return surfaces + extras, "\t".join(extras)
+    extras = [extra_stems(surface, is_word) for surface in item.surfaces]
+    return [*item.surfaces, *extras], "\t".join(extras)
 
 
 def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
     """Rebuild exactly the values an article was indexed with (FTS5 contentless delete)."""
     lead, rest = split_lead(body)
-    surfaces = [" ".join(surface_words(text)) for text in (title, lead, rest)]
+    surfaces = [surface_string(text) for text in (title, lead, rest)]
     extras = index_extra.split("\t") if index_extra else ["", "", ""]
     return surfaces + (extras + ["", "", ""])[:3]

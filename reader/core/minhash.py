@@ -19,10 +19,11 @@ ROWS_PER_BAND = 3
 BANDS = PERMUTATIONS // ROWS_PER_BAND
 SAME_STORY = 0.5  # Jaccard at or above which two bodies tell the same story
 
-_PRIME = np.uint64((1 << 61) - 1)
+# Multiply-shift hashing: ((a * x + b) mod 2**64) >> 32 with a odd is a universal family, and
+# numpy's uint64 arithmetic wraps exactly like that.
 _rng = np.random.default_rng(20180219)
-_A = _rng.integers(1, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+_A = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
 
 _LEAD_SIGN = re.compile(
     r"^\s*(?:[\w.-]+\.(?:com|co\.id|id|net|org)|\w[\w ]{0,30}),?\s*(?:[A-Z][A-Z .'/-]{1,40})?\s*[-–—]+\s+"
@@ -42,29 +43,44 @@ def clean_for_shingles(body: str) -> str:
     return "\n".join(kept)
 
 
-def shingles(body: str) -> set[str]:
-    """Word 3-shingles of the cleaned body (a set: a repeated lead adds almost nothing)."""
+_word_hashes: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    value = _word_hashes.get(word)
+    if value is None:
+        if len(_word_hashes) > 500_000:
+            _word_hashes.clear()
+        value = _word_hashes[word] = zlib.crc32(word.encode())
+    return value
+
+
+def shingles(body: str) -> np.ndarray:
+    """Hashes of the word 3-shingles of the cleaned body, sorted and unique (a set: a repeated
+    lead adds almost nothing)."""
     words = surface_words(clean_for_shingles(body))
-    if len(words) < 3:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    if len(h) >= 3:
+        h = (h[:-2] * np.uint64(0x9E3779B1)) ^ (h[1:-1] * np.uint64(0x85EBCA77)) ^ h[2:]
+    return np.unique(h & np.uint64(0xFFFFFFFF))
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two shingle sets."""
+    if not len(a) or not len(b):
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
 
 
-def signature(shingle_set: set[str]) -> np.ndarray:
-    """The MinHash signature (PERMUTATIONS uint32 values) of a set of shingles."""
-    if not shingle_set:
+def signature(shingle_set: np.ndarray) -> np.ndarray:
+    """The MinHash signature (PERMUTATIONS uint32 values) of a set of shingle hashes."""
+    if not len(shingle_set):
         return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
-    hashes = np.fromiter(
-        (zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
-    )
-    mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
-    return (mixed.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    mixed = (shingle_set[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
+    return mixed.min(axis=0).astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray) -> list[int]:

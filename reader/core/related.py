@@ -66,7 +66,7 @@ def _links(store: Store, article: StoredArticle) -> list[RelatedItem]:
 def same_story(store: Store, article: StoredArticle) -> list[RelatedItem]:
     """Stored near-duplicates of the article, most similar first."""
     own = minhash.shingles(article.body)
-    if not own:
+    if not len(own):
         return []
     keys = minhash.band_keys(minhash.signature(own))
     placeholders = ",".join("?" * len(keys))

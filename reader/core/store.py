@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from reader.core import minhash
-from reader.core.index import InvalidArticle, Prepared, fts_row, fts_row_for_delete, prepare
+from reader.core.index import InvalidArticle, Prepared, fts_row, fts_row_for_delete, prepare, words
 from reader.core.models import (
     Article,
     Headline,
@@ -34,6 +34,7 @@ from reader.core.text import title_key
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+CHECK_ESTIMATE = 0.3  # MinHash estimate above which a candidate's exact Jaccard is computed
 _ARTICLE_COLUMNS = (
     "id, url, source, dateline, title, body, published_at, published_raw, category, "
     "origin, read, starred, imported_at, story_id"
@@ -125,7 +126,7 @@ class Store:
             if vocabulary is None:
                 vocabulary = self._vocabulary()
             for item in prepared:
-                vocabulary.update(item.words)
+                vocabulary.update(words(item))
             self._write_chunk(prepared, vocabulary, result)
         self._word_cache.clear()
         return result
@@ -169,7 +170,7 @@ class Store:
 
     def _insert(self, item: Prepared, vocabulary: set[str], now: str) -> int:
         a = item.article
-        values, extra = fts_row(a.title, a.body, vocabulary.__contains__)
+        values, extra = fts_row(item, vocabulary.__contains__)
         cursor = self.conn.execute(
             "INSERT INTO articles (url, source, dateline, title, title_key, body, published_at, "
             "published_raw, sort_key, category, content_hash, imported_at, origin, index_extra, "
@@ -193,7 +194,7 @@ class Store:
             "body_x) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
             (article_id, *old),
         )
-        values, extra = fts_row(a.title, a.body, vocabulary.__contains__)
+        values, extra = fts_row(item, vocabulary.__contains__)
         self.conn.execute(
             "UPDATE articles SET url=?, source=?, dateline=?, title=?, title_key=?, body=?, "
             "published_at=?, published_raw=?, sort_key=?, category=?, content_hash=?, origin=?, "
@@ -230,7 +231,7 @@ class Store:
         """Join the story of a stored near-duplicate, or start a story of its own."""
         keys = minhash.band_keys(item.signature)
         story_id = article_id
-        if item.shingles:
+        if len(item.shingles):
             placeholders = ",".join("?" * len(keys))
             candidates = self.conn.execute(
                 f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
@@ -240,7 +241,11 @@ class Store:
             ).fetchall()
             best = 0.0
             for other_id, other_story, blob in candidates:
-                score = minhash.estimate(item.signature, minhash.from_blob(blob))
+                # The signature estimate is noisy near the threshold: it only picks whom to check.
+                if minhash.estimate(item.signature, minhash.from_blob(blob)) < CHECK_ESTIMATE:
+                    continue
+                body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (other_id,))
+                score = minhash.jaccard(item.shingles, minhash.shingles(body.fetchone()[0]))
                 if score >= minhash.SAME_STORY and score > best:
                     best, story_id = score, other_story or other_id
             self.conn.executemany(

@@ -61,9 +61,22 @@ def word_groups(text: str) -> Iterator[Token]:
         yield Token(parts, match.start(), match.end())
 
 
+def surface_string(text: str) -> str:
+    """The folded words of `text`, space-separated, hyphenated groups split (what the index holds).
+
+    Equal to joining fold() of every word, but lower-cases the whole string at once: this is
+    the import's hot path, and most news text is ASCII once punctuation is gone.
+    """
+    joined = " ".join(_PART.findall(text)).lower()
+    if joined.isascii():
+        return joined
+    return " ".join(w if w.isascii() else fold(w) for w in joined.split(" "))
+
+
 def surface_words(text: str) -> list[str]:
-    """The folded words of `text`, hyphenated groups split, in order (what the index holds)."""
-    return [fold(w) for w in _PART.findall(text)]
+    """The folded words of `text`, in order."""
+    joined = surface_string(text)
+    return joined.split(" ") if joined else []
 
 
 WordCheck = Callable[[str], bool]
@@ -91,22 +104,26 @@ def light_stem(parts: tuple[str, ...], is_word: WordCheck) -> str:
     return " ".join(stems)
 
 
-def index_columns(text: str, is_word: WordCheck) -> tuple[str, str]:
-    """What the index stores for `text`: (surface words, extra stems).
+_NYA = re.compile(r"\b[^\W_]{%d,}nya\b" % MIN_NYA_BASE)
 
-    The second string holds only stems that differ from every surface part of their group, so
-    the stem index stays small: a query for a stem matches the surface column or this one.
+
+def extra_stems(surface: str, is_word: WordCheck) -> str:
+    """Stems the surface words do not already hold: pekerjanya adds "pekerja".
+
+    Reduplication needs nothing here: "pekerja-pekerja" is indexed as "pekerja pekerja".
     """
-    surface: list[str] = []
-    extra: list[str] = []
-    for token in word_groups(text):
-        surface.extend(token.parts)
-        stem = light_stem(token.parts, is_word)
-        if stem not in token.parts and " " not in stem:
+    extra = []
+    for word in _NYA.findall(surface):
+        stem = strip_nya(word, is_word)
+        if stem != word:
             extra.append(stem)
-        elif " " in stem:
-            extra.extend(s for s, p in zip(stem.split(" "), token.parts) if s != p)
-    return " ".join(surface), " ".join(extra)
+    return " ".join(extra)
+
+
+def index_columns(text: str, is_word: WordCheck) -> tuple[str, str]:
+    """What the index stores for `text`: (surface words, extra stems)."""
+    surface = surface_string(text)
+    return surface, extra_stems(surface, is_word)
 
 
 @lru_cache(maxsize=65536)

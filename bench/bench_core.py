@@ -1,0 +1,92 @@
+"""Core benchmark: import, search and related on a generated store.
+
+Usage: python bench/bench_core.py [N]   (default 100000)
+
+Prints a table and a JSON line. Figures are medians / 95th percentiles of core calls
+(Store.search, Store.related) in one process on a warm store; import is articles per second
+from JSON Lines into an empty store, index included.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from reader.core.ingest import read_inputs  # noqa: E402
+from reader.core.store import Store  # noqa: E402
+
+QUERIES = [
+    "pekerja", "pekerja migran", "presiden", "pemerintah indonesia", "jokowi", "PHK",
+    "\"tindak pidana\"", "migr*", "polisi -jakarta", "gempa OR banjir", "title:jokowi",
+    "source:kumparan pemerintah", "since:2017-01-01 until:2017-03-31 presiden", "upah minimum",
+    "kemnaker", "sepak bola", "harga minyak", "pekerjanya", "anak-anak", "korupsi kpk",
+    "teknologi", "pilkada dki", "timnas indonesia", "bank indonesia", "ekonomi",
+]  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main(n: int) -> dict:
+    out = ROOT / "bench" / "out"
+    source = out / f"articles-{n}.jsonl"
+    if not source.exists():
+        generate(n, source)
+    db_path = out / f"bench-{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    store = Store(db_path)
+
+    started = time.perf_counter()
+    result = store.add_articles(read_inputs([str(source)]))
+    import_seconds = time.perf_counter() - started
+    assert result.added == n and not result.failed, (result.added, result.failed[:3])
+
+    search_ms = []
+    for _ in range(4):
+        for query in QUERIES:
+            t = time.perf_counter()
+            store.search(query, 20)
+            search_ms.append((time.perf_counter() - t) * 1000)
+
+    rng = random.Random(3)
+    ids = [rng.randint(1, n) for _ in range(200)]
+    related_ms = []
+    for article_id in ids:
+        t = time.perf_counter()
+        store.related(article_id, 10)
+        related_ms.append((time.perf_counter() - t) * 1000)
+
+    figures = {
+        "articles": n,
+        "import_seconds": round(import_seconds, 2),
+        "import_per_second": round(n / import_seconds),
+        "db_mb": round(db_path.stat().st_size / 1e6, 1),
+        "search_p50_ms": round(statistics.median(search_ms), 2),
+        "search_p95_ms": round(percentile(search_ms, 0.95), 2),
+        "related_p50_ms": round(statistics.median(related_ms), 2),
+        "related_p95_ms": round(percentile(related_ms, 0.95), 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    targets = {"import_per_second": ">= 2000", "search_p95_ms": "< 30",
+               "related_p95_ms": "< 50", "peak_rss_mb": "< 150"}  # fmt: skip
+    print(f"{'figure':22} {'value':>12}  target")
+    for key, value in figures.items():
+        print(f"{key:22} {value:>12}  {targets.get(key, '')}")
+    print(json.dumps(figures))
+    return figures
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
