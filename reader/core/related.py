@@ -155,18 +155,21 @@ def _window(store: Store, article_id: int) -> tuple[str, str] | None:
 
 
 def _more_like(store, expression, limit, skip, window, own) -> list[RelatedItem]:
-    sql = (
-        "SELECT a.id, a.title, a.url, a.source, a.published_at, "
-        f"bm25(articles_fts, {SIMILAR_WEIGHTS}) AS rank "
-        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+    ranked = (
+        f"SELECT rowid, bm25(articles_fts, {SIMILAR_WEIGHTS}) AS rank FROM articles_fts "
         "WHERE articles_fts MATCH ?"
     )
     params: list[object] = [expression]
     if window:
-        sql += " AND a.sort_key BETWEEN ? AND ?"
-        params += list(window)
-    sql += " ORDER BY rank LIMIT ?"
-    params.append(limit + len(skip))
+        sql = (f"SELECT a.id, a.title, a.url, a.source, a.published_at, f.rank FROM ({ranked}) f "
+               "JOIN articles a ON a.id = f.rowid WHERE a.sort_key BETWEEN ? AND ? "
+               "ORDER BY f.rank LIMIT ?")  # fmt: skip
+        params += [*window, limit + len(skip)]
+    else:
+        sql = (f"SELECT a.id, a.title, a.url, a.source, a.published_at, f.rank FROM "
+               f"({ranked} ORDER BY rank LIMIT ?) f JOIN articles a ON a.id = f.rowid "
+               "ORDER BY f.rank")  # fmt: skip
+        params.append(limit + len(skip))
     items = []
     for article_id, title, url, source, published_at, rank in store.conn.execute(sql, params):
         score = -rank / own

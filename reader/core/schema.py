@@ -14,7 +14,6 @@ CREATE TABLE articles (
     dateline TEXT,
     title TEXT NOT NULL,
     title_key TEXT NOT NULL,
-    body TEXT NOT NULL,
     published_at TEXT,
     published_raw TEXT,
     sort_key TEXT NOT NULL DEFAULT '',
@@ -26,7 +25,8 @@ CREATE TABLE articles (
     imported_at TEXT NOT NULL,
     origin TEXT,
     index_extra TEXT NOT NULL DEFAULT '',
-    minhash BLOB
+    minhash BLOB,
+    body TEXT NOT NULL  -- last: reading any other column never pages through the body
 );
 CREATE INDEX articles_sort ON articles(sort_key DESC, id DESC);
 CREATE INDEX articles_title_key ON articles(title_key);

@@ -212,19 +212,25 @@ def _filters(query: Query) -> tuple[str, list[object]]:
     return " AND ".join(clauses), params
 
 
-_HIT_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key, a.body"
+_HIT_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 
 
 def _ranked(store, positive, negative, filters, params, candidates):
+    """The best `candidates` matches: ranked inside FTS5 first, articles read only for those."""
     expression = f"({positive}) NOT ({negative})" if negative else positive
     weights = ", ".join(str(w) for w in WEIGHTS)
-    sql = (
-        f"SELECT {_HIT_COLUMNS}, bm25(articles_fts, {weights}) AS rank "
-        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        "WHERE articles_fts MATCH ?" + (f" AND {filters}" if filters else "") +
-        " ORDER BY rank LIMIT ?"
-    )  # fmt: skip
-    return store.conn.execute(sql, [expression, *params, candidates]).fetchall()
+    ranked = (
+        f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
+        "WHERE articles_fts MATCH ?"
+    )
+    if filters:
+        sql = (f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked}) f "
+               f"JOIN articles a ON a.id = f.rowid WHERE {filters} ORDER BY f.rank LIMIT ?")  # fmt: skip
+    else:
+        sql = (f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked} ORDER BY rank LIMIT ?) f "
+               "JOIN articles a ON a.id = f.rowid ORDER BY f.rank")  # fmt: skip
+    args = [expression, *params, candidates] if filters else [expression, candidates]
+    return store.conn.execute(sql, args).fetchall()
 
 
 def _filtered(store, negative, filters, params, limit):
@@ -245,7 +251,7 @@ def _rerank(rows: list[tuple]) -> list[tuple[tuple, float]]:
     newest = max((r[5] for r in rows if r[5]), default="")
     scored = []
     for row in rows:
-        relevance = -row[7]
+        relevance = -row[6]
         bonus = 0.0
         if newest and row[5]:
             age_days = _days_between(row[5], newest)
@@ -268,7 +274,8 @@ def _days_between(older: str, newer: str) -> float:
 
 
 def _hit(store, row, score, matcher: Matcher) -> SearchHit:
-    article_id, title, url, source, published_at, _, body, _ = row
+    article_id, title, url, source, published_at, _, _ = row
+    body = store.conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     return SearchHit(
         id=article_id, title=title, url=url, source=source, published_at=published_at,
         score=score, snippet=snippet(body, matcher),

@@ -56,11 +56,25 @@ def read_file(path: Path) -> Iterator[Item]:
         if path.stat().st_size > MAX_FILE_BYTES:
             yield ImportFailure(origin, None, "file larger than 256 MiB")
             return
+        if suffix == ".jsonl":  # streamed: a large file never sits in memory whole
+            with path.open("rb") as handle:
+                yield from parse_jsonl(_decoded_lines(handle, origin), origin)
+            return
         data = path.read_bytes()
     except OSError as error:
         yield ImportFailure(origin, None, f"cannot read ({error.strerror or error})")
         return
     yield from parse_bytes(data, origin, suffix)
+
+
+def _decoded_lines(handle, origin: str) -> Iterator[str | ImportFailure]:
+    for number, raw in enumerate(handle, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            yield ImportFailure(origin, number, f"not UTF-8 text (byte {error.start})")
+            continue
+        yield line
 
 
 def parse_bytes(data: bytes, origin: str, suffix: str) -> Iterator[Item]:
@@ -71,7 +85,7 @@ def parse_bytes(data: bytes, origin: str, suffix: str) -> Iterator[Item]:
         yield ImportFailure(origin, None, f"not UTF-8 text (byte {error.start})")
         return
     if suffix == ".jsonl":
-        yield from parse_jsonl(text, origin)
+        yield from parse_jsonl(text.splitlines(), origin)
     elif suffix == ".json":
         yield from parse_json(text, origin)
     else:

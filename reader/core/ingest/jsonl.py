@@ -8,7 +8,7 @@ A .json file holds one object, a list of them, or {"articles": [...]}.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reader.core.dates import parse_date
@@ -22,9 +22,14 @@ class EntryError(ValueError):
     pass
 
 
-def parse_jsonl(text: str, origin: str) -> Iterator[Article | ImportFailure]:
+def parse_jsonl(
+    lines: Iterable[str | ImportFailure], origin: str
+) -> Iterator[Article | ImportFailure]:
     """One article per non-blank line; a bad line is reported and the rest still read."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, ImportFailure):
+            yield line
+            continue
         if not line.strip():
             continue
         try:

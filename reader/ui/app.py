@@ -1,0 +1,81 @@
+"""The Textual app. Thin: it holds the store and the config and shows the reader screen."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from reader.core.store import Store
+from reader.ui.providers import HeadlineCommands
+from reader.ui.screens.reader import ReaderScreen
+
+
+@dataclass
+class UIConfig:
+    """What the user (or a test) can change about the reader's screen."""
+
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, "j,down"
+    theme: str | None = None
+    cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
+
+
+def load_config(path: Path) -> UIConfig:
+    """The `[keys]` and `[ui]` tables of the config file; defaults when it is missing."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return UIConfig()
+    keys = data.get("keys", {})
+    ui = data.get("ui", {})
+    keymap = {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+    theme = ui.get("theme") if isinstance(ui, dict) else None
+    return UIConfig(keymap=keymap, theme=theme if isinstance(theme, str) else None)
+
+
+class ReaderApp(App[int]):
+    """kemnaker-reader: read, search and connect stored labour news offline."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kemnaker-reader"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {HeadlineCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, config: UIConfig | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config or UIConfig()
+        if self.config.theme:
+            self.theme = self.config.theme
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+
+    def get_default_screen(self) -> ReaderScreen:
+        return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The reader screen (even while the help screen is on top)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+
+def make_app(store: Store, config: UIConfig | None = None) -> ReaderApp:
+    """The one way to build the app: used by the CLI, the tests and the screenshot script."""
+    return ReaderApp(store, config)
+
+
+def run(store: Store) -> int:
+    """Run the reader on `store` until the user quits; the exit code for the CLI."""
+    from reader.core.paths import config_path
+
+    app = make_app(store, load_config(config_path()))
+    app.run()
+    return app.return_code or 0

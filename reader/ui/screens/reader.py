@@ -1,0 +1,371 @@
+"""The reader screen: headline list, article and related sidebar. It owns the reading state."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input
+from textual.worker import get_current_worker
+
+from reader.core.search import Matcher
+from reader.core.store import Store
+from reader.ui.messages import OpenArticle, RelatedFound, SearchFinished
+from reader.ui.screens.help import HelpScreen, HelpSections
+from reader.ui.text import one_line
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines, StoreHeadlines
+from reader.ui.widgets.related_panel import RelatedPanel
+
+SEARCH_LIMIT = 200
+RELATED_LIMIT = 12
+
+
+class ReaderScreen(Screen):
+    """Three panes. Widgets post messages up; the screen decides what to open and show."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", tooltip="Search the stored articles",
+                id="reader.search"),  # fmt: skip
+        Binding("escape,h", "back", "Back", tooltip="Back to the list / to all headlines",
+                id="reader.back"),  # fmt: skip
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="reader.next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False,
+                id="reader.previous_pane"),  # fmt: skip
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("n", "match(1)", "Next match", tooltip="Next search match in the article",
+                id="reader.next_match"),  # fmt: skip
+        Binding("N", "match(-1)", "Previous match", show=False, id="reader.previous_match"),
+        Binding("m", "toggle_read", "Read/unread", tooltip="Toggle read / unread",
+                id="reader.toggle_read"),  # fmt: skip
+        Binding("s", "toggle_star", "Star", tooltip="Star or unstar", id="reader.toggle_star"),
+        Binding("o", "open_url", "Browser", tooltip="Open the article's URL in a browser",
+                id="reader.open_url"),  # fmt: skip
+        Binding("y", "copy_url", "Copy URL", show=False, tooltip="Copy the article's URL",
+                id="reader.copy_url"),  # fmt: skip
+        Binding("r", "toggle_sidebar", "Related", tooltip="Show or hide the related sidebar",
+                id="reader.toggle_sidebar"),  # fmt: skip
+        Binding("question_mark", "help", "Help", tooltip="All the keys", id="reader.help"),
+    ]
+
+    mode = var("all")  # "all" headlines or "search" results
+    search_query = var("")
+
+    def __init__(self, store: Store, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.store = store
+        self.cursor_blink = cursor_blink
+        self.matcher: Matcher | None = None
+        self.hit_count = 0
+        self._search_request = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield Input(placeholder="Search: words, \"a phrase\", source:jpnn.com, since:2018-01-01",
+                    id="search", compact=True)  # fmt: skip
+        with Horizontal(id="panes"):
+            yield HeadlineList(StoreHeadlines(self.store), id="headlines")
+            yield ArticleView(id="article")
+            yield RelatedPanel(id="related")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        search = self.query_one("#search", Input)
+        search.cursor_blink = self.cursor_blink
+        search.display = False
+        self.query_one(ArticleView).border_title = "Article"
+        self.query_one(RelatedPanel).border_title = "Related"
+        self._update_titles()
+        headlines = self.query_one(HeadlineList)
+        headlines.focus()
+        if headlines.current is not None:
+            self.open_article(headlines.current.id)
+
+    # -- panes ---------------------------------------------------------------------------------
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def related(self) -> RelatedPanel:
+        return self.query_one(RelatedPanel)
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = [self.headlines, self.article, self.related]
+        return [pane for pane in panes if pane.display and pane.styles.display != "none"]
+
+    def _update_titles(self) -> None:
+        total = self.headlines.total
+        if self.mode == "search":
+            noun = "result" if self.hit_count == 1 else "results"
+            self.headlines.border_title = Content.assemble(
+                "Search “", (one_line(self.search_query), "bold"), f"” · {self.hit_count} {noun}"
+            )
+            self.headlines.border_subtitle = "Esc: all headlines"
+            self.sub_title = f"search “{one_line(self.search_query)}” · {self.hit_count} {noun}"
+        else:
+            self.headlines.border_title = Content(f"Headlines · {total}")
+            self.headlines.border_subtitle = None
+            self.sub_title = f"{total} articles"
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def open_article(self, article_id: int) -> bool:
+        """Show an article, mark it read, and look for its related news in a worker."""
+        article = self.store.get(article_id)
+        if article is None:
+            self.notify("That article is no longer in the store.", severity="warning")
+            return False
+        if not article.read:
+            self.store.set_read(article_id, True)
+            article.read = True
+            self.headlines.update_flags(article_id, read=True)
+        spans = self.matcher.spans if self.mode == "search" and self.matcher else None
+        self.article.show(article, spans)
+        self.related.show_loading(article_id)
+        self._find_related(article_id)
+        return True
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find_related(self, article_id: int) -> None:
+        try:
+            items = self.store.related(article_id, RELATED_LIMIT)
+        except Exception as error:  # a core failure must not take the reader down
+            self.post_message(RelatedFound(article_id, None, str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(RelatedFound(article_id, items))
+
+    def on_related_found(self, message: RelatedFound) -> None:
+        current = self.article.article
+        if current is None or current.id != message.article_id:
+            return  # stale: another article was opened meanwhile
+        if message.error:
+            self.related.show_note(f"Related news failed: {message.error}")
+        else:
+            self.related.show_items(message.article_id, message.items)
+
+    @on(HeadlineList.Opened)
+    def _opened_from_list(self, message: HeadlineList.Opened) -> None:
+        if self.open_article(message.headline.id):
+            self.article.focus()
+
+    @on(RelatedPanel.Opened)
+    def _opened_from_related(self, message: RelatedPanel.Opened) -> None:
+        if self.open_article(message.article_id):
+            self.article.focus()
+
+    def on_open_article(self, message: OpenArticle) -> None:
+        if self.open_article(message.article_id):
+            self.article.focus()
+
+    # -- search --------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.show_all()
+            return
+        self.run_search(text)
+        self.headlines.focus()
+
+    def run_search(self, text: str) -> None:
+        """Start a search; only the newest request's results will be shown."""
+        self._search_request += 1
+        self.headlines.border_subtitle = f"searching “{one_line(text)}”…"
+        self._search(self._search_request, text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, request: int, text: str) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.store.search(text, SEARCH_LIMIT)
+            headlines = []
+            for hit in result.hits:
+                if worker.is_cancelled:
+                    return
+                headline = self.store.get_headline(hit.id)
+                if headline is not None:
+                    headlines.append(headline)
+        except Exception as error:
+            self.post_message(SearchFinished(request, text, [], [], None, str(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchFinished(request, text, result.hits, headlines, result.matcher))
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.request != self._search_request:
+            return  # stale: a newer search was started
+        if message.error:
+            self.headlines.border_subtitle = None
+            self.notify(f"Search failed: {message.error}", severity="error", markup=False)
+            return
+        self.mode = "search"
+        self.search_query = message.query
+        self.matcher = message.matcher
+        self.hit_count = len(message.headlines)
+        self.headlines.set_source(ListedHeadlines(message.headlines))
+        self._update_titles()
+        first = self.headlines.current
+        if first is not None:
+            self.open_article(first.id)
+        else:
+            self.article.show_message(
+                f"Nothing matches “{one_line(message.query)}”",
+                "Try fewer words, another form of a word, or Esc for all headlines.",
+            )
+            self.related.show_note("No article open.")
+
+    def show_all(self) -> None:
+        """Leave search results: back to every headline, highlighting off."""
+        self._search_request += 1  # any search still running is now stale
+        self.mode = "all"
+        self.search_query = ""
+        self.matcher = None
+        self.hit_count = 0
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.headlines.set_source(StoreHeadlines(self.store))
+        self._update_titles()
+        self.headlines.focus()
+        current = self.article.article
+        if current is not None:
+            self.article.show(current)  # repaint without highlights
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        focused = self.focused
+        search = self.query_one("#search", Input)
+        if focused is search:
+            if self.mode == "search":
+                search.value = self.search_query
+                self.headlines.focus()
+            else:
+                self.show_all()
+        elif focused in (self.article, self.related):
+            self.headlines.focus()
+        elif self.mode == "search":
+            self.show_all()
+
+    def action_cycle_pane(self, step: int) -> None:
+        panes = self._panes()
+        if not panes:
+            return
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1 if step > 0 else 0
+        panes[(index + step) % len(panes)].focus()
+
+    def action_page(self, direction: int) -> None:
+        self.article.page(direction)
+
+    def action_match(self, step: int) -> None:
+        if not self.article.next_match(step):
+            self.notify("No search matches in this article.", timeout=2)
+
+    # -- the current article -------------------------------------------------------------------
+
+    def _target_id(self) -> int | None:
+        """The article a key acts on: the list's cursor row when the list has focus."""
+        if self.focused is self.headlines and self.headlines.current is not None:
+            return self.headlines.current.id
+        if self.article.article is not None:
+            return self.article.article.id
+        current = self.headlines.current
+        return current.id if current is not None else None
+
+    def action_toggle_read(self) -> None:
+        article_id = self._target_id()
+        headline = self.store.get_headline(article_id) if article_id is not None else None
+        if headline is None:
+            return
+        self.store.set_read(headline.id, not headline.read)
+        self.headlines.update_flags(headline.id, read=not headline.read)
+        if self.article.article is not None and self.article.article.id == headline.id:
+            self.article.article.read = not headline.read
+        self.notify("Marked unread" if headline.read else "Marked read", timeout=2)
+
+    def action_toggle_star(self) -> None:
+        article_id = self._target_id()
+        headline = self.store.get_headline(article_id) if article_id is not None else None
+        if headline is None:
+            return
+        self.store.set_starred(headline.id, not headline.starred)
+        self.headlines.update_flags(headline.id, starred=not headline.starred)
+        if self.article.article is not None and self.article.article.id == headline.id:
+            self.article.article.starred = not headline.starred
+        self.notify("Unstarred" if headline.starred else "Starred ★", timeout=2)
+
+    def _target_url(self) -> str | None:
+        article_id = self._target_id()
+        headline = self.store.get_headline(article_id) if article_id is not None else None
+        if headline is None or not headline.url:
+            self.notify("This article has no URL.", severity="warning", timeout=2)
+            return None
+        return headline.url
+
+    def action_open_url(self) -> None:
+        url = self._target_url()
+        if url:
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", timeout=2, markup=False)
+
+    def action_copy_url(self) -> None:
+        url = self._target_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=2, markup=False)
+
+    def action_toggle_sidebar(self) -> None:
+        shown = self.related.styles.display != "none"
+        self.set_class(shown, "-hide-sidebar")
+        self.set_class(not shown, "-show-sidebar")
+        if shown and self.focused is self.related:
+            self.headlines.focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> HelpSections:
+        """The bindings as they are now (after the user's keymap), grouped by pane."""
+        groups = [
+            ("Anywhere", [self.app, self]),
+            ("Headline list", [self.headlines]),
+            ("Article", [self.article]),
+            ("Related sidebar", [self.related]),
+        ]
+        sections: HelpSections = []
+        for title, nodes in groups:
+            rows: dict[str, tuple[list[str], str]] = {}
+            for node in nodes:
+                for key, bindings in node._bindings.key_to_bindings.items():
+                    for binding in bindings:
+                        if binding.system or not binding.description or not binding.id:
+                            continue
+                        label = binding.id or binding.action
+                        keys, _ = rows.setdefault(label, ([], binding.description))
+                        display = self.app.get_key_display(Binding(key, binding.action))
+                        if display not in keys:
+                            keys.append(display)
+            if title == "Anywhere":
+                rows.setdefault("palette", (["ctrl+p"], "Command palette (jump to a headline)"))
+            sections.append((title, [(", ".join(k), d) for k, d in rows.values()]))
+        return sections

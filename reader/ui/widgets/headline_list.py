@@ -1,0 +1,253 @@
+"""The headline list: a Line-API view that fetches only the windows of rows it shows."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.models import Headline
+from reader.core.store import Store
+from reader.ui.text import one_line, short_date
+
+ROW_HEIGHT = 2  # title line, then source and date
+PAGE_SIZE = 64  # rows fetched per window
+MAX_PAGES = 16  # windows kept in memory (LRU)
+
+
+class HeadlineSource(Protocol):
+    """Where the list's rows come from: every stored headline, or the hits of a search."""
+
+    def count(self) -> int: ...
+
+    def window(self, offset: int, limit: int) -> list[Headline]: ...
+
+
+class StoreHeadlines:
+    """All stored headlines, newest first, read from SQLite a window at a time."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def count(self) -> int:
+        return self.store.count()
+
+    def window(self, offset: int, limit: int) -> list[Headline]:
+        return self.store.headlines(offset, limit)
+
+
+class ListedHeadlines:
+    """Headlines already in memory (search hits)."""
+
+    def __init__(self, headlines: list[Headline]) -> None:
+        self.headlines = headlines
+
+    def count(self) -> int:
+        return len(self.headlines)
+
+    def window(self, offset: int, limit: int) -> list[Headline]:
+        return self.headlines[offset : offset + limit]
+
+
+class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Newest first; unread rows carry a dot; the cursor row is highlighted."""
+
+    COMPONENT_CLASSES = {
+        "headline-list--cursor",
+        "headline-list--unread",
+        "headline-list--read",
+        "headline-list--meta",
+        "headline-list--star",
+    }
+    DEFAULT_CSS = """
+    HeadlineList { background: $surface; }
+    HeadlineList > .headline-list--unread { color: $accent; text-style: bold; }
+    HeadlineList > .headline-list--read { color: $text-muted; }
+    HeadlineList > .headline-list--meta { color: $text-muted; }
+    HeadlineList > .headline-list--star { color: $warning; }
+    HeadlineList > .headline-list--cursor { background: $boost; }
+    HeadlineList:focus > .headline-list--cursor { background: $block-cursor-background; }
+    """
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Down", show=False, id="list.down"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="list.up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("ctrl+d", "screenful(1)", "Screen down", show=False, id="list.screen_down"),
+        Binding("ctrl+u", "screenful(-1)", "Screen up", show=False, id="list.screen_up"),
+        Binding("enter,l", "open", "Open", tooltip="Open the headline under the cursor",
+                id="list.open"),  # fmt: skip
+    ]
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Opened(Message):
+        """The user asked to open the headline under the cursor."""
+
+        def __init__(self, headline: Headline) -> None:
+            super().__init__()
+            self.headline = headline
+
+    def __init__(self, source: HeadlineSource, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.total = source.count()
+        self._pages: OrderedDict[int, list[Headline]] = OrderedDict()
+        # Counted so tests can prove the work done does not grow with the store.
+        self.rows_fetched = 0
+        self.windows_fetched = 0
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
+
+    # -- data ------------------------------------------------------------------------------
+
+    def set_source(self, source: HeadlineSource, cursor: int = 0) -> None:
+        """Show another set of headlines (all, or search hits), cursor on `cursor`."""
+        self.source = source
+        self._pages.clear()
+        self.total = source.count()
+        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
+        self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_cursor_visible()
+        self.refresh()
+
+    def headline(self, index: int) -> Headline | None:
+        """The headline at `index`, fetching its window when it is not in memory."""
+        if not 0 <= index < self.total:
+            return None
+        page = index // PAGE_SIZE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self.source.window(page * PAGE_SIZE, PAGE_SIZE)
+            self.rows_fetched += len(rows)
+            self.windows_fetched += 1
+            self._pages[page] = rows
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        offset = index - page * PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> Headline | None:
+        return self.headline(self.cursor) if self.total else None
+
+    def update_flags(self, article_id: int, *, read: bool | None = None,
+                     starred: bool | None = None) -> None:  # fmt: skip
+        """Reflect a changed read/starred flag in the rows held in memory."""
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == article_id:
+                    if read is not None:
+                        row.read = read
+                    if starred is not None:
+                        row.starred = starred
+                    self.refresh_lines((page * PAGE_SIZE + offset) * ROW_HEIGHT, ROW_HEIGHT)
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self._scroll_cursor_visible()
+
+    def _scroll_cursor_visible(self) -> None:
+        region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def action_move(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.total - 1
+
+    def action_screenful(self, direction: int) -> None:
+        rows = max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        self.cursor += direction * rows
+
+    def action_open(self) -> None:
+        headline = self.current
+        if headline is not None:
+            self.post_message(self.Opened(headline))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (self.scroll_offset.y + offset.y) // ROW_HEIGHT
+        if index < self.total:
+            self.cursor = index
+            self.action_open()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        headline = self.headline(index)
+        if headline is None:
+            return Strip.blank(width, base)
+        background = base
+        if index == self.cursor:
+            background = base + self.get_component_rich_style("headline-list--cursor")
+        if part == 0:
+            segments = self._title_segments(headline, width, background, index == self.cursor)
+        else:
+            segments = self._meta_segments(headline, width, background)
+        return Strip(segments).adjust_cell_length(width, background)
+
+    def _style(self, name: str, background: Style) -> Style:
+        # Only the component's colour and text style: the row keeps its own background.
+        component = self.get_component_rich_style(name)
+        return background + Style(color=component.color, bold=component.bold,
+                                  italic=component.italic)  # fmt: skip
+
+    def _title_segments(
+        self, headline: Headline, width: int, bg: Style, is_cursor: bool
+    ) -> list[Segment]:
+        marker = Segment(" ● " if not headline.read else "   ",
+                         self._style("headline-list--unread", bg))  # fmt: skip
+        if headline.read and not is_cursor:
+            title_style = self._style("headline-list--read", bg)
+        else:
+            title_style = bg + Style(bold=True)
+        room = max(0, width - 4)
+        return [marker, Segment(_fit(one_line(headline.title), room), title_style)]
+
+    def _meta_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
+        parts = [part for part in (one_line(headline.source), short_date(headline.published_at))
+                 if part]  # fmt: skip
+        meta = " · ".join(parts)
+        star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
+        room = max(0, width - 4 - star.cell_length)
+        return [Segment("   ", bg), star, Segment(_fit(meta, room), self._style("headline-list--meta", bg))]
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, with an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1).rstrip() + "…"
