@@ -11,7 +11,7 @@ import numpy as np
 from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
-from reader.core.models import Article, RelatedHeadline
+from reader.core.models import Article, ImportFailure, RelatedHeadline
 from reader.core.text import WordCheck, extra_stems, surface_string, title_key
 
 
@@ -30,6 +30,7 @@ class Prepared:
     shingles: np.ndarray
     signature: np.ndarray
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
+    words: set[str]  # every distinct surface word
 
 
 def prepare(article: Article) -> Prepared:
@@ -49,6 +50,7 @@ def prepare(article: Article) -> Prepared:
     ]
     shingle_set = minhash.shingles(article.body)
     lead, rest = split_lead(article.body)
+    surfaces = (surface_string(article.title), surface_string(lead), surface_string(rest))
     return Prepared(
         article=article,
         title_key=title_key(article.title),
@@ -56,8 +58,23 @@ def prepare(article: Article) -> Prepared:
         sort_key=to_utc_key(article.published_at),
         shingles=shingle_set,
         signature=minhash.signature(shingle_set),
-        surfaces=(surface_string(article.title), surface_string(lead), surface_string(rest)),
+        surfaces=surfaces,
+        words=set(" ".join(surfaces).split()),
     )
+
+
+def prepare_chunk(items: list[Article | ImportFailure]) -> list[Prepared | ImportFailure]:
+    """prepare() over a chunk; runs in a helper process during large imports."""
+    out: list[Prepared | ImportFailure] = []
+    for item in items:
+        if isinstance(item, ImportFailure):
+            out.append(item)
+            continue
+        try:
+            out.append(prepare(item))
+        except InvalidArticle as error:
+            out.append(ImportFailure(item.origin or "input", item.line, str(error)))
+    return out
 
 
 def content_hash(article: Article) -> str:
@@ -73,11 +90,6 @@ def content_hash(article: Article) -> str:
 def split_lead(body: str) -> tuple[str, str]:
     lead, _, rest = body.partition("\n\n")
     return lead, rest
-
-
-def words(item: Prepared) -> set[str]:
-    """Every distinct surface word of the article (to grow the vocabulary before stemming)."""
-    return set(" ".join(item.surfaces).split())
 
 
 def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from reader.core.store import Store
 
 TOP_TERMS = 20
+CANDIDATES = 60  # similar articles considered; those within the window come first
+MAX_DF = 0.2  # a term in more than a fifth of the articles says little and costs much
 WINDOW_DAYS = 30
 MIN_SIMILARITY = 0.1  # of the article's own score; below it a match is noise
 MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n versions" row
@@ -93,18 +95,13 @@ def distinctive_terms(store: Store, article: StoredArticle, count: int = TOP_TER
     if not tf:
         return []
     candidates = [w for w, _ in tf.most_common(200)]
-    placeholders = ",".join("?" * len(candidates))
-    df = dict(
-        store.conn.execute(
-            f"SELECT term, doc FROM articles_vocab WHERE term IN ({placeholders})", candidates
-        ).fetchall()
-    )
-    total = max(store.count(), 1)
+    df = store.document_frequencies(candidates)
+    total = max(store.max_id(), 1)
     scored = []
     for word in candidates:
         freq = df.get(word, 1)
-        if freq <= 1 and total > 1:
-            continue  # a word no other article has cannot connect it to anything
+        if freq <= 1 or freq > total * MAX_DF:
+            continue  # no other article has it, or so many do that it connects nothing
         scored.append((tf[word] * math.log(1 + total / freq), word))
     scored.sort(reverse=True)
     return [word for _, word in scored[:count]]
@@ -124,15 +121,14 @@ def similar(store: Store, article: StoredArticle, limit: int, exclude: set[int])
     if not own:
         return []
     skip = set(exclude) | {article.id}
-    found: list[RelatedItem] = []
     window = _window(store, article.id)
-    for bounds in ((window, None) if window else (None,)):
-        for item in _more_like(store, expression, limit - len(found), skip, bounds, own):
-            found.append(item)
-            skip.add(item.id)
-        if len(found) >= limit:
-            break
-    return found
+    near, far = [], []
+    for item, sort_key in _more_like(store, expression, own, CANDIDATES):
+        if item.id in skip:
+            continue
+        inside = window is not None and window[0] <= sort_key <= window[1]
+        (near if inside else far).append(item)
+    return (near + far)[:limit]
 
 
 def _self_score(store: Store, expression: str, article_id: int) -> float:
@@ -154,31 +150,23 @@ def _window(store: Store, article_id: int) -> tuple[str, str] | None:
     return (moment - span).strftime(fmt), (moment + span).strftime(fmt)
 
 
-def _more_like(store, expression, limit, skip, window, own) -> list[RelatedItem]:
-    ranked = (
+def _more_like(store: Store, expression: str, own: float, candidates: int):
+    """The best matches of the query, as (item, sort_key), above the similarity floor.
+
+    One FTS5 query ranked inside the index; the time window is applied to these candidates
+    (a range test in Python), so the window costs nothing at any store size.
+    """
+    sql = (
+        "SELECT a.id, a.title, a.url, a.source, a.published_at, a.sort_key, f.rank FROM ("
         f"SELECT rowid, bm25(articles_fts, {SIMILAR_WEIGHTS}) AS rank FROM articles_fts "
-        "WHERE articles_fts MATCH ?"
+        "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?) f "
+        "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
     )
-    params: list[object] = [expression]
-    if window:
-        sql = (f"SELECT a.id, a.title, a.url, a.source, a.published_at, f.rank FROM ({ranked}) f "
-               "JOIN articles a ON a.id = f.rowid WHERE a.sort_key BETWEEN ? AND ? "
-               "ORDER BY f.rank LIMIT ?")  # fmt: skip
-        params += [*window, limit + len(skip)]
-    else:
-        sql = (f"SELECT a.id, a.title, a.url, a.source, a.published_at, f.rank FROM "
-               f"({ranked} ORDER BY rank LIMIT ?) f JOIN articles a ON a.id = f.rowid "
-               "ORDER BY f.rank")  # fmt: skip
-        params.append(limit + len(skip))
-    items = []
-    for article_id, title, url, source, published_at, rank in store.conn.execute(sql, params):
+    for article_id, title, url, source, published_at, sort_key, rank in store.conn.execute(
+        sql, (expression, candidates)
+    ):
         score = -rank / own
         if score < MIN_SIMILARITY:
             break
-        if article_id in skip:
-            continue
-        items.append(RelatedItem(article_id, title, url, "similar", round(score, 4), source,
-                                 published_at))  # fmt: skip
-        if len(items) >= limit:
-            break
-    return items
+        item = RelatedItem(article_id, title, url, "similar", round(score, 4), source, published_at)
+        yield item, sort_key

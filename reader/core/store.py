@@ -7,16 +7,20 @@ the reader can stay open while the command line imports into the same file.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 from reader.core import minhash
-from reader.core.index import InvalidArticle, Prepared, fts_row, fts_row_for_delete, prepare, words
+from reader.core.index import Prepared, fts_row, fts_row_for_delete, prepare_chunk
 from reader.core.models import (
     Article,
     Headline,
@@ -34,10 +38,11 @@ from reader.core.text import title_key
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+PARALLEL_PREPARE = (os.cpu_count() or 1) > 1
 CHECK_ESTIMATE = 0.3  # MinHash estimate above which a candidate's exact Jaccard is computed
 _ARTICLE_COLUMNS = (
     "id, url, source, dateline, title, body, published_at, published_raw, category, "
-    "origin, read, starred, imported_at, story_id"
+    "origin, read, starred, imported_at, coalesce(story_id, id)"
 )
 
 
@@ -70,6 +75,7 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA cache_size=-32768")  # 32 MiB: the FTS and band B-trees stay warm
             db = sqlite_utils.Database(conn)
             self._local.db = db
         return db
@@ -91,13 +97,31 @@ class Store:
         known = self._word_cache.get(word)
         if known is None:
             row = self.conn.execute(
-                "SELECT 1 FROM articles_vocab WHERE term = ?", (word,)
+                "SELECT 1 FROM term_stats WHERE term = ? AND df > 0", (word,)
             ).fetchone()
             known = self._word_cache[word] = row is not None
         return known
 
     def _vocabulary(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT term FROM articles_vocab")}
+        return {row[0] for row in self.conn.execute("SELECT term FROM term_stats WHERE df > 0")}
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many articles hold each of `terms` (absent terms are left out)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(terms), 500):
+            batch = terms[start : start + 500]
+            found.update(self.conn.execute(
+                f"SELECT term, df FROM term_stats WHERE term IN ({','.join('?' * len(batch))})",
+                batch,
+            ).fetchall())  # fmt: skip
+        return found
+
+    def _count_terms(self, counts: Counter[str], sign: int) -> None:
+        self.conn.executemany(
+            "INSERT INTO term_stats (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            [(term, sign * n) for term, n in counts.items()],
+        )
 
     # -- import --------------------------------------------------------------------------------
 
@@ -110,42 +134,46 @@ class Store:
         """
         result = ImportResult()
         vocabulary: set[str] | None = None
-        for chunk in _chunks(items, CHUNK):
-            prepared: list[Prepared] = []
-            for item in chunk:
+        for prepared in _prepared_chunks(items):
+            good: list[Prepared] = []
+            for item in prepared:
                 if isinstance(item, ImportFailure):
                     result.failed.append(item)
-                    continue
-                try:
-                    prepared.append(prepare(item))
-                except InvalidArticle as error:
-                    where = item.origin or "input"
-                    result.failed.append(ImportFailure(where, item.line, str(error)))
-            if not prepared:
+                else:
+                    good.append(item)
+            if not good:
                 continue
             if vocabulary is None:
                 vocabulary = self._vocabulary()
-            for item in prepared:
-                vocabulary.update(words(item))
-            self._write_chunk(prepared, vocabulary, result)
+            for item in good:
+                vocabulary.update(item.words)
+            self._write_chunk(good, vocabulary, result)
         self._word_cache.clear()
         return result
 
     def _write_chunk(self, prepared: list[Prepared], vocabulary: set[str], result: ImportResult) -> None:
         conn = self.conn
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        added: Counter[str] = Counter()
+        removed: Counter[str] = Counter()
         conn.execute("BEGIN IMMEDIATE")
         try:
             for item in prepared:
                 existing = self._find_existing(item)
                 if existing is None:
                     self._insert(item, vocabulary, now)
+                    added.update(item.words)
                     result.added += 1
                 elif existing["content_hash"] == item.content_hash:
                     result.unchanged += 1
                 else:
                     self._update(existing, item, vocabulary)
+                    removed.update(set(" ".join(fts_row_for_delete(
+                        existing["title"], existing["body"], "")[:3]).split()))  # fmt: skip
+                    added.update(item.words)
                     result.updated += 1
+            self._count_terms(added, 1)
+            self._count_terms(removed, -1)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -174,15 +202,15 @@ class Store:
         cursor = self.conn.execute(
             "INSERT INTO articles (url, source, dateline, title, title_key, body, published_at, "
             "published_raw, sort_key, category, content_hash, imported_at, origin, index_extra, "
-            "minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "minhash, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.url, a.source, a.dateline, a.title, item.title_key, a.body, a.published_at,
              a.published_raw, item.sort_key, a.category, item.content_hash, now, a.origin,
-             extra, minhash.to_blob(item.signature)),
+             extra, minhash.to_blob(item.signature), self._find_story(item, None)),
         )  # fmt: skip
         article_id = int(cursor.lastrowid)
         self._index(article_id, values)
         self._write_links(article_id, a.related)
-        self._write_story(article_id, item)
+        self._write_bands(article_id, item)
         return article_id
 
     def _update(self, existing: sqlite3.Row, item: Prepared, vocabulary: set[str]) -> None:
@@ -207,7 +235,9 @@ class Store:
         self.conn.execute("DELETE FROM related_links WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
         self._write_links(article_id, a.related)
-        self._write_story(article_id, item)
+        self._write_bands(article_id, item)
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?",
+                          (self._find_story(item, article_id), article_id))  # fmt: skip
 
     def _index(self, article_id: int, values: list[str]) -> None:
         self.conn.execute(
@@ -227,34 +257,40 @@ class Store:
             rows,
         )
 
-    def _write_story(self, article_id: int, item: Prepared) -> None:
-        """Join the story of a stored near-duplicate, or start a story of its own."""
+    def _find_story(self, item: Prepared, article_id: int | None) -> int | None:
+        """The story of a stored near-duplicate, or None: the article starts its own story."""
+        if not len(item.shingles):
+            return None
         keys = minhash.band_keys(item.signature)
-        story_id = article_id
+        candidates = self.conn.execute(
+            f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
+            f"JOIN articles a ON a.id = b.article_id WHERE b.key IN ({','.join('?' * len(keys))}) "
+            f"AND b.article_id IS NOT ? LIMIT 50",
+            (*keys, article_id),
+        ).fetchall()
+        best, story = 0.0, None
+        for other_id, other_story, blob in candidates:
+            # The signature estimate is noisy near the threshold: it only picks whom to check.
+            if minhash.estimate(item.signature, minhash.from_blob(blob)) < CHECK_ESTIMATE:
+                continue
+            body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (other_id,))
+            score = minhash.jaccard(item.shingles, minhash.shingles(body.fetchone()[0]))
+            if score >= minhash.SAME_STORY and score > best:
+                best, story = score, other_story or other_id
+        return story
+
+    def _write_bands(self, article_id: int, item: Prepared) -> None:
         if len(item.shingles):
-            placeholders = ",".join("?" * len(keys))
-            candidates = self.conn.execute(
-                f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
-                f"JOIN articles a ON a.id = b.article_id WHERE b.key IN ({placeholders}) "
-                f"AND b.article_id != ? LIMIT 50",
-                (*keys, article_id),
-            ).fetchall()
-            best = 0.0
-            for other_id, other_story, blob in candidates:
-                # The signature estimate is noisy near the threshold: it only picks whom to check.
-                if minhash.estimate(item.signature, minhash.from_blob(blob)) < CHECK_ESTIMATE:
-                    continue
-                body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (other_id,))
-                score = minhash.jaccard(item.shingles, minhash.shingles(body.fetchone()[0]))
-                if score >= minhash.SAME_STORY and score > best:
-                    best, story_id = score, other_story or other_id
             self.conn.executemany(
                 "INSERT OR IGNORE INTO story_bands (key, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in keys],
+                [(key, article_id) for key in minhash.band_keys(item.signature)],
             )
-        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
 
     # -- reading -------------------------------------------------------------------------------
+
+    def max_id(self) -> int:
+        """The highest article id (O(1)); a stand-in for the article count in idf."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -325,7 +361,7 @@ class Store:
         (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
             "SELECT count(*), count(DISTINCT source), sum(read = 0), sum(starred), "
             "sum(published_at IS NOT NULL), min(nullif(sort_key, '')), max(nullif(sort_key, '')), "
-            "count(DISTINCT story_id) FROM articles"
+            "count(DISTINCT coalesce(story_id, id)) FROM articles"
         ).fetchone()
         links, resolved = conn.execute(
             "SELECT count(*), count(target_id) FROM related_links"
@@ -358,6 +394,34 @@ def _file_size(path: Path) -> int:
         if candidate.exists():
             total += candidate.stat().st_size
     return total
+
+
+def _prepared_chunks(items: Iterable[Article | ImportFailure]) -> Iterator[list]:
+    """Chunks of prepared articles, in input order.
+
+    Preparing (cleaning, tokenizing, MinHash) is pure Python work independent of the store, so
+    once an import proves large it moves to a helper process and overlaps with the writes.
+    """
+    chunks = _chunks(items, CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None or not PARALLEL_PREPARE:
+        yield prepare_chunk(first)
+        if second is not None:
+            yield prepare_chunk(second)
+            yield from map(prepare_chunk, chunks)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending = pool.submit(prepare_chunk, second)
+        yield prepare_chunk(first)
+        for chunk in chunks:
+            ready = pending.result()
+            pending = pool.submit(prepare_chunk, chunk)
+            yield ready
+        yield pending.result()
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -136,7 +136,7 @@ def test_near_duplicates_share_a_story(store):
         Article(title="KEMNAKER LATIH PENCARI KERJA", body=body + " (jpnn)", url="https://b.id/2"),
         Article(title="Harga cabai naik", body="Harga cabai di pasar naik tajam menjelang hari raya.", url="https://c.id/3"),
     ])  # fmt: skip
-    ids = dict(store.conn.execute("SELECT id, story_id FROM articles"))
+    ids = dict(store.conn.execute("SELECT id, coalesce(story_id, id) FROM articles"))
     assert ids[1] == ids[2] == 1 and ids[3] == 3
 
 

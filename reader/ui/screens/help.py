@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,13 +18,13 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 90%;
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; background: $panel; padding: 0 1;
+        border-title-style: bold; border-subtitle-color: $text-muted;
     }
-    HelpScreen #help-title { text-style: bold; width: 100%; content-align: center middle; }
-    HelpScreen #help-hint { color: $text-muted; width: 100%; content-align: center middle; }
-    HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
+    HelpScreen Horizontal { height: auto; }
+    HelpScreen .help-column { width: 1fr; height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
@@ -37,16 +37,18 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Keys", id="help-title", markup=False)
-            with VerticalScroll():
-                yield Static(self._table(), id="help-keys")
-            yield Static("Esc, q or ? closes this screen", id="help-hint", markup=False)
+        with VerticalScroll() as scroller:
+            scroller.border_title = "Keys"
+            scroller.border_subtitle = "Esc, q or ? closes"
+            with Horizontal():
+                yield Static(self._table(self.sections[:1]), classes="help-column", id="help-keys")
+                yield Static(self._table(self.sections[1:]), classes="help-column",
+                             id="help-keys-panes")  # fmt: skip
 
-    def _table(self) -> Content:
-        width = max((len(keys) for _, rows in self.sections for keys, _ in rows), default=8) + 2
+    def _table(self, sections: HelpSections) -> Content:
+        width = max((len(keys) for _, rows in sections for keys, _ in rows), default=8) + 2
         lines: list[Content] = []
-        for title, rows in self.sections:
+        for title, rows in sections:
             if lines:
                 lines.append(Content(""))
             lines.append(Content.styled(title, "bold $text-accent"))

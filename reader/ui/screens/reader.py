@@ -366,6 +366,6 @@ class ReaderScreen(Screen):
                         if display not in keys:
                             keys.append(display)
             if title == "Anywhere":
-                rows.setdefault("palette", (["ctrl+p"], "Command palette (jump to a headline)"))
+                rows.setdefault("palette", (["ctrl+p"], "Command palette, jump to a headline"))
             sections.append((title, [(", ".join(k), d) for k, d in rows.values()]))
         return sections

@@ -28,8 +28,8 @@ class ArticleView(VerticalScroll, can_focus=True):
     ArticleView { padding: 0 2; }
     ArticleView #article-title { text-style: bold; color: $text; margin: 1 0 0 0; }
     ArticleView #article-meta { color: $text-muted; }
-    ArticleView #article-url { color: $text-accent; margin: 0 0 1 0; }
-    ArticleView #article-body { margin: 0 0 1 0; }
+    ArticleView #article-url { color: $text-accent; }
+    ArticleView #article-body { margin: 1 0; }
     ArticleView.-empty #article-url, ArticleView.-empty #article-meta { display: none; }
     """
     BINDINGS = [
@@ -82,7 +82,9 @@ class ArticleView(VerticalScroll, can_focus=True):
             heading = heading.add_spans([Span(s, e, MATCH_STYLE) for s, e in spans(title)])
         self.query_one("#article-title", Static).update(heading)
         self.query_one("#article-meta", Static).update(Content(self._meta(article)))
-        self.query_one("#article-url", Static).update(Content(one_line(article.url)))
+        url = self.query_one("#article-url", Static)
+        url.update(Content(one_line(article.url)))
+        url.display = bool(article.url)
         self._paint_body()
         self._show_match_count()
         self.scroll_home(animate=False, immediate=True)

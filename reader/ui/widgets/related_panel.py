@@ -75,11 +75,19 @@ class RelatedPanel(OptionList):
             options.append(Option(Content.styled(heading, "bold $text-accent"), disabled=True))
             options.extend(_option(item, n) for n, item in enumerate(self.items) if item in group)
         self.set_options(options)
-        self.highlighted = next(
+        # Nothing highlighted until the sidebar is focused: the list starts at its top, so the
+        # first group's heading shows even when its entries are dim.
+        self.highlighted = None
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def on_focus(self) -> None:
+        if self.highlighted is None:
+            self.highlighted = self.first_enabled()
+
+    def first_enabled(self) -> int | None:
+        return next(
             (i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None
         )
-        # Start at the top, so the first group's heading shows even when its entries are dim.
-        self.scroll_to(y=0, animate=False, immediate=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

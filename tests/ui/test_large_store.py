@@ -1,0 +1,94 @@
+"""The headline list's work must not grow with the store: 100,000 rows cost what 100 do."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from reader.core.store import Store
+from reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
+from tests.ui.conftest import test_app
+
+
+def build_store(path: Path, rows: int) -> Store:
+    """A store of `rows` minimal articles, inserted straight into the table (no search index)."""
+    store = Store(path)
+    conn = store.conn
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO articles (title, title_key, body, sort_key, content_hash, imported_at, "
+        "source, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (f"Headline {n}", f"headline {n}", f"Body of article {n}.", f"{n:08d}", f"h{n}",
+             "2026-01-01T00:00:00+00:00", "bench", "2018-02-28T08:00:00+00:00")
+            for n in range(rows)
+        ),
+    )  # fmt: skip
+    conn.execute("COMMIT")
+    return store
+
+
+class CountingStore:
+    """Wraps the store to count the headline rows the UI asks for."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.headline_calls = 0
+        self.rows = 0
+
+    def headlines(self, offset: int = 0, limit: int = 50):
+        self.headline_calls += 1
+        rows = self._store.headlines(offset, limit)
+        self.rows += len(rows)
+        return rows
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+
+async def fetched(store: CountingStore) -> list[tuple[int, int]]:
+    """(calls, rows) after the first paint, after `j`, and after `End` (jump to the oldest)."""
+    app = test_app(store)  # type: ignore[arg-type]
+    seen = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        seen.append((store.headline_calls, store.rows))
+        await pilot.press("j")
+        await pilot.pause()
+        seen.append((store.headline_calls, store.rows))
+        await pilot.press("end")
+        await pilot.pause()
+        seen.append((store.headline_calls, store.rows))
+        headlines = app.query_one(HeadlineList)
+        assert headlines.cursor == headlines.total - 1
+        assert headlines.current.title == "Headline 0"  # the oldest row really is shown
+    return seen
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    folder = tmp_path_factory.mktemp("sizes")
+    paths = {}
+    for rows in (100, 100_000):
+        paths[rows] = folder / f"{rows}.db"
+        build_store(paths[rows], rows).close()
+    return paths
+
+
+def test_rows_fetched_do_not_grow_with_the_store(stores: dict[int, Path]) -> None:
+    small = CountingStore(Store(stores[100]))
+    large = CountingStore(Store(stores[100_000]))
+    assert large.count() == 100_000
+    small_seen = asyncio.run(fetched(small))
+    large_seen = asyncio.run(fetched(large))
+    first_paint, after_j, after_end = large_seen
+    # First paint: one window of rows, the same as for the small store.
+    assert first_paint == small_seen[0]
+    assert first_paint[1] <= PAGE_SIZE
+    # Moving the cursor within the window fetches nothing more.
+    assert after_j == first_paint
+    # Jumping to the oldest of 100,000 fetches one more window, not the rows in between.
+    assert after_end[0] - after_j[0] <= 2
+    assert after_end[1] - after_j[1] <= 2 * PAGE_SIZE

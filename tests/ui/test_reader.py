@@ -1,0 +1,326 @@
+"""Pilot tests: what the keys do to the reader's state and to the store."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.worker import WorkerCancelled
+
+from reader.core.store import Store
+from reader.ui.messages import SearchFinished
+from reader.ui.screens.help import HelpScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.related_panel import RelatedPanel
+from tests.ui.conftest import test_app
+
+SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
+
+
+def run(test) -> None:
+    """pytest has no async support here; each test drives its own event loop."""
+    asyncio.run(test())
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and their messages be handled (never a sleep)."""
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # an exclusive worker was replaced: wait for its successor
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
+
+
+async def search(pilot: Pilot, text: str) -> None:
+    await pilot.press("slash", *text, "enter")
+    await settle(pilot)
+
+
+def test_first_screen_opens_the_newest_article(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            article = app.query_one(ArticleView)
+            newest = store.headlines(0, 1)[0]
+            assert headlines.total == store.count() == 410
+            assert app.focused is headlines
+            assert article.article is not None and article.article.id == newest.id
+            assert app.query_one(RelatedPanel).for_article == newest.id
+
+    run(scenario)
+
+
+def test_tab_and_shift_tab_move_between_panes(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            order = [HeadlineList, ArticleView, RelatedPanel, HeadlineList]
+            for pane in order[1:]:
+                await pilot.press("tab")
+                assert isinstance(app.focused, pane)
+            await pilot.press("shift+tab")
+            assert isinstance(app.focused, RelatedPanel)
+            await pilot.press("h")
+            assert isinstance(app.focused, HeadlineList)
+
+    run(scenario)
+
+
+def test_keys_move_the_cursor_and_enter_opens_and_marks_read(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await pilot.press("j", "j", "down", "k")
+            assert headlines.cursor == 2
+            await pilot.press("G")
+            assert headlines.cursor == 409
+            await pilot.press("home")
+            assert headlines.cursor == 0
+            await pilot.press("end", "g", "j", "j")
+            target = headlines.current
+            assert target is not None and not store.get_headline(target.id).read
+            await pilot.press("enter")
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            assert article.article.id == target.id
+            assert store.get_headline(target.id).read  # persisted
+            assert headlines.current.read  # and shown
+            assert app.focused is article
+            await pilot.press("escape")
+            assert app.focused is headlines
+            await pilot.press("l")
+            assert app.focused is article
+
+    run(scenario)
+
+
+def test_m_toggles_read_and_s_stars_in_the_store(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await pilot.press("j")
+            row = headlines.current
+            assert not row.read and not row.starred
+            await pilot.press("m")
+            assert store.get_headline(row.id).read and headlines.current.read
+            await pilot.press("m")
+            assert not store.get_headline(row.id).read
+            await pilot.press("s")
+            assert store.get_headline(row.id).starred and headlines.current.starred
+
+    run(scenario)
+
+
+def test_search_results_article_related_and_back(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            assert isinstance(app.focused, Input)
+            await pilot.press(*"pekerja migran", "enter")
+            await settle(pilot)
+            screen = app.reader
+            headlines = app.query_one(HeadlineList)
+            expected = store.search("pekerja migran", 200).hits
+            assert screen.mode == "search" and screen.search_query == "pekerja migran"
+            assert headlines.total == len(expected) == screen.hit_count > 0
+            assert "pekerja migran" in str(headlines.border_title)
+            assert f"{len(expected)} results" in str(headlines.border_title)
+            # The first hit is open, its words highlighted, its related news in the sidebar.
+            article = app.query_one(ArticleView)
+            assert article.article.id == expected[0].id
+            assert article.article.title == SEED_TITLE
+            assert article.matches
+            related = app.query_one(RelatedPanel)
+            assert related.for_article == expected[0].id and related.items
+            assert {item.reason for item in related.items} <= {"link", "same-story", "similar"}
+            # Into the sidebar, open a stored entry.
+            await pilot.press("tab", "tab")
+            assert app.focused is related
+            chosen = related.get_option_at_index(related.highlighted)
+            target = int(chosen.id.split("-")[1])
+            await pilot.press("enter")
+            await settle(pilot)
+            assert article.article.id == target
+            assert store.get_headline(target).read
+            # Esc: to the list; Esc again: all headlines, highlighting off.
+            await pilot.press("escape")
+            assert app.focused is headlines and screen.mode == "search"
+            await pilot.press("escape")
+            assert screen.mode == "all" and headlines.total == 410
+            assert article.matches == []
+
+    run(scenario)
+
+
+def test_n_and_N_step_through_the_matches(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "pekerja")
+            article = app.query_one(ArticleView)
+            count = len(article.matches)
+            assert count >= 2
+            await pilot.press("n")
+            assert article.match_index == 0
+            await pilot.press("n")
+            assert article.match_index == 1
+            await pilot.press("N", "N")
+            assert article.match_index == count - 1
+            await pilot.pause()
+            body = article.query_one("#article-body")
+            assert article.scroll_y > 0 or body.region.height < article.size.height
+
+    run(scenario)
+
+
+def test_a_search_with_no_hits_says_so(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "zzzqqq")
+            assert app.query_one(HeadlineList).total == 0
+            assert app.query_one(ArticleView).article is None
+            assert "0 results" in str(app.query_one(HeadlineList).border_title)
+
+    run(scenario)
+
+
+def test_stale_search_results_are_dropped(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "pekerja migran")
+            screen = app.reader
+            stale = SearchFinished(screen._search_request - 1, "old", [], [], None)
+            screen.post_message(stale)
+            await pilot.pause()
+            assert screen.search_query == "pekerja migran"
+            assert app.query_one(HeadlineList).total > 0
+
+    run(scenario)
+
+
+def test_o_opens_the_url_and_y_copies_it(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        opened: list[str] = []
+        app.open_url = lambda url, **kw: opened.append(url)  # no real browser in tests
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            url = app.query_one(HeadlineList).current.url
+            await pilot.press("o", "y")
+            assert opened == [url]
+            assert app.clipboard == url
+
+    run(scenario)
+
+
+def test_space_pages_the_article(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 20)) as pilot:
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            assert article.scroll_y == 0 and article.max_scroll_y > 0
+            await pilot.press("space")
+            await pilot.pause()
+            assert article.scroll_y > 0
+
+    run(scenario)
+
+
+def test_help_lists_the_bindings_and_closes(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#help-keys").render())
+            text += str(app.screen.query_one("#help-keys-panes").render())
+            for words in ("Search", "Next match", "Read/unread", "Star", "Copy URL", "Quit",
+                          "Open", "Scroll down"):
+                assert words in text
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario)
+
+
+def test_q_quits(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("q")
+            await pilot.pause()
+            assert app._exit
+
+    run(scenario)
+
+
+def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(90, 30)) as pilot:
+            await settle(pilot)
+            related = app.query_one(RelatedPanel)
+            assert not related.display or related.styles.display == "none"
+            await pilot.press("r")
+            await pilot.pause()
+            assert related.styles.display == "block" and related.region.width > 0
+            await pilot.press("r")
+            await pilot.pause()
+            assert related.styles.display == "none"
+            await pilot.resize_terminal(130, 30)
+            await pilot.pause()
+            assert related.styles.display == "none"  # the user's choice wins
+
+    run(scenario)
+
+
+def test_keys_are_remappable_by_binding_id(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store, keymap={"list.down": "x"})
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await pilot.press("x", "x")
+            assert headlines.cursor == 2
+            await pilot.press("j")
+            assert headlines.cursor == 2
+
+    run(scenario)
+
+
+def test_command_palette_jumps_to_a_headline(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Kemnaker Terus")
+            await settle(pilot)
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            article = app.query_one(ArticleView).article
+            assert article is not None and article.title == SEED_TITLE
+
+    run(scenario)
