@@ -1,0 +1,54 @@
+"""Importing from http(s) URLs, against a server on 127.0.0.1 that the test starts."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from reader.core.ingest import read_inputs
+
+ARTICLES = "\n".join(json.dumps({"title": f"Judul {i}", "body": f"Isi berita {i}."}) for i in range(3))
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        routes = {
+            "/feed.jsonl": (200, "application/octet-stream", ARTICLES),
+            "/api/articles": (200, "application/x-ndjson", ARTICLES),
+            "/page.html": (200, "text/html", "<html></html>"),
+        }
+        status, kind, body = routes.get(self.path, (404, "text/plain", "not here"))
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_jsonl_by_path_and_by_content_type(store, server):
+    result = store.add_articles(read_inputs([f"{server}/feed.jsonl", f"{server}/api/articles"]))
+    assert (result.added, result.unchanged, result.failed) == (3, 3, [])
+    assert store.get(1).origin == f"{server}/feed.jsonl"
+
+
+def test_http_errors_name_the_url_and_status(store, server):
+    result = store.add_articles(read_inputs([f"{server}/missing.json", f"{server}/page.html",
+                                             f"{server}/feed.jsonl"]))  # fmt: skip
+    messages = [f.message() for f in result.failed]
+    assert messages[0] == f"{server}/missing.json: HTTP 404 Not Found"
+    assert messages[1].startswith(f"{server}/page.html: unsupported content type 'text/html'")
+    assert result.added == 3
