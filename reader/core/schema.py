@@ -30,9 +30,7 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_sort ON articles(sort_key DESC, id DESC);
 CREATE INDEX articles_title_key ON articles(title_key);
-CREATE INDEX articles_source ON articles(source COLLATE NOCASE);
 CREATE INDEX articles_story ON articles(story_id);
-CREATE INDEX articles_hash ON articles(content_hash);
 
 CREATE TABLE related_links (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,

@@ -36,7 +36,7 @@ def load_config(path: Path) -> UIConfig:
     return UIConfig(keymap=keymap, theme=theme if isinstance(theme, str) else None)
 
 
-class ReaderApp(App[int]):
+class ReaderApp(App[int], inherit_bindings=False):
     """kemnaker-reader: read, search and connect stored labour news offline."""
 
     CSS_PATH = "app.tcss"
@@ -45,6 +45,11 @@ class ReaderApp(App[int]):
     COMMANDS = App.COMMANDS | {HeadlineCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
+        Binding("ctrl+p", "command_palette", "Command palette, jump to a headline", show=False,
+                priority=True, tooltip="Commands, and any headline by its title",
+                id="app.command_palette"),  # fmt: skip
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
     def __init__(self, store: Store, config: UIConfig | None = None) -> None:

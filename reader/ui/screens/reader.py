@@ -26,7 +26,7 @@ SEARCH_LIMIT = 200
 RELATED_LIMIT = 12
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(Screen, inherit_bindings=False):
     """Three panes. Widgets post messages up; the screen decides what to open and show."""
 
     BINDINGS = [
@@ -52,6 +52,8 @@ class ReaderScreen(Screen):
         Binding("r", "toggle_sidebar", "Related", tooltip="Show or hide the related sidebar",
                 id="reader.toggle_sidebar"),  # fmt: skip
         Binding("question_mark", "help", "Help", tooltip="All the keys", id="reader.help"),
+        Binding("ctrl+c,super+c", "screen.copy_text", "Copy selected text", show=False,
+                id="reader.copy_text"),  # fmt: skip
     ]
 
     mode = var("all")  # "all" headlines or "search" results
@@ -221,7 +223,8 @@ class ReaderScreen(Screen):
         self.search_query = message.query
         self.matcher = message.matcher
         self.hit_count = len(message.headlines)
-        self.headlines.set_source(ListedHeadlines(message.headlines))
+        snippets = {hit.id: hit.snippet for hit in message.hits if hit.snippet}
+        self.headlines.set_source(ListedHeadlines(message.headlines, snippets))
         self._update_titles()
         first = self.headlines.current
         if first is not None:
@@ -365,7 +368,5 @@ class ReaderScreen(Screen):
                         display = self.app.get_key_display(Binding(key, binding.action))
                         if display not in keys:
                             keys.append(display)
-            if title == "Anywhere":
-                rows.setdefault("palette", (["ctrl+p"], "Command palette, jump to a headline"))
             sections.append((title, [(", ".join(k), d) for k, d in rows.values()]))
         return sections

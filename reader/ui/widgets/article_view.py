@@ -21,7 +21,7 @@ MATCH_STYLE = "bold $text on $warning-muted"
 CURRENT_MATCH_STYLE = "bold $background on $warning"
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
     """Shows one stored article. Text is data: it is never parsed as markup."""
 
     DEFAULT_CSS = """
@@ -37,6 +37,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("home,g", "scroll_home", "Top", show=False, id="article.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="article.bottom"),
+        Binding("left", "scroll_left", "Scroll left", show=False, id="article.left"),
+        Binding("right", "scroll_right", "Scroll right", show=False, id="article.right"),
     ]
 
     def __init__(self, **kwargs) -> None:

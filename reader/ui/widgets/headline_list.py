@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Protocol
 
@@ -17,10 +18,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import Headline
+from reader.core.search import SNIPPET_CLOSE, SNIPPET_OPEN
 from reader.core.store import Store
 from reader.ui.text import one_line, short_date
 
-ROW_HEIGHT = 2  # title line, then source and date
+ROW_HEIGHT = 2  # title line, then source and date (search hits add a snippet line)
 PAGE_SIZE = 64  # rows fetched per window
 MAX_PAGES = 16  # windows kept in memory (LRU)
 
@@ -28,13 +30,19 @@ MAX_PAGES = 16  # windows kept in memory (LRU)
 class HeadlineSource(Protocol):
     """Where the list's rows come from: every stored headline, or the hits of a search."""
 
+    row_height: int
+
     def count(self) -> int: ...
 
     def window(self, offset: int, limit: int) -> list[Headline]: ...
 
+    def snippet(self, article_id: int) -> str | None: ...
+
 
 class StoreHeadlines:
     """All stored headlines, newest first, read from SQLite a window at a time."""
+
+    row_height = ROW_HEIGHT
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -45,12 +53,20 @@ class StoreHeadlines:
     def window(self, offset: int, limit: int) -> list[Headline]:
         return self.store.headlines(offset, limit)
 
+    def snippet(self, article_id: int) -> str | None:
+        return None
+
 
 class ListedHeadlines:
-    """Headlines already in memory (search hits)."""
+    """Headlines already in memory (search hits), each with an optional snippet line."""
 
-    def __init__(self, headlines: list[Headline]) -> None:
+    def __init__(self, headlines: list[Headline], snippets: dict[int, str] | None = None) -> None:
         self.headlines = headlines
+        self.snippets = snippets or {}
+        self.row_height = ROW_HEIGHT + 1 if self.snippets else ROW_HEIGHT
+
+    def snippet(self, article_id: int) -> str | None:
+        return self.snippets.get(article_id)
 
     def count(self) -> int:
         return len(self.headlines)
@@ -68,6 +84,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         "headline-list--read",
         "headline-list--meta",
         "headline-list--star",
+        "headline-list--match",
     }
     DEFAULT_CSS = """
     HeadlineList { background: $surface; }
@@ -75,6 +92,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     HeadlineList > .headline-list--read { color: $text-muted; }
     HeadlineList > .headline-list--meta { color: $text-muted; }
     HeadlineList > .headline-list--star { color: $warning; }
+    HeadlineList > .headline-list--match { color: $text-warning; text-style: bold; }
     HeadlineList > .headline-list--cursor { background: $boost; }
     HeadlineList:focus > .headline-list--cursor { background: $block-cursor-background; }
     """
@@ -101,6 +119,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, source: HeadlineSource, **kwargs) -> None:
         super().__init__(**kwargs)
         self.source = source
+        self.row_height = source.row_height
         self.total = source.count()
         self._pages: OrderedDict[int, list[Headline]] = OrderedDict()
         # Counted so tests can prove the work done does not grow with the store.
@@ -108,16 +127,17 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.windows_fetched = 0
 
     def on_mount(self) -> None:
-        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
+        self.virtual_size = Size(0, self.total * self.row_height)
 
     # -- data ------------------------------------------------------------------------------
 
     def set_source(self, source: HeadlineSource, cursor: int = 0) -> None:
         """Show another set of headlines (all, or search hits), cursor on `cursor`."""
         self.source = source
+        self.row_height = source.row_height
         self._pages.clear()
         self.total = source.count()
-        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
+        self.virtual_size = Size(0, self.total * self.row_height)
         self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_cursor_visible()
@@ -155,7 +175,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                         row.read = read
                     if starred is not None:
                         row.starred = starred
-                    self.refresh_lines((page * PAGE_SIZE + offset) * ROW_HEIGHT, ROW_HEIGHT)
+                    self.refresh_lines((page * PAGE_SIZE + offset) * self.row_height, self.row_height)
 
     # -- cursor ----------------------------------------------------------------------------
 
@@ -163,12 +183,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, self.total - 1)) if self.total else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(old * self.row_height, self.row_height)
+        self.refresh_lines(new * self.row_height, self.row_height)
         self._scroll_cursor_visible()
 
     def _scroll_cursor_visible(self) -> None:
-        region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
+        region = Region(0, self.cursor * self.row_height, 1, self.row_height)
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     def action_move(self, delta: int) -> None:
@@ -181,7 +201,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = self.total - 1
 
     def action_screenful(self, direction: int) -> None:
-        rows = max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        rows = max(1, self.scrollable_content_region.height // self.row_height)
         self.cursor += direction * rows
 
     def action_open(self) -> None:
@@ -193,7 +213,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = (self.scroll_offset.y + offset.y) // ROW_HEIGHT
+        index = (self.scroll_offset.y + offset.y) // self.row_height
         if index < self.total:
             self.cursor = index
             self.action_open()
@@ -203,7 +223,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
-        index, part = divmod(line, ROW_HEIGHT)
+        index, part = divmod(line, self.row_height)
         base = self.rich_style
         headline = self.headline(index)
         if headline is None:
@@ -213,8 +233,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             background = base + self.get_component_rich_style("headline-list--cursor")
         if part == 0:
             segments = self._title_segments(headline, width, background, index == self.cursor)
-        else:
+        elif part == self.row_height - 1:
             segments = self._meta_segments(headline, width, background)
+        else:
+            segments = self._snippet_segments(headline, width, background)
         return Strip(segments).adjust_cell_length(width, background)
 
     def _style(self, name: str, background: Style) -> Style:
@@ -242,6 +264,26 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
         room = max(0, width - 4 - star.cell_length)
         return [Segment("   ", bg), star, Segment(_fit(meta, room), self._style("headline-list--meta", bg))]
+
+
+    def _snippet_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
+        """The hit's snippet, starting near its first match, matched words highlighted."""
+        snippet = one_line(self.source.snippet(headline.id))
+        start = snippet.find(SNIPPET_OPEN)
+        if start > 12:
+            cut = snippet.rfind(" ", 0, start - 8)  # keep a few words of context, whole
+            snippet = "…" + snippet[cut + 1 if cut > 0 else start :]
+        meta = self._style("headline-list--meta", bg)
+        match = self._style("headline-list--match", bg)
+        segments = [Segment("   ", bg)]
+        room = max(0, width - 4)
+        for n, piece in enumerate(re.split(f"[{SNIPPET_OPEN}{SNIPPET_CLOSE}]", snippet)):
+            if room <= 0:
+                break
+            text = _fit(piece, room)
+            room -= cell_len(text)
+            segments.append(Segment(text, match if n % 2 else meta))
+        return segments
 
 
 def _fit(text: str, width: int) -> str:

@@ -18,7 +18,7 @@ REASONS = {
 }
 
 
-class RelatedPanel(OptionList):
+class RelatedPanel(OptionList, inherit_bindings=False):
     """Entries stored in the reader can be opened; headlines not in the store are dim."""
 
     DEFAULT_CSS = """
@@ -30,6 +30,8 @@ class RelatedPanel(OptionList):
         Binding("up,k", "cursor_up", "Up", show=False, id="related.up"),
         Binding("home,g", "first", "First", show=False, id="related.first"),
         Binding("end,G", "last", "Last", show=False, id="related.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="related.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="related.page_down"),
         Binding("enter,l", "select", "Open", tooltip="Open the related article",
                 id="related.open"),  # fmt: skip
     ]
