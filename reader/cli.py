@@ -148,6 +148,8 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
         return 0
     if not result.hits:
         print("no articles match")
+    elif result.relaxed:
+        print("no article has every word; closest matches (most words first):")
     for hit in result.hits:
         date = (hit.published_at or "")[:10] or "-"
         print(f"{hit.id:>6}  {date:10}  {hit.source or '-'}  {hit.title}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from reader.core.aliases import aliases, longest_member
 from reader.core.models import SearchHit
 from reader.core.query import Query, Term, parse_query
-from reader.core.text import Token, light_stem, word_groups
+from reader.core.text import Token, light_stem, strip_nya, surface_string, word_groups
 
 if TYPE_CHECKING:
     from reader.core.store import Store
@@ -26,6 +26,7 @@ SNIPPET_WORDS = 32
 # bm25 weights: title, lead, body, then the same three for stem-only matches.
 WEIGHTS = (10.0, 3.0, 1.0, 4.0, 1.2, 0.4)
 RECENCY = 0.1  # at most +10% for the newest hit: a tie-break, not a ranking
+RELAXED_CANDIDATES = 100
 SURFACE, EXTRA = "{title lead body}", "{title_x lead_x body_x}"
 TITLE_SURFACE, TITLE_EXTRA = "{title}", "{title_x}"
 
@@ -79,6 +80,36 @@ class SearchResult:
     query: Query
     hits: list[SearchHit]
     matcher: Matcher
+    relaxed: bool = False  # no article had every word; hits are ranked by words matched
+
+
+@dataclass
+class DocWords:
+    """An article's words as sets, to test which parts of a query it matches."""
+
+    surface: str  # " word word ... " with spaces at both ends, for phrase tests
+    words: set[str]
+    stems: set[str]
+
+    @classmethod
+    def of(cls, text: str, is_word: Callable[[str], bool]) -> DocWords:
+        surface = surface_string(text)
+        words = set(surface.split())
+        stems = {strip_nya(w, is_word) for w in words if w.endswith("nya")}
+        return cls(f" {surface} ", words, stems)
+
+
+@dataclass
+class Part:
+    """One clause of a query: its FTS5 expression and the same test in Python."""
+
+    expression: str
+    test: Callable[[DocWords], bool]
+
+
+def _has_phrase(words) -> Callable[[DocWords], bool]:
+    needle = " " + " ".join(words) + " "
+    return lambda doc: needle in doc.surface
 
 
 def _quote(words: list[str] | tuple[str, ...]) -> str:
@@ -92,15 +123,17 @@ class QueryBuilder:
         self.store = store
         self.matcher = Matcher(is_word=store.is_word)
 
-    def term(self, term: Term) -> str:
+    def term(self, term: Term) -> Part:
+        """The FTS5 expression of one term, and the test of whether a document has it."""
         surface, extra = (TITLE_SURFACE, TITLE_EXTRA) if term.title_only else (SURFACE, EXTRA)
         if term.prefix:
             word = term.groups[0][0]
             self.matcher.prefixes += (word,)
-            return f"({surface} : {_quote([word])} * OR {extra} : {_quote([word])} *)"
+            expression = f"({surface} : {_quote([word])} * OR {extra} : {_quote([word])} *)"
+            return Part(expression, lambda doc: any(w.startswith(word) for w in doc.words))
         if term.phrase:
             self._add_phrase(tuple(term.words))
-            return f"{surface} : {_quote(term.words)}"
+            return Part(f"{surface} : {_quote(term.words)}", _has_phrase(term.words))
         group = term.groups[0]
         self._add_phrase(group)
         stem = light_stem(group, self.store.is_word)
@@ -109,7 +142,9 @@ class QueryBuilder:
         if stem != " ".join(group):
             options.append(f"{surface} : {_quote(stem.split())}")
         options.append(f"{extra} : {_quote(stem.split())}")
-        return "(" + " OR ".join(options) + ")"
+        exact, stemmed = _has_phrase(group), _has_phrase(stem.split())
+        return Part("(" + " OR ".join(options) + ")",
+                    lambda doc: exact(doc) or stemmed(doc) or stem in doc.stems)  # fmt: skip
 
     def _add_phrase(self, words: tuple[str, ...]) -> None:
         if len(words) == 1:
@@ -117,17 +152,20 @@ class QueryBuilder:
         else:
             self.matcher.phrases.add(words)
 
-    def alias(self, member: tuple[str, ...], own: list[str]) -> str:
+    def alias(self, member: tuple[str, ...], own: list[Part]) -> Part:
         """The user's own words (as terms) OR every other name of the same thing."""
-        options = ["(" + " AND ".join(own) + ")"]
+        options = ["(" + " AND ".join(p.expression for p in own) + ")"]
+        tests = [lambda doc: all(p.test(doc) for p in own)]
         for other in aliases()[member]:
             if other != member:
                 options.append(f"{SURFACE} : {_quote(other)}")
+                tests.append(_has_phrase(other))
                 self._add_phrase(other)
-        return "(" + " OR ".join(options) + ")"
+        return Part("(" + " OR ".join(options) + ")", lambda doc: any(t(doc) for t in tests))
 
-    def positive(self, query: Query) -> str:
-        parts: list[str] = []
+    def positive(self, query: Query) -> list[Part]:
+        """One part per clause of the query (all must match, unless the search is relaxed)."""
+        parts: list[Part] = []
         clauses = query.clauses
         plain = [self._plain_word(c) for c in clauses]
         i = 0
@@ -146,9 +184,11 @@ class QueryBuilder:
                 i += len(member)
                 continue
             options = [self.term(t) for t in clauses[i]]
-            parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+            parts.append(options[0] if len(options) == 1 else Part(
+                "(" + " OR ".join(o.expression for o in options) + ")",
+                lambda doc, options=options: any(o.test(doc) for o in options)))  # fmt: skip
             i += 1
-        return " AND ".join(parts)
+        return parts
 
     @staticmethod
     def _plain_word(clause: list[Term]) -> str | None:
@@ -164,7 +204,7 @@ class QueryBuilder:
         saved = self.matcher
         self.matcher = Matcher(is_word=self.store.is_word)  # excluded words are not highlighted
         try:
-            return " OR ".join(self.term(t) for t in query.excluded)
+            return " OR ".join(self.term(t).expression for t in query.excluded)
         finally:
             self.matcher = saved
 
@@ -176,20 +216,44 @@ def search(store: Store, text: str, limit: int = 20) -> SearchResult:
     result = SearchResult(query, [], builder.matcher)
     if query.empty or limit <= 0:
         return result
-    positive = builder.positive(query)
+    parts = builder.positive(query)
     negative = builder.excluded(query) if query.excluded else ""
     filters, params = _filters(query)
+    relaxed = False
     try:
-        if positive:
-            rows = _ranked(store, positive, negative, filters, params, max(limit * 4, 100))
+        if parts:
+            everything = " AND ".join(p.expression for p in parts)
+            rows = _ranked(store, everything, negative, filters, params, max(limit * 4, 100))
+            if not rows and len(parts) > 1:
+                relaxed = True
+                anything = " OR ".join(p.expression for p in parts)
+                rows = _ranked(store, anything, negative, filters, params, RELAXED_CANDIDATES)
         else:
             rows = _filtered(store, negative, filters, params, limit)
     except sqlite3.OperationalError:
         # Should not happen (every word is quoted), but a query must never crash the reader.
         return result
-    hits = _rerank(rows)[:limit]
-    result.hits = [_hit(store, row, score, builder.matcher) for row, score in hits]
+    scored = _rerank(rows)
+    if relaxed:
+        scored = _most_parts_first(store, scored, parts)
+    result.hits = [_hit(store, row, score, builder.matcher) for row, score in scored[:limit]]
+    for hit in result.hits:
+        hit.relaxed = relaxed
+    result.relaxed = relaxed
     return result
+
+
+def _most_parts_first(store: Store, scored: list, parts: list[Part]) -> list:
+    """Relaxed order: the candidates that match the most parts of the query first."""
+    ranked = []
+    for row, score in scored:
+        title, body = store.conn.execute(
+            "SELECT title, body FROM articles WHERE id = ?", (row[0],)
+        ).fetchone()
+        doc = DocWords.of(title + "\n" + body, store.is_word)
+        ranked.append((sum(1 for p in parts if p.test(doc)), score, row))
+    ranked.sort(key=lambda item: (-item[0], -item[1]))
+    return [(row, score) for _, score, row in ranked]
 
 
 def _filters(query: Query) -> tuple[str, list[object]]:

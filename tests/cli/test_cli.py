@@ -131,3 +131,9 @@ def test_bundled_data_dir_is_found():
     from reader.core.paths import bundled_data_dir
 
     assert bundled_data_dir() == DATA
+
+
+def test_relaxed_hits_say_so_in_json(db):
+    hits = json.loads(run(db, "search", "pekerja migran calya", "--json").stdout)
+    assert hits and all(hit["relaxed"] is True for hit in hits)
+    assert "relaxed" not in json.loads(run(db, "search", "pekerja migran", "--json").stdout)[0]

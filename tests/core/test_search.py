@@ -93,3 +93,27 @@ def test_matcher_spans_for_highlighting(store):
     result = store.search("pekerja migran", 5)
     text = "Para pekerjanya dan buruh migran."
     assert [text[a:b] for a, b in result.matcher.spans(text)] == ["pekerjanya", "buruh", "migran"]
+
+
+def test_when_no_article_has_every_word_the_search_relaxes(demo_store_ro):
+    strict = demo_store_ro.search("pekerja migran", 10)
+    assert not strict.relaxed and not any(h.relaxed for h in strict.hits)
+    result = demo_store_ro.search("pekerja migran calya", 10)
+    assert result.relaxed and all(h.relaxed for h in result.hits)
+    assert result.hits[0].title == SEED_TITLE, "most words matched first"
+
+
+def test_a_long_pasted_sentence_finds_its_article(demo_store_ro):
+    sentence = ("Sejak 2005, IOM Indonesia telah membantu lebih dari 8.900 korban TPPO dengan "
+                "berbagai macam bentuk bantuan seperti shelter dan konsultasi gratis")  # fmt: skip
+    result = demo_store_ro.search(sentence, 5)
+    assert result.relaxed and result.hits[0].title == SEED_TITLE
+
+
+def test_pengangguran_never_matches_anggur(store):
+    store.add_articles([
+        Article(title="Kebun", body="Petani memanen anggur di kebun."),
+        Article(title="Data BPS", body="Angka pengangguran terbuka turun."),
+    ])  # fmt: skip
+    assert ids(store, "pengangguran") == [2]
+    assert ids(store, "anggur") == [1]
