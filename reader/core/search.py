@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from reader.core import stemmer
 from reader.core.aliases import aliases, longest_member
 from reader.core.models import SearchHit
 from reader.core.query import Query, Term, parse_query
@@ -27,6 +28,8 @@ SNIPPET_WORDS = 32
 WEIGHTS = (10.0, 3.0, 1.0, 4.0, 1.2, 0.4)
 RECENCY = 0.1  # at most +10% for the newest hit: a tie-break, not a ranking
 RELAXED_CANDIDATES = 100
+FEW_HITS = 5  # below this many hits, the full-stemming fallback (if installed) widens the query
+FALLBACK_WEIGHT = 0.3
 SURFACE, EXTRA = "{title lead body}", "{title_x lead_x body_x}"
 TITLE_SURFACE, TITLE_EXTRA = "{title}", "{title_x}"
 
@@ -119,9 +122,11 @@ def _quote(words: list[str] | tuple[str, ...]) -> str:
 class QueryBuilder:
     """Turns a parsed Query into an FTS5 MATCH expression and a Matcher."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, families: bool = False):
         self.store = store
         self.matcher = Matcher(is_word=store.is_word)
+        self.families = families  # widen single words to their Sastrawi root family
+        self.widened = False
 
     def term(self, term: Term) -> Part:
         """The FTS5 expression of one term, and the test of whether a document has it."""
@@ -143,8 +148,14 @@ class QueryBuilder:
             options.append(f"{surface} : {_quote(stem.split())}")
         options.append(f"{extra} : {_quote(stem.split())}")
         exact, stemmed = _has_phrase(group), _has_phrase(stem.split())
+        relatives = stemmer.family(self.store, group[0]) if self.families and len(group) == 1 else []
+        if relatives:
+            self.widened = True
+            self.matcher.forms.update(relatives)
+            options += [f"{surface} : {_quote([word])}" for word in relatives]
         return Part("(" + " OR ".join(options) + ")",
-                    lambda doc: exact(doc) or stemmed(doc) or stem in doc.stems)  # fmt: skip
+                    lambda doc: exact(doc) or stemmed(doc) or stem in doc.stems
+                    or any(word in doc.words for word in relatives))  # fmt: skip
 
     def _add_phrase(self, words: tuple[str, ...]) -> None:
         if len(words) == 1:
@@ -221,26 +232,41 @@ def search(store: Store, text: str, limit: int = 20) -> SearchResult:
     filters, params = _filters(query)
     relaxed = False
     try:
-        if parts:
+        if not parts:
+            scored = _rerank(_filtered(store, negative, filters, params, limit))
+        else:
             everything = " AND ".join(p.expression for p in parts)
-            rows = _ranked(store, everything, negative, filters, params, max(limit * 4, 100))
-            if not rows and len(parts) > 1:
+            scored = _rerank(_ranked(store, everything, negative, filters, params, max(limit * 4, 100)))
+            if len(scored) < FEW_HITS and stemmer.available():
+                wide = QueryBuilder(store, families=True)
+                wide_parts = wide.positive(query)
+                if wide.widened:
+                    parts, builder, result.matcher = wide_parts, wide, wide.matcher
+                    everything = " AND ".join(p.expression for p in parts)
+                    more = _ranked(store, everything, negative, filters, params, max(limit * 4, 100))
+                    scored = _append_low(scored, _rerank(more))
+            if not scored and len(parts) > 1:
                 relaxed = True
                 anything = " OR ".join(p.expression for p in parts)
                 rows = _ranked(store, anything, negative, filters, params, RELAXED_CANDIDATES)
-        else:
-            rows = _filtered(store, negative, filters, params, limit)
+                scored = _most_parts_first(store, _rerank(rows), parts)
     except sqlite3.OperationalError:
         # Should not happen (every word is quoted), but a query must never crash the reader.
         return result
-    scored = _rerank(rows)
-    if relaxed:
-        scored = _most_parts_first(store, scored, parts)
     result.hits = [_hit(store, row, score, builder.matcher) for row, score in scored[:limit]]
     for hit in result.hits:
         hit.relaxed = relaxed
     result.relaxed = relaxed
     return result
+
+
+def _append_low(first: list, more: list) -> list:
+    """Fallback hits after the hits proper, at a low weight, each article once."""
+    seen = {row[0] for row, _ in first}
+    floor = min((score for _, score in first), default=0.0)
+    low = [(row, round(min(score * FALLBACK_WEIGHT, floor), 4)) for row, score in more
+           if row[0] not in seen]  # fmt: skip
+    return first + low
 
 
 def _most_parts_first(store: Store, scored: list, parts: list[Part]) -> list:
