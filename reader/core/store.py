@@ -11,10 +11,12 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 
 import sqlite_utils
@@ -414,14 +416,28 @@ def _prepared_chunks(items: Iterable[Article | ImportFailure]) -> Iterator[list]
             yield from map(prepare_chunk, chunks)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pending = pool.submit(prepare_chunk, second)
-        yield prepare_chunk(first)
-        for chunk in chunks:
-            ready = pending.result()
-            pending = pool.submit(prepare_chunk, chunk)
-            yield ready
-        yield pending.result()
+    queue: deque[list] = deque()  # [chunk, future] in input order, dropped once yielded
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            for chunk in chain((first, second), chunks):
+                entry = [chunk, None]
+                queue.append(entry)
+                entry[1] = pool.submit(prepare_chunk, chunk)
+                if len(queue) > 2:
+                    ready = queue[0][1].result()
+                    queue.popleft()
+                    yield ready
+            while queue:
+                ready = queue[0][1].result()
+                queue.popleft()
+                yield ready
+    except BrokenProcessPool:
+        # The helper could not start (e.g. a caller's script without a __main__ guard): carry
+        # on in this process with every chunk not yet handed back.
+        log.info("preparing in-process: the helper process could not start")
+        for chunk, _ in queue:
+            yield prepare_chunk(chunk)
+        yield from map(prepare_chunk, chunks)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

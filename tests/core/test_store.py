@@ -146,3 +146,51 @@ def test_schema_is_versioned_and_reopens(tmp_path):
     again = Store(path)
     assert again.conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _many(n):
+    return [Article(title=f"Berita nomor {i}", body=f"Isi berita nomor {i} tentang upah buruh.",
+                    url=f"https://x.id/{i}") for i in range(n)]  # fmt: skip
+
+
+def test_a_large_import_prepares_in_a_helper_process(store):
+    result = store.add_articles(_many(1200))
+    assert (result.added, result.failed) == (1200, [])
+    assert store.count() == 1200
+    assert [h.title for h in store.search('"nomor 1199"', 5).hits] == ["Berita nomor 1199"]
+
+
+@pytest.mark.parametrize("fails_at", ["submit", "result"])
+def test_a_helper_process_that_dies_loses_nothing(store, monkeypatch, fails_at):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from reader.core import store as store_module
+
+    class DiesAfterOneChunk:
+        """Prepares the first chunk it is given, then breaks as a dead helper process does."""
+
+        def __init__(self, *args, **kwargs):
+            self.submitted = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, chunk):
+            self.submitted += 1
+            future = Future()
+            if self.submitted == 1:
+                future.set_result(fn(chunk))
+            elif fails_at == "submit":
+                raise BrokenProcessPool("helper died")
+            else:
+                future.set_exception(BrokenProcessPool("helper died"))
+            return future
+
+    monkeypatch.setattr(store_module, "ProcessPoolExecutor", DiesAfterOneChunk)
+    result = store.add_articles(_many(2600))
+    assert (result.added, result.failed) == (2600, [])
+    assert store.count() == 2600
