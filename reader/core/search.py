@@ -8,6 +8,7 @@ with every word that matched, however it matched, marked.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ class Part:
 
     expression: str
     test: Callable[[DocWords], bool]
+    words: tuple[str, ...] = ()  # the query words it stands for (their rarity weighs it)
 
 
 def _has_phrase(words) -> Callable[[DocWords], bool]:
@@ -135,10 +137,11 @@ class QueryBuilder:
             word = term.groups[0][0]
             self.matcher.prefixes += (word,)
             expression = f"({surface} : {_quote([word])} * OR {extra} : {_quote([word])} *)"
-            return Part(expression, lambda doc: any(w.startswith(word) for w in doc.words))
+            return Part(expression, lambda doc: any(w.startswith(word) for w in doc.words), (word,))
         if term.phrase:
             self._add_phrase(tuple(term.words))
-            return Part(f"{surface} : {_quote(term.words)}", _has_phrase(term.words))
+            words = tuple(term.words)
+            return Part(f"{surface} : {_quote(words)}", _has_phrase(words), words)
         group = term.groups[0]
         self._add_phrase(group)
         stem = light_stem(group, self.store.is_word)
@@ -155,7 +158,7 @@ class QueryBuilder:
             options += [f"{surface} : {_quote([word])}" for word in relatives]
         return Part("(" + " OR ".join(options) + ")",
                     lambda doc: exact(doc) or stemmed(doc) or stem in doc.stems
-                    or any(word in doc.words for word in relatives))  # fmt: skip
+                    or any(word in doc.words for word in relatives), group)  # fmt: skip
 
     def _add_phrase(self, words: tuple[str, ...]) -> None:
         if len(words) == 1:
@@ -172,7 +175,8 @@ class QueryBuilder:
                 options.append(f"{SURFACE} : {_quote(other)}")
                 tests.append(_has_phrase(other))
                 self._add_phrase(other)
-        return Part("(" + " OR ".join(options) + ")", lambda doc: any(t(doc) for t in tests))
+        return Part("(" + " OR ".join(options) + ")", lambda doc: any(t(doc) for t in tests),
+                    tuple(w for p in own for w in p.words))  # fmt: skip
 
     def positive(self, query: Query) -> list[Part]:
         """One part per clause of the query (all must match, unless the search is relaxed)."""
@@ -197,7 +201,8 @@ class QueryBuilder:
             options = [self.term(t) for t in clauses[i]]
             parts.append(options[0] if len(options) == 1 else Part(
                 "(" + " OR ".join(o.expression for o in options) + ")",
-                lambda doc, options=options: any(o.test(doc) for o in options)))  # fmt: skip
+                lambda doc, options=options: any(o.test(doc) for o in options),
+                tuple(w for o in options for w in o.words)))  # fmt: skip
             i += 1
         return parts
 
@@ -270,16 +275,22 @@ def _append_low(first: list, more: list) -> list:
 
 
 def _most_parts_first(store: Store, scored: list, parts: list[Part]) -> list:
-    """Relaxed order: the candidates that match the most parts of the query first."""
+    """Relaxed order: BM25 scaled by how much of the query an article covers, a rare word
+    counting for more than a common one (a part weighs the idf of its words)."""
+    words = sorted({w for p in parts for w in p.words})
+    df = store.document_frequencies(words)
+    total = max(store.max_id(), 1)
+    weight = [sum(math.log(1 + total / df.get(w, 1)) for w in p.words) or 1.0 for p in parts]
     ranked = []
     for row, score in scored:
         title, body = store.conn.execute(
             "SELECT title, body FROM articles WHERE id = ?", (row[0],)
         ).fetchone()
         doc = DocWords.of(title + "\n" + body, store.is_word)
-        ranked.append((sum(1 for p in parts if p.test(doc)), score, row))
-    ranked.sort(key=lambda item: (-item[0], -item[1]))
-    return [(row, score) for _, score, row in ranked]
+        covered = sum(w for p, w in zip(parts, weight) if p.test(doc)) / sum(weight)
+        ranked.append((round(score * covered, 4), row))
+    ranked.sort(key=lambda item: -item[0])
+    return [(row, score) for score, row in ranked]
 
 
 def _filters(query: Query) -> tuple[str, list[object]]:
