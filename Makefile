@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test bench eval screenshots clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -20,6 +20,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_core.py
+
+eval: $(STAMP)
+	$(PY) bench/eval_search.py
+
+screenshots: $(STAMP)
+	$(PY) scripts/export_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

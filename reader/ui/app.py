@@ -6,7 +6,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 
 from reader.core.store import Store
@@ -21,14 +24,17 @@ class UIConfig:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, "j,down"
     theme: str | None = None
     cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
+    problem: str | None = None  # why the config file was ignored, shown once on start
 
 
 def load_config(path: Path) -> UIConfig:
     """The `[keys]` and `[ui]` tables of the config file; defaults when it is missing."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    except FileNotFoundError:
         return UIConfig()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return UIConfig(problem=f"{path}: ignored ({error}); fix it or delete it")
     keys = data.get("keys", {})
     ui = data.get("ui", {})
     keymap = {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
@@ -46,7 +52,7 @@ class ReaderApp(App[int], inherit_bindings=False):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
-        Binding("ctrl+p", "command_palette", "Command palette, jump to a headline", show=False,
+        Binding("ctrl+p", "command_palette", "Palette", show=False,
                 priority=True, tooltip="Commands, and any headline by its title",
                 id="app.command_palette"),  # fmt: skip
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
@@ -62,6 +68,18 @@ class ReaderApp(App[int], inherit_bindings=False):
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        if self.config.problem:
+            self.notify(self.config.problem, title="Config", severity="warning", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReaderScreen):
+            yield SystemCommand("Search", "Search the stored articles", screen.action_search)
+            yield SystemCommand("All headlines", "Leave search results", screen.show_all)
+            yield SystemCommand(
+                "Related sidebar", "Show or hide the related news", screen.action_toggle_sidebar
+            )
+            yield SystemCommand("Keys", "Every key binding", screen.action_help)
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reader.cli import import_bundled
 from reader.core.store import Store
@@ -24,10 +27,12 @@ def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(bundled_db: Path, tmp_path: Path) -> Store:
+def store(bundled_db: Path, tmp_path: Path) -> Iterator[Store]:
     path = tmp_path / "articles.db"
     shutil.copy(bundled_db, path)
-    return Store(path)
+    store = Store(path)
+    yield store
+    store.close()
 
 
 def test_app(store: Store, **config) -> ReaderApp:
@@ -36,3 +41,15 @@ def test_app(store: Store, **config) -> ReaderApp:
 
 
 test_app.__test__ = False  # a helper, not a test
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and their messages be handled (never a sleep)."""
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # an exclusive worker was replaced: wait for its successor
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return

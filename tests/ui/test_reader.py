@@ -6,15 +6,14 @@ import asyncio
 
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from reader.core.store import Store
-from reader.ui.messages import SearchFinished
+from reader.ui.messages import RelatedFound, SearchFinished
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import test_app
+from tests.ui.conftest import settle, test_app
 
 SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 
@@ -22,18 +21,6 @@ SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 def run(test) -> None:
     """pytest has no async support here; each test drives its own event loop."""
     asyncio.run(test())
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let workers finish and their messages be handled (never a sleep)."""
-    while True:
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue  # an exclusive worker was replaced: wait for its successor
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
 
 
 async def search(pilot: Pilot, text: str) -> None:
@@ -128,6 +115,7 @@ def test_search_results_article_related_and_back(store: Store) -> None:
         app = test_app(store)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
+            await pilot.press("j", "j", "j")
             await pilot.press("slash")
             assert isinstance(app.focused, Input)
             await pilot.press(*"pekerja migran", "enter")
@@ -161,6 +149,7 @@ def test_search_results_article_related_and_back(store: Store) -> None:
             assert app.focused is headlines and screen.mode == "search"
             await pilot.press("escape")
             assert screen.mode == "all" and headlines.total == 410
+            assert headlines.cursor == 3  # back where the search started
             assert article.matches == []
 
     run(scenario)
@@ -324,3 +313,58 @@ def test_command_palette_jumps_to_a_headline(store: Store) -> None:
             assert article is not None and article.title == SEED_TITLE
 
     run(scenario)
+
+
+def test_search_rows_show_the_snippet_with_matches(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "pekerja migran")
+            headlines = app.query_one(HeadlineList)
+            assert headlines.row_height == 3
+            lines = [headlines.render_line(y).text for y in range(3)]
+            assert lines[0].strip().startswith("Kemnaker Terus")
+            assert "pekerja migran" in lines[1] and "«" not in lines[1]
+            assert lines[2].strip().startswith("jpnn.com")
+
+    run(scenario)
+
+
+def test_escape_in_the_search_box_goes_back_to_the_list(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            search_box = app.query_one("#search", Input)
+            await pilot.press("slash", *"buruh")
+            assert app.focused is search_box and search_box.value == "buruh"
+            await pilot.press("escape")
+            assert isinstance(app.focused, HeadlineList)
+            assert not search_box.display and app.reader.mode == "all"
+
+    run(scenario)
+
+
+def test_related_results_for_another_article_are_dropped(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            related = app.query_one(RelatedPanel)
+            before = list(related.items)
+            app.reader.post_message(RelatedFound(-1, []))
+            await pilot.pause()
+            assert related.items == before and related.for_article != -1
+
+    run(scenario)
+
+
+def test_every_binding_has_an_id() -> None:
+    from reader.ui.app import ReaderApp
+    from reader.ui.screens.reader import ReaderScreen
+
+    for owner in (ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen):
+        for key, bindings in owner._merge_bindings().key_to_bindings.items():
+            for binding in bindings:
+                assert binding.id, f"{owner.__name__}: {key} -> {binding.action} has no id"

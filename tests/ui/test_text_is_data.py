@@ -9,7 +9,7 @@ from reader.core.models import Article, StoredArticle
 from reader.core.store import Store
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import test_app
+from tests.ui.conftest import settle, test_app
 
 MARKUP = "[bold red]x[/]"
 LINK = "[link=http://e.com]y[/link]"
@@ -32,8 +32,7 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
     async def scenario() -> None:
         app = test_app(store)
         async with app.run_test(size=(160, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             text = screen_text(app)
             article = app.query_one(ArticleView)
             assert article.article is not None
@@ -69,5 +68,22 @@ def test_the_ui_strips_escapes_even_if_the_store_kept_them(tmp_path: Path) -> No
             assert "Paragraf dua [/oops] [dim]z" in text
             assert "evil" not in text
             assert not any(ord(c) < 32 and c != "\n" for c in text)
+
+    asyncio.run(scenario())
+
+
+def test_a_query_with_markup_is_shown_literally(tmp_path: Path) -> None:
+    store = Store(tmp_path / "articles.db")
+    store.add_articles([Article(title="Upah minimum naik", body="Upah minimum [bold]naik[/].")])
+    query = "[bold]upah[/] [/oops"
+
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.press("slash", *query, "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert f"Search “{query}”" in text
+            assert app.reader.search_query == query
 
     asyncio.run(scenario())

@@ -13,7 +13,7 @@ from textual.widgets import Static
 HelpSections = list[tuple[str, list[tuple[str, str]]]]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], inherit_bindings=False):
     """Lists the bindings the reader was started with (after any remapping)."""
 
     DEFAULT_CSS = """

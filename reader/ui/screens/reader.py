@@ -66,6 +66,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.matcher: Matcher | None = None
         self.hit_count = 0
         self._search_request = 0
+        self._all_cursor = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -110,16 +111,17 @@ class ReaderScreen(Screen, inherit_bindings=False):
     def _update_titles(self) -> None:
         total = self.headlines.total
         if self.mode == "search":
-            noun = "result" if self.hit_count == 1 else "results"
+            query = one_line(self.search_query)
+            found = f"{self.hit_count} {'result' if self.hit_count == 1 else 'results'}"
             self.headlines.border_title = Content.assemble(
-                "Search “", (one_line(self.search_query), "bold"), f"” · {self.hit_count} {noun}"
+                "Search “", (query, "bold"), f"” · {found}"
             )
-            self.headlines.border_subtitle = "Esc: all headlines"
-            self.sub_title = f"search “{one_line(self.search_query)}” · {self.hit_count} {noun}"
+            self.headlines.border_subtitle = Content("Esc: all headlines")
+            self.sub_title = f"search “{query}” · {found}"  # the header shows it literally
         else:
-            self.headlines.border_title = Content(f"Headlines · {total}")
+            self.headlines.border_title = Content(f"Headlines · {total:,}")
             self.headlines.border_subtitle = None
-            self.sub_title = f"{total} articles"
+            self.sub_title = f"{total:,} articles"
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -191,7 +193,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
     def run_search(self, text: str) -> None:
         """Start a search; only the newest request's results will be shown."""
         self._search_request += 1
-        self.headlines.border_subtitle = f"searching “{one_line(text)}”…"
+        self.headlines.border_subtitle = Content(f"searching “{one_line(text)}”…")
         self._search(self._search_request, text)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -219,6 +221,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
             self.headlines.border_subtitle = None
             self.notify(f"Search failed: {message.error}", severity="error", markup=False)
             return
+        if self.mode == "all":
+            self._all_cursor = self.headlines.cursor  # where Esc will return to
         self.mode = "search"
         self.search_query = message.query
         self.matcher = message.matcher
@@ -246,7 +250,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         search = self.query_one("#search", Input)
         search.value = ""
         search.display = False
-        self.headlines.set_source(StoreHeadlines(self.store))
+        self.headlines.set_source(StoreHeadlines(self.store), cursor=self._all_cursor)
         self._update_titles()
         self.headlines.focus()
         current = self.article.article
@@ -315,6 +319,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.headlines.update_flags(headline.id, starred=not headline.starred)
         if self.article.article is not None and self.article.article.id == headline.id:
             self.article.article.starred = not headline.starred
+            self.article.show_flags()
         self.notify("Unstarred" if headline.starred else "Starred ★", timeout=2)
 
     def _target_url(self) -> str | None:

@@ -45,6 +45,7 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         super().__init__(**kwargs)
         self.article: StoredArticle | None = None
         self._body = ""
+        self._heading = Content("")
         self._matches: list[tuple[int, int]] = []
         self.match_index = -1
 
@@ -82,7 +83,8 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         heading = Content(title)
         if spans:
             heading = heading.add_spans([Span(s, e, MATCH_STYLE) for s, e in spans(title)])
-        self.query_one("#article-title", Static).update(heading)
+        self._heading = heading
+        self.show_flags()
         self.query_one("#article-meta", Static).update(Content(self._meta(article)))
         url = self.query_one("#article-url", Static)
         url.update(Content(one_line(article.url)))
@@ -90,6 +92,15 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._paint_body()
         self._show_match_count()
         self.scroll_home(animate=False, immediate=True)
+
+    def show_flags(self) -> None:
+        """The title, with a star when the article is starred."""
+        if self.article is None:
+            return
+        heading = self._heading
+        if self.article.starred:
+            heading = Content.assemble(("★ ", "$warning"), heading)
+        self.query_one("#article-title", Static).update(heading)
 
     def _show_match_count(self) -> None:
         count = len(self._matches)

@@ -175,7 +175,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                         row.read = read
                     if starred is not None:
                         row.starred = starred
-                    self.refresh_lines((page * PAGE_SIZE + offset) * self.row_height, self.row_height)
+                    first_line = (page * PAGE_SIZE + offset) * self.row_height
+                    self.refresh_lines(first_line, self.row_height)
 
     # -- cursor ----------------------------------------------------------------------------
 
@@ -263,7 +264,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         meta = " · ".join(parts)
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
         room = max(0, width - 4 - star.cell_length)
-        return [Segment("   ", bg), star, Segment(_fit(meta, room), self._style("headline-list--meta", bg))]
+        meta_style = self._style("headline-list--meta", bg)
+        return [Segment("   ", bg), star, Segment(_fit(meta, room), meta_style)]
 
 
     def _snippet_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:

@@ -99,7 +99,8 @@ class RelatedPanel(OptionList, inherit_bindings=False):
 
 
 def _option(item: RelatedItem, n: int) -> Option:
-    meta = " · ".join(part for part in (one_line(item.source), short_date(item.published_at)) if part)
+    parts = (one_line(item.source), short_date(item.published_at))
+    meta = " · ".join(part for part in parts if part)
     if item.id is None:
         meta = "not in the reader" + (f" · {meta}" if meta else "")
     if item.id is None:

@@ -1,0 +1,66 @@
+"""Export SVG screenshots of the reader for the README: `make screenshots`.
+
+Runs the app headless at 120x36 on a fresh store of the bundled articles and saves the main
+screen, a search and the help screen into screenshots/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from reader.cli import import_bundled
+from reader.core.store import Store
+from reader.ui.app import UIConfig, make_app
+
+SIZE = (120, 36)
+QUERY = "pekerja migran"
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the search and related workers are done and their results shown."""
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+
+
+async def export(store: Store, name: str, keys: list[str]) -> Path:
+    app = make_app(store, UIConfig(cursor_blink=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        return Path(app.save_screenshot(f"{name}.svg", path=str(OUT)))
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "articles.db")
+        import_bundled(store)
+        shots = [
+            ("main", []),
+            ("search", ["slash", *QUERY, "enter"]),
+            ("help", ["question_mark"]),
+        ]
+        for name, keys in shots:
+            path = asyncio.run(export(store, name, keys))
+            print(f"wrote {path.relative_to(OUT.parent)}")
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The UI's part of the config file: key remapping by binding id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.ui.app import UIConfig, load_config
+
+
+def test_keys_table_becomes_the_keymap(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"list.down" = "x,down"\n"reader.search" = "f"\n', encoding="utf-8")
+    assert load_config(path).keymap == {"list.down": "x,down", "reader.search": "f"}
+
+
+def test_a_missing_or_broken_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "missing.toml") == UIConfig()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[keys\n", encoding="utf-8")
+    config = load_config(broken)
+    assert config.keymap == {} and config.problem and str(broken) in config.problem
