@@ -88,7 +88,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
         headlines = self.query_one(HeadlineList)
         headlines.focus()
         if headlines.current is not None:
-            self.open_article(headlines.current.id)
+            # A preview, not a reading: launching the reader must not mark anything read.
+            self.open_article(headlines.current.id, mark_read=False)
 
     # -- panes ---------------------------------------------------------------------------------
 
@@ -125,13 +126,13 @@ class ReaderScreen(Screen, inherit_bindings=False):
 
     # -- opening -------------------------------------------------------------------------------
 
-    def open_article(self, article_id: int) -> bool:
+    def open_article(self, article_id: int, mark_read: bool = True) -> bool:
         """Show an article, mark it read, and look for its related news in a worker."""
         article = self.store.get(article_id)
         if article is None:
             self.notify("That article is no longer in the store.", severity="warning")
             return False
-        if not article.read:
+        if mark_read and not article.read:
             self.store.set_read(article_id, True)
             article.read = True
             self.headlines.update_flags(article_id, read=True)
