@@ -61,7 +61,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", parents=[common], help="what the database holds")
     p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("feeds", parents=[common], help="the feeds that `fetch` follows")
+    feeds = p.add_subparsers(dest="feeds_command", parser_class=Parser, required=True,
+                             metavar="{add,list,remove,import,export}")  # fmt: skip
+    q = feeds.add_parser("add", parents=[common], help="follow a feed (RSS, Atom, JSON Feed)")
+    q.add_argument("url", metavar="URL")
+    q = feeds.add_parser("list", parents=[common], help="the feeds followed, with their state")
+    q.add_argument("--json", action="store_true")
+    q = feeds.add_parser("remove", parents=[common], help="stop following a feed")
+    q.add_argument("url", metavar="URL")
+    q = feeds.add_parser("import", parents=[common], help="follow every feed of an OPML file")
+    q.add_argument("file", metavar="OPML")
+    q = feeds.add_parser("export", parents=[common], help="write the feeds as OPML")
+    q.add_argument("file", metavar="FILE", nargs="?", help="default: standard output")
+
+    p = commands.add_parser("fetch", parents=[common], help="fetch every feed now")
+    p.add_argument("urls", nargs="*", metavar="URL", help="only these followed feeds")
+    p.add_argument("--timeout", type=_seconds, default=20.0, help="seconds per feed (default 20)")
+    p.add_argument("--workers", type=_positive, default=8, help="feeds fetched at once (default 8)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds: {text!r}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -218,6 +248,115 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feeds(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import feeds
+
+    action = args.feeds_command
+    try:
+        if action == "add":
+            if feeds.add_feed(store, args.url):
+                print(f"following {args.url}; '{PROG} fetch' brings its articles")
+            else:
+                print(f"already following {args.url}")
+        elif action == "remove":
+            if not feeds.remove_feed(store, args.url):
+                _error(f"not following {args.url} (see '{PROG} feeds list')")
+                return 1
+            print(f"stopped following {args.url}; its articles stay")
+        elif action == "list":
+            return _list_feeds(feeds.list_feeds(store), args.json)
+        elif action == "import":
+            try:
+                data = Path(args.file).read_bytes()
+            except OSError as error:
+                _error(f"{args.file}: cannot read ({error.strerror or error})")
+                return 1
+            added, known, problems = feeds.import_opml(store, data)
+            for problem in problems:
+                _error(f"{args.file}: {problem}")
+            print(f"{added} feeds added, {known} already followed, {len(problems)} skipped")
+            return 1 if problems else 0
+        elif action == "export":
+            text = feeds.export_opml(store)
+            if args.file and args.file != "-":
+                try:
+                    Path(args.file).write_text(text, encoding="utf-8")
+                except OSError as error:
+                    _error(f"{args.file}: cannot write ({error.strerror or error})")
+                    return 1
+            else:
+                sys.stdout.write(text)
+    except feeds.FeedError as error:
+        where = args.file if action == "import" else getattr(args, "url", "")
+        _error(f"{where}: {error}" if where else str(error))
+        return 1
+    return 0
+
+
+def _list_feeds(items: list, as_json: bool) -> int:
+    if as_json:
+        _print([asdict(feed) for feed in items])
+        return 0
+    if not items:
+        print(f"no feeds; add one with '{PROG} feeds add URL'")
+    for feed in items:
+        if feed.last_fetched_at is None:
+            state = "never fetched"
+        elif feed.last_error:
+            state = f"failed {feed.last_fetched_at}: {feed.last_error}"
+        else:
+            state = f"fetched {feed.last_fetched_at}, {feed.last_added} new"
+        print(f"{feed.url}\n    {feed.title or '-'} · {state}")
+    return 0
+
+
+def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import feeds
+
+    followed = {feed.url for feed in feeds.list_feeds(store)}
+    if not followed:
+        print(f"no feeds to fetch; add one with '{PROG} feeds add URL'")
+        return 0
+    unknown = [url for url in args.urls if url not in followed]
+    for url in unknown:
+        _error(f"{url}: not a followed feed (add it with '{PROG} feeds add URL')")
+    if unknown:
+        return 1
+    live = sys.stderr.isatty()
+
+    def progress(done: int, total: int, result) -> None:
+        if result.failed:
+            if live:
+                sys.stderr.write("\r\x1b[K")
+            _error(f"{result.url}: {result.error}")
+        for failure in result.entry_failures:
+            _error(failure.message())
+        if live and total > 1:
+            sys.stderr.write(f"\rfetched {done}/{total} feeds")
+            sys.stderr.flush()
+
+    results = feeds.fetch_feeds(store, args.urls or None, workers=args.workers,
+                                timeout=args.timeout, progress=progress)  # fmt: skip
+    if live and len(results) > 1:
+        sys.stderr.write("\r\x1b[K")
+    failed = [r for r in results if r.failed]
+    bad_entries = sum(len(r.entry_failures) for r in results)
+    if args.json:
+        _print([
+            {"url": r.url, "status": r.status, "http_status": r.http_status, "added": r.added,
+             "updated": r.updated, "unchanged": r.unchanged, "error": r.error,
+             "entry_failures": [f.message() for f in r.entry_failures]}
+            for r in results
+        ])  # fmt: skip
+    else:
+        added = sum(r.added for r in results)
+        updated = sum(r.updated for r in results)
+        not_modified = sum(r.status == "unchanged" for r in results)
+        print(f"{len(results)} feeds: {added} articles added, {updated} updated, "
+              f"{not_modified} feeds unchanged, {len(failed)} failed")  # fmt: skip
+    return 1 if failed or bad_entries else 0
+
+
 COMMANDS = {
     "open": cmd_open,
     "import": cmd_import,
@@ -225,4 +364,6 @@ COMMANDS = {
     "show": cmd_show,
     "related": cmd_related,
     "stats": cmd_stats,
+    "feeds": cmd_feeds,
+    "fetch": cmd_fetch,
 }

@@ -63,7 +63,24 @@ CREATE TABLE term_stats (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROW
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Feed subscriptions and what the last fetch of each learnt (validators for conditional GET).
+_V2 = """
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    added_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched_at TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    last_added INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -17,6 +17,7 @@ class Handler(BaseHTTPRequestHandler):
             "/feed.jsonl": (200, "application/octet-stream", ARTICLES),
             "/api/articles": (200, "application/x-ndjson", ARTICLES),
             "/page.html": (200, "text/html", "<html></html>"),
+            "/logo": (200, "image/png", "\x89PNG"),
         }
         status, kind, body = routes.get(self.path, (404, "text/plain", "not here"))
         data = body.encode()
@@ -47,8 +48,9 @@ def test_jsonl_by_path_and_by_content_type(store, server):
 
 def test_http_errors_name_the_url_and_status(store, server):
     result = store.add_articles(read_inputs([f"{server}/missing.json", f"{server}/page.html",
-                                             f"{server}/feed.jsonl"]))  # fmt: skip
+                                             f"{server}/logo", f"{server}/feed.jsonl"]))  # fmt: skip
     messages = [f.message() for f in result.failed]
     assert messages[0] == f"{server}/missing.json: HTTP 404 Not Found"
-    assert messages[1].startswith(f"{server}/page.html: unsupported content type 'text/html'")
+    assert messages[1] == f"{server}/page.html: no article text found in the page"
+    assert messages[2].startswith(f"{server}/logo: unsupported content type 'image/png'")
     assert result.added == 3

@@ -4,6 +4,7 @@ import pytest
 
 from reader.core.ingest import read_inputs
 from reader.core.models import Article, RelatedHeadline
+from reader.core.schema import MIGRATIONS
 from reader.core.store import Store
 from tests.conftest import DEMO, SEED
 
@@ -144,7 +145,7 @@ def test_schema_is_versioned_and_reopens(tmp_path):
     path = tmp_path / "x.db"
     Store(path).close()
     again = Store(path)
-    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

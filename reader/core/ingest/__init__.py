@@ -9,19 +9,38 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from reader.core.ingest.fetch import FetchError, fetch
+from reader.core.ingest.fetch import FORMATS, FetchError, detect_format, fetch
+from reader.core.ingest.http import MAX_BYTES as MAX_URL_BYTES
+from reader.core.ingest.http import TIMEOUT, Response
 from reader.core.ingest.jsonl import parse_json, parse_jsonl
+from reader.core.ingest.pages import Page, PageError, join_pages, parse_page
 from reader.core.ingest.plaintext import PlainTextError, parse_plaintext
 from reader.core.models import Article, ImportFailure
 
-SUFFIXES = {".txt", ".jsonl", ".json"}
+SUFFIXES = set(FORMATS)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 Item = Article | ImportFailure
 
 
 def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
-    """Articles from each input in turn; what cannot be read becomes an ImportFailure."""
+    """Articles from each input in turn; what cannot be read becomes an ImportFailure.
+
+    Saved pages of a multi-page article ("?page=2" files) are joined into one article once
+    every input has been read.
+    """
+    pages: dict[str, list[Page]] = {}
+    for item in _read_all(inputs):
+        if isinstance(item, Page):
+            pages.setdefault(item.article.url or item.article.origin or "", []).append(item)
+        else:
+            yield item
+    for group in pages.values():
+        group.sort(key=lambda page: page.number)
+        yield join_pages(group[0], group[1:])
+
+
+def _read_all(inputs: Iterable[str]) -> Iterator[Item | Page]:
     for name in inputs:
         if name.lower().startswith(("http://", "https://")):
             yield from read_url(name)
@@ -45,12 +64,12 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield path
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path) -> Iterator[Item | Page]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        yield ImportFailure(origin, None, f"unsupported file type {suffix or '(none)'!r}; "
-                            "expected .txt, .jsonl or .json")  # fmt: skip
+        yield ImportFailure(origin, None, f"unsupported file type {suffix or '(none)'!r}; expected "
+                            ".txt, .jsonl, .json, .xml/.rss/.atom (feeds) or .html/.htm (pages)")  # fmt: skip
         return
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -77,16 +96,40 @@ def _decoded_lines(handle, origin: str) -> Iterator[str | ImportFailure]:
         yield line
 
 
-def parse_bytes(data: bytes, origin: str, suffix: str) -> Iterator[Item]:
-    """Parse the contents of one input whose format is told by `suffix`."""
+def parse_bytes(
+    data: bytes, origin: str, suffix: str, content_type: str | None = None
+) -> Iterator[Item | Page]:
+    """Parse the contents of one input whose format is told by `suffix` (or the content type)."""
+    kind = detect_format(data, "x" + suffix if suffix else origin, content_type)
+    if kind == "feed":
+        from reader.core.ingest.feeds import parse_feed
+
+        yield from parse_feed(data, origin, origin if _is_url(origin) else None)
+        return
+    if kind == "page":
+        if _is_url(origin):
+            yield from _page_items(data, origin, origin)
+            return
+        try:
+            page = parse_page(data, origin)
+        except PageError as error:
+            yield ImportFailure(origin, None, str(error))
+            return
+        # A saved page does not reach out for its other pages: read_inputs joins the ones given.
+        yield page if page.next_pages or page.number > 1 or _links_pages(data) else page.article
+        return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         yield ImportFailure(origin, None, f"not UTF-8 text (byte {error.start})")
         return
-    if suffix == ".jsonl":
+    if kind == "jsonfeed":
+        from reader.core.ingest.feeds import parse_json_feed
+
+        yield from parse_json_feed(text, origin, origin if _is_url(origin) else None)
+    elif kind == "jsonl":
         yield from parse_jsonl(text.splitlines(), origin)
-    elif suffix == ".json":
+    elif kind == "json":
         yield from parse_json(text, origin)
     else:
         try:
@@ -95,10 +138,61 @@ def parse_bytes(data: bytes, origin: str, suffix: str) -> Iterator[Item]:
             yield ImportFailure(origin, None, str(error))
 
 
-def read_url(url: str) -> Iterator[Item]:
+def _links_pages(data: bytes) -> bool:
+    return b"?page=" in data or b"&amp;page=" in data
+
+
+def _is_url(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
+
+
+def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIMEOUT,
+                max_bytes: int = MAX_URL_BYTES) -> Iterator[Item]:  # fmt: skip
     try:
-        data, suffix = fetch(url)
+        first = parse_page(data, origin, url)
+    except PageError as error:
+        yield ImportFailure(origin, None, str(error))
+        return
+    later = []
+    for page_url in first.next_pages:  # "?page=2"...: fetched and joined into one article
+        try:
+            response, _ = fetch(page_url, timeout=timeout, max_bytes=max_bytes)
+            later.append(parse_page(response.body, page_url, response.url))
+        except (FetchError, PageError) as error:
+            yield ImportFailure(page_url, None, f"page of {origin} skipped: {error}")
+    yield join_pages(first, later)
+
+
+def read_url(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYTES) -> Iterator[Item]:
+    """Articles from a URL: a feed, a page (with its continuation pages), JSON, JSONL or text."""
+    try:
+        response, kind = fetch(url, timeout=timeout, max_bytes=max_bytes)
     except FetchError as error:
         yield ImportFailure(url, None, str(error))
         return
-    yield from parse_bytes(data, url, suffix)
+    yield from read_response(response, kind, url, timeout=timeout, max_bytes=max_bytes)
+
+
+def read_response(response: Response, kind: str, origin: str, *, timeout: float = TIMEOUT,
+                  max_bytes: int = MAX_URL_BYTES, info: dict | None = None) -> Iterator[Item]:  # fmt: skip
+    """Articles from a fetched response whose format is `kind` (see `detect_format`)."""
+    if kind == "page":
+        yield from _page_items(response.body, origin, response.url, timeout, max_bytes)
+        return
+    if kind == "feed":
+        from reader.core.ingest.feeds import parse_feed
+
+        yield from parse_feed(response.body, origin, response.url, info)
+        return
+    if kind == "jsonfeed":
+        from reader.core.ingest.feeds import parse_json_feed
+
+        try:
+            text = response.body.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            yield ImportFailure(origin, None, f"not UTF-8 text (byte {error.start})")
+            return
+        yield from parse_json_feed(text, origin, response.url, info)
+        return
+    suffix = next((s for s, k in FORMATS.items() if k == kind), "")
+    yield from parse_bytes(response.body, origin, suffix)

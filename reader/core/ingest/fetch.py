@@ -1,49 +1,74 @@
-"""Fetching one input over http(s), with a timeout, a size limit and bounded redirects."""
+"""Fetching one input over http(s) and telling which format it is in.
+
+The transfer itself (timeouts, size limit, redirects, conditional GET) is `reader.core.ingest.http`.
+"""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import re
 from urllib.parse import urlparse
 
-TIMEOUT = 20
-MAX_BYTES = 50 * 1024 * 1024
-USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
+from reader.core.ingest.http import MAX_BYTES, TIMEOUT, FetchError, Response, get
 
-_TYPES = {
-    "application/json": ".json",
-    "application/x-ndjson": ".jsonl",
-    "application/jsonl": ".jsonl",
-    "application/x-jsonlines": ".jsonl",
-    "text/plain": ".txt",
+__all__ = ["FetchError", "fetch", "detect_format", "FORMATS"]
+
+# Formats the importers understand, by file suffix.
+FORMATS = {
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".html": "page",
+    ".htm": "page",
 }
+_TYPES = {
+    "application/json": "json",
+    "application/feed+json": "jsonfeed",
+    "application/x-ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "application/x-jsonlines": "jsonl",
+    "text/plain": "text",
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
+    "application/rdf+xml": "feed",
+    "application/xml": "feed",
+    "text/xml": "feed",
+    "text/html": "page",
+    "application/xhtml+xml": "page",
+}
+_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 
 
-class FetchError(Exception):
-    pass
+def detect_format(data: bytes, name: str, content_type: str | None = None) -> str | None:
+    """The format of `data`: "text", "json", "jsonl", "jsonfeed", "feed" or "page" (None: unknown).
+
+    The name's suffix decides first, then the content type; a feed served as HTML or as plain
+    XML, and a JSON Feed in a .json file, are recognised by their first bytes.
+    """
+    path = urlparse(name).path if "://" in name else name
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    found = FORMATS.get(suffix) or _TYPES.get(content_type or "")
+    head = data[:4096]
+    if found in ("json", None) and _JSON_FEED.search(head):
+        return "jsonfeed"
+    if found in ("page", "text", None) and _FEED_START.match(head):
+        return "feed"
+    if found is None and head.lstrip()[:1] == b"<":
+        return "page"
+    return found
 
 
-def fetch(url: str) -> tuple[bytes, str]:
-    """Return the body and the format suffix it is in (from the path, else the content type)."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            data = response.read(MAX_BYTES + 1)
-            content_type = response.headers.get_content_type()
-    except urllib.error.HTTPError as error:
-        raise FetchError(f"HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        raise FetchError(f"cannot fetch ({error.reason})") from None
-    except (TimeoutError, OSError) as error:
-        raise FetchError(f"cannot fetch ({error})") from None
-    if len(data) > MAX_BYTES:
-        raise FetchError("response larger than 50 MiB")
-    path = urlparse(url).path.lower()
-    for suffix in (".jsonl", ".json", ".txt"):
-        if path.endswith(suffix):
-            return data, suffix
-    if content_type in _TYPES:
-        return data, _TYPES[content_type]
-    raise FetchError(
-        f"unsupported content type {content_type!r}; expected JSON, JSON Lines or plain text"
-    )
+def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[Response, str]:
+    """GET `url` and return the response with its format; raise FetchError when neither works."""
+    response = get(url, timeout=timeout, max_bytes=max_bytes)
+    found = detect_format(response.body, response.url, response.content_type)
+    if found is None:
+        raise FetchError(
+            f"unsupported content type {response.content_type!r}; expected a feed, an HTML page, "
+            "JSON, JSON Lines or plain text"
+        )
+    return response, found

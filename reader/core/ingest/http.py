@@ -1,0 +1,160 @@
+"""One careful HTTP GET: http(s) only, a timeout, a size limit, bounded redirects, and
+conditional requests (ETag / Last-Modified) so an unchanged feed costs a 304 and no body.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+TIMEOUT = 20.0
+MAX_BYTES = 50 * 1024 * 1024
+MAX_REDIRECTS = 5
+USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
+_READ_CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """The URL could not be fetched; the message says why (with the HTTP status when there is one)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Response:
+    """What a GET brought back. `not_modified` is a 304: `body` is empty then."""
+
+    url: str  # the final URL, after redirects
+    status: int
+    body: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def check_url(url: str) -> None:
+    """Raise FetchError unless `url` is an http(s) URL with a host."""
+    parts = urlparse(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"not an http(s) URL: {url[:80]!r}")
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.max_redirections = limit
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlparse(newurl).scheme.lower() not in ("http", "https"):
+            raise FetchError(f"redirect to a non-http(s) URL refused: {newurl[:80]!r}", code)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        try:
+            return super().http_error_302(req, fp, code, msg, headers)
+        except urllib.error.HTTPError as error:
+            if "redirect" in str(error.msg).lower():
+                raise FetchError(f"too many redirects (more than {self.max_redirections})",
+                                 code) from None  # fmt: skip
+            raise
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def get(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+    max_redirects: int = MAX_REDIRECTS,
+) -> Response:
+    """GET `url`; raise FetchError with a one-line reason on any failure.
+
+    `timeout` bounds each network wait and also the whole transfer, so a server that trickles
+    bytes cannot hold a fetch forever.
+    """
+    check_url(url)
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    opener = urllib.request.build_opener(_Redirects(max_redirects))
+    request = urllib.request.Request(url, headers=headers)
+    started = time.monotonic()
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(f"response larger than {_size(max_bytes)}")
+            body = _read(response, max_bytes, started, timeout)
+            return Response(
+                url=response.geturl(),
+                status=response.status,
+                body=body,
+                content_type=response.headers.get_content_type(),
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
+    except urllib.error.HTTPError as error:
+        if error.code == 304:
+            return Response(
+                url=error.geturl() or url,
+                status=304,
+                body=b"",
+                content_type="",
+                etag=error.headers.get("ETag") or etag,
+                last_modified=error.headers.get("Last-Modified") or last_modified,
+            )
+        raise FetchError(f"HTTP {error.code} {error.reason}".rstrip(), error.code) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            raise FetchError(f"timed out after {timeout:g} s") from None
+        raise FetchError(f"cannot fetch ({reason})") from None
+    except TimeoutError:
+        raise FetchError(f"timed out after {timeout:g} s") from None
+    except (OSError, ValueError) as error:  # connection reset, bad status line, bad URL...
+        raise FetchError(f"cannot fetch ({error or type(error).__name__})") from None
+
+
+def _read(response, max_bytes: int, started: float, timeout: float) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = response.read(_READ_CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"response larger than {_size(max_bytes)}")
+        if time.monotonic() - started > timeout:
+            raise FetchError(f"timed out after {timeout:g} s")
+        parts.append(chunk)
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    if count >= 1024 and count % 1024 == 0:
+        return f"{count // 1024} KiB"
+    return f"{count} bytes"
+
+
+def host_of(url: str) -> str:
+    """The host of a URL without a leading "www." ("jpnn.com"), or "" when there is none."""
+    host = (urlparse(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,319 @@
+"""Saved article pages (.html files and page URLs): title, main text, date, canonical URL.
+
+Metadata comes from the page's own tags (canonical link, Open Graph, article:published_time,
+a visible date line). The main text of a page in jpnn.com's layout is read by jpnn's rules: the
+"jpnn.com, JAKARTA -" lead gives source and dateline; the "(jpnn)" sign-off, "Baca Juga" boxes,
+menus, ads and "Redaktur & Reporter" lines are dropped; the "BERITA TERKAIT" list becomes the
+related headlines; `?page=N` continuations are joined by the caller with `join_pages`. Any
+other page's main text comes from trafilatura.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urljoin, urlparse
+
+from reader.core.clean import clean_line
+from reader.core.dates import find_day_month, parse_date
+from reader.core.ingest.html_text import html_to_text
+from reader.core.ingest.http import host_of
+from reader.core.models import Article, RelatedHeadline
+
+MAX_PAGES = 20  # continuation pages followed for one article
+
+_LEAD = re.compile(
+    r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$",
+    re.S,
+)
+_JPNN_LEAD = re.compile(r"^\s*jpnn\.com\s*,\s*[A-Z]", re.I)
+_SIGN_OFF = re.compile(r"\s*\((?:[a-z]{2,5}/)*jpnn\)\s*$", re.I)
+_DROP_LINE = re.compile(
+    r"^(?:baca juga\b|redaktur\b|reporter\s*:|editor\s*:|advertisement$|iklan$|scroll to continue"
+    r"|berita terkait$|halaman\s+\d|\d+(?:\s+\d+)*\s*(?:selanjutnya|next|»)?$)",
+    re.I,
+)
+_DATE_CLASSES = re.compile(r"date|time|tanggal|publish", re.I)
+_BOILERPLATE_CLASSES = re.compile(
+    r"(?:^|[\s_-])(?:ads?|advert\w*|iklan|banner|baca-?juga|bacajuga|related|terkait|share|social|"
+    r"menu|nav\w*|breadcrumb|comment\w*|tags?|footer|header|sidebar|pagination|paging|widget)(?:$|[\s_-])",
+    re.I,
+)
+
+
+class PageError(ValueError):
+    pass
+
+
+@dataclass
+class Page:
+    """One parsed page: the article it holds and the continuation pages it links to."""
+
+    article: Article
+    next_pages: list[str] = field(default_factory=list)
+    number: int = 1  # 2 for "?page=2"
+
+
+def split_lead(paragraph: str) -> tuple[str, str, str] | None:
+    """("jpnn.com", "JAKARTA", rest) for a lead "jpnn.com, JAKARTA - rest"; None otherwise."""
+    match = _LEAD.match(paragraph.strip())
+    if not match:
+        return None
+    return match["source"].strip(), match["dateline"].strip(), match["rest"].strip()
+
+
+def parse_page(html: str | bytes, origin: str, url: str | None = None) -> Page:
+    """Parse one article page; raise PageError when it holds no article text."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise PageError(f"not an HTML page ({error})") from None
+    canonical = _canonical(tree, url)
+    base = url or canonical
+    number = _page_number(url) or _page_number(_raw_canonical(tree)) or 1
+    title = _title(tree)
+    raw_date, published = _date(tree)
+    related = _related(tree, base)
+    container = _jpnn_container(tree)
+    if container is not None:
+        body = _jpnn_body(container)
+    else:
+        body = _generic_body(html, base)
+    if not _has_article(body):
+        raise PageError("no article text found in the page")
+    if not title:
+        raise PageError("no title found in the page")
+    first, _, rest = body.partition("\n\n")
+    if rest and _key(first) == _key(title):  # the headline repeated as the first paragraph
+        body = rest
+    source = host_of(canonical or url or "") or None
+    dateline = None
+    first, _, rest = body.partition("\n\n")
+    lead = split_lead(first)
+    if lead:
+        source, dateline, first = lead
+        body = first + ("\n\n" + rest if rest else "")
+    year = int(published[:4]) if published else None
+    if not published:
+        raw_date = raw_date or find_day_month(body)
+        published = parse_date(raw_date, year) if raw_date else None
+    article = Article(
+        title=title,
+        body=body,
+        url=canonical or url,
+        source=source,
+        dateline=dateline,
+        published_at=published,
+        published_raw=raw_date,
+        origin=origin,
+        related=related,
+    )
+    return Page(article, _next_pages(tree, base) if container is not None else [], number)
+
+
+def join_pages(first: Page, later: list[Page]) -> Article:
+    """One article from its pages, in order, with the lead each later page repeats removed."""
+    article = first.article
+    lead = _key(article.lead)
+    paragraphs = list(article.paragraphs)
+    for page in later:
+        for paragraph in page.article.paragraphs:
+            split = split_lead(paragraph)
+            text = split[2] if split else paragraph
+            if _key(text) == lead:
+                continue
+            paragraphs.append(text)
+        for item in page.article.related:
+            if all(_key(item.title) != _key(r.title) for r in article.related):
+                article.related.append(item)
+    article.body = "\n\n".join(paragraphs)
+    return article
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+# -- metadata ----------------------------------------------------------------------------------
+
+
+def _meta(tree, *names: str) -> str | None:
+    for name in names:
+        for node in tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'):
+            value = (node.get("content") or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _raw_canonical(tree) -> str | None:
+    hrefs = tree.xpath('//link[@rel="canonical"]/@href')
+    return hrefs[0] if hrefs else _meta(tree, "og:url")
+
+
+def _page_number(url: str | None) -> int | None:
+    if not url:
+        return None
+    numbers = parse_qs(urlparse(url).query).get("page")
+    return int(numbers[0]) if numbers and numbers[0].isdigit() and int(numbers[0]) > 0 else None
+
+
+def _canonical(tree, url: str | None) -> str | None:
+    for href in tree.xpath('//link[@rel="canonical"]/@href') + [_meta(tree, "og:url") or ""]:
+        href = href.strip()
+        if href:
+            full = urljoin(url, href) if url else href
+            if full.lower().startswith(("http://", "https://")):
+                return _without_page(full)
+    return _without_page(url) if url else None
+
+
+def _without_page(url: str) -> str:
+    """The article's URL without a `page=N` query (every page of it names the same article)."""
+    parts = urlparse(url)
+    if "page" not in parse_qs(parts.query):
+        return url
+    query = "&".join(q for q in parts.query.split("&") if not q.startswith("page="))
+    return parts._replace(query=query).geturl()
+
+
+def _title(tree) -> str:
+    for node in tree.xpath("//h1"):
+        text = clean_line(node.text_content())
+        if text:
+            return text
+    text = _meta(tree, "og:title", "twitter:title") or clean_line(
+        (tree.findtext(".//title") or ""))
+    # "<title>Judul - JPNN.com</title>": the site name is not part of the headline.
+    return clean_line(re.sub(r"\s+[-|–]\s+[^-|–]{2,40}$", "", text))
+
+
+def _date(tree) -> tuple[str | None, str | None]:
+    """The page's date as written and as ISO 8601 with its offset."""
+    meta = _meta(tree, "article:published_time", "datePublished", "pubdate", "publishdate",
+                 "date", "og:published_time")  # fmt: skip
+    for node in tree.xpath("//time"):
+        visible = clean_line(node.text_content())
+        if parse_date(visible):
+            return visible, parse_date(meta) or parse_date(visible)
+        stamp = node.get("datetime")
+        if stamp and not meta:
+            meta = stamp
+    for node in tree.xpath("//*[@class]"):
+        if _DATE_CLASSES.search(node.get("class", "")) and len(node) <= 3:
+            visible = clean_line(node.text_content())
+            if len(visible) < 80 and parse_date(visible):
+                return visible, parse_date(meta) or parse_date(visible)
+    if meta and parse_date(meta):
+        return meta, parse_date(meta)
+    return None, None
+
+
+def _related(tree, base: str | None) -> list[RelatedHeadline]:
+    """The links listed under a "BERITA TERKAIT" heading."""
+    for heading in tree.xpath("//*[self::h2 or self::h3 or self::h4 or self::div or self::span]"):
+        own = clean_line("".join(heading.xpath("text()")))
+        if own.lower() != "berita terkait":
+            continue
+        box = heading.getparent()
+        items = []
+        for link in box.xpath(".//a[@href]"):
+            title = clean_line(link.text_content())
+            if title and title.lower() != "berita terkait":
+                href = urljoin(base, link.get("href")) if base else link.get("href")
+                ok = href.lower().startswith(("http://", "https://"))
+                items.append(RelatedHeadline(title, href if ok else None))
+        if items:
+            return items
+    return []
+
+
+def _next_pages(tree, base: str | None) -> list[str]:
+    """The `?page=N` continuations (N >= 2) the page links to, in order."""
+    if not base:
+        return []
+    found: dict[int, str] = {}
+    for href in tree.xpath("//a/@href"):
+        full = urljoin(base, href)
+        numbers = parse_qs(urlparse(full).query).get("page")
+        if not numbers or not numbers[0].isdigit() or int(numbers[0]) < 2:
+            continue
+        if _without_page(full) == _without_page(base):
+            found.setdefault(int(numbers[0]), full)
+    return [found[n] for n in sorted(found)][: MAX_PAGES - 1]
+
+
+# -- main text ---------------------------------------------------------------------------------
+
+
+def _jpnn_container(tree):
+    """The element holding a jpnn article's paragraphs: the parent of its "jpnn.com, X -" lead."""
+    for paragraph in tree.xpath("//p"):
+        if _JPNN_LEAD.match(paragraph.text_content()):
+            return paragraph.getparent()
+    return None
+
+
+def _jpnn_body(container) -> str:
+    import lxml.html
+
+    for node in list(container.iter()):
+        if not isinstance(node.tag, str) or node is container:
+            continue
+        if node.tag in ("script", "style", "iframe", "ins", "noscript", "nav", "aside", "form") or (
+            _BOILERPLATE_CLASSES.search(node.get("class", "") + " " + node.get("id", ""))
+        ):
+            _drop(node)
+    return _filter_lines(html_to_text(lxml.html.tostring(container, encoding="unicode")))
+
+
+def _drop(node) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    previous = node.getprevious()
+    parent.remove(node)
+    if tail:  # keep the text that followed the dropped element
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _generic_body(html: str | bytes, url: str | None) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(
+        html, url=url, include_comments=False, include_tables=False, favor_precision=True,
+        deduplicate=False,
+    )  # fmt: skip
+    if not text:
+        return ""
+    return _filter_lines("\n\n".join(line for line in text.split("\n")))
+
+
+def _has_article(body: str) -> bool:
+    """Some real prose: a menu or a "not found" notice is not an article."""
+    return any(len(paragraph.split()) >= 8 for paragraph in body.split("\n\n"))
+
+
+def _filter_lines(text: str) -> str:
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph or _DROP_LINE.match(paragraph) or paragraph.lower().startswith("redaktur"):
+            continue
+        paragraphs.append(paragraph)
+    if paragraphs:
+        paragraphs[-1] = _SIGN_OFF.sub("", paragraphs[-1]).strip()
+        if not paragraphs[-1]:
+            paragraphs.pop()
+    if len(paragraphs) > 1:  # a lead repeated after the text (as jpnn's pages do) is dropped
+        first = split_lead(paragraphs[0])
+        if _key(paragraphs[-1]) in (_key(paragraphs[0]), _key(first[2]) if first else None):
+            paragraphs.pop()
+    return "\n\n".join(paragraphs)
