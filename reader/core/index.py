@@ -12,7 +12,7 @@ from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
 from reader.core.models import Article, ImportFailure, RelatedHeadline
-from reader.core.text import WordCheck, extra_stems, surface_string, title_key
+from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, title_key
 
 
 class InvalidArticle(ValueError):
@@ -31,6 +31,8 @@ class Prepared:
     signature: np.ndarray
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
     words: set[str]  # every distinct surface word
+    nya: tuple[list[str], list[str], list[str]]  # words of each surface that may end in -nya
+    bands: list[int]  # MinHash band keys, for near-duplicate lookups
 
 
 def prepare(article: Article) -> Prepared:
@@ -51,15 +53,18 @@ def prepare(article: Article) -> Prepared:
     shingle_set = minhash.shingles(article.body)
     lead, rest = split_lead(article.body)
     surfaces = (surface_string(article.title), surface_string(lead), surface_string(rest))
+    signature = minhash.signature(shingle_set)
     return Prepared(
         article=article,
         title_key=title_key(article.title),
         content_hash=content_hash(article),
         sort_key=to_utc_key(article.published_at),
         shingles=shingle_set,
-        signature=minhash.signature(shingle_set),
+        signature=signature,
         surfaces=surfaces,
         words=set(" ".join(surfaces).split()),
+        nya=(nya_words(surfaces[0]), nya_words(surfaces[1]), nya_words(surfaces[2])),
+        bands=minhash.band_keys(signature),
     )
 
 
@@ -94,7 +99,7 @@ def split_lead(body: str) -> tuple[str, str]:
 
 def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:
     """The six FTS column values for an article, and the extras to keep for a later delete."""
-    extras = [extra_stems(surface, is_word) for surface in item.surfaces]
+    extras = [extra_stems(s, is_word, nya) for s, nya in zip(item.surfaces, item.nya)]
     return [*item.surfaces, *extras], "\t".join(extras)
 
 

@@ -122,7 +122,7 @@ class Store:
         self.conn.executemany(
             "INSERT INTO term_stats (term, df) VALUES (?, ?) "
             "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-            [(term, sign * n) for term, n in counts.items()],
+            sorted((term, sign * n) for term, n in counts.items()),  # in key order: B-tree friendly
         )
 
     # -- import --------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ class Store:
         """The story of a stored near-duplicate, or None: the article starts its own story."""
         if not len(item.shingles):
             return None
-        keys = minhash.band_keys(item.signature)
+        keys = item.bands
         candidates = self.conn.execute(
             f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
             f"JOIN articles a ON a.id = b.article_id WHERE b.key IN ({','.join('?' * len(keys))}) "
@@ -285,7 +285,7 @@ class Store:
         if len(item.shingles):
             self.conn.executemany(
                 "INSERT OR IGNORE INTO story_bands (key, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in minhash.band_keys(item.signature)],
+                [(key, article_id) for key in item.bands],
             )
 
     # -- reading -------------------------------------------------------------------------------

@@ -107,13 +107,19 @@ def light_stem(parts: tuple[str, ...], is_word: WordCheck) -> str:
 _NYA = re.compile(r"\b[^\W_]{%d,}nya\b" % MIN_NYA_BASE)
 
 
-def extra_stems(surface: str, is_word: WordCheck) -> str:
+def nya_words(surface: str) -> list[str]:
+    """The words of a surface string that may carry the clitic -nya, in order."""
+    return _NYA.findall(surface)
+
+
+def extra_stems(surface: str, is_word: WordCheck, candidates: list[str] | None = None) -> str:
     """Stems the surface words do not already hold: pekerjanya adds "pekerja".
 
     Reduplication needs nothing here: "pekerja-pekerja" is indexed as "pekerja pekerja".
+    `candidates` are nya_words(surface) when already known.
     """
     extra = []
-    for word in _NYA.findall(surface):
+    for word in nya_words(surface) if candidates is None else candidates:
         stem = strip_nya(word, is_word)
         if stem != word:
             extra.append(stem)
