@@ -25,9 +25,10 @@ _rng = np.random.default_rng(20180219)
 _A = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
 
-_LEAD_SIGN = re.compile(
-    r"^\s*(?:[\w.-]+\.(?:com|co\.id|id|net|org)|\w[\w ]{0,30}),?\s*(?:[A-Z][A-Z .'/-]{1,40})?\s*[-–—]+\s+"
-)
+# "jpnn.com, JAKARTA - ", "Jakarta, CNN Indonesia -- ", "Jakarta (ANTARA News) - ": a short
+# head (at most six words) before a dash at the very start of the lead.
+_SIGN_WORD = r"(?:\(?[A-Z]\S*|\S+\.(?:com|net|org|id)\S*)"
+_LEAD_SIGN = re.compile(rf"^\s*(?:{_SIGN_WORD}\s+){{0,5}}?{_SIGN_WORD}\s*[-–—]{{1,2}}\s+")
 _SIGN_OFF = re.compile(r"\s*\((?:[a-z]{2,12}(?:/[a-z]{2,12})*|ant|antara)\)\s*$", re.IGNORECASE)
 _READ_ALSO = re.compile(r"^\s*(?:baca juga|simak juga|lihat juga)\b", re.IGNORECASE)
 _CREDITS = re.compile(r"^\s*(?:redaktur|reporter|editor|penulis)\s*[:&]", re.IGNORECASE)
