@@ -36,11 +36,15 @@ def parse_feed(
 
     parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
     entries = parsed.get("entries") or []
+    broken = _is_broken(parsed)
+    if broken:
+        # feedparser's lenient parser may still recover entries: they are kept, and the feed
+        # is reported, because what was recovered may be cut short.
+        recovered = f"; {len(entries)} {'entry' if len(entries) == 1 else 'entries'} recovered" if entries else ""
+        yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)}){recovered}")
+    elif not entries and not parsed.get("version"):
+        yield ImportFailure(origin, None, "not a feed (no RSS, Atom or JSON Feed found)")
     if not entries:
-        if parsed.get("bozo"):
-            yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)})")
-        elif not parsed.get("version"):
-            yield ImportFailure(origin, None, "not a feed (no RSS, Atom or JSON Feed found)")
         return  # a well-formed feed with no entries is simply empty
     feed = parsed.get("feed") or {}
     if info is not None:
@@ -51,7 +55,8 @@ def parse_feed(
         try:
             yield _rss_entry(entry, origin, number, source, base_url or site or None)
         except _EntryError as error:
-            yield ImportFailure(origin, None, f"entry {number}: {error}")
+            if not broken:  # in a broken feed, the feed's failure already says it
+                yield ImportFailure(origin, None, f"entry {number}: {error}")
 
 
 class _EntryError(ValueError):
@@ -187,8 +192,8 @@ def feed_date(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
     raw = raw.strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}", raw):
-        return parse_date(raw)
+    if re.match(r"^\d{4}-\d{2}-\d{2}", raw) or re.search(r"\bWI(?:B|TA|T)\b", raw, re.I):
+        return parse_date(raw)  # ISO 8601, or Indonesian zones that RFC 822 does not know
     try:
         value = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
@@ -204,6 +209,20 @@ def _title_from(body: str) -> str:
     first = body.split("\n\n", 1)[0]
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
     return sentence if len(sentence) <= 100 else sentence[:99].rsplit(" ", 1)[0] + "…"
+
+
+def _is_broken(parsed: Any) -> bool:
+    """Whether feedparser met XML it could not read (a wrong declared charset is no harm)."""
+    if not parsed.get("bozo"):
+        return False
+    from feedparser.exceptions import (
+        CharacterEncodingOverride,
+        CharacterEncodingUnknown,
+        NonXMLContentType,
+    )
+
+    harmless = (CharacterEncodingOverride, CharacterEncodingUnknown, NonXMLContentType)
+    return not isinstance(parsed.get("bozo_exception"), harmless)
 
 
 def _reason(parsed: Any) -> str:

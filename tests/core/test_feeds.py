@@ -1,0 +1,305 @@
+"""Feeds: parsing RSS/Atom/JSON Feed, the careful HTTP GET, subscriptions, fetching, OPML."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from reader.core import feeds
+from reader.core.ingest import read_inputs
+from reader.core.ingest.feeds import feed_date, parse_feed, parse_json_feed
+from reader.core.ingest.fetch import detect_format
+from reader.core.ingest.html_text import html_to_text
+from reader.core.ingest.http import FetchError, get
+from reader.core.models import Article, ImportFailure
+from tests.localserver import FIXTURES, LocalServer, Route, serve_standard_feeds
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as running:
+        yield running
+
+
+def _articles(items) -> list[Article]:
+    return [item for item in items if isinstance(item, Article)]
+
+
+def _failures(items) -> list[ImportFailure]:
+    return [item for item in items if isinstance(item, ImportFailure)]
+
+
+# -- parsing -----------------------------------------------------------------------------------
+
+
+def test_rss2_entries_become_plain_paragraphs_with_offset_dates():
+    items = list(read_inputs([str(FIXTURES / "feeds" / "rss2.xml")]))
+    assert _failures(items) == []
+    first, second, third = _articles(items)
+    assert first.title == "Menaker & BP2MI Bahas Perlindungan PMI"
+    assert first.body == (
+        "Menteri Ketenagakerjaan bertemu Kepala BP2MI membahas perlindungan pekerja migran "
+        "Indonesia (PMI).\n\nPertemuan itu membahas penempatan & pelatihan calon PMI ke luar "
+        "negeri.\n\nKeduanya sepakat memperkuat layanan terpadu satu atap."
+    )
+    for article in (first, second, third):
+        assert "<" not in article.body and "&amp;" not in article.body and "&nbsp;" not in article.body
+        assert "iklan" not in article.body and "color" not in article.body
+    # The jpnn lead inside an entry gives source and dateline, as on a page.
+    assert (first.source, first.dateline) == ("jpnn.com", "JAKARTA")
+    assert first.published_at == "2018-02-19T14:30:00+07:00"
+    assert first.published_raw == "Mon, 19 Feb 2018 14:30:00 +0700"
+    assert first.category == "Ketenagakerjaan"
+    # Escaped HTML in a description, a relative link resolved against the channel's link.
+    assert second.body == "Upah minimum provinsi di Sulawesi Selatan naik tahun ini.\n\nSerikat buruh menyambut baik."
+    assert second.url == "https://berita.example.id/2018/03/ump-makassar"
+    assert second.source == "berita.example.id"
+    assert second.published_at == "2018-03-20T09:00:00+08:00"
+    # An Indonesian date in a feed, with the WIT zone (UTC+9).
+    assert third.published_at == "2018-04-04T10:15:00+09:00"
+
+
+def test_rss1_rss091_atom_and_json_feed():
+    rss1 = _articles(read_inputs([str(FIXTURES / "feeds" / "rss1.rdf")]))
+    assert [(a.title, a.published_at) for a in rss1] == [
+        ("BLK Komunitas Bertambah", "2018-05-02T08:00:00+07:00")
+    ]
+    rss091 = _articles(read_inputs([str(FIXTURES / "feeds" / "rss091.xml")]))
+    assert [(a.title, a.url, a.published_at) for a in rss091] == [
+        ("Pelatihan Kerja Dibuka", "https://lama.example.id/pelatihan", None)
+    ]
+    atom = _articles(read_inputs([str(FIXTURES / "feeds" / "atom.xml")]))
+    k3 = atom[0]
+    assert k3.title == "K3 di Smelter Diperketat"  # an HTML title, tags gone
+    assert k3.body == ("Pengawasan keselamatan dan kesehatan kerja (K3) di smelter diperketat."
+                       "\n\nWamenaker meninjau langsung & meminta laporan.")  # fmt: skip
+    assert k3.published_at == "2018-06-01T10:00:00+08:00"
+    assert k3.category == "K3"
+    assert [(r.title, r.url) for r in k3.related] == [
+        ("Kecelakaan Kerja Berulang", "https://atom.example.id/kecelakaan")
+    ]
+    assert atom[1].published_at is None  # no date in the entry: unknown, not guessed
+
+    items = list(read_inputs([str(FIXTURES / "feeds" / "jsonfeed.json")]))
+    jkp, tka = _articles(items)
+    assert jkp.body == ("Klaim jaminan kehilangan pekerjaan (JKP) meningkat & BPJS siap membayar."
+                        "\n\nKenaikan terjadi di kota industri.")  # fmt: skip
+    assert (jkp.published_at, jkp.category, jkp.source) == (
+        "2018-07-01T08:00:00+09:00", "Jaminan Sosial", "json.example.id")  # fmt: skip
+    assert tka.title == "Pemerintah mengevaluasi izin tenaga kerja asing."  # no title: first sentence
+    assert tka.published_at == "2018-07-02T08:00:00+00:00"
+    assert [f.message() for f in _failures(items)] == [
+        f"{FIXTURES / 'feeds' / 'jsonfeed.json'}: entry 3: no text for 'Tanpa isi'"
+    ]
+
+
+def test_malformed_and_non_feeds_fail_with_a_reason():
+    items = list(read_inputs([str(FIXTURES / "feeds" / "malformed.xml")]))
+    assert len(items) == 1 and isinstance(items[0], ImportFailure)
+    assert items[0].error.startswith("malformed feed (mismatched tag)")
+    assert _failures(parse_feed(b"\x00\xff garbage", "x.xml")) != []
+    assert [f.error for f in parse_json_feed("{", "f.json")] == [
+        "malformed JSON Feed (Expecting property name enclosed in double quotes, column 2)"]  # fmt: skip
+    assert [f.error for f in parse_json_feed('{"version": "x"}', "f.json")] == [
+        'malformed JSON Feed (no "items" list)']  # fmt: skip
+    assert list(parse_feed(b'<rss version="2.0"><channel><title>Kosong</title></channel></rss>', "e.xml")) == []
+
+
+def test_html_to_text_keeps_words_drops_markup():
+    html = ('<div>Satu &amp; <b>dua</b><br>tiga<script>alert("x")</script></div>'
+            "<p>Empat&nbsp;lima &lt;tag&gt;</p><style>p{}</style><p>enam<br/><br/>tujuh</p>")  # fmt: skip
+    assert html_to_text(html) == "Satu & dua tiga\n\nEmpat lima <tag>\n\nenam\n\ntujuh"
+    assert html_to_text("<p>\x1b[31mmerah\x1b[0m</p>") == "merah"
+    assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Mon, 19 Feb 2018 14:30:00 +0700", "2018-02-19T14:30:00+07:00"),
+    ("Mon, 19 Feb 2018 07:30:00 GMT", "2018-02-19T07:30:00+00:00"),
+    ("2018-02-19T14:30:00Z", "2018-02-19T14:30:00+00:00"),
+    ("2018-02-19T14:30:00+08:00", "2018-02-19T14:30:00+08:00"),
+    ("Senin, 19 Februari 2018 – 14:30 WIB", "2018-02-19T14:30:00+07:00"),
+    ("Senin, 19 Februari 2018 14:30 WITA", "2018-02-19T14:30:00+08:00"),
+    ("Sen, 19 Feb 2018 14:30 WIT", "2018-02-19T14:30:00+09:00"),
+    ("19/2/2018", "2018-02-19"),
+    ("Senin (19/2)", None),  # no year: left unknown
+    ("kemarin", None),
+])  # fmt: skip
+def test_feed_dates_keep_their_offset(raw, expected):
+    assert feed_date(raw) == expected
+
+
+def test_detect_format_by_name_type_and_first_bytes():
+    rss = (FIXTURES / "feeds" / "rss2.xml").read_bytes()
+    assert detect_format(rss, "x.xml") == "feed"
+    assert detect_format(rss, "http://h/feed", "text/html") == "feed"  # a feed served as HTML
+    assert detect_format((FIXTURES / "feeds" / "rss091.xml").read_bytes(), "http://h/f", None) == "feed"
+    assert detect_format(b'{"version": "https://jsonfeed.org/version/1", "items": []}', "f.json") == "jsonfeed"
+    assert detect_format(b'{"title": "x"}', "f.json") == "json"
+    assert detect_format(b"<html><body>x</body></html>", "http://h/a", None) == "page"
+    assert detect_format(b"\x89PNG", "http://h/logo", "image/png") is None
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+
+
+def test_get_follows_a_redirect_and_reports_http_status(server):
+    target = server.serve("/target.xml", Route(b"<rss/>", "application/rss+xml"))
+    server.serve("/moved", Route(status=301, location="/target.xml"))
+    response = get(server.url("/moved"))
+    assert (response.status, response.url, response.body) == (200, target, b"<rss/>")
+    with pytest.raises(FetchError) as error:
+        get(server.url("/nowhere"))
+    assert (str(error.value), error.value.status) == ("HTTP 404 Not Found", 404)
+
+
+def test_redirects_are_bounded_and_stay_on_http(server):
+    for n in range(10):
+        server.serve(f"/hop{n}", Route(status=302, location=f"/hop{n + 1}"))
+    with pytest.raises(FetchError, match="too many redirects"):
+        get(server.url("/hop0"), max_redirects=3)
+    server.serve("/to-ftp", Route(status=302, location="ftp://example.id/feed.xml"))
+    with pytest.raises(FetchError, match="redirect to a non-http"):
+        get(server.url("/to-ftp"))
+    for url in ("file:///etc/passwd", "ftp://example.id/x", "javascript:alert(1)", "http://"):
+        with pytest.raises(FetchError, match="not an http"):
+            get(url)
+
+
+def test_a_slow_server_times_out(server):
+    server.serve("/slow.xml", Route(b"<rss/>", delay=2.0))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as error:
+        get(server.url("/slow.xml"), timeout=0.4)
+    assert str(error.value) == "timed out after 0.4 s"
+    assert time.monotonic() - started < 1.5
+
+
+def test_an_oversized_body_is_refused_with_or_without_its_length(server):
+    big = b"<rss>" + b"x" * 5000 + b"</rss>"
+    server.serve("/big.xml", Route(big))
+    server.serve("/big-stream.xml", Route(big, declare_length=False))
+    for path in ("/big.xml", "/big-stream.xml"):
+        with pytest.raises(FetchError, match="response larger than 4 KiB"):
+            get(server.url(path), max_bytes=4096)
+
+
+def test_conditional_get_sends_validators_and_understands_304(server):
+    server.serve("/c.xml", Route(b"<rss/>", etag='"v1"', last_modified="Mon, 19 Feb 2018 07:30:00 GMT"))
+    first = get(server.url("/c.xml"))
+    again = get(server.url("/c.xml"), etag=first.etag, last_modified=first.last_modified)
+    assert again.not_modified and again.body == b"" and again.etag == '"v1"'
+    sent = server.requests_to("/c.xml")[-1].headers
+    assert sent["If-None-Match"] == '"v1"'
+    assert sent["If-Modified-Since"] == "Mon, 19 Feb 2018 07:30:00 GMT"
+
+
+# -- subscriptions and fetching ----------------------------------------------------------------
+
+
+def test_add_list_remove(store):
+    assert feeds.add_feed(store, "https://a.example.id/rss.xml")
+    assert not feeds.add_feed(store, "https://a.example.id/rss.xml")  # once only
+    assert feeds.add_feed(store, "http://b.example.id/atom.xml", "B")
+    assert [(f.url, f.title) for f in feeds.list_feeds(store)] == [
+        ("https://a.example.id/rss.xml", None), ("http://b.example.id/atom.xml", "B")]  # fmt: skip
+    with pytest.raises(feeds.FeedError, match="not an http"):
+        feeds.add_feed(store, "ftp://x.id/feed")
+    assert feeds.remove_feed(store, "https://a.example.id/rss.xml")
+    assert not feeds.remove_feed(store, "https://a.example.id/rss.xml")
+    assert [f.url for f in feeds.list_feeds(store)] == ["http://b.example.id/atom.xml"]
+
+
+def test_fetch_stores_every_format_and_refetch_adds_nothing(store, server):
+    urls = serve_standard_feeds(server)
+    for url in urls.values():
+        feeds.add_feed(store, url)
+    seen = []
+    results = feeds.fetch_feeds(store, progress=lambda done, total, r: seen.append((done, total)))
+    assert [(r.status, r.added, r.failed) for r in results] == [
+        ("fetched", 3, False), ("fetched", 2, False), ("fetched", 2, False)]  # fmt: skip
+    assert results[2].entry_failures[0].error == "entry 3: no text for 'Tanpa isi'"
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+    assert store.count() == 7
+    state = {f.url: f for f in feeds.list_feeds(store)}
+    assert state[urls["rss"]].title == "Berita Ketenagakerjaan"
+    assert state[urls["rss"]].etag == '"rss-v1"'
+    assert state[urls["json"]].last_added == 2
+
+    again = feeds.fetch_feeds(store)
+    assert [(r.status, r.added, r.http_status) for r in again] == [("unchanged", 0, 304)] * 3
+    assert store.count() == 7
+    rss_sent = server.requests_to("/rss.xml")[-1].headers
+    atom_sent = server.requests_to("/atom.xml")[-1].headers
+    json_sent = server.requests_to("/feed.json")[-1].headers
+    assert rss_sent["If-None-Match"] == '"rss-v1"' and "If-Modified-Since" not in rss_sent
+    assert atom_sent["If-Modified-Since"] == "Sun, 03 Jun 2018 04:26:40 GMT"
+    assert json_sent["If-None-Match"] == 'W/"json-1"' and "If-Modified-Since" in json_sent
+    assert all("If-None-Match" not in seen.headers for seen in server.requests[:3])
+
+
+def test_a_feed_without_validators_refetched_whole_adds_nothing(store, server):
+    url = server.serve_fixture("/plain.xml", "feeds/rss2.xml", "application/rss+xml")
+    feeds.add_feed(store, url)
+    assert feeds.fetch_feeds(store)[0].added == 3
+    result = feeds.fetch_feeds(store)[0]
+    assert (result.status, result.added, result.unchanged) == ("fetched", 0, 3)
+
+
+def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
+    good = server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"a"')
+    broken = server.serve_fixture("/broken.xml", "feeds/malformed.xml", "application/rss+xml",
+                                  etag='"b"')  # fmt: skip
+    slow = server.serve("/slow.xml", Route(b"<rss/>", delay=2.0))
+    big = server.serve("/big.xml", Route(b"<rss>" + b"x" * 3000 + b"</rss>"))
+    page = server.serve("/empty.html", Route(b"<html><body><p>Menu</p></body></html>", "text/html"))
+    missing = server.url("/gone.xml")
+    moved = server.serve("/old.xml", Route(status=301, location="/rss.xml"))
+    for url in (good, broken, slow, big, page, missing, moved):
+        feeds.add_feed(store, url)
+    started = time.monotonic()
+    results = {r.url: r for r in feeds.fetch_feeds(store, timeout=0.5, max_bytes=2048 * 4)}
+    assert time.monotonic() - started < 1.9  # concurrent: the slow feed does not hold the rest
+    assert results[good].added == 3
+    assert results[moved].status == "fetched" and results[moved].unchanged == 3
+    assert results[broken].error.startswith("malformed feed (mismatched tag)")
+    assert results[slow].error == "timed out after 0.5 s"
+    assert results[missing].error == "HTTP 404 Not Found" and results[missing].http_status == 404
+    assert results[page].error == "no article text found in the page"
+    results = {r.url: r for r in feeds.fetch_feeds(store, [big], max_bytes=1024)}
+    assert results[big].error == "response larger than 1 KiB"
+    state = {f.url: f for f in feeds.list_feeds(store)}
+    assert state[broken].etag is None  # a failed feed is fetched whole next time
+    assert state[broken].failures == 1 and state[broken].last_error.startswith("malformed")
+    assert state[good].failures == 0 and state[good].last_error is None
+
+
+def test_many_feeds_are_fetched_concurrently(store, server):
+    for n in range(16):
+        url = server.serve_fixture(f"/f{n}.xml", "feeds/rss091.xml", "application/rss+xml",
+                                   delay=0.25)  # fmt: skip
+        feeds.add_feed(store, url)
+    started = time.monotonic()
+    results = feeds.fetch_feeds(store, workers=8)
+    elapsed = time.monotonic() - started
+    assert [r.failed for r in results] == [False] * 16
+    assert elapsed < 16 * 0.25 / 2  # 8 at a time: about 0.5 s, never 4 s
+    assert store.count() == 1  # the same entry in every feed: stored once
+
+
+def test_opml_import_and_export(store, tmp_path):
+    data = (FIXTURES / "feeds.opml").read_bytes()
+    added, known, problems = feeds.import_opml(store, data)
+    assert (added, known) == (2, 0)
+    assert problems == ["not an http(s) URL: 'ftp://files.example.id/feed.xml'"]
+    assert feeds.import_opml(store, data)[:2] == (0, 2)
+    exported = feeds.export_opml(store)
+    assert feeds.read_opml(exported) == [
+        ("https://berita.example.id/rss.xml", "Berita Ketenagakerjaan"),
+        ("https://atom.example.id/atom.xml", "Atom Tenaga Kerja"),
+    ]
+    with pytest.raises(feeds.FeedError, match="not a valid OPML"):
+        feeds.read_opml(b"<opml><body>")
+    with pytest.raises(feeds.FeedError, match="not an OPML file"):
+        feeds.read_opml(b"<rss/>")
