@@ -250,10 +250,17 @@ def _next_pages(tree, base: str | None) -> list[str]:
 
 
 def _jpnn_container(tree):
-    """The element holding a jpnn article's paragraphs: the parent of its "jpnn.com, X -" lead."""
+    """The element holding a jpnn article's paragraphs: the parent of its "jpnn.com, X -" lead.
+
+    What comes before the lead in it (headline, date line, share buttons) is removed.
+    """
     for paragraph in tree.xpath("//p"):
         if _JPNN_LEAD.match(paragraph.text_content()):
-            return paragraph.getparent()
+            container = paragraph.getparent()
+            for earlier in list(paragraph.itersiblings(preceding=True)):
+                container.remove(earlier)
+            container.text = None
+            return container
     return None
 
 

@@ -1,0 +1,148 @@
+"""Saved article pages and page URLs: jpnn.com's layout, other sites, multi-page articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.ingest import read_inputs
+from reader.core.ingest.pages import PageError, parse_page, split_lead
+from reader.core.models import Article, ImportFailure
+from tests.localserver import FIXTURES, LocalServer
+
+PAGES = FIXTURES / "pages"
+JPNN = PAGES / "jpnn-article.html"
+JPNN_2 = PAGES / "jpnn-article-page2.html"
+CANONICAL = "https://www.jpnn.com/news/kemnaker-perkuat-pelatihan-vokasi-di-blk"
+BOILERPLATE = ("Baca Juga", "Redaktur", "Reporter", "(jpnn)", "jpnn)", "ADVERTISEMENT", "IKLAN",
+               "Politik", "Home", "Selanjutnya", "BERITA TERKAIT", "Ribuan Lowongan", "Upah Minimum 2018",
+               "loadAd", "dataLayer", "©")  # fmt: skip
+
+
+def _only_article(items) -> Article:
+    items = list(items)
+    assert [i for i in items if isinstance(i, ImportFailure)] == []
+    assert len(items) == 1
+    return items[0]
+
+
+def test_a_jpnn_page_by_jpnn_rules():
+    page = parse_page(JPNN.read_bytes(), str(JPNN))
+    article = page.article
+    assert article.title == "Kemnaker Perkuat Pelatihan Vokasi di Balai Latihan Kerja"
+    assert article.url == CANONICAL
+    assert (article.source, article.dateline) == ("jpnn.com", "JAKARTA")
+    assert article.published_at == "2018-02-19T14:30:00+07:00"
+    assert article.published_raw == "Senin, 19 Februari 2018 – 14:30 WIB"
+    assert article.paragraphs == [
+        "Kementerian Ketenagakerjaan (Kemnaker) memperkuat pelatihan vokasi di balai latihan kerja "
+        "(BLK) untuk menjawab kebutuhan industri.",
+        "Menteri Ketenagakerjaan M. Hanif Dhakiri mengatakan pelatihan vokasi menjadi kunci "
+        "mengurangi pengangguran & meningkatkan daya saing pekerja, di Jakarta, Senin (19/2).",
+        "Tahun ini, lanjut dia, Kemnaker menargetkan 10.000 peserta pelatihan di seluruh BLK milik "
+        "pemerintah.",
+        '"Kami ingin lulusan BLK langsung terserap oleh industri," kata Hanif.',
+    ]
+    for text in BOILERPLATE:
+        assert text not in article.body, text
+    assert [(r.title, r.url) for r in article.related] == [
+        ("Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran",
+         "https://www.jpnn.com/news/kemnaker-terus-tingkatkan-perlindungan-pekerja-migran"),
+        ("Menaker Bahas PHK hingga Upah Minimum", "https://www.jpnn.com/news/menaker-bahas-phk"),
+        ("Wamenaker Tinjau Tenaga Kerja Asing di Smelter", "https://www.jpnn.com/news/tka-di-smelter"),
+    ]  # fmt: skip
+    assert page.next_pages == [CANONICAL + "?page=2"]
+
+
+def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(store):
+    article = _only_article(read_inputs([str(JPNN_2), str(JPNN)]))  # any order
+    paragraphs = article.paragraphs
+    assert paragraphs[0].startswith("Kementerian Ketenagakerjaan (Kemnaker) memperkuat")
+    assert sum("memperkuat pelatihan vokasi di balai" in p for p in paragraphs) == 1
+    assert paragraphs[-2:] == [
+        "Selain pelatihan, Kemnaker juga menyiapkan sertifikasi kompetensi bagi lulusan BLK agar "
+        "diakui oleh dunia usaha.",
+        "Program ini akan diperluas ke daerah kantong pekerja migran.",  # "(esy/jpnn)" dropped
+    ]
+    assert article.url == CANONICAL and len(article.related) == 3
+    result = store.add_articles([article])
+    assert result.added == 1
+    stored = store.get(1)
+    assert stored.source == "jpnn.com" and stored.published_at == "2018-02-19T14:30:00+07:00"
+
+
+def test_a_page_url_fetches_and_joins_its_continuation():
+    with LocalServer() as server:
+        url = server.serve_fixture("/news/vokasi", "pages/jpnn-article.html", "text/html")
+        server.serve_fixture("/news/vokasi?page=2", "pages/jpnn-article-page2.html",
+                             "text/html; charset=utf-8")  # fmt: skip
+        article = _only_article(read_inputs([url]))
+        assert [seen.path for seen in server.requests] == ["/news/vokasi", "/news/vokasi?page=2"]
+    assert article.url == CANONICAL
+    assert article.origin == url
+    assert article.paragraphs[-1] == "Program ini akan diperluas ke daerah kantong pekerja migran."
+    assert len(article.paragraphs) == 6
+
+
+def test_a_missing_continuation_keeps_the_first_page():
+    with LocalServer() as server:
+        url = server.serve_fixture("/news/vokasi", "pages/jpnn-article.html", "text/html")
+        items = list(read_inputs([url]))
+    failures = [i for i in items if isinstance(i, ImportFailure)]
+    articles = [i for i in items if isinstance(i, Article)]
+    assert [f.message() for f in failures] == [
+        f"{url}?page=2: page of {url} skipped: HTTP 404 Not Found"
+    ]
+    assert len(articles) == 1 and len(articles[0].paragraphs) == 4
+
+
+def test_another_site_through_trafilatura():
+    article = _only_article(read_inputs([str(PAGES / "generic-article.html")]))
+    assert article.title == "Pemerintah Tetapkan Upah Minimum Provinsi 2024"
+    assert article.url == "https://kabarburuh.example.id/2023/11/ump-2024"
+    assert article.source == "kabarburuh.example.id"
+    assert article.published_at == "2023-11-21T09:15:00+08:00"
+    assert article.paragraphs[0].startswith("Pemerintah menetapkan kenaikan upah minimum")
+    assert len(article.paragraphs) == 3
+    assert "Beranda" not in article.body and "©" not in article.body
+
+
+def test_a_page_without_an_article_fails_with_a_reason(tmp_path):
+    items = list(read_inputs([str(PAGES / "no-article.html")]))
+    assert [i.message() for i in items] == [
+        f"{PAGES / 'no-article.html'}: no article text found in the page"
+    ]
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(b"\x00\x01\xff\xfe<<<>>>")
+    empty = tmp_path / "empty.htm"
+    empty.write_bytes(b"")
+    for path in (junk, empty):
+        items = list(read_inputs([str(path)]))
+        assert len(items) == 1 and isinstance(items[0], ImportFailure), items
+
+
+def test_day_month_dates_take_the_year_from_the_page_or_stay_unknown():
+    html = """<html><head><title>Buruh Demo</title></head><body><article><h1>Buruh Demo</h1>
+    <div class="tanggal">Kamis, 1 Mei 2014 | 10:00 WITA</div>
+    <p>jpnn.com, MAKASSAR - Ribuan buruh berunjuk rasa di depan kantor gubernur, Kamis (1/5).</p>
+    <p>Mereka menuntut kenaikan upah minimum dan penghapusan sistem alih daya di perusahaan.</p>
+    </article></body></html>"""
+    article = parse_page(html, "x.html").article
+    assert (article.source, article.dateline) == ("jpnn.com", "MAKASSAR")
+    assert article.published_at == "2014-05-01T10:00:00+08:00"
+    undated = html.replace('<div class="tanggal">Kamis, 1 Mei 2014 | 10:00 WITA</div>', "")
+    article = parse_page(undated, "x.html").article
+    assert article.published_raw == "Kamis (1/5)"
+    assert article.published_at is None  # no year anywhere: unknown rather than guessed
+    numeric = undated.replace("<h1>", '<span class="date">1/5/2014</span><h1>')
+    assert parse_page(numeric, "x.html").article.published_at == "2014-05-01"
+
+
+def test_split_lead():
+    assert split_lead("jpnn.com, JAKARTA - Isi berita.") == ("jpnn.com", "JAKARTA", "Isi berita.")
+    assert split_lead("JPNN.com, BANDA ACEH – Isi.") == ("JPNN.com", "BANDA ACEH", "Isi.")
+    assert split_lead("Isi berita biasa tanpa lead.") is None
+
+
+def test_parse_page_raises_page_error_not_a_traceback():
+    with pytest.raises(PageError):
+        parse_page(b"", "x.html")
