@@ -111,6 +111,7 @@ class _Download:
     items: list[Article | ImportFailure] = field(default_factory=list)
     title: str | None = None
     error: str | None = None
+    partial_error: str | None = None  # the feed is broken, but some entries were recovered
     http_status: int | None = None
 
 
@@ -140,13 +141,17 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
         return result
     result.title = info.get("title")
     articles = [item for item in result.items if isinstance(item, Article)]
-    if not articles:
-        failures = [item for item in result.items if isinstance(item, ImportFailure)]
-        if failures:
-            # The whole feed failed: say why once, without repeating the URL.
-            reason = failures[0].error
-            result.error = reason + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else "")
-            result.items = []
+    failures = [item for item in result.items if isinstance(item, ImportFailure)]
+    whole = [f for f in failures if f.error.startswith("malformed")]
+    if whole and articles:
+        # A broken feed whose entries were partly recovered: keep them, report the feed.
+        result.partial_error = whole[0].error
+        result.items = [item for item in result.items if item is not whole[0]]
+    elif failures and not articles:
+        # The whole feed failed: say why once, without repeating the URL.
+        reason = failures[0].error
+        result.error = reason + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else "")
+        result.items = []
     return result
 
 
@@ -206,10 +211,15 @@ def _store_download(store: Store, download: _Download) -> FeedResult:
         result.added, result.updated, result.unchanged = (
             imported.added, imported.updated, imported.unchanged)  # fmt: skip
         result.entry_failures = imported.failed
+    etag, last_modified = response.etag, response.last_modified
+    if download.partial_error:
+        result.status, result.error = "failed", download.partial_error
+        etag = last_modified = None  # fetched whole next time, in case it is mended
     store.conn.execute(
         "UPDATE feeds SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, "
-        "last_error = NULL, last_added = ?, failures = 0, title = coalesce(?, title) WHERE url = ?",
-        (response.etag, response.last_modified, now, response.status, result.added,
+        "last_error = ?, last_added = ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, "
+        "title = coalesce(?, title) WHERE url = ?",
+        (etag, last_modified, now, response.status, result.error, result.added, result.error,
          download.title, feed.url),
     )  # fmt: skip
     return result

@@ -303,3 +303,19 @@ def test_opml_import_and_export(store, tmp_path):
         feeds.read_opml(b"<opml><body>")
     with pytest.raises(feeds.FeedError, match="not an OPML file"):
         feeds.read_opml(b"<rss/>")
+
+
+def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(store, server):
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Separuh</title>'
+            b"<item><title>Buruh &amp; Pengusaha Sepakat</title><link>https://s.example.id/1</link>"
+            b"<description>Kesepakatan upah tercapai di Bekasi.</description></item>"
+            b"<item><title>Terpotong <b>di sini</title></channel>")  # fmt: skip
+    url = server.serve("/half.xml", Route(body, etag='"h"'))
+    feeds.add_feed(store, url)
+    result = feeds.fetch_feeds(store)[0]
+    assert result.failed and result.error.startswith("malformed feed (")
+    assert result.error.endswith("1 entry recovered")
+    assert result.added == 1 and store.get(1).title == "Buruh & Pengusaha Sepakat"
+    assert feeds.get_feed(store, url).etag is None
+    feeds.fetch_feeds(store)
+    assert "If-None-Match" not in server.requests_to("/half.xml")[-1].headers

@@ -37,26 +37,29 @@ def parse_feed(
     parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
     entries = parsed.get("entries") or []
     broken = _is_broken(parsed)
-    if broken:
-        # feedparser's lenient parser may still recover entries: they are kept, and the feed
-        # is reported, because what was recovered may be cut short.
-        recovered = f"; {len(entries)} {'entry' if len(entries) == 1 else 'entries'} recovered" if entries else ""
-        yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)}){recovered}")
-    elif not entries and not parsed.get("version"):
-        yield ImportFailure(origin, None, "not a feed (no RSS, Atom or JSON Feed found)")
-    if not entries:
+    if not broken and not entries:
+        if not parsed.get("version"):
+            yield ImportFailure(origin, None, "not a feed (no RSS, Atom or JSON Feed found)")
         return  # a well-formed feed with no entries is simply empty
     feed = parsed.get("feed") or {}
     if info is not None:
         info["title"] = clean_line(feed.get("title")) or None
     site = feed.get("link") or base_url or ""
     source = host_of(site) or clean_line(feed.get("title")) or None
+    items: list[Item] = []
     for number, entry in enumerate(entries, start=1):
         try:
-            yield _rss_entry(entry, origin, number, source, base_url or site or None)
+            items.append(_rss_entry(entry, origin, number, source, base_url or site or None))
         except _EntryError as error:
-            if not broken:  # in a broken feed, the feed's failure already says it
-                yield ImportFailure(origin, None, f"entry {number}: {error}")
+            if not broken:  # in a broken feed, the feed's own failure says it
+                items.append(ImportFailure(origin, None, f"entry {number}: {error}"))
+    if broken:
+        # feedparser's lenient parser may still recover entries: they are kept, and the feed is
+        # reported, because what was recovered may be cut short.
+        kept = len(items)
+        note = f"; {kept} {'entry' if kept == 1 else 'entries'} recovered" if kept else ""
+        yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)}){note}")
+    yield from items
 
 
 class _EntryError(ValueError):
