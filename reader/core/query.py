@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from reader.core.text import word_groups
 
 MIN_PREFIX = 3
+CLITICS = frozenset({"nya", "lah", "kah", "pun", "tah", "ku", "mu"})
 FIELDS = ("source", "since", "until", "title")
 
 _TOKEN = re.compile(
@@ -81,6 +82,8 @@ def parse_query(text: str) -> Query:
         term = _term(value, is_phrase, title_only=(name == "title"))
         if term is None:
             continue
+        if negative and not is_phrase and term.words[0] in CLITICS and len(term.words) == 1:
+            continue  # "Strap -nya": pasted text with a detached clitic, not an exclusion
         if negative:
             query.excluded.append(term)
         elif pending_or:

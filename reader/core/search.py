@@ -199,6 +199,9 @@ class QueryBuilder:
                 i += len(member)
                 continue
             options = [self.term(t) for t in clauses[i]]
+            if len(options) == 1 and any(p.expression == options[0].expression for p in parts):
+                i += 1
+                continue  # a word said twice is one condition, not two
             parts.append(options[0] if len(options) == 1 else Part(
                 "(" + " OR ".join(o.expression for o in options) + ")",
                 lambda doc, options=options: any(o.test(doc) for o in options),

@@ -117,3 +117,9 @@ def test_pengangguran_never_matches_anggur(store):
     ])  # fmt: skip
     assert ids(store, "pengangguran") == [2]
     assert ids(store, "anggur") == [1]
+
+
+def test_a_detached_clitic_is_not_an_exclusion(store):
+    store.add_articles([Article(title="Jam pintar", body="Strap jam itu lentur dan nyaman.")])
+    assert ids(store, "strap -nya lentur") == [1]
+    assert ids(store, "strap -lentur") == []
