@@ -26,7 +26,8 @@ CANDIDATES = 60  # similar articles considered; those within the window come fir
 MAX_DF = 0.2  # a term in more than a fifth of the articles says little and costs much
 WINDOW_DAYS = 30
 MIN_SIMILARITY = 0.1  # of the article's own score; below it a match is noise
-MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n versions" row
+MAX_VERSIONS = 5
+CHECK_SIMILAR = 0.5  # similar articles this close are checked for being the same story  # same-story versions listed; the UI folds them into one "n versions" row
 SIMILAR_WEIGHTS = "10.0, 3.0, 1.0, 0.0, 0.0, 0.0"
 
 
@@ -37,13 +38,16 @@ def related_to(store: Store, article_id: int, limit: int = 10) -> list[RelatedIt
         return None
     items = _links(store, article)
     seen = {article_id} | {item.id for item in items if item.id is not None}
-    for item in same_story(store, article)[:MAX_VERSIONS]:
+    alike = similar(store, article, limit + MAX_VERSIONS, exclude=seen)
+    # The closest "similar" articles are checked too: MinHash bands can miss a version whose
+    # Jaccard is just above the threshold.
+    close = [item.id for item in alike if item.score >= CHECK_SIMILAR and item.id is not None]
+    for item in same_story(store, article, close)[:MAX_VERSIONS]:
         if item.id not in seen:
             items.append(item)
             seen.add(item.id)
     room = max(0, limit - len(items))
-    if room:
-        items.extend(similar(store, article, room, exclude=seen))
+    items.extend([item for item in alike if item.id not in seen][:room])
     return items[: max(limit, len([i for i in items if i.reason == "link"]))]
 
 
@@ -65,19 +69,27 @@ def _links(store: Store, article: StoredArticle) -> list[RelatedItem]:
     return items
 
 
-def same_story(store: Store, article: StoredArticle) -> list[RelatedItem]:
-    """Stored near-duplicates of the article, most similar first."""
+def same_story(store: Store, article: StoredArticle, also: list[int] = ()) -> list[RelatedItem]:
+    """Stored near-duplicates of the article, most similar first.
+
+    Candidates share a MinHash band with it, or are given in `also`; each is confirmed on the
+    exact Jaccard of the shingle sets.
+    """
     own = minhash.shingles(article.body)
     if not len(own):
         return []
     keys = minhash.band_keys(minhash.signature(own))
-    placeholders = ",".join("?" * len(keys))
-    rows = store.conn.execute(
-        f"SELECT DISTINCT a.id, a.title, a.url, a.source, a.published_at, a.body "
-        f"FROM story_bands b JOIN articles a ON a.id = b.article_id "
-        f"WHERE b.key IN ({placeholders}) AND b.article_id != ? LIMIT 200",
+    candidates = [row[0] for row in store.conn.execute(
+        f"SELECT DISTINCT article_id FROM story_bands WHERE key IN ({','.join('?' * len(keys))}) "
+        "AND article_id != ? LIMIT 200",
         (*keys, article.id),
-    ).fetchall()
+    )]  # fmt: skip
+    wanted = list(dict.fromkeys([*candidates, *also]))
+    rows = store.conn.execute(
+        "SELECT id, title, url, source, published_at, body FROM articles "
+        f"WHERE id IN ({','.join('?' * len(wanted))})",
+        wanted,
+    ).fetchall() if wanted else []  # fmt: skip
     items = []
     for other_id, title, url, source, published_at, body in rows:
         score = minhash.jaccard(own, minhash.shingles(body))
