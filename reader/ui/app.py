@@ -24,6 +24,7 @@ class UIConfig:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, "j,down"
     theme: str | None = None
     cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
+    watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
     problem: str | None = None  # why the config file was ignored, shown once on start
 
 
@@ -66,10 +67,16 @@ class ReaderApp(App[int], inherit_bindings=False):
             self.theme = self.config.theme
 
     def on_mount(self) -> None:
+        if self.config.watch_interval > 0:
+            self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.problem:
             self.notify(self.config.problem, title="Config", severity="warning", markup=False)
+
+    def _check_store(self) -> None:
+        if self.screen_stack:
+            self.reader.check_store()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -80,6 +87,10 @@ class ReaderApp(App[int], inherit_bindings=False):
                 "Related sidebar", "Show or hide the related news", screen.action_toggle_sidebar
             )
             yield SystemCommand("Keys", "Every key binding", screen.action_help)
+            yield SystemCommand(
+                "Refresh headlines", "Show articles stored since the list was drawn",
+                screen.action_refresh_headlines,
+            )
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
+from reader.core.changes import StoreWatch, headline_position
 from reader.core.search import Matcher
 from reader.core.store import Store
 from reader.ui.messages import OpenArticle, RelatedFound, SearchFinished
@@ -52,6 +53,9 @@ class ReaderScreen(Screen, inherit_bindings=False):
         Binding("r", "toggle_sidebar", "Related", tooltip="Show or hide the related sidebar",
                 id="reader.toggle_sidebar"),  # fmt: skip
         Binding("question_mark", "help", "Help", tooltip="All the keys", id="reader.help"),
+        Binding("ctrl+r", "refresh_headlines", "Refresh", show=False,
+                tooltip="Show articles stored since the list was drawn (import, fetch)",
+                id="reader.refresh"),  # fmt: skip
         Binding("ctrl+c,super+c", "screen.copy_text", "Copy selected text", show=False,
                 id="reader.copy_text"),  # fmt: skip
     ]
@@ -67,6 +71,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.hit_count = 0
         self._search_request = 0
         self._all_cursor = 0
+        self._known_count = 0
+        self._watch: StoreWatch | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -86,6 +92,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.query_one(RelatedPanel).border_title = "Related"
         self._update_titles()
         headlines = self.query_one(HeadlineList)
+        self._known_count = headlines.total
+        self._watch = StoreWatch(self.store)
         headlines.focus()
         if headlines.current is not None:
             # A preview, not a reading: launching the reader must not mark anything read.
@@ -257,6 +265,40 @@ class ReaderScreen(Screen, inherit_bindings=False):
         current = self.article.article
         if current is not None:
             self.article.show(current)  # repaint without highlights
+
+    # -- articles stored by another process ----------------------------------------------------
+
+    def check_store(self) -> None:
+        """Called every few seconds: take in articles the command line stored meanwhile.
+
+        Costs one `PRAGMA data_version` when nothing changed.
+        """
+        if self._watch is not None and self._watch.changed():
+            self.refresh_headlines()
+
+    def action_refresh_headlines(self) -> None:
+        if self.refresh_headlines() == 0:
+            self.notify("No new articles.", timeout=2)
+
+    def refresh_headlines(self) -> int:
+        """Redraw the headline list from the store, keeping the cursor on the same article.
+
+        Search results are left alone; all headlines are re-read when the search is left.
+        Returns how many articles were added since the last look.
+        """
+        count = self.store.count()
+        added = count - self._known_count
+        self._known_count = count
+        if self.mode == "all":
+            current = self.headlines.current
+            position = headline_position(self.store, current.id) if current else None
+            self.headlines.set_source(StoreHeadlines(self.store), cursor=position or 0)
+            self._update_titles()
+            if current is None and self.headlines.current is not None:
+                self.open_article(self.headlines.current.id, mark_read=False)
+        if added > 0:
+            self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
+        return max(added, 0)
 
     # -- navigation ----------------------------------------------------------------------------
 
