@@ -368,3 +368,20 @@ def test_every_binding_has_an_id() -> None:
         for key, bindings in owner._merge_bindings().key_to_bindings.items():
             for binding in bindings:
                 assert binding.id, f"{owner.__name__}: {key} -> {binding.action} has no id"
+
+
+def test_a_relaxed_search_says_no_article_has_every_word(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "pekerja migran calya")
+            headlines = app.query_one(HeadlineList)
+            assert app.reader.relaxed and headlines.total > 0
+            assert "no article has every word" in str(headlines.border_title)
+            assert app.query_one(ArticleView).article.title == SEED_TITLE
+            await search(pilot, "pekerja migran")
+            assert not app.reader.relaxed
+            assert "no article has every word" not in str(headlines.border_title)
+
+    run(scenario)

@@ -69,6 +69,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.cursor_blink = cursor_blink
         self.matcher: Matcher | None = None
         self.hit_count = 0
+        self.relaxed = False
         self._search_request = 0
         self._all_cursor = 0
         self._known_count = 0
@@ -122,6 +123,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
         if self.mode == "search":
             query = one_line(self.search_query)
             found = f"{self.hit_count} {'result' if self.hit_count == 1 else 'results'}"
+            if self.relaxed:
+                found = f"no article has every word · {self.hit_count} closest"
             self.headlines.border_title = Content.assemble(
                 "Search “", (query, "bold"), f"” · {found}"
             )
@@ -236,6 +239,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.search_query = message.query
         self.matcher = message.matcher
         self.hit_count = len(message.headlines)
+        self.relaxed = any(hit.relaxed for hit in message.hits)
         snippets = {hit.id: hit.snippet for hit in message.hits if hit.snippet}
         self.headlines.set_source(ListedHeadlines(message.headlines, snippets))
         self._update_titles()
@@ -256,6 +260,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.search_query = ""
         self.matcher = None
         self.hit_count = 0
+        self.relaxed = False
         search = self.query_one("#search", Input)
         search.value = ""
         search.display = False
