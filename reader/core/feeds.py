@@ -177,14 +177,18 @@ def fetch_feeds(
     results: list[FeedResult] = []
     if not feeds:
         return results
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds))),
-                            thread_name_prefix="feed") as pool:  # fmt: skip
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds))),
+                              thread_name_prefix="feed")  # fmt: skip
+    try:
         futures = [pool.submit(_download, feed, timeout, max_bytes) for feed in feeds]
         for done, future in enumerate(as_completed(futures), start=1):
             result = _store_download(store, future.result())
             results.append(result)
             if progress is not None:
                 progress(done, len(feeds), result)
+    finally:
+        # On Ctrl+C, feeds not started are dropped; what was stored stays stored.
+        pool.shutdown(wait=False, cancel_futures=True)
     order = {feed.url: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order[r.url])
     return results
