@@ -137,3 +137,22 @@ def test_relaxed_hits_say_so_in_json(db):
     hits = json.loads(run(db, "search", "pekerja migran calya", "--json").stdout)
     assert hits and all(hit["relaxed"] is True for hit in hits)
     assert "relaxed" not in json.loads(run(db, "search", "pekerja migran", "--json").stdout)[0]
+
+
+def test_python_dash_m_reader_works(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "reader", "--db", str(tmp_path / "m.db"), "stats", "--json"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0 and json.loads(out.stdout)["articles"] == 0
+
+
+def test_first_launch_imports_the_bundled_articles_once(tmp_path):
+    from reader.cli import import_bundled
+    from reader.core.store import Store
+
+    store = Store(tmp_path / "first.db")
+    result = import_bundled(store)
+    assert (result.added, result.failed) == (410, [])
+    first = store.headlines(0, 1)[0]
+    assert store.get(first.id).source  # real articles, newest first
+    assert import_bundled(store) is None, "a database with articles is left alone"
+    assert store.count() == 410
