@@ -146,3 +146,29 @@ def test_split_lead():
 def test_parse_page_raises_page_error_not_a_traceback():
     with pytest.raises(PageError):
         parse_page(b"", "x.html")
+
+
+def test_escape_sequences_and_controls_in_a_page_never_reach_the_text():
+    html = ("<html><head><title>Judul</title></head><body><h1>Judul Berita</h1>"
+            "<p>jpnn.com, JAKARTA - Ini \x1b[31mmerah\x1b[0m dan \x1b]0;judul\x07 teks biasa yang "
+            "cukup panjang untuk sebuah artikel.</p><div class='ads'>x</div>ekor\x00</body></html>")  # fmt: skip
+    for data in (html, html.encode()):
+        body = parse_page(data, "x.html").article.body
+        assert body == "Ini merah dan teks biasa yang cukup panjang untuk sebuah artikel.\n\nekor"
+
+
+def test_mangled_feeds_and_pages_give_failures_not_tracebacks():
+    import random
+
+    from reader.core.ingest import parse_bytes
+
+    rng = random.Random(5)
+    sources = [p.read_bytes() for p in sorted(FIXTURES.rglob("*")) if p.is_file()]
+    for _ in range(300):
+        data = bytearray(rng.choice(sources))
+        for _ in range(rng.randrange(1, 12)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        cut = bytes(data[: rng.randrange(len(data) + 1)]) if rng.random() < 0.3 else bytes(data)
+        suffix = rng.choice([".xml", ".html", ".json", ".atom"])
+        for item in parse_bytes(cut, "f" + suffix, suffix):
+            assert not isinstance(item, ImportFailure) or item.error

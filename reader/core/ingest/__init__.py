@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from reader.core.ingest.jsonl import parse_json, parse_jsonl
 from reader.core.ingest.pages import Page, PageError, join_pages, parse_page
 from reader.core.ingest.plaintext import PlainTextError, parse_plaintext
 from reader.core.models import Article, ImportFailure
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = set(FORMATS)
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -100,6 +103,21 @@ def parse_bytes(
     data: bytes, origin: str, suffix: str, content_type: str | None = None
 ) -> Iterator[Item | Page]:
     """Parse the contents of one input whose format is told by `suffix` (or the content type)."""
+    yield from _guarded(_parse_bytes(data, origin, suffix, content_type), origin)
+
+
+def _guarded(items: Iterator, origin: str) -> Iterator:
+    """A parser's items; should a parser still raise on some input, one failure, no traceback."""
+    try:
+        yield from items
+    except Exception as error:  # the libraries' edge cases (feedparser, lxml, trafilatura)
+        log.warning("parsing %s failed", origin, exc_info=True)
+        yield ImportFailure(origin, None, f"cannot parse ({type(error).__name__}: {error})"[:200])
+
+
+def _parse_bytes(
+    data: bytes, origin: str, suffix: str, content_type: str | None = None
+) -> Iterator[Item | Page]:
     kind = detect_format(data, "x" + suffix if suffix else origin, content_type)
     if kind == "feed":
         from reader.core.ingest.feeds import parse_feed
@@ -176,6 +194,11 @@ def read_url(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYT
 def read_response(response: Response, kind: str, origin: str, *, timeout: float = TIMEOUT,
                   max_bytes: int = MAX_URL_BYTES, info: dict | None = None) -> Iterator[Item]:  # fmt: skip
     """Articles from a fetched response whose format is `kind` (see `detect_format`)."""
+    yield from _guarded(_read_response(response, kind, origin, timeout, max_bytes, info), origin)
+
+
+def _read_response(response: Response, kind: str, origin: str, timeout: float, max_bytes: int,
+                   info: dict | None) -> Iterator[Item]:  # fmt: skip
     if kind == "page":
         yield from _page_items(response.body, origin, response.url, timeout, max_bytes)
         return

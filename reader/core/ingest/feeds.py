@@ -34,7 +34,11 @@ def parse_feed(
     """
     import feedparser  # imported here: 70 ms that a plain-text import should not pay
 
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
+    except (ValueError, LookupError, TypeError) as error:  # e.g. an undecodable encoding name
+        yield ImportFailure(origin, None, f"malformed feed ({type(error).__name__})")
+        return
     entries = parsed.get("entries") or []
     broken = _is_broken(parsed)
     if not broken and not entries:
@@ -83,10 +87,12 @@ def _rss_entry(entry: Any, origin: str, number: int, source: str | None, base: s
         url = urljoin(base, url)
     if url and not url.lower().startswith(("http://", "https://")):
         url = None
-    raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
+    # dict.get: FeedParserDict.get maps "published" to "updated" with a DeprecationWarning.
+    raw_date = next((dict.get(entry, k) for k in ("published", "updated", "created")
+                     if dict.get(entry, k)), None)  # fmt: skip
     published = feed_date(raw_date)
     if published is None:
-        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+        parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         if parsed:  # feedparser understood a form we do not: it gives UTC
             published = datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
     tags = entry.get("tags") or []

@@ -33,6 +33,12 @@ _DROP_LINE = re.compile(
     r"|berita terkait$|halaman\s+\d|\d+(?:\s+\d+)*\s*(?:selanjutnya|next|»)?$)",
     re.I,
 )
+# Terminal escape sequences whole (CSI, OSC/DCS strings, two-byte escapes), then other controls.
+_CONTROL_BYTES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]"
+    rb"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)
+_CONTROL_CHARS = re.compile(_CONTROL_BYTES.pattern.decode("latin-1"))
 _DATE_CLASSES = re.compile(r"date|time|tanggal|publish", re.I)
 _BOILERPLATE_CLASSES = re.compile(
     r"(?:^|[\s_-])(?:ads?|advert\w*|iklan|banner|baca-?juga|bacajuga|related|terkait|share|social|"
@@ -67,6 +73,11 @@ def parse_page(html: str | bytes, origin: str, url: str | None = None) -> Page:
     import lxml.etree
     import lxml.html
 
+    # Control characters have no place in a page, and lxml refuses to move text holding them.
+    if isinstance(html, bytes):
+        html = _CONTROL_BYTES.sub(b"", html)
+    else:
+        html = _CONTROL_CHARS.sub("", html)
     try:
         tree = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as error:
