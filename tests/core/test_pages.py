@@ -7,7 +7,7 @@ import pytest
 from reader.core.ingest import read_inputs
 from reader.core.ingest.pages import PageError, parse_page, split_lead
 from reader.core.models import Article, ImportFailure
-from tests.localserver import FIXTURES, LocalServer
+from tests.localserver import FIXTURES, LocalServer, Route
 
 PAGES = FIXTURES / "pages"
 JPNN = PAGES / "jpnn-article.html"
@@ -172,3 +172,24 @@ def test_mangled_feeds_and_pages_give_failures_not_tracebacks():
         suffix = rng.choice([".xml", ".html", ".json", ".atom"])
         for item in parse_bytes(cut, "f" + suffix, suffix):
             assert not isinstance(item, ImportFailure) or item.error
+
+
+def test_pages_linked_only_from_later_pages_are_followed_and_bounded():
+    def page(number: int, links: list[int]) -> bytes:
+        pager = " ".join(f'<a href="?page={n}">{n}</a>' for n in links)
+        return (f"<html><head><title>Berita Panjang</title></head><body><h1>Berita Panjang</h1>"
+                f"<div><p>jpnn.com, JAKARTA - Paragraf pembuka yang diulang di setiap halaman.</p>"
+                f"<p>Isi halaman nomor {number} dari berita panjang tentang pekerja migran.</p></div>"
+                f'<div class="pagination">{pager}</div></body></html>').encode()  # fmt: skip
+
+    with LocalServer() as server:
+        url = server.serve("/panjang", Route(page(1, [2]), "text/html"))
+        for n in range(2, 40):
+            server.serve(f"/panjang?page={n}", Route(page(n, [n - 1, n + 1]), "text/html"))
+        article = _only_article(read_inputs([url]))
+    assert article.paragraphs[:3] == [
+        "Paragraf pembuka yang diulang di setiap halaman.",
+        "Isi halaman nomor 1 dari berita panjang tentang pekerja migran.",
+        "Isi halaman nomor 2 dari berita panjang tentang pekerja migran.",
+    ]
+    assert len(article.paragraphs) == 1 + 20  # the lead once, then 20 pages (the limit)

@@ -14,7 +14,7 @@ from reader.core.ingest.fetch import FORMATS, FetchError, detect_format, fetch
 from reader.core.ingest.http import MAX_BYTES as MAX_URL_BYTES
 from reader.core.ingest.http import TIMEOUT, Response
 from reader.core.ingest.jsonl import parse_json, parse_jsonl
-from reader.core.ingest.pages import Page, PageError, join_pages, parse_page
+from reader.core.ingest.pages import MAX_PAGES, Page, PageError, join_pages, parse_page
 from reader.core.ingest.plaintext import PlainTextError, parse_plaintext
 from reader.core.models import Article, ImportFailure
 
@@ -171,14 +171,26 @@ def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIME
     except PageError as error:
         yield ImportFailure(origin, None, str(error))
         return
-    later = []
-    for page_url in first.next_pages:  # "?page=2"...: fetched and joined into one article
+    # "?page=2"...: fetched and joined into one article. Pages found on later pages are
+    # followed too (a pager may show only the next few), up to MAX_PAGES in all.
+    later: list[Page] = []
+    queue = list(first.next_pages)
+    seen = set(queue)
+    while queue and len(later) < MAX_PAGES - 1:
+        page_url = queue.pop(0)
         try:
             response, _ = fetch(page_url, timeout=timeout, max_bytes=max_bytes)
-            later.append(parse_page(response.body, page_url, response.url))
+            page = parse_page(response.body, page_url, response.url)
         except (FetchError, PageError) as error:
             yield ImportFailure(page_url, None, f"page of {origin} skipped: {error}")
-    yield join_pages(first, later)
+            continue
+        later.append(page)
+        for found in page.next_pages:
+            if found not in seen:
+                seen.add(found)
+                queue.append(found)
+    later.sort(key=lambda page: page.number)
+    yield join_pages(first, [page for page in later if page.number != first.number])
 
 
 def read_url(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYTES) -> Iterator[Item]:
