@@ -229,43 +229,66 @@ class QueryBuilder:
 
 
 def search(store: Store, text: str, limit: int = 20) -> SearchResult:
-    """Search the store. Any string is a valid query; this never raises on its content."""
+    """Search the store. Any string is a valid query; this never raises on its content.
+
+    Every word must match (exact form, light stem or alias). Too few hits: the query widens to
+    root families, if the stemmer is installed. None at all: it relaxes to any word.
+    """
     query = parse_query(text)
     builder = QueryBuilder(store)
     result = SearchResult(query, [], builder.matcher)
     if query.empty or limit <= 0:
         return result
-    parts = builder.positive(query)
-    negative = builder.excluded(query) if query.excluded else ""
-    filters, params = _filters(query)
-    relaxed = False
+    plan = _Plan(store, query, builder, limit)
     try:
-        if not parts:
-            scored = _rerank(_filtered(store, negative, filters, params, limit))
-        else:
-            everything = " AND ".join(p.expression for p in parts)
-            scored = _rerank(_ranked(store, everything, negative, filters, params, max(limit * 4, 100)))
-            if len(scored) < FEW_HITS and stemmer.available():
-                wide = QueryBuilder(store, families=True)
-                wide_parts = wide.positive(query)
-                if wide.widened:
-                    parts, builder, result.matcher = wide_parts, wide, wide.matcher
-                    everything = " AND ".join(p.expression for p in parts)
-                    more = _ranked(store, everything, negative, filters, params, max(limit * 4, 100))
-                    scored = _append_low(scored, _rerank(more))
-            if not scored and len(parts) > 1:
-                relaxed = True
-                anything = " OR ".join(p.expression for p in parts)
-                rows = _ranked(store, anything, negative, filters, params, RELAXED_CANDIDATES)
-                scored = _most_parts_first(store, _rerank(rows), parts)
+        scored = plan.run()
     except sqlite3.OperationalError:
         # Should not happen (every word is quoted), but a query must never crash the reader.
         return result
-    result.hits = [_hit(store, row, score, builder.matcher) for row, score in scored[:limit]]
+    result.matcher, result.relaxed = plan.builder.matcher, plan.relaxed
+    result.hits = [_hit(store, row, score, plan.builder.matcher) for row, score in scored[:limit]]
     for hit in result.hits:
-        hit.relaxed = relaxed
-    result.relaxed = relaxed
+        hit.relaxed = plan.relaxed
     return result
+
+
+class _Plan:
+    """The steps of one search: strict, widened by root families, relaxed."""
+
+    def __init__(self, store: Store, query: Query, builder: QueryBuilder, limit: int):
+        self.store, self.query, self.builder = store, query, builder
+        self.parts = builder.positive(query)
+        self.negative = builder.excluded(query) if query.excluded else ""
+        self.filters, self.params = _filters(query)
+        self.candidates = max(limit * 4, 100)
+        self.limit = limit
+        self.relaxed = False
+
+    def ranked(self, expression: str, candidates: int) -> list:
+        return _rerank(_ranked(self.store, expression, self.negative, self.filters,
+                               self.params, candidates))  # fmt: skip
+
+    def run(self) -> list:
+        if not self.parts:
+            return _rerank(_filtered(self.store, self.negative, self.filters, self.params,
+                                     self.limit))  # fmt: skip
+        scored = self.ranked(" AND ".join(p.expression for p in self.parts), self.candidates)
+        if len(scored) < FEW_HITS and stemmer.available():
+            scored = self.widen(scored)
+        if not scored and len(self.parts) > 1:
+            self.relaxed = True
+            rows = self.ranked(" OR ".join(p.expression for p in self.parts), RELAXED_CANDIDATES)
+            scored = _most_parts_first(self.store, rows, self.parts)
+        return scored
+
+    def widen(self, scored: list) -> list:
+        wide = QueryBuilder(self.store, families=True)
+        parts = wide.positive(self.query)
+        if not wide.widened:
+            return scored
+        self.builder, self.parts = wide, parts
+        more = self.ranked(" AND ".join(p.expression for p in parts), self.candidates)
+        return _append_low(scored, more)
 
 
 def _append_low(first: list, more: list) -> list:
