@@ -133,6 +133,8 @@ def test_day_month_dates_take_the_year_from_the_page_or_stay_unknown():
     article = parse_page(undated, "x.html").article
     assert article.published_raw == "Kamis (1/5)"
     assert article.published_at is None  # no year anywhere: unknown rather than guessed
+    in_url = undated.replace("<head>", '<head><link rel="canonical" href="https://x.id/read/2014/05/01/demo">')
+    assert parse_page(in_url, "x.html").article.published_at == "2014-05-01"  # the year from the URL
     numeric = undated.replace("<h1>", '<span class="date">1/5/2014</span><h1>')
     assert parse_page(numeric, "x.html").article.published_at == "2014-05-01"
 

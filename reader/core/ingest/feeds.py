@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from reader.core.clean import clean_body, clean_line
-from reader.core.dates import parse_date
+from reader.core.dates import find_day_month, parse_date
 from reader.core.ingest.html_text import html_to_text, looks_like_html
 from reader.core.ingest.http import host_of
-from reader.core.ingest.pages import split_lead
+from reader.core.ingest.pages import split_lead, year_in_url
 from reader.core.models import Article, ImportFailure, RelatedHeadline
 
 Item = Article | ImportFailure
@@ -181,6 +181,10 @@ def _article(title, body, url, source, published, raw_date, category, origin, nu
         source, dateline, first = lead
         rest = body.split("\n\n", 1)[1] if "\n\n" in body else ""
         body = first + ("\n\n" + rest if rest else "")
+    if published is None and not raw_date:
+        # An undated entry saying "Senin (19/2)": dated only when its URL gives the year.
+        raw_date = find_day_month(body)
+        published = parse_date(raw_date, year_in_url(url)) if raw_date else None
     return Article(
         title=title,
         body=body,

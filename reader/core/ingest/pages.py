@@ -107,9 +107,10 @@ def parse_page(html: str | bytes, origin: str, url: str | None = None) -> Page:
     if lead:
         source, dateline, first = lead
         body = first + ("\n\n" + rest if rest else "")
-    year = int(published[:4]) if published else None
     if not published:
+        # "Senin (19/2)" in the text: complete it only with a year the page gives elsewhere.
         raw_date = raw_date or find_day_month(body)
+        year = year_in_url(canonical or url)
         published = parse_date(raw_date, year) if raw_date else None
     article = Article(
         title=title,
@@ -142,6 +143,14 @@ def join_pages(first: Page, later: list[Page]) -> Article:
                 article.related.append(item)
     article.body = "\n\n".join(paragraphs)
     return article
+
+
+def year_in_url(url: str | None) -> int | None:
+    """The year a news URL carries in its path ("/read/2018/02/19/..."), or None."""
+    if not url:
+        return None
+    match = re.search(r"/((?:19|20)\d\d)/(?:0?[1-9]|1[0-2])/", urlparse(url).path + "/")
+    return int(match[1]) if match else None
 
 
 def _key(text: str) -> str:
