@@ -1,6 +1,8 @@
 """Fetch benchmark: N local RSS feeds of M items each, served with a delay per request.
 
-Usage: python bench/bench_fetch.py [FEEDS] [ITEMS] [DELAY_MS] [WORKERS]   (default 100 20 50 8)
+Usage: python bench/bench_fetch.py [FEEDS] [ITEMS] [DELAY_MS] [WORKERS] [STORE]
+       (default 100 20 50 8, into an empty store; STORE: a database to copy and fetch into,
+       e.g. bench/out/bench-100000.db from `make bench`)
 
 Measures `fetch_feeds` into an empty store (every item new), then again (every feed answers
 304 Not Modified to the conditional GET). Prints a table and a JSON line.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -90,11 +93,16 @@ def main() -> None:
     items = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     delay = (int(sys.argv[3]) if len(sys.argv) > 3 else 50) / 1000
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else 8
+    start_from = Path(sys.argv[5]) if len(sys.argv) > 5 else None
     bodies = {f"/feed{n}.xml": make_feed(n, items) for n in range(count)}
     httpd = serve(bodies, delay)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "bench.db")
+        path = Path(folder) / "bench.db"
+        if start_from is not None:
+            shutil.copy(start_from, path)
+        store = Store(path)
+        before = store.count()
         for path in bodies:
             feeds.add_feed(store, base + path)
         started = time.perf_counter()
@@ -103,7 +111,7 @@ def main() -> None:
         started = time.perf_counter()
         second = feeds.fetch_feeds(store, workers=workers)
         second_s = time.perf_counter() - started
-        stored = store.count()
+        stored = store.count() - before
         store.close()
     httpd.shutdown()
     result = {
@@ -111,9 +119,10 @@ def main() -> None:
         "first_fetch_s": round(first_s, 3), "articles_added": sum(r.added for r in first),
         "failed": sum(r.failed for r in first) + sum(r.failed for r in second),
         "refetch_s": round(second_s, 3), "refetch_not_modified": sum(r.status == "unchanged" for r in second),
-        "stored": stored,
+        "stored": stored, "store_articles_before": before,
     }  # fmt: skip
     print(f"{'feeds':24}{count} x {items} items, {delay * 1000:.0f} ms server delay, {workers} workers")
+    print(f"{'store':24}{before:,} articles before")
     print(f"{'first fetch':24}{first_s:.2f} s, {result['articles_added']} articles added")
     print(f"{'fetch again (304s)':24}{second_s:.2f} s, {result['refetch_not_modified']} not modified")
     print(json.dumps(result))

@@ -305,7 +305,8 @@ def _list_feeds(items: list, as_json: bool) -> int:
         elif feed.last_error:
             state = f"failed {feed.last_fetched_at}: {feed.last_error}"
         else:
-            state = f"fetched {feed.last_fetched_at}, {feed.last_added} new"
+            state = f"fetched {feed.last_fetched_at}, " + (
+                "not modified" if feed.last_status == 304 else f"{feed.last_added} new")
         print(f"{feed.url}\n    {feed.title or '-'} · {state}")
     return 0
 

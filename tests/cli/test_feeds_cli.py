@@ -61,7 +61,7 @@ def test_fetch_then_fetch_again(tmp_path, server):
     out = run(db, "search", "smelter", "--json")
     assert [hit["title"] for hit in json.loads(out.stdout)] == ["K3 di Smelter Diperketat"]
     listed = run(db, "feeds", "list").stdout
-    assert "Berita Ketenagakerjaan · fetched" in listed
+    assert "Berita Ketenagakerjaan · fetched" in listed and "not modified" in listed
 
 
 def test_fetch_failures_one_line_each_exit_1_keep_the_rest(tmp_path, server):
