@@ -332,6 +332,11 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
             _error(f"{result.url}: {result.error}")
         for failure in result.entry_failures:
             _error(failure.message())
+        if result.moved_to:
+            if live:
+                sys.stderr.write("\r\x1b[K")
+            print(f"{result.url}: a page; following the feed it announces, {result.moved_to}",
+                  file=sys.stderr)  # fmt: skip
         if live and total > 1:
             sys.stderr.write(f"\rfetched {done}/{total} feeds")
             sys.stderr.flush()
@@ -344,7 +349,8 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     bad_entries = sum(len(r.entry_failures) for r in results)
     if args.json:
         _print([
-            {"url": r.url, "status": r.status, "http_status": r.http_status, "added": r.added,
+            {"url": r.url, "moved_to": r.moved_to, "status": r.status,
+             "http_status": r.http_status, "added": r.added,
              "updated": r.updated, "unchanged": r.unchanged, "error": r.error,
              "entry_failures": [f.message() for f in r.entry_failures]}
             for r in results

@@ -20,6 +20,7 @@ from xml.sax.saxutils import quoteattr
 from reader.core.ingest import read_response
 from reader.core.ingest.fetch import detect_format
 from reader.core.ingest.http import MAX_BYTES, TIMEOUT, FetchError, Response, check_url, get
+from reader.core.ingest.pages import feed_links
 from reader.core.models import Article, ImportFailure
 from reader.core.store import Store
 
@@ -57,6 +58,7 @@ class FeedResult:
     unchanged: int = 0
     http_status: int | None = None
     error: str | None = None  # why the feed failed as a whole
+    moved_to: str | None = None  # a page was subscribed: now its announced feed is
     entry_failures: list[ImportFailure] = field(default_factory=list)  # bad entries, feed kept
 
     @property
@@ -113,6 +115,7 @@ class _Download:
     error: str | None = None
     partial_error: str | None = None  # the feed is broken, but some entries were recovered
     http_status: int | None = None
+    discovered: str | None = None  # the feed a subscribed page announced, followed instead
 
 
 def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
@@ -128,6 +131,19 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
     if response.not_modified:
         return result
     kind = detect_format(response.body, response.url, response.content_type)
+    if kind == "page" and not feed.last_fetched_at:
+        # A site's home page rather than its feed: follow the feed the page announces.
+        links = feed_links(response.body, response.url)
+        if links:
+            try:
+                response = get(links[0], timeout=timeout, max_bytes=max_bytes)
+            except FetchError as error:
+                result.error = f"its feed {links[0]}: {error}"
+                result.http_status = error.status
+                return result
+            result.response, result.http_status = response, response.status
+            result.discovered = links[0]
+            kind = detect_format(response.body, response.url, response.content_type)
     if kind is None:
         result.error = f"not a feed (content type {response.content_type!r})"
         return result
@@ -219,12 +235,19 @@ def _store_download(store: Store, download: _Download) -> FeedResult:
     if download.partial_error:
         result.status, result.error = "failed", download.partial_error
         etag = last_modified = None  # fetched whole next time, in case it is mended
+    url = feed.url
+    if download.discovered:
+        url = result.moved_to = download.discovered
+        if get_feed(store, url) is None:
+            store.conn.execute("UPDATE feeds SET url = ? WHERE url = ?", (url, feed.url))
+        else:  # already followed under its own URL: the page's entry is dropped
+            remove_feed(store, feed.url)
     store.conn.execute(
         "UPDATE feeds SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, "
         "last_error = ?, last_added = ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, "
         "title = coalesce(?, title) WHERE url = ?",
         (etag, last_modified, now, response.status, result.error, result.added, result.error,
-         download.title, feed.url),
+         download.title, url),
     )  # fmt: skip
     return result
 

@@ -331,3 +331,15 @@ def test_an_undated_entry_takes_its_day_and_month_from_the_text_and_the_year_fro
     a, b = _articles(parse_feed(rss, "t.xml"))
     assert (a.published_at, a.published_raw) == ("2018-02-19", "Senin (19/2)")
     assert (b.published_at, b.published_raw) == (None, "Senin (19/2)")  # no year: unknown
+
+
+def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(store, server):
+    server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"r"')
+    home = server.serve("/", Route(
+        b'<html><head><title>Berita</title><link rel="alternate" type="application/rss+xml" '
+        b'href="/rss.xml"></head><body><nav>Menu</nav></body></html>', "text/html"))  # fmt: skip
+    feeds.add_feed(store, home)
+    result = feeds.fetch_feeds(store)[0]
+    assert (result.url, result.moved_to, result.added) == (home, server.url("/rss.xml"), 3)
+    assert [(f.url, f.etag) for f in feeds.list_feeds(store)] == [(server.url("/rss.xml"), '"r"')]
+    assert feeds.fetch_feeds(store)[0].status == "unchanged"

@@ -126,6 +126,32 @@ def parse_page(html: str | bytes, origin: str, url: str | None = None) -> Page:
     return Page(article, _next_pages(tree, base) if container is not None else [], number)
 
 
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
+               "application/rdf+xml", "application/json")  # fmt: skip
+
+
+def feed_links(html: bytes | str, base: str) -> list[str]:
+    """The feeds a page announces (`<link rel="alternate" type="application/rss+xml">`...)."""
+    import lxml.etree
+    import lxml.html
+
+    if isinstance(html, bytes):
+        html = _CONTROL_BYTES.sub(b"", html)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    found = []
+    for link in tree.xpath("//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in _FEED_TYPES:
+            url = urljoin(base, link.get("href").strip())
+            if url.lower().startswith(("http://", "https://")) and url not in found:
+                found.append(url)
+    return found
+
+
 def join_pages(first: Page, later: list[Page]) -> Article:
     """One article from its pages, in order, with the lead each later page repeats removed."""
     article = first.article
