@@ -343,3 +343,20 @@ def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(store, serv
     assert (result.url, result.moved_to, result.added) == (home, server.url("/rss.xml"), 3)
     assert [(f.url, f.etag) for f in feeds.list_feeds(store)] == [(server.url("/rss.xml"), '"r"')]
     assert feeds.fetch_feeds(store)[0].status == "unchanged"
+
+
+def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
+    import gzip
+
+    rss = (FIXTURES / "feeds" / "rss2.xml").read_bytes()
+    server.serve("/gz.xml", Route(gzip.compress(rss), headers={"Content-Encoding": "gzip"}))
+    response = get(server.url("/gz.xml"))
+    assert response.body == rss
+    assert server.requests_to("/gz.xml")[0].headers["Accept-Encoding"] == "gzip"
+    bomb = gzip.compress(b"<rss>" + b" " * 200_000 + b"</rss>")  # 200 kB from a few hundred bytes
+    server.serve("/bomb.xml", Route(bomb, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="response larger than 64 KiB"):
+        get(server.url("/bomb.xml"), max_bytes=64 * 1024)
+    server.serve("/badgz.xml", Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="bad gzip body"):
+        get(server.url("/badgz.xml"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -15,6 +16,8 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
 _READ_CHUNK = 64 * 1024
+ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
+          "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")  # fmt: skip
 
 
 class FetchError(Exception):
@@ -87,7 +90,7 @@ def get(
     bytes cannot hold a fetch forever.
     """
     check_url(url)
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -100,7 +103,10 @@ def get(
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"response larger than {_size(max_bytes)}")
+            encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
             body = _read(response, max_bytes, started, timeout)
+            if encoding in ("gzip", "x-gzip"):
+                body = _gunzip(body, max_bytes)
             return Response(
                 url=response.geturl(),
                 status=response.status,
@@ -144,6 +150,18 @@ def _read(response, max_bytes: int, started: float, timeout: float) -> bytes:
         if time.monotonic() - started > timeout:
             raise FetchError(f"timed out after {timeout:g} s")
         parts.append(chunk)
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress a gzip body, refusing one that grows past the size limit (a zip bomb)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        body = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as error:
+        raise FetchError(f"cannot fetch (bad gzip body: {error})") from None
+    if len(body) > max_bytes or inflater.unconsumed_tail:
+        raise FetchError(f"response larger than {_size(max_bytes)}")
+    return body
 
 
 def _size(count: int) -> str:
