@@ -195,3 +195,19 @@ def test_pages_linked_only_from_later_pages_are_followed_and_bounded():
         "Isi halaman nomor 2 dari berita panjang tentang pekerja migran.",
     ]
     assert len(article.paragraphs) == 1 + 20  # the lead once, then 20 pages (the limit)
+
+
+def test_the_page_encoding_comes_from_the_header_the_meta_or_utf8():
+    text = "Pekerja di Manado menerima tunjangan hari raya (THR) — kata Menaker, “sesuai aturan”."
+    body = (f"<html><head><title>THR Cair</title>{{meta}}</head><body><h1>THR Cair</h1>"
+            f"<div><p>jpnn.com, MANADO - {text}</p></div></body></html>")  # fmt: skip
+    plain = body.format(meta="")
+    assert parse_page(plain.encode("utf-8"), "x.html").article.body == text  # no declaration
+    latin = plain.replace("—", "-").replace("“", '"').replace("”", '"')
+    expected = text.replace("—", "-").replace("“", '"').replace("”", '"')
+    assert parse_page(latin.encode("latin-1"), "x", charset="iso-8859-1").article.body == expected
+    declared = body.format(meta='<meta charset="windows-1252">').replace("—", "-")
+    declared = declared.replace("“", '"').replace("”", '"').replace("Manado", "Manadó")
+    assert "Manadó" in parse_page(declared.encode("cp1252"), "x.html").article.body
+    xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + plain
+    assert parse_page(xhtml.encode(), "x.html").article.body == text

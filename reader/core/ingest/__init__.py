@@ -165,9 +165,9 @@ def _is_url(name: str) -> bool:
 
 
 def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIMEOUT,
-                max_bytes: int = MAX_URL_BYTES) -> Iterator[Item]:  # fmt: skip
+                max_bytes: int = MAX_URL_BYTES, charset: str | None = None) -> Iterator[Item]:  # fmt: skip
     try:
-        first = parse_page(data, origin, url)
+        first = parse_page(data, origin, url, charset)
     except PageError as error:
         yield ImportFailure(origin, None, str(error))
         return
@@ -180,7 +180,7 @@ def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIME
         page_url = queue.pop(0)
         try:
             response, _ = fetch(page_url, timeout=timeout, max_bytes=max_bytes)
-            page = parse_page(response.body, page_url, response.url)
+            page = parse_page(response.body, page_url, response.url, response.charset)
         except (FetchError, PageError) as error:
             yield ImportFailure(page_url, None, f"page of {origin} skipped: {error}")
             continue
@@ -212,7 +212,8 @@ def read_response(response: Response, kind: str, origin: str, *, timeout: float 
 def _read_response(response: Response, kind: str, origin: str, timeout: float, max_bytes: int,
                    info: dict | None) -> Iterator[Item]:  # fmt: skip
     if kind == "page":
-        yield from _page_items(response.body, origin, response.url, timeout, max_bytes)
+        yield from _page_items(response.body, origin, response.url, timeout, max_bytes,
+                               response.charset)  # fmt: skip
         return
     if kind == "feed":
         from reader.core.ingest.feeds import parse_feed

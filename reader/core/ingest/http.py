@@ -38,6 +38,7 @@ class Response:
     content_type: str
     etag: str | None = None
     last_modified: str | None = None
+    charset: str | None = None  # from the Content-Type header
 
     @property
     def not_modified(self) -> bool:
@@ -114,6 +115,7 @@ def get(
                 content_type=response.headers.get_content_type(),
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
+                charset=response.headers.get_content_charset(),
             )
     except urllib.error.HTTPError as error:
         if error.code == 304:

@@ -39,6 +39,8 @@ _CONTROL_BYTES = re.compile(
     rb"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 _CONTROL_CHARS = re.compile(_CONTROL_BYTES.pattern.decode("latin-1"))
+_META_CHARSET = re.compile(rb"<meta[^>]+charset", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_CLASSES = re.compile(r"date|time|tanggal|publish", re.I)
 _BOILERPLATE_CLASSES = re.compile(
     r"(?:^|[\s_-])(?:ads?|advert\w*|iklan|banner|baca-?juga|bacajuga|related|terkait|share|social|"
@@ -60,6 +62,25 @@ class Page:
     number: int = 1  # 2 for "?page=2"
 
 
+def _decode(html: bytes, charset: str | None) -> str | bytes:
+    """The page as text when its encoding is known; bytes for lxml to read the <meta> charset.
+
+    Without a header or a <meta> saying otherwise, UTF-8 is tried first: libxml2 would guess
+    Latin-1 and garble every Indonesian page that does not declare its encoding.
+    """
+    if charset:
+        try:
+            return html.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    if _META_CHARSET.search(html[:4096]):
+        return html
+    try:
+        return html.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return html
+
+
 def split_lead(paragraph: str) -> tuple[str, str, str] | None:
     """("jpnn.com", "JAKARTA", rest) for a lead "jpnn.com, JAKARTA - rest"; None otherwise."""
     match = _LEAD.match(paragraph.strip())
@@ -68,16 +89,21 @@ def split_lead(paragraph: str) -> tuple[str, str, str] | None:
     return match["source"].strip(), match["dateline"].strip(), match["rest"].strip()
 
 
-def parse_page(html: str | bytes, origin: str, url: str | None = None) -> Page:
-    """Parse one article page; raise PageError when it holds no article text."""
+def parse_page(
+    html: str | bytes, origin: str, url: str | None = None, charset: str | None = None
+) -> Page:
+    """Parse one article page; raise PageError when it holds no article text.
+
+    `charset` is the one an HTTP header gave, if any.
+    """
     import lxml.etree
     import lxml.html
 
     # Control characters have no place in a page, and lxml refuses to move text holding them.
     if isinstance(html, bytes):
-        html = _CONTROL_BYTES.sub(b"", html)
-    else:
-        html = _CONTROL_CHARS.sub("", html)
+        html = _decode(_CONTROL_BYTES.sub(b"", html), charset)
+    if isinstance(html, str):
+        html = _XML_DECLARATION.sub("", _CONTROL_CHARS.sub("", html), count=1)
     try:
         tree = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError) as error:
