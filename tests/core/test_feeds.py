@@ -360,3 +360,13 @@ def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
     server.serve("/badgz.xml", Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}))
     with pytest.raises(FetchError, match="bad gzip body"):
         get(server.url("/badgz.xml"))
+
+
+def test_a_feed_charset_given_only_by_the_http_header_is_honoured(store, server):
+    rss = ('<rss version="2.0"><channel><title>Latin</title><link>https://l.example.id/</link>'
+           "<item><title>Pekerja Manadó</title><link>https://l.example.id/1</link>"
+           "<description>Upah pekerja di Manadó naik.</description></item></channel></rss>")  # fmt: skip
+    url = server.serve("/latin.xml", Route(rss.encode("latin-1"), "text/xml; charset=iso-8859-1"))
+    feeds.add_feed(store, url)
+    assert feeds.fetch_feeds(store)[0].added == 1
+    assert store.get(1).title == "Pekerja Manadó"

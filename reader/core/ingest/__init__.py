@@ -218,7 +218,9 @@ def _read_response(response: Response, kind: str, origin: str, timeout: float, m
     if kind == "feed":
         from reader.core.ingest.feeds import parse_feed
 
-        yield from parse_feed(response.body, origin, response.url, info)
+        content_type = response.content_type + (
+            f"; charset={response.charset}" if response.charset else "")  # fmt: skip
+        yield from parse_feed(response.body, origin, response.url, info, content_type)
         return
     if kind == "jsonfeed":
         from reader.core.ingest.feeds import parse_json_feed

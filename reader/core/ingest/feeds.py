@@ -26,16 +26,24 @@ Item = Article | ImportFailure
 
 
 def parse_feed(
-    data: bytes, origin: str, base_url: str | None = None, info: dict | None = None
+    data: bytes,
+    origin: str,
+    base_url: str | None = None,
+    info: dict | None = None,
+    content_type: str | None = None,
 ) -> Iterator[Item]:
     """Articles from an RSS/Atom document; a document that is not a feed gives one failure.
 
-    `info`, when given, receives the feed's own "title".
+    `info`, when given, receives the feed's own "title". `content_type` is the HTTP header,
+    passed on only when it names a charset (feedparser would read text/xml without one as ASCII).
     """
     import feedparser  # imported here: 70 ms that a plain-text import should not pay
 
+    headers = {"content-location": base_url or ""}
+    if content_type and "charset=" in content_type.lower():
+        headers["content-type"] = content_type
     try:
-        parsed = feedparser.parse(data, response_headers={"content-location": base_url or ""})
+        parsed = feedparser.parse(data, response_headers=headers)
     except (ValueError, LookupError, TypeError) as error:  # e.g. an undecodable encoding name
         yield ImportFailure(origin, None, f"malformed feed ({type(error).__name__})")
         return
