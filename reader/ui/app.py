@@ -8,6 +8,7 @@ from pathlib import Path
 
 from collections.abc import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
@@ -25,6 +26,7 @@ class UIConfig:
     theme: str | None = None
     cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
     watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
+    fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
     problem: str | None = None  # why the config file was ignored, shown once on start
 
 
@@ -91,6 +93,40 @@ class ReaderApp(App[int], inherit_bindings=False):
                 "Refresh headlines", "Show articles stored since the list was drawn",
                 screen.action_refresh_headlines,
             )
+            yield SystemCommand(
+                "Fetch feeds", "Fetch every followed feed now (as `kemnaker-reader fetch`)",
+                self.fetch_feeds,
+            )
+
+    def fetch_feeds(self) -> None:
+        """Fetch the followed feeds in a worker; the new articles appear when it is done."""
+        self.notify("Fetching feeds…", timeout=2)
+        self._fetch_feeds()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_feeds(self) -> None:
+        from reader.core.feeds import fetch_feeds
+
+        try:
+            results = fetch_feeds(self.store, timeout=self.config.fetch_timeout)
+        except Exception as error:  # a core failure must not take the reader down
+            self.call_from_thread(self.notify, f"Fetching failed: {error}", severity="error",
+                                  markup=False)  # fmt: skip
+            return
+        self.call_from_thread(self._fetched, results)
+
+    def _fetched(self, results: list) -> None:
+        if not results:
+            self.notify("No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        self.reader.refresh_headlines(quiet=True)
+        added = sum(r.added for r in results)
+        failed = [r for r in results if r.failed]
+        summary = f"{len(results)} feeds: {added} new {'article' if added == 1 else 'articles'}"
+        if failed:
+            summary += f", {len(failed)} failed ({failed[0].url}: {failed[0].error})"
+        self.notify(summary, severity="warning" if failed else "information", markup=False)
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)

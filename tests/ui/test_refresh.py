@@ -87,3 +87,26 @@ def test_new_articles_wait_while_search_results_are_shown(store: Store) -> None:
             assert headlines.total == 411
 
     asyncio.run(scenario())
+
+
+def test_fetch_feeds_from_the_palette_brings_new_articles(store: Store) -> None:
+    from reader.core import feeds
+    from tests.localserver import LocalServer, Route
+
+    async def scenario() -> None:
+        with LocalServer() as server:
+            feeds.add_feed(store, server.serve_fixture("/rss.xml", "feeds/rss2.xml",
+                                                       "application/rss+xml"))  # fmt: skip
+            feeds.add_feed(store, server.serve("/slow.xml", Route(b"<rss/>", delay=2.0)))
+            app = test_app(store, watch_interval=0, fetch_timeout=0.5)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await settle(pilot)
+                headlines = app.query_one(HeadlineList)
+                await pilot.press("ctrl+p", *"fetch feeds", "enter")
+                await settle(pilot)
+                assert headlines.total == 413
+                titles = [n.message for n in app._notifications]
+                assert any("2 feeds: 3 new articles, 1 failed" in t for t in titles), titles
+                assert any("timed out after 0.5 s" in t for t in titles)
+
+    asyncio.run(scenario())

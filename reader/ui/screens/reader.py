@@ -285,11 +285,11 @@ class ReaderScreen(Screen, inherit_bindings=False):
         if self.refresh_headlines() == 0:
             self.notify("No new articles.", timeout=2)
 
-    def refresh_headlines(self) -> int:
+    def refresh_headlines(self, quiet: bool = False) -> int:
         """Redraw the headline list from the store, keeping the cursor on the same article.
 
         Search results are left alone; all headlines are re-read when the search is left.
-        Returns how many articles were added since the last look.
+        Returns how many articles were added since the last look (`quiet`: say nothing).
         """
         count = self.store.count()
         added = count - self._known_count
@@ -301,7 +301,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
             self._update_titles()
             if current is None and self.headlines.current is not None:
                 self.open_article(self.headlines.current.id, mark_read=False)
-        if added > 0:
+        if added > 0 and not quiet:
             self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
         return max(added, 0)
 
