@@ -211,3 +211,15 @@ def test_the_page_encoding_comes_from_the_header_the_meta_or_utf8():
     assert "Manadó" in parse_page(declared.encode("cp1252"), "x.html").article.body
     xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + plain
     assert parse_page(xhtml.encode(), "x.html").article.body == text
+
+
+def test_a_title_loses_the_site_name_but_not_its_own_second_half():
+    def title(head: str) -> str:
+        html = (f"<html><head>{head}</head><body><div><p>jpnn.com, JAKARTA - Isi berita yang cukup "
+                "panjang untuk dianggap sebagai sebuah artikel.</p></div></body></html>")  # fmt: skip
+        return parse_page(html, "x.html").article.title
+
+    assert title("<title>THR Wajib Dibayar - JPNN.com</title>") == "THR Wajib Dibayar"
+    assert title('<meta property="og:site_name" content="Kabar Buruh">'
+                 "<title>UMP Naik | Kabar Buruh</title>") == "UMP Naik"  # fmt: skip
+    assert title("<title>Upah Naik - Ini Rinciannya</title>") == "Upah Naik - Ini Rinciannya"

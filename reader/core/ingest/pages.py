@@ -257,10 +257,14 @@ def _title(tree) -> str:
         text = clean_line(node.text_content())
         if text:
             return text
-    text = _meta(tree, "og:title", "twitter:title") or clean_line(
-        (tree.findtext(".//title") or ""))
-    # "<title>Judul - JPNN.com</title>": the site name is not part of the headline.
-    return clean_line(re.sub(r"\s+[-|–]\s+[^-|–]{2,40}$", "", text))
+    text = clean_line(_meta(tree, "og:title", "twitter:title") or tree.findtext(".//title") or "")
+    # "Judul - JPNN.com": the site's name is not part of the headline; "Upah Naik - Ini
+    # Rinciannya" keeps its second half (only a name with a dot or the og:site_name goes).
+    site = (_meta(tree, "og:site_name") or "").lower()
+    match = re.search(r"\s+[-|–—]\s+([^-|–—]{2,40})$", text)
+    if match and ("." in match[1] or match[1].strip().lower() == site):
+        text = text[: match.start()]
+    return clean_line(text)
 
 
 def _date(tree) -> tuple[str | None, str | None]:
