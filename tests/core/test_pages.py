@@ -223,3 +223,15 @@ def test_a_title_loses_the_site_name_but_not_its_own_second_half():
     assert title('<meta property="og:site_name" content="Kabar Buruh">'
                  "<title>UMP Naik | Kabar Buruh</title>") == "UMP Naik"  # fmt: skip
     assert title("<title>Upah Naik - Ini Rinciannya</title>") == "Upah Naik - Ini Rinciannya"
+
+
+def test_berita_terkait_takes_only_its_own_list():
+    html = ("<html><head><title>Judul</title></head><body><nav><a href='/a'>Menu A</a></nav>"
+            "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
+            "</div><h3>Berita Terkait</h3><ul><li><a href='/r1'>Terkait Satu</a></li>"
+            "<li><a href='/r2'>Terkait Dua</a></li></ul><h3>Terpopuler</h3>"
+            "<ul><li><a href='/p'>Populer</a></li></ul><footer><a href='/f'>Kontak</a></footer>"
+            "</body></html>")  # fmt: skip
+    related = parse_page(html, "x.html", "https://www.jpnn.com/news/x").article.related
+    assert [(r.title, r.url) for r in related] == [
+        ("Terkait Satu", "https://www.jpnn.com/r1"), ("Terkait Dua", "https://www.jpnn.com/r2")]  # fmt: skip

@@ -21,6 +21,7 @@ from reader.core.ingest.http import host_of
 from reader.core.models import Article, RelatedHeadline
 
 MAX_PAGES = 20  # continuation pages followed for one article
+MAX_RELATED = 20  # related headlines kept from one page
 
 _LEAD = re.compile(
     r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$",
@@ -294,9 +295,19 @@ def _related(tree, base: str | None) -> list[RelatedHeadline]:
         own = clean_line("".join(heading.xpath("text()")))
         if own.lower() != "berita terkait":
             continue
-        box = heading.getparent()
+        # The list right after the heading; failing that, the heading's own box when it is a
+        # box of links and not the whole page.
+        links = []
+        for sibling in heading.itersiblings():
+            if sibling.tag in ("h1", "h2", "h3", "h4") or (links and sibling.tag == "div"):
+                break
+            links.extend(sibling.xpath("descendant-or-self::a[@href]"))
+        if not links:
+            box = heading.getparent()
+            if box is not None and box.tag not in ("body", "html", "main", "article"):
+                links = box.xpath(".//a[@href]")
         items = []
-        for link in box.xpath(".//a[@href]"):
+        for link in links[:MAX_RELATED]:
             title = clean_line(link.text_content())
             if title and title.lower() != "berita terkait":
                 href = urljoin(base, link.get("href")) if base else link.get("href")
