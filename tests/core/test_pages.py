@@ -235,3 +235,14 @@ def test_berita_terkait_takes_only_its_own_list():
     related = parse_page(html, "x.html", "https://www.jpnn.com/news/x").article.related
     assert [(r.title, r.url) for r in related] == [
         ("Terkait Satu", "https://www.jpnn.com/r1"), ("Terkait Dua", "https://www.jpnn.com/r2")]  # fmt: skip
+
+
+def test_the_article_date_wins_over_a_latest_news_box():
+    html = ("<html><head><title>Judul</title></head><body>"
+            "<aside><ul><li><span class='date'>Selasa, 2 Januari 2024 08:00 WIB</span>"
+            "<a href='/lain'>Berita lain</a></li></ul></aside>"
+            "<article><h1>Judul</h1><div class='date'>Senin, 19 Februari 2018 – 14:30 WITA</div>"
+            "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
+            "</div></article></body></html>")  # fmt: skip
+    article = parse_page(html, "x.html").article
+    assert article.published_at == "2018-02-19T14:30:00+08:00"

@@ -113,9 +113,10 @@ def parse_page(
     base = url or canonical
     number = _page_number(url) or _page_number(_raw_canonical(tree)) or 1
     title = _title(tree)
-    raw_date, published = _date(tree)
+    lead = _jpnn_lead(tree)
+    raw_date, published = _date(tree, _article_scope(lead))
     related = _related(tree, base)
-    container = _jpnn_container(tree)
+    container = _jpnn_container(lead)
     if container is not None:
         body = _jpnn_body(container)
     else:
@@ -268,22 +269,27 @@ def _title(tree) -> str:
     return clean_line(text)
 
 
-def _date(tree) -> tuple[str | None, str | None]:
-    """The page's date as written and as ISO 8601 with its offset."""
+def _date(tree, scope=None) -> tuple[str | None, str | None]:
+    """The page's date as written and as ISO 8601 with its offset.
+
+    A visible date line inside the article (`scope`) is looked for first, so that the dates of
+    a "latest news" box elsewhere on the page are not taken for the article's.
+    """
     meta = _meta(tree, "article:published_time", "datePublished", "pubdate", "publishdate",
                  "date", "og:published_time")  # fmt: skip
-    for node in tree.xpath("//time"):
-        visible = clean_line(node.text_content())
-        if parse_date(visible):
-            return visible, parse_date(meta) or parse_date(visible)
-        stamp = node.get("datetime")
-        if stamp and not meta:
-            meta = stamp
-    for node in tree.xpath("//*[@class]"):
-        if _DATE_CLASSES.search(node.get("class", "")) and len(node) <= 3:
+    for root in ([scope] if scope is not None else []) + [tree]:
+        for node in root.xpath(".//time"):
             visible = clean_line(node.text_content())
-            if len(visible) < 80 and parse_date(visible):
+            if parse_date(visible):
                 return visible, parse_date(meta) or parse_date(visible)
+            stamp = node.get("datetime")
+            if stamp and not meta:
+                meta = stamp
+        for node in root.xpath(".//*[@class]"):
+            if _DATE_CLASSES.search(node.get("class", "")) and len(node) <= 3:
+                visible = clean_line(node.text_content())
+                if len(visible) < 80 and parse_date(visible):
+                    return visible, parse_date(meta) or parse_date(visible)
     if meta and parse_date(meta):
         return meta, parse_date(meta)
     return None, None
@@ -336,19 +342,37 @@ def _next_pages(tree, base: str | None) -> list[str]:
 # -- main text ---------------------------------------------------------------------------------
 
 
-def _jpnn_container(tree):
-    """The element holding a jpnn article's paragraphs: the parent of its "jpnn.com, X -" lead.
+def _jpnn_lead(tree):
+    """The paragraph that starts "jpnn.com, JAKARTA -", or None."""
+    for paragraph in tree.xpath("//p"):
+        if _JPNN_LEAD.match(paragraph.text_content()):
+            return paragraph
+    return None
+
+
+def _article_scope(lead):
+    """The element around the article that holds `lead`: its <article>, or its grandparent."""
+    if lead is None:
+        return None
+    for ancestor in lead.iterancestors():
+        if ancestor.tag == "article":
+            return ancestor
+    parent = lead.getparent()
+    return parent.getparent() if parent is not None and parent.getparent() is not None else parent
+
+
+def _jpnn_container(lead):
+    """The element holding a jpnn article's paragraphs: the parent of its lead.
 
     What comes before the lead in it (headline, date line, share buttons) is removed.
     """
-    for paragraph in tree.xpath("//p"):
-        if _JPNN_LEAD.match(paragraph.text_content()):
-            container = paragraph.getparent()
-            for earlier in list(paragraph.itersiblings(preceding=True)):
-                container.remove(earlier)
-            container.text = None
-            return container
-    return None
+    if lead is None:
+        return None
+    container = lead.getparent()
+    for earlier in list(lead.itersiblings(preceding=True)):
+        container.remove(earlier)
+    container.text = None
+    return container
 
 
 def _jpnn_body(container) -> str:
