@@ -65,12 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("feeds", parents=[common], help="the feeds that `fetch` follows")
     feeds = p.add_subparsers(dest="feeds_command", parser_class=Parser, required=True,
                              metavar="{add,list,remove,import,export}")  # fmt: skip
-    q = feeds.add_parser("add", parents=[common], help="follow a feed (RSS, Atom, JSON Feed)")
-    q.add_argument("url", metavar="URL")
+    q = feeds.add_parser("add", parents=[common], help="follow feeds (RSS, Atom, JSON Feed)")
+    q.add_argument("urls", metavar="URL", nargs="+")
     q = feeds.add_parser("list", parents=[common], help="the feeds followed, with their state")
     q.add_argument("--json", action="store_true")
-    q = feeds.add_parser("remove", parents=[common], help="stop following a feed")
-    q.add_argument("url", metavar="URL")
+    q = feeds.add_parser("remove", parents=[common], help="stop following feeds")
+    q.add_argument("urls", metavar="URL", nargs="+")
     q = feeds.add_parser("import", parents=[common], help="follow every feed of an OPML file")
     q.add_argument("file", metavar="OPML")
     q = feeds.add_parser("export", parents=[common], help="write the feeds as OPML")
@@ -254,15 +254,26 @@ def cmd_feeds(store: Store, args: argparse.Namespace) -> int:
     action = args.feeds_command
     try:
         if action == "add":
-            if feeds.add_feed(store, args.url):
-                print(f"following {args.url}; '{PROG} fetch' brings its articles")
-            else:
-                print(f"already following {args.url}")
+            failed = False
+            for url in args.urls:
+                try:
+                    added = feeds.add_feed(store, url)
+                except feeds.FeedError as error:
+                    _error(f"{url}: {error}")
+                    failed = True
+                    continue
+                print(f"following {url}" if added else f"already following {url}")
+            if not failed:
+                print(f"'{PROG} fetch' brings their articles")
+            return 1 if failed else 0
         elif action == "remove":
-            if not feeds.remove_feed(store, args.url):
-                _error(f"not following {args.url} (see '{PROG} feeds list')")
-                return 1
-            print(f"stopped following {args.url}; its articles stay")
+            missing = [url for url in args.urls if not feeds.remove_feed(store, url)]
+            for url in missing:
+                _error(f"not following {url} (see '{PROG} feeds list')")
+            for url in args.urls:
+                if url not in missing:
+                    print(f"stopped following {url}; its articles stay")
+            return 1 if missing else 0
         elif action == "list":
             return _list_feeds(feeds.list_feeds(store), args.json)
         elif action == "import":
@@ -287,8 +298,7 @@ def cmd_feeds(store: Store, args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(text)
     except feeds.FeedError as error:
-        where = args.file if action == "import" else getattr(args, "url", "")
-        _error(f"{where}: {error}" if where else str(error))
+        _error(f"{args.file}: {error}" if action == "import" else str(error))
         return 1
     return 0
 

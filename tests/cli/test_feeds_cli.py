@@ -26,7 +26,10 @@ def test_feeds_add_list_remove(tmp_path):
     db = tmp_path / "a.db"
     out = run(db, "feeds", "add", "https://berita.example.id/rss.xml")
     assert out.returncode == 0 and "following https://berita.example.id/rss.xml" in out.stdout
-    assert "already following" in run(db, "feeds", "add", "https://berita.example.id/rss.xml").stdout
+    out = run(db, "feeds", "add", "https://berita.example.id/rss.xml", "https://b.example.id/a.xml")
+    assert _lines(out.stdout)[:2] == ["already following https://berita.example.id/rss.xml",
+                                      "following https://b.example.id/a.xml"]  # fmt: skip
+    assert run(db, "feeds", "remove", "https://b.example.id/a.xml").returncode == 0
     out = run(db, "feeds", "list", "--json")
     listed = json.loads(out.stdout)
     assert [(f["url"], f["last_fetched_at"]) for f in listed] == [("https://berita.example.id/rss.xml", None)]
