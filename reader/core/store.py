@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 CHUNK = 500
 PARALLEL_PREPARE = (os.cpu_count() or 1) > 1
-CHECK_ESTIMATE = 0.3  # MinHash estimate above which a candidate's exact Jaccard is computed
+CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard is computed
+MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
 _ARTICLE_COLUMNS = (
     "id, url, source, dateline, title, body, published_at, published_raw, category, "
     "origin, read, starred, imported_at, coalesce(story_id, id)"
@@ -260,21 +261,36 @@ class Store:
         )
 
     def _find_story(self, item: Prepared, article_id: int | None) -> int | None:
-        """The story of a stored near-duplicate, or None: the article starts its own story."""
+        """The story of a stored near-duplicate, or None: the article starts its own story.
+
+        Candidates share MinHash bands with it, most shared bands first (a band shared through
+        one very common shingle says little); the few whose signature estimate is close are
+        confirmed on the exact Jaccard of their shingles.
+        """
         if not len(item.shingles):
             return None
-        keys = item.bands
+        # A few rows per band: a band shared through one very common shingle can hold thousands.
+        per_band = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT article_id FROM story_bands WHERE key = ? LIMIT 30)"]
+            * len(item.bands)
+        )
+        shared = Counter(
+            row[0] for row in self.conn.execute(per_band, item.bands) if row[0] != article_id
+        )
+        top = [other for other, _ in shared.most_common(20)]
         candidates = self.conn.execute(
-            f"SELECT DISTINCT a.id, a.story_id, a.minhash FROM story_bands b "
-            f"JOIN articles a ON a.id = b.article_id WHERE b.key IN ({','.join('?' * len(keys))}) "
-            f"AND b.article_id IS NOT ? LIMIT 50",
-            (*keys, article_id),
-        ).fetchall()
+            f"SELECT id, story_id, minhash FROM articles WHERE id IN ({','.join('?' * len(top))})",
+            top,
+        ).fetchall() if top else []  # fmt: skip
+        close = sorted(
+            ((minhash.estimate(item.signature, minhash.from_blob(blob)), other_id, other_story)
+             for other_id, other_story, blob in candidates),
+            reverse=True,
+        )  # fmt: skip
         best, story = 0.0, None
-        for other_id, other_story, blob in candidates:
-            # The signature estimate is noisy near the threshold: it only picks whom to check.
-            if minhash.estimate(item.signature, minhash.from_blob(blob)) < CHECK_ESTIMATE:
-                continue
+        for estimate, other_id, other_story in close[:MAX_CHECKS]:
+            if estimate < CHECK_ESTIMATE:
+                break
             body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (other_id,))
             score = minhash.jaccard(item.shingles, minhash.shingles(body.fetchone()[0]))
             if score >= minhash.SAME_STORY and score > best:
