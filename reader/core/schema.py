@@ -80,7 +80,12 @@ CREATE TABLE feeds (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# The full stemmer's answers, kept so a word is stemmed once per database (Sastrawi is slow).
+_V3 = """
+CREATE TABLE word_roots (word TEXT PRIMARY KEY, root TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

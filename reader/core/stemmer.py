@@ -4,11 +4,13 @@ Sastrawi maps pengangguran -> anggur and pemutusan -> putus, so it never decides
 means in the index: it only widens a query that found too little, to words of the store that
 share the query word's root ("pekerjaan" -> bekerja, dipekerjakan), never through a protected
 word. Its root-word dictionary is CC BY-NC-SA, so it is an extra: `pip install
-kemnaker-reader[stemmer]`. Roots are cached per word in memory and in the store.
+kemnaker-reader[stemmer]`. Roots are cached per word in memory and in the store
+(`word_roots`), so a word is stemmed once per database.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -63,4 +65,26 @@ def family(store: Store, word: str) -> list[str]:
         (f"%{core}%",),
     ).fetchall()
     words = [term for term, _ in rows if term != word and term not in protected()]
-    return [term for term in words if root(term) == base][:MAX_FAMILY]
+    roots = stored_roots(store, words)
+    return [term for term in words if roots[term] == base][:MAX_FAMILY]
+
+
+def stored_roots(store: Store, words: list[str]) -> dict[str, str]:
+    """Roots of `words`, read from the store's cache; the missing ones computed and saved."""
+    known: dict[str, str] = {}
+    for start in range(0, len(words), 500):
+        batch = words[start : start + 500]
+        known.update(store.conn.execute(
+            f"SELECT word, root FROM word_roots WHERE word IN ({','.join('?' * len(batch))})",
+            batch,
+        ).fetchall())  # fmt: skip
+    missing = [(word, root(word)) for word in words if word not in known]
+    if missing:
+        known.update(missing)
+        try:
+            store.conn.executemany(
+                "INSERT OR IGNORE INTO word_roots (word, root) VALUES (?, ?)", missing
+            )
+        except sqlite3.OperationalError:  # read-only or busy: computed again next time
+            pass
+    return known
