@@ -195,3 +195,35 @@ def test_a_helper_process_that_dies_loses_nothing(store, monkeypatch, fails_at):
     result = store.add_articles(_many(2600))
     assert (result.added, result.failed) == (2600, [])
     assert store.count() == 2600
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_articles(tmp_path):
+    import sqlite3
+
+    from reader.core.schema import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript("BEGIN;" + MIGRATIONS[0] + ";PRAGMA user_version=1;COMMIT;")
+    conn.execute(
+        "INSERT INTO articles (title, title_key, body, content_hash, imported_at) "
+        "VALUES ('Lama', 'lama', 'Isi lama.', 'x', '2026-01-01T00:00:00Z')"
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store.get(1).title == "Lama"
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"word_roots", "term_stats", "articles"} <= tables
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    import sqlite3
+
+    from reader.core.schema import MIGRATIONS, SchemaTooNew
+
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    with pytest.raises(SchemaTooNew, match="newer than this kemnaker-reader"):
+        Store(path)
