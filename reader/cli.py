@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reader import __version__
+from reader.core.dates import long_date, wib_day
 from reader.core.ingest import read_inputs
 from reader.core.models import ImportResult
 from reader.core.paths import bundled_data_dir, default_db_path
@@ -94,23 +95,33 @@ def _seconds(text: str) -> float:
     return value
 
 
+MAX_LIMIT = 100_000
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIMIT:,}: {text!r}")
     return value
+
+
+READ_ONLY = {"search", "show", "related", "stats"}
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(query_words_last(sys.argv[1:] if argv is None else argv))
     except UsageError as error:
         _error(f"{error} (see '{PROG} --help')")
         return 2
     db_path = Path(getattr(args, "db", None) or default_db_path())
+    if args.command in READ_ONLY and not db_path.exists():
+        _error(f"no database at {db_path}; import articles first ('{PROG} import PATH') "
+               f"or open the reader ('{PROG}')")  # fmt: skip
+        return 1
     try:
         store = Store(db_path)
         return COMMANDS[args.command or "open"](store, args)
@@ -121,6 +132,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a bug: still one line, never a traceback
+        _error(f"unexpected error ({type(error).__name__}: {error}); please report it")
+        return 1
+
+
+_SEARCH_OPTIONS = {"--limit": 1, "--json": 0, "--db": 1, "-h": 0, "--help": 0}
+
+
+def query_words_last(argv: list[str]) -> list[str]:
+    """`search -pekerja`: a word starting with "-" is an exclusion, not an unknown option.
+
+    The search's own options are kept; every other word goes after "--", in its order.
+    """
+    position = next((i for i, word in enumerate(argv) if word == "search"
+                     and (i == 0 or argv[i - 1] != "--db")), None)  # fmt: skip
+    if position is None or "--" in argv[position:]:
+        return argv
+    options, words, rest = [], [], argv[position + 1 :]
+    i = 0
+    while i < len(rest):
+        name = rest[i].split("=", 1)[0]
+        if name in _SEARCH_OPTIONS:
+            takes = _SEARCH_OPTIONS[name] if "=" not in rest[i] else 0
+            options.extend(rest[i : i + 1 + takes])
+            i += 1 + takes
+        else:
+            words.append(rest[i])
+            i += 1
+    return argv[: position + 1] + options + (["--", *words] if words else [])
 
 
 def _error(message: str) -> None:
@@ -141,6 +181,10 @@ def import_bundled(store: Store) -> ImportResult | None:
 
 
 def cmd_open(store: Store, args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _error(f"the reader needs a terminal; without one, use a command such as "
+               f"'{PROG} search QUERY' (see '{PROG} --help')")  # fmt: skip
+        return 2
     import_bundled(store)
     try:
         from reader.ui.app import run
@@ -181,10 +225,12 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     elif result.relaxed:
         print("no article has every word; closest matches (most words first):")
     for hit in result.hits:
-        date = (hit.published_at or "")[:10] or "-"
+        date = wib_day(hit.published_at) or "-"
         print(f"{hit.id:>6}  {date:10}  {hit.source or '-'}  {hit.title}")
         text = hit.snippet.replace(SNIPPET_OPEN, "*").replace(SNIPPET_CLOSE, "*")
         print(f"        {text}")
+    if len(result.hits) == args.limit:
+        print(f"(the first {args.limit}; there may be more: --limit N)")
     return 0
 
 
@@ -203,10 +249,11 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
         })  # fmt: skip
         return 0
     print(article.title)
-    meta = [article.source, article.dateline, article.published_at or article.published_raw]
-    print(" · ".join(m for m in meta if m))
-    if article.url:
-        print(article.url)
+    meta = [article.source, article.dateline, long_date(article.published_at) or article.published_raw]
+    lines = [" · ".join(m for m in meta if m), article.url or ""]
+    for line in lines:
+        if line:
+            print(line)
     print()
     print(article.body)
     if related:
@@ -243,8 +290,8 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
         return 0
     for key, value in stats.items():
         if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        print(f"{key:24} {value}")
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        print(f"{key:24} {'-' if value is None else value}")
     return 0
 
 

@@ -107,6 +107,46 @@ def to_utc_key(iso: str | None) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTH_NAMES = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember"]  # fmt: skip
+
+
+def in_wib(iso: str | None) -> datetime | None:
+    """An ISO 8601 date as a moment in WIB (how Indonesian news dates its stories)."""
+    if not iso:
+        return None
+    try:
+        value = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    return value.astimezone(WIB)
+
+
+def wib_day(iso: str | None) -> str:
+    """'2018-01-24': the day in WIB, or "" when unknown."""
+    moment = in_wib(iso)
+    return moment.date().isoformat() if moment else ""
+
+
+def long_date(iso: str | None) -> str:
+    """'Rabu, 24 Januari 2018 05:00 WIB' ("" when unknown; no time for a date alone)."""
+    moment = in_wib(iso)
+    if moment is None:
+        return ""
+    text = f"{DAYS[moment.weekday()]}, {moment.day} {MONTH_NAMES[moment.month - 1]} {moment.year}"
+    return text if len(iso or "") <= 10 else f"{text} {moment:%H:%M} WIB"
+
+
+def wib_day_bound(day: str, end: bool) -> str:
+    """The UTC sort-key bound of a WIB day 'YYYY-MM-DD' (its first or last second)."""
+    start = datetime.fromisoformat(day).replace(tzinfo=WIB)
+    moment = start + timedelta(days=1, seconds=-1) if end else start
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def find_day_month(text: str) -> str | None:
     """The first "Senin (19/2)"-style mention in a text, as written, for published_raw."""
     match = re.search(r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text)

@@ -7,9 +7,11 @@ unbalanced quotes, lone operators and stray punctuation degrade to plain words.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
+from reader.core.dates import wib_day_bound
 from reader.core.text import word_groups
 
 MIN_PREFIX = 3
@@ -20,7 +22,7 @@ _TOKEN = re.compile(
     r"""
     (?P<neg>-)?
     (?:(?P<field>[A-Za-z]+):)?
-    (?: "(?P<phrase>[^"]*)"? | (?P<word>[^\s"]+) )
+    (?: "(?P<phrase>[^"]*)" | (?P<word>[^\s"]+) )  # a quote left open is just dropped
     """,
     re.VERBOSE,
 )
@@ -120,13 +122,16 @@ def _apply_filter(query: Query, name: str, value: str) -> bool:
 
 
 def _date_bound(value: str, end: bool) -> str | None:
-    """'2018', '2018-02' or '2018-02-19' as a UTC sort-key bound (inclusive)."""
+    """'2018', '2018-02' or '2018-02-19' (a day in WIB) as a UTC sort-key bound, inclusive."""
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if not match:
         return None
-    year, month, day = match.group(1), match.group(2), match.group(3)
-    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else (12 if end else 1)
+    if not 1 <= month <= 12:
         return None
-    if end:
-        return f"{year}-{int(month or 12):02d}-{int(day or 31):02d}T23:59:59Z"
-    return f"{year}-{int(month or 1):02d}-{int(day or 1):02d}T00:00:00Z"
+    last = calendar.monthrange(year, month)[1]
+    day = int(match.group(3)) if match.group(3) else (last if end else 1)
+    if not 1 <= day <= last:
+        return None
+    return wib_day_bound(f"{year:04d}-{month:02d}-{day:02d}", end)

@@ -48,7 +48,7 @@ def related_to(store: Store, article_id: int, limit: int = 10) -> list[RelatedIt
             seen.add(item.id)
     room = max(0, limit - len(items))
     items.extend([item for item in alike if item.id not in seen][:room])
-    return items[: max(limit, len([i for i in items if i.reason == "link"]))]
+    return items[:limit]
 
 
 def _links(store: Store, article: StoredArticle) -> list[RelatedItem]:

@@ -314,6 +314,8 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def get(self, article_id: int) -> StoredArticle | None:
+        if not _valid_id(article_id):
+            return None
         row = self.conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
@@ -343,6 +345,8 @@ class Store:
         ]
 
     def get_headline(self, article_id: int) -> Headline | None:
+        if not _valid_id(article_id):
+            return None
         row = self.conn.execute(
             "SELECT id, title, source, published_at, read, starred, url FROM articles WHERE id = ?",
             (article_id,),
@@ -403,6 +407,11 @@ class Store:
             "database": str(self.path),
             "database_bytes": _file_size(self.path),
         }
+
+
+def _valid_id(article_id: object) -> bool:
+    """An id SQLite can hold (a huge number typed on the command line is simply unknown)."""
+    return isinstance(article_id, int) and 0 < article_id < 2**63
 
 
 def _file_size(path: Path) -> int:

@@ -140,9 +140,12 @@ def test_relaxed_hits_say_so_in_json(db):
 
 
 def test_python_dash_m_reader_works(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "reader", "--db", str(tmp_path / "m.db"), "stats", "--json"],
+    db = str(tmp_path / "m.db")
+    subprocess.run([sys.executable, "-m", "reader", "--db", db, "import", str(SEED)], check=True,
+                   capture_output=True)  # fmt: skip
+    out = subprocess.run([sys.executable, "-m", "reader", "--db", db, "stats", "--json"],
                          capture_output=True, text=True)  # fmt: skip
-    assert out.returncode == 0 and json.loads(out.stdout)["articles"] == 0
+    assert out.returncode == 0 and json.loads(out.stdout)["articles"] == 1
 
 
 def test_first_launch_imports_the_bundled_articles_once(tmp_path):
@@ -156,3 +159,57 @@ def test_first_launch_imports_the_bundled_articles_once(tmp_path):
     assert store.get(first.id).source  # real articles, newest first
     assert import_bundled(store) is None, "a database with articles is left alone"
     assert store.count() == 410
+
+
+def test_huge_numbers_are_errors_not_tracebacks(db):
+    out = run(db, "search", "pekerja", "--limit", "99999999999999999999")
+    assert out.returncode == 2 and "must be between 1 and 100,000" in out.stderr
+    for command in ("show", "related"):
+        out = run(db, command, "99999999999999999999")
+        assert out.returncode == 1
+        assert out.stderr.strip() == "kemnaker-reader: no article with id 99999999999999999999"
+
+
+def test_a_query_may_start_with_an_exclusion(db):
+    out = run(db, "search", "-pekerja", "--json", "--limit", "5")
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert hits and all("pekerja" not in h["title"].lower() for h in hits)
+    both = json.loads(run(db, "search", "migran", "-iom", "--json").stdout)
+    assert both and all(h["source"] != "jpnn.com" for h in both)
+
+
+def test_read_only_commands_never_create_a_database(tmp_path):
+    missing = tmp_path / "nowhere" / "x.db"
+    for args in (["stats"], ["search", "x"], ["show", "1"], ["related", "1"]):
+        out = run(missing, *args)
+        assert out.returncode == 1
+        assert out.stderr.startswith(f"kemnaker-reader: no database at {missing}")
+    assert not missing.parent.exists()
+
+
+def test_the_reader_without_a_terminal_says_so(tmp_path):
+    out = subprocess.run([COMMAND, "--db", str(tmp_path / "t.db")], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, timeout=30)  # fmt: skip
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith("kemnaker-reader: the reader needs a terminal")
+
+
+def test_related_limit_is_a_limit(db):
+    items = json.loads(run(db, "related", "1", "--limit", "2", "--json").stdout)
+    assert [i["reason"] for i in items] == ["link", "link"]
+
+
+def test_text_output_dates_are_wib_days(db):
+    from reader.core.dates import wib_day
+
+    hits = json.loads(run(db, "search", "presiden", "--limit", "200", "--json").stdout)
+    late = [h for h in hits if h["published_at"] and int(h["published_at"][11:13]) >= 17]
+    assert late, "some articles were published after 17:00 UTC, the next day in WIB"
+    hit = late[0]
+    assert wib_day(hit["published_at"]) > hit["published_at"][:10]
+    out = run(db, "search", "presiden", "--limit", "200").stdout
+    assert f"{hit['id']:>6}  {wib_day(hit['published_at'])}" in out
+    shown = run(db, "show", str(hit["id"])).stdout.splitlines()[1]
+    day = int(wib_day(hit["published_at"])[8:10])
+    assert f", {day} " in shown and shown.endswith("WIB")

@@ -1,5 +1,6 @@
 import pytest
 
+from reader.core.dates import wib_day
 from reader.core.models import Article
 from reader.core.search import SNIPPET_CLOSE, SNIPPET_OPEN
 
@@ -43,7 +44,7 @@ def test_filters(demo_store_ro):
     cnn = s.search("source:cnn pemerintah", 50).hits
     assert cnn and all(h.source == "cnn indonesia" for h in cnn)
     dated = s.search("since:2017-06-01 until:2017-06-30 presiden", 50).hits
-    assert dated and all("2017-06-01" <= h.published_at[:10] <= "2017-07-01" for h in dated)
+    assert dated and all("2017-06-01" <= wib_day(h.published_at) <= "2017-06-30" for h in dated)
     assert s.search("source:jpnn.com", 5).hits[0].id == seed_id(s)  # filters alone list articles
     titled = s.search("title:jokowi", 50).hits
     assert titled and all("jokowi" in h.title.lower() for h in titled)
@@ -123,3 +124,7 @@ def test_a_detached_clitic_is_not_an_exclusion(store):
     store.add_articles([Article(title="Jam pintar", body="Strap jam itu lentur dan nyaman.")])
     assert ids(store, "strap -nya lentur") == [1]
     assert ids(store, "strap -lentur") == []
+
+
+def test_an_unclosed_quote_falls_back_to_the_words(demo_store_ro):
+    assert ids(demo_store_ro, '"pekerja migran') == ids(demo_store_ro, "pekerja migran")
