@@ -385,3 +385,38 @@ def test_a_relaxed_search_says_no_article_has_every_word(store: Store) -> None:
             assert "no article has every word" not in str(headlines.border_title)
 
     run(scenario)
+
+
+def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        opened: list[str] = []
+        app.open_url = lambda url, **kw: opened.append(url)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            article = app.query_one(ArticleView)
+            await pilot.press("j", "j")
+            previewed = headlines.current
+            assert not store.get_headline(previewed.id).read
+            await search(pilot, "xyzzy")
+            assert article.article is None
+            url = article.query_one("#article-url")
+            meta = article.query_one("#article-meta")
+            assert not url.display or str(url.render()).strip() == ""
+            assert not meta.display or str(meta.render()).strip() == ""
+            assert "xyzzy" in str(article.query_one("#article-title").render())
+            await pilot.press("o")  # nothing shown, nothing opened
+            assert opened == []
+            # Esc: all headlines again, the cursor row previewed, still unread, with related news.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.reader.mode == "all" and headlines.current.id == previewed.id
+            assert article.article is not None and article.article.id == previewed.id
+            assert url.display and previewed.url in str(url.render())
+            assert not store.get_headline(previewed.id).read
+            assert app.query_one(RelatedPanel).for_article == previewed.id
+            await pilot.press("o")
+            assert opened == [previewed.url]
+
+    run(scenario)

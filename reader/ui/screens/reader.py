@@ -270,6 +270,12 @@ class ReaderScreen(Screen, inherit_bindings=False):
         current = self.article.article
         if current is not None:
             self.article.show(current)  # repaint without highlights
+        elif self.headlines.current is not None:
+            # The search found nothing and the pane was emptied: preview the row under the
+            # cursor again (a preview, so it stays unread), with its related news.
+            self.open_article(self.headlines.current.id, mark_read=False)
+        else:
+            self.related.show_note("No article open.")
 
     # -- articles stored by another process ----------------------------------------------------
 

@@ -68,6 +68,12 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         self.article = None
         self._body, self._matches, self.match_index = "", [], -1
         self.add_class("-empty")
+        self.border_subtitle = None
+        # Nothing of the previous article may stay on screen: no metadata, no URL.
+        self.query_one("#article-meta", Static).update(Content(""))
+        url = self.query_one("#article-url", Static)
+        url.update(Content(""))
+        url.display = False
         self.query_one("#article-title", Static).update(Content(title))
         self.query_one("#article-body", Static).update(Content(body).stylize("$text-muted"))
         self.scroll_home(animate=False, immediate=True)
