@@ -47,21 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     p = commands.add_parser("search", parents=[common], help="search articles by keyword")
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=_positive, default=20)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("query", nargs="+", help='words (ANDed), "a phrase", prefix*, -word, a OR b, '
+                   "source:, since:, until:, title:")  # fmt: skip
+    p.add_argument("--limit", type=_positive, default=20, help="most hits to print (default 20)")
+    p.add_argument("--json", action="store_true", help="print the hits as JSON")
 
     p = commands.add_parser("show", parents=[common], help="print one article")
-    p.add_argument("id", type=int)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", type=int, help="the article's id (search prints it)")
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
 
     p = commands.add_parser("related", parents=[common], help="related news for an article")
-    p.add_argument("id", type=int)
-    p.add_argument("--limit", type=_positive, default=10)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", type=int, help="the article's id (search prints it)")
+    p.add_argument("--limit", type=_positive, default=10, help="most entries (default 10)")
+    p.add_argument("--json", action="store_true", help="print the entries as JSON")
 
     p = commands.add_parser("stats", parents=[common], help="what the database holds")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     p = commands.add_parser("feeds", parents=[common], help="the feeds that `fetch` follows")
     feeds = p.add_subparsers(dest="feeds_command", parser_class=Parser, required=True,
@@ -91,7 +92,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds: {text!r}")
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600 seconds: {text!r}")
     return value
 
 
@@ -161,6 +162,10 @@ def query_words_last(argv: list[str]) -> list[str]:
             words.append(rest[i])
             i += 1
     return argv[: position + 1] + options + (["--", *words] if words else [])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _error(message: str) -> None:
@@ -416,8 +421,8 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
         added = sum(r.added for r in results)
         updated = sum(r.updated for r in results)
         not_modified = sum(r.status == "unchanged" for r in results)
-        print(f"{len(results)} feeds: {added} articles added, {updated} updated, "
-              f"{not_modified} feeds unchanged, {len(failed)} failed")  # fmt: skip
+        print(f"{_count(len(results), 'feed')}: {_count(added, 'article')} added, {updated} updated, "
+              f"{not_modified} unchanged since the last fetch, {len(failed)} failed")  # fmt: skip
     return 1 if failed or bad_entries else 0
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import quoteattr
 
 from reader.core.ingest import read_response
@@ -74,9 +75,20 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def normal_url(url: str) -> str:
+    """HTTP://Example.COM/feed and http://example.com/feed are one feed (scheme and host
+    are case-insensitive; the path is not)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query,
+                       parts.fragment))  # fmt: skip
+
+
 def add_feed(store: Store, url: str, title: str | None = None) -> bool:
     """Subscribe to `url`; False when it was already subscribed. Raises FeedError for a bad URL."""
-    url = url.strip()
+    url = normal_url(url)
     try:
         check_url(url)
     except FetchError as error:
@@ -89,7 +101,7 @@ def add_feed(store: Store, url: str, title: str | None = None) -> bool:
 
 def remove_feed(store: Store, url: str) -> bool:
     """Unsubscribe; the articles already fetched stay. False when `url` was not subscribed."""
-    return store.conn.execute("DELETE FROM feeds WHERE url = ?", (url.strip(),)).rowcount > 0
+    return store.conn.execute("DELETE FROM feeds WHERE url = ?", (normal_url(url),)).rowcount > 0
 
 
 def list_feeds(store: Store) -> list[Feed]:

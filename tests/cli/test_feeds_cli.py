@@ -55,7 +55,7 @@ def test_fetch_then_fetch_again(tmp_path, server):
         f"kemnaker-reader: {server.url('/feed.json')}: entry 3: no text for 'Tanpa isi'"
     ]
     assert out.returncode == 1
-    assert out.stdout.strip() == "3 feeds: 7 articles added, 0 updated, 0 feeds unchanged, 0 failed"
+    assert out.stdout.strip() == "3 feeds: 7 articles added, 0 updated, 0 unchanged since the last fetch, 0 failed"
     out = run(db, "fetch", "--json")
     assert out.returncode == 0, out.stderr
     assert [(r["status"], r["http_status"], r["added"]) for r in json.loads(out.stdout)] == [
@@ -83,7 +83,7 @@ def test_fetch_failures_one_line_each_exit_1_keep_the_rest(tmp_path, server):
         f"kemnaker-reader: {missing}: HTTP 404 Not Found",
     ])  # fmt: skip
     assert "Traceback" not in out.stderr
-    assert out.stdout.strip() == "4 feeds: 3 articles added, 0 updated, 0 feeds unchanged, 3 failed"
+    assert out.stdout.strip() == "4 feeds: 3 articles added, 0 updated, 0 unchanged since the last fetch, 3 failed"
     assert "failed" in run(db, "feeds", "list").stdout
     out = run(db, "fetch", "https://not.followed.example/x")
     assert out.returncode == 1 and "not a followed feed" in out.stderr

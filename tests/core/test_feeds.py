@@ -370,3 +370,12 @@ def test_a_feed_charset_given_only_by_the_http_header_is_honoured(store, server)
     feeds.add_feed(store, url)
     assert feeds.fetch_feeds(store)[0].added == 1
     assert store.get(1).title == "Pekerja Manadó"
+
+
+def test_feed_urls_differing_only_in_scheme_or_host_case_are_one_feed(store):
+    from reader.core.feeds import add_feed, list_feeds, remove_feed
+
+    assert add_feed(store, "HTTP://Example.COM/Feed.xml") is True
+    assert add_feed(store, "http://example.com/Feed.xml") is False
+    assert [f.url for f in list_feeds(store)] == ["http://example.com/Feed.xml"]
+    assert remove_feed(store, "http://EXAMPLE.com/Feed.xml") is True

@@ -227,3 +227,17 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
     sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
     with pytest.raises(SchemaTooNew, match="newer than this kemnaker-reader"):
         Store(path)
+
+
+def test_other_url_schemes_are_refused_by_name(store):
+    result = store.add_articles(read_inputs(["ftp://example.com/a.xml"]))
+    assert [f.message() for f in result.failed] == [
+        "ftp://example.com/a.xml: unsupported URL scheme 'ftp'; only http and https"
+    ]
+
+
+def test_a_broken_jsonl_line_names_the_right_column(store, tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"title": "Satu", "body": "x"}\n{"title":"Dua", "body": \n', encoding="utf-8")
+    result = store.add_articles(read_inputs([str(path)]))
+    assert result.failed[0].message() == f"{path}:2: invalid JSON (Expecting value, column 25)"

@@ -48,6 +48,10 @@ def _read_all(inputs: Iterable[str]) -> Iterator[Item | Page]:
         if name.lower().startswith(("http://", "https://")):
             yield from read_url(name)
             continue
+        scheme = name.split("://", 1)[0] if "://" in name else ""
+        if scheme.isalpha():
+            yield ImportFailure(name, None, f"unsupported URL scheme {scheme!r}; only http and https")
+            continue
         path = Path(name)
         if path.is_dir():
             for file in _walk(path):

@@ -33,7 +33,7 @@ def parse_jsonl(
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             yield ImportFailure(origin, number, f"invalid JSON ({error.msg}, column {error.colno})")
             continue
