@@ -28,6 +28,8 @@ class UIConfig:
     watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
     fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
     problem: str | None = None  # why the config file was ignored, shown once on start
+    key_problems: list[str] = field(default_factory=list)  # `[keys]` entries that were ignored
+    path: Path | None = None  # the config file read, named in warnings about it
 
 
 def load_config(path: Path) -> UIConfig:
@@ -40,9 +42,33 @@ def load_config(path: Path) -> UIConfig:
         return UIConfig(problem=f"{path}: ignored ({error}); fix it or delete it")
     keys = data.get("keys", {})
     ui = data.get("ui", {})
-    keymap = {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    if isinstance(keys, dict):
+        for binding_id, value in keys.items():
+            if isinstance(value, str) and value.strip():
+                keymap[str(binding_id)] = value
+            else:
+                problems.append(f'[keys] "{binding_id}" = {value!r} ignored: not a key string')
+    else:
+        problems.append("[keys] ignored: it must be a table")
     theme = ui.get("theme") if isinstance(ui, dict) else None
-    return UIConfig(keymap=keymap, theme=theme if isinstance(theme, str) else None)
+    return UIConfig(keymap=keymap, theme=theme if isinstance(theme, str) else None,
+                    key_problems=problems, path=path)  # fmt: skip
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id the reader has: the names a `[keys]` table may remap."""
+    from reader.ui.screens.help import HelpScreen
+    from reader.ui.widgets.article_view import ArticleView
+    from reader.ui.widgets.headline_list import HeadlineList
+    from reader.ui.widgets.related_panel import RelatedPanel
+
+    ids: set[str] = set()
+    for owner in (ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen):
+        for bindings in owner._merge_bindings().key_to_bindings.values():
+            ids.update(binding.id for binding in bindings if binding.id)
+    return ids
 
 
 class ReaderApp(App[int], inherit_bindings=False):
@@ -71,10 +97,19 @@ class ReaderApp(App[int], inherit_bindings=False):
     def on_mount(self) -> None:
         if self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+        problems = list(self.config.key_problems)
+        keymap = dict(self.config.keymap)
+        known = known_binding_ids()
+        for binding_id in sorted(set(keymap) - known):
+            problems.append(f'[keys] "{binding_id}" ignored: no such binding id')
+            del keymap[binding_id]
+        if keymap:
+            self.set_keymap(keymap)
         if self.config.problem:
-            self.notify(self.config.problem, title="Config", severity="warning", markup=False)
+            problems.insert(0, self.config.problem)
+        if problems:
+            self.notify("\n".join(problems), title=f"Config {self.config.path or ''}".strip(),
+                        severity="warning", markup=False, timeout=10)  # fmt: skip
 
     def _check_store(self) -> None:
         if self.screen_stack:

@@ -19,3 +19,11 @@ def test_a_missing_or_broken_file_gives_the_defaults(tmp_path: Path) -> None:
     broken.write_text("[keys\n", encoding="utf-8")
     config = load_config(broken)
     assert config.keymap == {} and config.problem and str(broken) in config.problem
+
+
+def test_a_non_string_value_is_ignored_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"list.up" = 5\n"list.down" = "j,down"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.keymap == {"list.down": "j,down"}
+    assert len(config.key_problems) == 1 and '"list.up" = 5' in config.key_problems[0]

@@ -420,3 +420,47 @@ def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(st
             assert opened == [previewed.url]
 
     run(scenario)
+
+
+def test_help_shows_the_remapped_keys(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store, keymap={"list.down": "j,down,ctrl+n", "help.close": "x"})
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await pilot.press("ctrl+n")
+            assert headlines.cursor == 1
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#help-keys-panes").render())
+            assert "j, ↓, ^n  Down" in text
+            assert app.screen.query_one("VerticalScroll").border_subtitle == "x closes"
+            await pilot.press("x")
+            assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario)
+
+
+def test_unknown_and_non_string_key_entries_are_reported_once(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store, keymap={"no.such": "x", "list.down": "ctrl+n"},
+                       key_problems=['[keys] "list.up" = 5 ignored: not a key string'])
+        warnings: list[str] = []
+        original = app.notify
+
+        def notify(message, **kwargs):
+            if kwargs.get("severity") == "warning":
+                warnings.append(message)
+            return original(message, **kwargs)
+
+        app.notify = notify
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert len(warnings) == 1
+            lines = warnings[0].splitlines()
+            assert lines == ['[keys] "list.up" = 5 ignored: not a key string',
+                             '[keys] "no.such" ignored: no such binding id']
+            await pilot.press("ctrl+n")
+            assert app.query_one(HeadlineList).cursor == 1
+
+    run(scenario)

@@ -414,18 +414,28 @@ class ReaderScreen(Screen, inherit_bindings=False):
             ("Article", [self.article]),
             ("Related sidebar", [self.related]),
         ]
+        keymap = self.app._keymap  # what App.set_keymap stored (normalised key names)
         sections: HelpSections = []
         for title, nodes in groups:
             rows: dict[str, tuple[list[str], str]] = {}
             for node in nodes:
-                for key, bindings in node._bindings.key_to_bindings.items():
+                declared = node._bindings
+                in_force = declared.copy()
+                if keymap:
+                    in_force.apply_keymap(keymap)
+                # Rows in the order the bindings were declared; keys as the keymap left them.
+                for bindings in declared.key_to_bindings.values():
                     for binding in bindings:
                         if binding.system or not binding.description or not binding.id:
                             continue
-                        label = binding.id or binding.action
-                        keys, _ = rows.setdefault(label, ([], binding.description))
+                        rows.setdefault(binding.id, ([], binding.description))
+                for key, bindings in in_force.key_to_bindings.items():
+                    for binding in bindings:
+                        if binding.id not in rows:
+                            continue
+                        keys, _ = rows[binding.id]
                         display = self.app.get_key_display(Binding(key, binding.action))
                         if display not in keys:
                             keys.append(display)
-            sections.append((title, [(", ".join(k), d) for k, d in rows.values()]))
+            sections.append((title, [(", ".join(k), d) for k, d in rows.values() if k]))
         return sections
