@@ -201,7 +201,14 @@ def cmd_open(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
-    result = store.add_articles(read_inputs(args.inputs))
+    def show_progress(so_far: ImportResult) -> None:
+        done = so_far.added + so_far.updated + so_far.unchanged
+        print(f"\r{done:,} articles read…", end="", file=sys.stderr, flush=True)
+
+    live = sys.stderr.isatty()
+    result = store.add_articles(read_inputs(args.inputs), show_progress if live else None)
+    if live:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     for failure in result.failed:
         _error(failure.message())
     if args.json:

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
@@ -128,12 +128,17 @@ class Store:
 
     # -- import --------------------------------------------------------------------------------
 
-    def add_articles(self, items: Iterable[Article | ImportFailure]) -> ImportResult:
+    def add_articles(
+        self,
+        items: Iterable[Article | ImportFailure],
+        progress: Callable[[ImportResult], None] | None = None,
+    ) -> ImportResult:
         """Store articles; failures passed in are collected, so one call reports a whole import.
 
         Articles are written in chunks, each in one transaction: an article is stored whole or
         not at all. An article already stored (same URL, or same title and source without a
-        URL) is updated when its content changed and left alone when it did not.
+        URL) is updated when its content changed and left alone when it did not. `progress`
+        is called with the running totals after each chunk.
         """
         result = ImportResult()
         vocabulary: set[str] | None = None
@@ -151,6 +156,8 @@ class Store:
             for item in good:
                 vocabulary.update(item.words)
             self._write_chunk(good, vocabulary, result)
+            if progress is not None:
+                progress(result)
         self._word_cache.clear()
         return result
 

@@ -241,3 +241,17 @@ def test_a_broken_jsonl_line_names_the_right_column(store, tmp_path):
     path.write_text('{"title": "Satu", "body": "x"}\n{"title":"Dua", "body": \n', encoding="utf-8")
     result = store.add_articles(read_inputs([str(path)]))
     assert result.failed[0].message() == f"{path}:2: invalid JSON (Expecting value, column 25)"
+
+
+def test_an_input_with_no_articles_says_so(store, tmp_path):
+    (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    result = store.add_articles(read_inputs([str(tmp_path / "empty.json"), str(tmp_path / "empty.jsonl")]))
+    assert [f.error for f in result.failed] == ["no articles in the file (an empty list)",
+                                                "no articles in the file (it is empty)"]  # fmt: skip
+
+
+def test_progress_is_reported_after_each_chunk(store):
+    seen = []
+    store.add_articles(_many(1200), progress=lambda r: seen.append(r.added))
+    assert seen == [500, 1000, 1200]

@@ -26,18 +26,23 @@ def parse_jsonl(
     lines: Iterable[str | ImportFailure], origin: str
 ) -> Iterator[Article | ImportFailure]:
     """One article per non-blank line; a bad line is reported and the rest still read."""
+    seen = False
     for number, line in enumerate(lines, start=1):
         if isinstance(line, ImportFailure):
+            seen = True
             yield line
             continue
         if not line.strip():
             continue
+        seen = True
         try:
             value = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             yield ImportFailure(origin, number, f"invalid JSON ({error.msg}, column {error.colno})")
             continue
         yield _entry(value, origin, number)
+    if not seen:
+        yield ImportFailure(origin, None, "no articles in the file (it is empty)")
 
 
 def parse_json(text: str, origin: str) -> Iterator[Article | ImportFailure]:
@@ -50,6 +55,8 @@ def parse_json(text: str, origin: str) -> Iterator[Article | ImportFailure]:
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
     if isinstance(value, list):
+        if not value:
+            yield ImportFailure(origin, None, "no articles in the file (an empty list)")
         for number, entry in enumerate(value, start=1):
             failure_or_article = _entry(entry, origin, number)
             if isinstance(failure_or_article, ImportFailure):
