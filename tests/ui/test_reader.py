@@ -464,3 +464,82 @@ def test_unknown_and_non_string_key_entries_are_reported_once(store: Store) -> N
             assert app.query_one(HeadlineList).cursor == 1
 
     run(scenario)
+
+
+def _shown(app) -> list[str]:
+    panes = [app.query_one(HeadlineList), app.query_one(ArticleView), app.query_one(RelatedPanel)]
+    return [type(pane).__name__ for pane in panes if pane.display]
+
+
+def test_the_sidebar_never_squeezes_the_article_at_80_columns(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            assert _shown(app) == ["HeadlineList", "ArticleView"]
+            await pilot.press("r")
+            await settle(pilot)
+            # The related news take the list's place; the article stays readable.
+            assert _shown(app) == ["ArticleView", "RelatedPanel"]
+            assert article.region.width >= 36
+            assert app.query_one(RelatedPanel).region.right <= 80
+            assert app.focused is article
+            await pilot.press("escape")  # back to the list: it comes back, the sidebar goes
+            await pilot.pause()
+            assert _shown(app) == ["HeadlineList", "ArticleView"]
+            assert isinstance(app.focused, HeadlineList)
+
+    run(scenario)
+
+
+def test_a_very_narrow_terminal_shows_one_pane_at_a_time(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(40, 12)) as pilot:
+            await settle(pilot)
+            assert _shown(app) == ["HeadlineList"]
+            assert app.query_one(HeadlineList).region.width == 40
+            await pilot.press("enter")
+            await settle(pilot)
+            assert _shown(app) == ["ArticleView"] and app.query_one(ArticleView).region.width == 40
+            await pilot.press("r")
+            await settle(pilot)
+            assert _shown(app) == ["RelatedPanel"] and app.query_one(RelatedPanel).region.right <= 40
+            await pilot.press("r")
+            await pilot.pause()
+            assert _shown(app) == ["ArticleView"]
+            await pilot.press("escape")
+            await pilot.pause()
+            assert _shown(app) == ["HeadlineList"]
+            await pilot.press("tab")
+            await pilot.pause()
+            assert _shown(app) == ["ArticleView"]
+            await pilot.resize_terminal(120, 36)
+            await pilot.pause()
+            assert _shown(app) == ["HeadlineList", "ArticleView"]  # r hid the sidebar: it stays so
+            await pilot.press("r")
+            await pilot.pause()
+            assert _shown(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
+
+    run(scenario)
+
+
+def test_the_footer_hints_fit_the_width(store: Store) -> None:
+    from textual.widgets._footer import FooterKey
+
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for width in (80, 60, 40):
+                await pilot.resize_terminal(width, 24)
+                await settle(pilot)
+                keys = list(app.screen.query(FooterKey))
+                assert keys and all(key.region.right <= width for key in keys), width
+                assert {"? Help", "/ Search"} <= {f"{k.key_display} {k.description}" for k in keys}
+                # No two hints overlap (a cut-off row would).
+                spans = sorted((key.region.x, key.region.right) for key in keys)
+                assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), width
+
+    run(scenario)

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from reader.core.changes import StoreWatch, headline_position
@@ -20,11 +20,19 @@ from reader.ui.messages import OpenArticle, RelatedFound, SearchFinished
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.text import one_line
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines, StoreHeadlines
 from reader.ui.widgets.related_panel import RelatedPanel
 
 SEARCH_LIMIT = 200
 RELATED_LIMIT = 12
+
+# Pane widths (columns, borders included). The article never gets fewer than ARTICLE_MIN.
+WIDE = 100  # from here the related sidebar shows by default, beside the list
+SINGLE_BELOW = 60  # below this, one pane at a time: the list, the article or the related news
+ARTICLE_MIN = 36
+LIST_WIDTH, LIST_MIN = 44, 24
+RELATED_WIDTH = 34
 
 
 class ReaderScreen(Screen, inherit_bindings=False):
@@ -74,6 +82,8 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self._all_cursor = 0
         self._known_count = 0
         self._watch: StoreWatch | None = None
+        self._sidebar: bool | None = None  # the user's choice (r); None: shown when wide
+        self._active: Widget | None = None  # the pane shown when there is room for one only
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -83,7 +93,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
             yield HeadlineList(StoreHeadlines(self.store), id="headlines")
             yield ArticleView(id="article")
             yield RelatedPanel(id="related")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
@@ -115,8 +125,76 @@ class ReaderScreen(Screen, inherit_bindings=False):
         return self.query_one(RelatedPanel)
 
     def _panes(self) -> list[Widget]:
-        panes: list[Widget] = [self.headlines, self.article, self.related]
+        """The panes Tab cycles through, in order."""
+        if self.size.width and self.size.width < SINGLE_BELOW:
+            # One pane at a time: Tab brings the next one in.
+            panes: list[Widget] = [self.headlines, self.article]
+            return panes + [self.related] if self._sidebar_shown() else panes
+        panes = [self.headlines, self.article, self.related]
         return [pane for pane in panes if pane.display and pane.styles.display != "none"]
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _sidebar_shown(self) -> bool:
+        return self._sidebar if self._sidebar is not None else self.size.width >= WIDE
+
+    def layout_panes(self) -> None:
+        """Show the panes there is room for; the article keeps at least ARTICLE_MIN columns.
+
+        - WIDE and up: list, article and (unless hidden with r) the related sidebar.
+        - SINGLE_BELOW to WIDE: list and article; with r the related news take the list's place
+          (going back to the list hides them again).
+        - Below SINGLE_BELOW: one pane, the one in use: the list, or the article once opened.
+        """
+        width = self.size.width
+        if not width:
+            return
+        headlines, article, related = self.headlines, self.article, self.related
+        sidebar = self._sidebar_shown()
+        if width < SINGLE_BELOW:
+            active = self._active or headlines
+            if active is related and not sidebar:
+                active = article
+            shown = {active}
+            for pane in (headlines, article, related):
+                pane.styles.width = "1fr"
+        else:
+            shown = {article, headlines}
+            if sidebar:
+                shown.add(related)
+                if width < LIST_MIN + RELATED_WIDTH + ARTICLE_MIN:
+                    shown.discard(headlines)
+            if related in shown and headlines in shown:
+                list_width = width - RELATED_WIDTH - ARTICLE_MIN
+            else:
+                list_width = width * 2 // 5 if width < WIDE else width - ARTICLE_MIN
+            headlines.styles.width = max(LIST_MIN, min(LIST_WIDTH, list_width))
+            related.styles.width = min(RELATED_WIDTH, width - ARTICLE_MIN)
+            article.styles.width = "1fr"
+        for pane in (headlines, article, related):
+            pane.display = pane in shown
+        self.set_class(width < SINGLE_BELOW, "-single")
+        if self.focused in (headlines, article, related) and self.focused not in shown:
+            # What had focus went away (r hid it, or the terminal shrank): focus what is shown.
+            self._show_pane(article if article in shown else next(iter(shown)))
+
+    def _show_pane(self, pane: Widget) -> None:
+        self._active = pane
+        self.set_focus(pane)
+
+    def on_descendant_focus(self, event) -> None:
+        pane = event.widget
+        if pane not in (self.headlines, self.article, self.related):
+            return
+        self._active = pane
+        if pane is self.related and not self._sidebar_shown():
+            self._sidebar = True
+        elif pane is self.headlines and not pane.display and self.size.width >= SINGLE_BELOW:
+            self._sidebar = False  # back to the list: it takes its place from the related news
+        self.layout_panes()
+
+    def on_resize(self) -> None:
+        self.layout_panes()
 
     def _update_titles(self) -> None:
         total = self.headlines.total
@@ -397,11 +475,13 @@ class ReaderScreen(Screen, inherit_bindings=False):
             self.notify(f"Copied {url}", timeout=2, markup=False)
 
     def action_toggle_sidebar(self) -> None:
-        shown = self.related.styles.display != "none"
-        self.set_class(shown, "-hide-sidebar")
-        self.set_class(not shown, "-show-sidebar")
+        shown = self._sidebar_shown()
+        self._sidebar = not shown
         if shown and self.focused is self.related:
-            self.headlines.focus()
+            self._show_pane(self.article if self.article.article else self.headlines)
+        elif not shown and self.size.width < SINGLE_BELOW:
+            self._show_pane(self.related)  # one pane at a time: show the related news now
+        self.layout_panes()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.help_sections()))
