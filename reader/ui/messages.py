@@ -30,6 +30,7 @@ class SearchFinished(Message):
     headlines: list[Headline]
     matcher: Matcher | None
     error: str | None = None
+    more: bool = False  # the search found more than the hits it returned (the limit was hit)
 
 
 @dataclass

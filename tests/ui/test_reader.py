@@ -543,3 +543,22 @@ def test_the_footer_hints_fit_the_width(store: Store) -> None:
                 assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), width
 
     run(scenario)
+
+
+def test_a_search_cut_at_the_limit_says_there_are_more(store: Store) -> None:
+    from reader.ui.screens.reader import SEARCH_LIMIT
+
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert len(store.search("yang", SEARCH_LIMIT + 1).hits) > SEARCH_LIMIT
+            await search(pilot, "yang")
+            headlines = app.query_one(HeadlineList)
+            assert headlines.total == SEARCH_LIMIT
+            assert f"{SEARCH_LIMIT}+ results" in str(headlines.border_title)
+            assert f"{SEARCH_LIMIT}+ results" in app.reader.sub_title
+            await search(pilot, "pekerja migran")
+            assert "+ results" not in str(headlines.border_title)
+
+    run(scenario)

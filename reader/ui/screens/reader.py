@@ -77,6 +77,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.cursor_blink = cursor_blink
         self.matcher: Matcher | None = None
         self.hit_count = 0
+        self.more_hits = False  # the search stopped at SEARCH_LIMIT hits; there are more
         self.relaxed = False
         self._search_request = 0
         self._all_cursor = 0
@@ -200,9 +201,10 @@ class ReaderScreen(Screen, inherit_bindings=False):
         total = self.headlines.total
         if self.mode == "search":
             query = one_line(self.search_query)
-            found = f"{self.hit_count} {'result' if self.hit_count == 1 else 'results'}"
+            count = f"{self.hit_count}+" if self.more_hits else f"{self.hit_count}"
+            found = f"{count} {'result' if count == '1' else 'results'}"
             if self.relaxed:
-                found = f"no article has every word · {self.hit_count} closest"
+                found = f"no article has every word · {count} closest"
             self.headlines.border_title = Content.assemble(
                 "Search “", (query, "bold"), f"” · {found}"
             )
@@ -290,9 +292,11 @@ class ReaderScreen(Screen, inherit_bindings=False):
     def _search(self, request: int, text: str) -> None:
         worker = get_current_worker()
         try:
-            result = self.store.search(text, SEARCH_LIMIT)
+            # One more than shown: whether the limit cut the results off, at no extra cost.
+            result = self.store.search(text, SEARCH_LIMIT + 1)
+            hits = result.hits[:SEARCH_LIMIT]
             headlines = []
-            for hit in result.hits:
+            for hit in hits:
                 if worker.is_cancelled:
                     return
                 headline = self.store.get_headline(hit.id)
@@ -302,7 +306,9 @@ class ReaderScreen(Screen, inherit_bindings=False):
             self.post_message(SearchFinished(request, text, [], [], None, str(error)))
             return
         if not worker.is_cancelled:
-            self.post_message(SearchFinished(request, text, result.hits, headlines, result.matcher))
+            more = len(result.hits) > SEARCH_LIMIT
+            self.post_message(SearchFinished(request, text, hits, headlines, result.matcher,
+                                             more=more))  # fmt: skip
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:
@@ -317,6 +323,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.search_query = message.query
         self.matcher = message.matcher
         self.hit_count = len(message.headlines)
+        self.more_hits = message.more
         self.relaxed = any(hit.relaxed for hit in message.hits)
         snippets = {hit.id: hit.snippet for hit in message.hits if hit.snippet}
         self.headlines.set_source(ListedHeadlines(message.headlines, snippets))
@@ -338,6 +345,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.search_query = ""
         self.matcher = None
         self.hit_count = 0
+        self.more_hits = False
         self.relaxed = False
         search = self.query_one("#search", Input)
         search.value = ""
