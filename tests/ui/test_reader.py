@@ -562,3 +562,34 @@ def test_a_search_cut_at_the_limit_says_there_are_more(store: Store) -> None:
             assert "+ results" not in str(headlines.border_title)
 
     run(scenario)
+
+
+def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(store: Store) -> None:
+    from reader.ui.widgets.headline_list import _fit_marked
+
+    assert _fit_marked("«pekerja» «migran» asal", 16) == ("pekerja migran…", [(0, 7), (8, 14)])
+    assert _fit_marked("Telkom 1 «migrasi» ke", 10) == ("Telkom 1…", [])  # no stray "m"
+
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            match_style = headlines._style("headline-list--match", headlines.rich_style)
+            for query in ('"pekerja migran"', "migr*"):
+                await search(pilot, query)
+                assert headlines.row_height == 3 and headlines.total > 0
+                for row in range(headlines.total):
+                    # Lines are relative to the viewport: look at the row scrolled to the top.
+                    headlines.scroll_to(y=row * 3, animate=False, immediate=True)
+                    strip = headlines.render_line(1)
+                    text = strip.text.rstrip()
+                    if "…" in text[3:]:
+                        assert text.endswith("…"), text
+                    for segment in strip:
+                        if segment.style == match_style and segment.text:
+                            assert "…" not in segment.text
+                            words = ("migr",) if query == "migr*" else ("pekerja", "migran")
+                            assert segment.text.lower().startswith(words), text
+
+    run(scenario)

@@ -277,15 +277,39 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             snippet = "…" + snippet[cut + 1 if cut > 0 else start :]
         meta = self._style("headline-list--meta", bg)
         match = self._style("headline-list--match", bg)
+        plain, spans = _fit_marked(snippet, max(0, width - 4))
         segments = [Segment("   ", bg)]
-        room = max(0, width - 4)
-        for n, piece in enumerate(re.split(f"[{SNIPPET_OPEN}{SNIPPET_CLOSE}]", snippet)):
-            if room <= 0:
-                break
-            text = _fit(piece, room)
-            room -= cell_len(text)
-            segments.append(Segment(text, match if n % 2 else meta))
+        position = 0
+        for start, end in spans:
+            segments.append(Segment(plain[position:start], meta))
+            segments.append(Segment(plain[start:end], match))
+            position = end
+        segments.append(Segment(plain[position:], meta))
         return segments
+
+
+def _fit_marked(snippet: str, width: int) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet's text cut to `width` cells, and the spans of its «marked» words.
+
+    When cut, the text ends with "…" after a whole match or plain text: never after a piece
+    of a match, and nothing follows the ellipsis.
+    """
+    plain = ""
+    spans: list[tuple[int, int]] = []
+    for n, piece in enumerate(re.split(f"[{SNIPPET_OPEN}{SNIPPET_CLOSE}]", snippet)):
+        if n % 2 and piece:
+            spans.append((len(plain), len(plain) + len(piece)))
+        plain += piece
+    if cell_len(plain) <= width:
+        return plain, spans
+    if width <= 1:
+        return "…"[:width], []
+    keep = len(set_cell_size(plain, width - 1))
+    for start, end in spans:
+        if start < keep < end:
+            keep = start  # a match cut in two: leave it out whole
+    kept = plain[:keep].rstrip()
+    return kept + "…", [(start, end) for start, end in spans if end <= len(kept)]
 
 
 def _fit(text: str, width: int) -> str:
