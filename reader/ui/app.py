@@ -116,10 +116,13 @@ class ReaderApp(App[int], inherit_bindings=False):
             self.reader.check_store()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's key panel; the reader's own "Keys" is below
+                yield command
         if isinstance(screen, ReaderScreen):
             yield SystemCommand("Search", "Search the stored articles", screen.action_search)
-            yield SystemCommand("All headlines", "Leave search results", screen.show_all)
+            if screen.mode == "search":
+                yield SystemCommand("All headlines", "Leave search results", screen.show_all)
             yield SystemCommand(
                 "Related sidebar", "Show or hide the related news", screen.action_toggle_sidebar
             )

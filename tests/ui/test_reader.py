@@ -593,3 +593,23 @@ def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(store: Store) -> N
                             assert segment.text.lower().startswith(words), text
 
     run(scenario)
+
+
+def test_the_palette_has_one_keys_command_and_all_headlines_only_in_search(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            titles = [command.title for command in app.get_system_commands(app.reader)]
+            assert titles.count("Keys") == 1
+            assert "All headlines" not in titles
+            await search(pilot, "pekerja")
+            titles = [command.title for command in app.get_system_commands(app.reader)]
+            assert titles.count("All headlines") == 1
+            # The reader's Keys command opens the reader's help screen.
+            keys = next(c for c in app.get_system_commands(app.reader) if c.title == "Keys")
+            keys.callback()
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+
+    run(scenario)
