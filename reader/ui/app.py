@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
+from textual.driver import Driver
 
 from reader.core.store import Store
 from reader.ui.providers import HeadlineCommands
@@ -165,6 +166,25 @@ class ReaderApp(App[int], inherit_bindings=False):
         if failed:
             summary += f", {len(failed)} failed ({failed[0].url}: {failed[0].error})"
         self.notify(summary, severity="warning" if failed else "information", markup=False)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> bool | None:
+        """Open `url` in a web browser: False when none could be started, None when unknown.
+
+        Textual's own open_url drops what `webbrowser.open` says; the reader wants to tell the
+        user when no browser exists (a server without one, a bare terminal).
+        """
+        driver = self._driver
+        if driver is None:
+            return False
+        if type(driver).open_url is not Driver.open_url:
+            driver.open_url(url, new_tab)  # a driver of its own (textual serve): it opens there
+            return None
+        import webbrowser
+
+        try:
+            return webbrowser.open(url, new=2 if new_tab else 0)
+        except webbrowser.Error:
+            return False
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)

@@ -613,3 +613,37 @@ def test_the_palette_has_one_keys_command_and_all_headlines_only_in_search(store
             assert isinstance(app.screen, HelpScreen)
 
     run(scenario)
+
+
+def test_o_and_y_say_what_really_happened(store: Store, monkeypatch) -> None:
+    import webbrowser
+
+    async def scenario() -> None:
+        app = test_app(store)
+        said: list[tuple[str, str]] = []
+
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            screen = app.reader
+            notify = screen.notify
+
+            def record(message: str, **kwargs):
+                said.append((message, kwargs.get("severity", "information")))
+                return notify(message, **kwargs)
+
+            screen.notify = record
+            url = app.query_one(HeadlineList).current.url
+            asked: list[str] = []
+            monkeypatch.setattr(webbrowser, "open", lambda u, new=0: asked.append(u) or False)
+            await pilot.press("o")
+            assert asked == [url]
+            assert said[-1][1] == "warning" and "No web browser" in said[-1][0]
+            assert url in said[-1][0]
+            monkeypatch.setattr(webbrowser, "open", lambda u, new=0: True)
+            await pilot.press("o")
+            assert said[-1][0].startswith("Asked the web browser to open")
+            await pilot.press("y")
+            assert app.clipboard == url
+            assert "OSC 52" in said[-1][0] and "Copied" not in said[-1][0]
+
+    run(scenario)

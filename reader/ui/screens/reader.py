@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -472,15 +474,26 @@ class ReaderScreen(Screen, inherit_bindings=False):
 
     def action_open_url(self) -> None:
         url = self._target_url()
-        if url:
-            self.app.open_url(url)
-            self.notify(f"Opening {url}", timeout=2, markup=False)
+        if not url:
+            return
+        opened = self.app.open_url(url)
+        if opened is False:
+            self.notify(f"No web browser was found. The URL (y copies it):\n{url}",
+                        severity="warning", timeout=10, markup=False)  # fmt: skip
+        elif opened:
+            self.notify(f"Asked the web browser to open {url}", timeout=3, markup=False)
+        else:
+            self.notify(f"Opening {url}", timeout=3, markup=False)
 
     def action_copy_url(self) -> None:
         url = self._target_url()
-        if url:
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", timeout=2, markup=False)
+        if not url:
+            return
+        self.app.copy_to_clipboard(url)
+        # The terminal is asked with OSC 52; whether it allows it cannot be known from here.
+        hint = " (tmux needs set-clipboard on)" if os.environ.get("TMUX") else ""
+        self.notify(f"Sent to the clipboard with OSC 52; your terminal must allow it{hint}:\n"
+                    f"{url}", timeout=5, markup=False)  # fmt: skip
 
     def action_toggle_sidebar(self) -> None:
         shown = self._sidebar_shown()
