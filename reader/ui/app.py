@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.notifications import Notification, Notify
 
 from reader.core.store import Store
 from reader.ui.providers import HeadlineCommands
@@ -72,6 +73,9 @@ def known_binding_ids() -> set[str]:
     return ids
 
 
+FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (it is removed then)
+
+
 class ReaderApp(App[int], inherit_bindings=False):
     """kemnaker-reader: read, search and connect stored labour news offline."""
 
@@ -92,6 +96,7 @@ class ReaderApp(App[int], inherit_bindings=False):
         super().__init__()
         self.store = store
         self.config = config or UIConfig()
+        self._fetch_notice: Notification | None = None  # on screen while a fetch runs
         if self.config.theme:
             self.theme = self.config.theme
 
@@ -139,8 +144,19 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     def fetch_feeds(self) -> None:
         """Fetch the followed feeds in a worker; the new articles appear when it is done."""
-        self.notify("Fetching feeds…", timeout=2)
+        if self._fetch_notice is not None:
+            self.notify("Feeds are being fetched already.", timeout=3)
+            return
+        # Shown until the fetch ends (it can take fetch_timeout per feed), then the result.
+        self._fetch_notice = Notification("Fetching feeds… the result shows here when done.",
+                                          timeout=FETCH_NOTICE_SECONDS)  # fmt: skip
+        self.post_message(Notify(self._fetch_notice))
         self._fetch_feeds()
+
+    def _fetch_done(self) -> None:
+        if self._fetch_notice is not None:
+            self._unnotify(self._fetch_notice)
+            self._fetch_notice = None
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_feeds(self) -> None:
@@ -149,12 +165,16 @@ class ReaderApp(App[int], inherit_bindings=False):
         try:
             results = fetch_feeds(self.store, timeout=self.config.fetch_timeout)
         except Exception as error:  # a core failure must not take the reader down
-            self.call_from_thread(self.notify, f"Fetching failed: {error}", severity="error",
-                                  markup=False)  # fmt: skip
+            self.call_from_thread(self._fetch_failed, error)
             return
         self.call_from_thread(self._fetched, results)
 
+    def _fetch_failed(self, error: Exception) -> None:
+        self._fetch_done()
+        self.notify(f"Fetching failed: {error}", severity="error", markup=False)
+
     def _fetched(self, results: list) -> None:
+        self._fetch_done()
         if not results:
             self.notify("No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
                         severity="warning", markup=False)  # fmt: skip
@@ -162,7 +182,8 @@ class ReaderApp(App[int], inherit_bindings=False):
         self.reader.refresh_headlines(quiet=True)
         added = sum(r.added for r in results)
         failed = [r for r in results if r.failed]
-        summary = f"{len(results)} feeds: {added} new {'article' if added == 1 else 'articles'}"
+        feeds = f"{len(results)} {'feed' if len(results) == 1 else 'feeds'}"
+        summary = f"{feeds}: {added} new {'article' if added == 1 else 'articles'}"
         if failed:
             summary += f", {len(failed)} failed ({failed[0].url}: {failed[0].error})"
         self.notify(summary, severity="warning" if failed else "information", markup=False)

@@ -110,3 +110,38 @@ def test_fetch_feeds_from_the_palette_brings_new_articles(store: Store) -> None:
                 assert any("timed out after 0.5 s" in t for t in titles)
 
     asyncio.run(scenario())
+
+
+def test_the_fetching_notice_stays_until_the_fetch_ends(store: Store, monkeypatch) -> None:
+    import threading
+    from types import SimpleNamespace
+
+    from reader.core import feeds
+
+    release = threading.Event()
+
+    def slow_fetch(store, timeout):  # stands in for a fetch that takes longer than a notice
+        release.wait(10)
+        return [SimpleNamespace(added=1, failed=False, url="https://a.example/rss", error=None)]
+
+    monkeypatch.setattr(feeds, "fetch_feeds", slow_fetch)
+
+    async def scenario() -> None:
+        app = test_app(store, watch_interval=0)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            app.fetch_feeds()
+            await pilot.pause()
+            notice = app._fetch_notice
+            assert notice is not None and notice in app._notifications
+            assert notice.timeout > 600  # not gone after a couple of seconds
+            app.fetch_feeds()  # a second request does not start another fetch
+            await pilot.pause()
+            assert app._fetch_notice is notice
+            release.set()
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            assert notice not in app._notifications and app._fetch_notice is None
+            assert any("1 feed: 1 new article" in m for m in messages), messages
+
+    asyncio.run(scenario())
