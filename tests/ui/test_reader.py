@@ -647,3 +647,18 @@ def test_o_and_y_say_what_really_happened(store: Store, monkeypatch) -> None:
             assert "OSC 52" in said[-1][0] and "Copied" not in said[-1][0]
 
     run(scenario)
+
+
+def test_help_stacks_its_columns_on_a_narrow_terminal(store: Store) -> None:
+    async def scenario() -> None:
+        app = test_app(store)
+        async with app.run_test(size=(40, 12)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            keys = app.screen.query_one("#help-keys")
+            panes = app.screen.query_one("#help-keys-panes")
+            assert panes.region.y > keys.region.y or panes.virtual_region.y > keys.virtual_region.y
+            assert keys.region.right <= 40
+
+    run(scenario)

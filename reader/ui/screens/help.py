@@ -25,7 +25,11 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
     }
     HelpScreen Horizontal { height: auto; }
     HelpScreen .help-column { width: 1fr; height: auto; padding: 0 1; }
+    HelpScreen.-stacked Horizontal { layout: vertical; }
+    HelpScreen.-stacked .help-column { padding: 0; }
     """
+    # Below 70 columns the two columns of keys go one under the other (j/k scroll).
+    HORIZONTAL_BREAKPOINTS = [(0, "-stacked"), (70, "-columns")]
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         Binding("down,j", "scroll(1)", "Down", show=False, id="help.down"),

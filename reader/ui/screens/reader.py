@@ -466,7 +466,10 @@ class ReaderScreen(Screen, inherit_bindings=False):
 
     def _target_url(self) -> str | None:
         article_id = self._target_id()
-        headline = self.store.get_headline(article_id) if article_id is not None else None
+        if article_id is None:
+            self.notify("No article is open.", severity="warning", timeout=2)
+            return None
+        headline = self.store.get_headline(article_id)
         if headline is None or not headline.url:
             self.notify("This article has no URL.", severity="warning", timeout=2)
             return None
