@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collections.abc import Iterable
-
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import Notification, Notify
+from textual.screen import Screen
 
 from reader.core.store import Store
 from reader.ui.providers import HeadlineCommands

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -540,7 +541,7 @@ def test_the_footer_hints_fit_the_width(store: Store) -> None:
                 assert {"? Help", "/ Search"} <= {f"{k.key_display} {k.description}" for k in keys}
                 # No two hints overlap (a cut-off row would).
                 spans = sorted((key.region.x, key.region.right) for key in keys)
-                assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), width
+                assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), width
 
     run(scenario)
 
