@@ -71,13 +71,7 @@ def family(store: Store, word: str) -> list[str]:
 
 def stored_roots(store: Store, words: list[str]) -> dict[str, str]:
     """Roots of `words`, read from the store's cache; the missing ones computed and saved."""
-    known: dict[str, str] = {}
-    for start in range(0, len(words), 500):
-        batch = words[start : start + 500]
-        known.update(store.conn.execute(
-            f"SELECT word, root FROM word_roots WHERE word IN ({','.join('?' * len(batch))})",
-            batch,
-        ).fetchall())  # fmt: skip
+    known: dict[str, str] = store.lookup("word_roots", "word", "root", words)
     missing = [(word, root(word)) for word in words if word not in known]
     if missing:
         known.update(missing)

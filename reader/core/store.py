@@ -110,11 +110,18 @@ class Store:
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many articles hold each of `terms` (absent terms are left out)."""
-        found: dict[str, int] = {}
-        for start in range(0, len(terms), 500):
-            batch = terms[start : start + 500]
+        return self.lookup("term_stats", "term", "df", terms)
+
+    def lookup(self, table: str, key: str, value: str, keys: list[str]) -> dict:
+        """{key: value} for the rows of `table` whose `key` is one of `keys`, in batches.
+
+        `table`, `key` and `value` are the store's own names, never user input.
+        """
+        found: dict = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
             found.update(self.conn.execute(
-                f"SELECT term, df FROM term_stats WHERE term IN ({','.join('?' * len(batch))})",
+                f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({','.join('?' * len(batch))})",
                 batch,
             ).fetchall())  # fmt: skip
         return found
