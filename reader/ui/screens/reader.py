@@ -16,6 +16,7 @@ from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from reader.core.changes import StoreWatch, headline_position
+from reader.core.models import Headline
 from reader.core.search import Matcher
 from reader.core.store import Store
 from reader.ui.messages import OpenArticle, RelatedFound, SearchFinished
@@ -442,27 +443,32 @@ class ReaderScreen(Screen, inherit_bindings=False):
         return current.id if current is not None else None
 
     def action_toggle_read(self) -> None:
-        article_id = self._target_id()
-        headline = self.store.get_headline(article_id) if article_id is not None else None
-        if headline is None:
-            return
-        self.store.set_read(headline.id, not headline.read)
-        self.headlines.update_flags(headline.id, read=not headline.read)
-        if self.article.article is not None and self.article.article.id == headline.id:
-            self.article.article.read = not headline.read
-        self.notify("Marked unread" if headline.read else "Marked read", timeout=2)
+        headline = self._toggle_flag("read")
+        if headline is not None:
+            self.notify("Marked unread" if headline.read else "Marked read", timeout=2)
 
     def action_toggle_star(self) -> None:
+        headline = self._toggle_flag("starred")
+        if headline is not None:
+            self.notify("Unstarred" if headline.starred else "Starred ★", timeout=2)
+
+    def _toggle_flag(self, flag: str) -> Headline | None:
+        """Flip `read` or `starred` of the target article in the store, the list and the
+        article pane; return the headline as it was before, or None when there is none."""
         article_id = self._target_id()
         headline = self.store.get_headline(article_id) if article_id is not None else None
         if headline is None:
-            return
-        self.store.set_starred(headline.id, not headline.starred)
-        self.headlines.update_flags(headline.id, starred=not headline.starred)
-        if self.article.article is not None and self.article.article.id == headline.id:
-            self.article.article.starred = not headline.starred
-            self.article.show_flags()
-        self.notify("Unstarred" if headline.starred else "Starred ★", timeout=2)
+            return None
+        value = not getattr(headline, flag)
+        setter = self.store.set_read if flag == "read" else self.store.set_starred
+        setter(headline.id, value)
+        self.headlines.update_flags(headline.id, **{flag: value})
+        shown = self.article.article
+        if shown is not None and shown.id == headline.id:
+            setattr(shown, flag, value)
+            if flag == "starred":
+                self.article.show_flags()
+        return headline
 
     def _target_url(self) -> str | None:
         article_id = self._target_id()
