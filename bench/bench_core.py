@@ -25,12 +25,32 @@ from reader.core.ingest import read_inputs  # noqa: E402
 from reader.core.store import Store  # noqa: E402
 
 QUERIES = [
-    "pekerja", "pekerja migran", "presiden", "pemerintah indonesia", "jokowi", "PHK",
-    "\"tindak pidana\"", "migr*", "polisi -jakarta", "gempa OR banjir", "title:jokowi",
-    "source:kumparan pemerintah", "since:2017-01-01 until:2017-03-31 presiden", "upah minimum",
-    "kemnaker", "sepak bola", "harga minyak", "pekerjanya", "anak-anak", "korupsi kpk",
-    "teknologi", "pilkada dki", "timnas indonesia", "bank indonesia", "ekonomi",
-]  # fmt: skip
+    "pekerja",
+    "pekerja migran",
+    "presiden",
+    "pemerintah indonesia",
+    "jokowi",
+    "PHK",
+    '"tindak pidana"',
+    "migr*",
+    "polisi -jakarta",
+    "gempa OR banjir",
+    "title:jokowi",
+    "source:kumparan pemerintah",
+    "since:2017-01-01 until:2017-03-31 presiden",
+    "upah minimum",
+    "kemnaker",
+    "sepak bola",
+    "harga minyak",
+    "pekerjanya",
+    "anak-anak",
+    "korupsi kpk",
+    "teknologi",
+    "pilkada dki",
+    "timnas indonesia",
+    "bank indonesia",
+    "ekonomi",
+]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -79,8 +99,12 @@ def main(n: int) -> dict:
         "related_p95_ms": round(percentile(related_ms, 0.95), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    targets = {"import_per_second": ">= 2000", "search_p95_ms": "< 30",
-               "related_p95_ms": "< 50", "peak_rss_mb": "< 150"}  # fmt: skip
+    targets = {
+        "import_per_second": ">= 2000",
+        "search_p95_ms": "< 30",
+        "related_p95_ms": "< 50",
+        "peak_rss_mb": "< 150",
+    }
     print(f"{'figure':22} {'value':>12}  target")
     for key, value in figures.items():
         print(f"{key:22} {value:>12}  {targets.get(key, '')}")

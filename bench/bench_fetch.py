@@ -27,12 +27,16 @@ sys.path.insert(0, str(ROOT))
 from reader.core import feeds  # noqa: E402
 from reader.core.store import Store  # noqa: E402
 
-WORDS = ("pekerja migran upah minimum pelatihan vokasi balai latihan kerja kementerian "
-         "ketenagakerjaan jaminan sosial perlindungan buruh serikat pengusaha").split()  # fmt: skip
+WORDS = (
+    "pekerja migran upah minimum pelatihan vokasi balai latihan kerja kementerian "
+    "ketenagakerjaan jaminan sosial perlindungan buruh serikat pengusaha"
+).split()
 
 
-SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni " \
+SYLLABLES = (
+    "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni "
     "no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu".split()
+)
 
 
 def _text(rng: random.Random, count: int) -> str:
@@ -53,8 +57,10 @@ def make_feed(feed: int, items: int) -> bytes:
             f"<description>&lt;p&gt;{words} nomor {feed} {n}.&lt;/p&gt;&lt;p&gt;{words}.&lt;/p&gt;"
             "</description></item>"
         )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench {feed}</title>'
-            f"<link>https://bench{feed}.example.id/</link>{''.join(entries)}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench {feed}</title>'
+        f"<link>https://bench{feed}.example.id/</link>{''.join(entries)}</channel></rss>"
+    ).encode()
 
 
 def serve(bodies: dict[str, bytes], delay: float) -> ThreadingHTTPServer:
@@ -115,16 +121,26 @@ def main() -> None:
         store.close()
     httpd.shutdown()
     result = {
-        "feeds": count, "items_per_feed": items, "delay_ms": delay * 1000, "workers": workers,
-        "first_fetch_s": round(first_s, 3), "articles_added": sum(r.added for r in first),
+        "feeds": count,
+        "items_per_feed": items,
+        "delay_ms": delay * 1000,
+        "workers": workers,
+        "first_fetch_s": round(first_s, 3),
+        "articles_added": sum(r.added for r in first),
         "failed": sum(r.failed for r in first) + sum(r.failed for r in second),
-        "refetch_s": round(second_s, 3), "refetch_not_modified": sum(r.status == "unchanged" for r in second),
-        "stored": stored, "store_articles_before": before,
-    }  # fmt: skip
-    print(f"{'feeds':24}{count} x {items} items, {delay * 1000:.0f} ms server delay, {workers} workers")
+        "refetch_s": round(second_s, 3),
+        "refetch_not_modified": sum(r.status == "unchanged" for r in second),
+        "stored": stored,
+        "store_articles_before": before,
+    }
+    print(
+        f"{'feeds':24}{count} x {items} items, {delay * 1000:.0f} ms server delay, {workers} workers"
+    )
     print(f"{'store':24}{before:,} articles before")
     print(f"{'first fetch':24}{first_s:.2f} s, {result['articles_added']} articles added")
-    print(f"{'fetch again (304s)':24}{second_s:.2f} s, {result['refetch_not_modified']} not modified")
+    print(
+        f"{'fetch again (304s)':24}{second_s:.2f} s, {result['refetch_not_modified']} not modified"
+    )
     print(json.dumps(result))
 
 

@@ -66,8 +66,9 @@ def reader_command() -> list[str]:
 def store_count(db: Path) -> int | None:
     if not db.exists():
         return None
-    result = subprocess.run([*reader_command(), "--db", str(db), "stats", "--json"],
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [*reader_command(), "--db", str(db), "stats", "--json"], capture_output=True, text=True
+    )
     if result.returncode != 0:
         return None
     return json.loads(result.stdout).get("articles")
@@ -84,8 +85,9 @@ def ensure_store(n: int) -> Path:
     source = OUT / f"tui-articles-{n}.jsonl"
     if not source.exists() or sum(1 for _ in source.open(encoding="utf-8")) != n:
         print(f"generating {n:,} articles -> {source}", file=sys.stderr)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n), str(source)],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "generate.py"), str(n), str(source)], check=True
+        )
     print(f"importing {source.name} -> {db}", file=sys.stderr)
     started = time.perf_counter()
     subprocess.run([*reader_command(), "--db", str(db), "import", str(source)], check=True)
@@ -106,8 +108,9 @@ class Tmux:
         self.base = ["tmux", "-S", str(SOCKET), "-f", "/dev/null"]
         self.proc = subprocess.Popen(
             [*self.base, "-C", "new-session", "-s", "tuibench-ctl", "-x", "80", "-y", "24"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        )  # fmt: skip  (buffered: an unbuffered readline reads byte by byte)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )  # buffered: an unbuffered readline reads byte by byte
         assert self.proc.stdin and self.proc.stdout
         self._in, self._out = self.proc.stdin, self.proc.stdout
         self._block()  # the reply to the new-session that started the client
@@ -173,7 +176,7 @@ def first_screen_shown(screen: str, n: int) -> bool:
     lines = plain(screen)
     if len(lines) < HEIGHT - 1 or f"Headlines · {n:,}" not in lines[1]:
         return False
-    pane = [line.split("│")[1] if line.count("│") >= 2 else "" for line in lines[2:HEIGHT - 2]]
+    pane = [line.split("│")[1] if line.count("│") >= 2 else "" for line in lines[2 : HEIGHT - 2]]
     if not lines[HEIGHT - 2].startswith("╰"):
         return False
     dated = sum(1 for line in pane if re.search(r"· \d{1,2} \S+ \d{4}", line))
@@ -189,8 +192,10 @@ class Session:
     def launch(self) -> float:
         """Start the reader; the perf_counter just before tmux was asked to start it."""
         command = shlex.join(["exec", *reader_command(), "--db", str(self.db)])
-        tmux_cmd = (f"new-session -d -s {self.name} -x {WIDTH} -y {HEIGHT} "
-                    f"-c {shlex.quote(str(ROOT))} {shlex.quote(command)}")  # fmt: skip
+        tmux_cmd = (
+            f"new-session -d -s {self.name} -x {WIDTH} -y {HEIGHT} "
+            f"-c {shlex.quote(str(ROOT))} {shlex.quote(command)}"
+        )
         started = time.perf_counter()
         self.tmux.cmd(tmux_cmd)
         return started
@@ -246,8 +251,10 @@ def first_screen(tmux: Tmux, db: Path, n: int, run: int, interval: float) -> dic
         settled, _ = session.settle(quiet=1.0, timeout=20, interval=0.01)
     finally:
         session.quit()
-    return {"first_ms": (shown - started) * 1000,
-            "settled_ms": (max(settled, shown) - started) * 1000}  # fmt: skip
+    return {
+        "first_ms": (shown - started) * 1000,
+        "settled_ms": (max(settled, shown) - started) * 1000,
+    }
 
 
 def key_presses(tmux: Tmux, db: Path, n: int, presses: int, interval: float) -> dict:
@@ -310,9 +317,14 @@ def key_presses(tmux: Tmux, db: Path, n: int, presses: int, interval: float) -> 
     finally:
         session.quit()
     both = times["j"] + times["k"]
-    return {"jk_ms": both, "j_ms": times["j"], "k_ms": times["k"],
-            "jk_first_change_ms": first_change, "walk_first_ms": walk_first,
-            "walk_last_ms": walk_last}  # fmt: skip
+    return {
+        "jk_ms": both,
+        "j_ms": times["j"],
+        "k_ms": times["k"],
+        "jk_first_change_ms": first_change,
+        "walk_first_ms": walk_first,
+        "walk_last_ms": walk_last,
+    }
 
 
 def round_trips(tmux: Tmux, db: Path, n: int) -> dict:
@@ -330,22 +342,32 @@ def round_trips(tmux: Tmux, db: Path, n: int) -> dict:
         spawned = []
         for _ in range(30):
             t = time.perf_counter()
-            subprocess.run([*tmux.base, "capture-pane", "-p", "-e", "-t", session.name],
-                           capture_output=True, check=True)  # fmt: skip
+            subprocess.run(
+                [*tmux.base, "capture-pane", "-p", "-e", "-t", session.name],
+                capture_output=True,
+                check=True,
+            )
             spawned.append((time.perf_counter() - t) * 1000)
     finally:
         session.quit()
-    return {"control_ms": statistics.median(control), "control_p95_ms": percentile(control, 0.95),
-            "subprocess_ms": statistics.median(spawned)}  # fmt: skip
+    return {
+        "control_ms": statistics.median(control),
+        "control_p95_ms": percentile(control, 0.95),
+        "subprocess_ms": statistics.median(spawned),
+    }
 
 
 # -- report ---------------------------------------------------------------------------------
 
 
 def summary(values: list[float]) -> dict:
-    return {"median": round(statistics.median(values), 1),
-            "p95": round(percentile(values, 0.95), 1), "min": round(min(values), 1),
-            "max": round(max(values), 1), "n": len(values)}  # fmt: skip
+    return {
+        "median": round(statistics.median(values), 1),
+        "p95": round(percentile(values, 0.95), 1),
+        "min": round(min(values), 1),
+        "max": round(max(values), 1),
+        "n": len(values),
+    }
 
 
 def main() -> int:
@@ -377,12 +399,18 @@ def main() -> int:
 
     load = os.getloadavg()
     result = {
-        "bench": "tui", "terminal": f"tmux {WIDTH}x{HEIGHT}", "runs": args.runs,
-        "presses": args.presses, "poll_interval_ms": args.interval_ms,
+        "bench": "tui",
+        "terminal": f"tmux {WIDTH}x{HEIGHT}",
+        "runs": args.runs,
+        "presses": args.presses,
+        "poll_interval_ms": args.interval_ms,
         "poll_round_trip_ms": {k: round(v, 3) for k, v in rt.items()},
-        "sizes": {}, "loadavg": [round(x, 2) for x in load], "cpus": os.cpu_count(),
-        "python": platform.python_version(), "machine": platform.machine(),
-    }  # fmt: skip
+        "sizes": {},
+        "loadavg": [round(x, 2) for x in load],
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
     for n in sizes:
         result["sizes"][str(n)] = {
             "first_screen_ms": summary([r["first_ms"] for r in first[n]]),
@@ -391,33 +419,49 @@ def main() -> int:
             **{f"key_{name}": summary(values) for name, values in keys[n].items() if values},
         }
     lo, hi = str(min(sizes)), str(max(sizes))
-    ratio = (result["sizes"][hi]["first_screen_ms"]["median"]
-             / result["sizes"][lo]["first_screen_ms"]["median"])  # fmt: skip
+    ratio = (
+        result["sizes"][hi]["first_screen_ms"]["median"]
+        / result["sizes"][lo]["first_screen_ms"]["median"]
+    )
     result["first_screen_ratio"] = round(ratio, 3)
-    fastest = (result["sizes"][hi]["first_screen_ms"]["min"]
-               / result["sizes"][lo]["first_screen_ms"]["min"])  # fmt: skip
+    fastest = (
+        result["sizes"][hi]["first_screen_ms"]["min"]
+        / result["sizes"][lo]["first_screen_ms"]["min"]
+    )
     result["first_screen_ratio_of_fastest"] = round(fastest, 3)
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     result["commit"] = commit
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "reader"],
-                           capture_output=True, text=True).stdout.split("\n")  # fmt: skip
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "reader"],
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
     result["reader_uncommitted"] = [line[3:] for line in dirty if line.strip()]
     worst_key = max(result["sizes"][str(n)]["key_jk_ms"]["median"] for n in sizes)
-    result["targets"] = {"first_screen_ratio_le_1.25": ratio <= 1.25,
-                         "key_median_lt_50ms": worst_key < 50}  # fmt: skip
+    result["targets"] = {
+        "first_screen_ratio_le_1.25": ratio <= 1.25,
+        "key_median_lt_50ms": worst_key < 50,
+    }
 
-    print(f"kemnaker-reader TUI in tmux {WIDTH}x{HEIGHT}; poll every {args.interval_ms:g} ms; "
-          f"empty capture-pane round trip {rt['control_ms']:.3f} ms (control mode, p95 "
-          f"{rt['control_p95_ms']:.3f}), {rt['subprocess_ms']:.1f} ms as a process")  # fmt: skip
+    print(
+        f"kemnaker-reader TUI in tmux {WIDTH}x{HEIGHT}; poll every {args.interval_ms:g} ms; "
+        f"empty capture-pane round trip {rt['control_ms']:.3f} ms (control mode, p95 "
+        f"{rt['control_p95_ms']:.3f}), {rt['subprocess_ms']:.1f} ms as a process"
+    )
     header = f"{'ms':34}" + "".join(f"{int(n):>22,}" for n in sizes)
     print(header)
-    rows = [("first screen (median / p95)", "first_screen_ms"),
-            ("settled, related filled", "settled_ms"), ("j/k repaint, full screen", "key_jk_ms"),
-            ("  j only", "key_j_ms"), ("  k only", "key_k_ms"),
-            ("j/k first changed capture", "key_jk_first_change_ms"),
-            ("j walk down, first change", "key_walk_first_ms"),
-            ("j walk down, last change", "key_walk_last_ms")]  # fmt: skip
+    rows = [
+        ("first screen (median / p95)", "first_screen_ms"),
+        ("settled, related filled", "settled_ms"),
+        ("j/k repaint, full screen", "key_jk_ms"),
+        ("  j only", "key_j_ms"),
+        ("  k only", "key_k_ms"),
+        ("j/k first changed capture", "key_jk_first_change_ms"),
+        ("j walk down, first change", "key_walk_first_ms"),
+        ("j walk down, last change", "key_walk_last_ms"),
+    ]
     for label, key in rows:
         cells = []
         for n in sizes:
@@ -425,11 +469,13 @@ def main() -> int:
             cell = f"{s['median']:>8.1f} / {s['p95']:>6.1f} (n={s['n']})" if s else "-"
             cells.append(cell)
         print(f"{label:34}" + "".join(f"{c:>22}" for c in cells))
-    print(f"first screen ratio {int(hi):,} / {int(lo):,}: {ratio:.3f} (target <= 1.25: "
-          f"{'met' if ratio <= 1.25 else 'MISSED'}; fastest runs "
-          f"{fastest:.3f}); key press median worst {worst_key:.1f} ms "
-          f"(target < 50: {'met' if worst_key < 50 else 'MISSED'}); load {load[0]:.2f} "
-          f"{load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"first screen ratio {int(hi):,} / {int(lo):,}: {ratio:.3f} (target <= 1.25: "
+        f"{'met' if ratio <= 1.25 else 'MISSED'}; fastest runs "
+        f"{fastest:.3f}); key press median worst {worst_key:.1f} ms "
+        f"(target < 50: {'met' if worst_key < 50 else 'MISSED'}); load {load[0]:.2f} "
+        f"{load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+    )
     print(json.dumps(result))
     return 0
 

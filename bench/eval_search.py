@@ -39,8 +39,9 @@ K = 10
 
 
 def content_words(text: str) -> list[str]:
-    seen = dict.fromkeys(w for w in surface_words(text)
-                         if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS)  # fmt: skip
+    seen = dict.fromkeys(
+        w for w in surface_words(text) if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS
+    )
     return list(seen)
 
 
@@ -54,8 +55,11 @@ def make_queries(rows: list[dict]) -> dict[str, list[tuple[int, str]]]:
         kinds["dozen"].append((index, " ".join(row["summary"].split()[:12])))
         article_words = set(surface_words(row["title"] + " " + row["body"]))
         article_roots = {stemmer.root(w) for w in article_words}
-        absent = [w for w in words if w not in article_words and stemmer.root(w) != w
-                  and stemmer.root(w) in article_roots]  # fmt: skip
+        absent = [
+            w
+            for w in words
+            if w not in article_words and stemmer.root(w) != w and stemmer.root(w) in article_roots
+        ]
         if absent:
             kinds["root-only"].append((index, " ".join(absent[:3])))
     return kinds
@@ -66,17 +70,25 @@ class Baseline:
 
     def __init__(self, rows: list[dict]):
         self.conn = sqlite3.connect(":memory:")
-        self.conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, "
-                          "tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
-        self.conn.executemany("INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)",
-                              [(i, r["title"], r["body"]) for i, r in enumerate(rows)])  # fmt: skip
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
+        self.conn.executemany(
+            "INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)",
+            [(i, r["title"], r["body"]) for i, r in enumerate(rows)],
+        )
 
     def search(self, query: str) -> list[int]:
         words = ['"' + w.replace('"', '""') + '"' for w in surface_words(query)]
         for joiner in (" AND ", " OR "):
-            found = [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
-                (joiner.join(words), K))]  # fmt: skip
+            found = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
+                    (joiner.join(words), K),
+                )
+            ]
             if found:
                 return found
         return []
@@ -92,8 +104,16 @@ def evaluate(corpus: Path) -> dict:
     rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "eval.db")
-        store.add_articles(Article(title=r["title"], body=r["body"], url=r["url"], source=r["source"],
-                                   published_at=r["date"]) for r in rows)  # fmt: skip
+        store.add_articles(
+            Article(
+                title=r["title"],
+                body=r["body"],
+                url=r["url"],
+                source=r["source"],
+                published_at=r["date"],
+            )
+            for r in rows
+        )
         id_of = {url: i for i, url in store.conn.execute("SELECT id, url FROM articles")}
         ours_id = [id_of[r["url"]] for r in rows]
         baseline = Baseline(rows)
@@ -103,8 +123,10 @@ def evaluate(corpus: Path) -> dict:
             started = time.perf_counter()
             for index, query in queries:
                 ranked = [h.id for h in store.search(query, K).hits]
-                for name, (rr, hit) in (("ours", score(ranked, ours_id[index])),
-                                        ("baseline", score(baseline.search(query), index))):  # fmt: skip
+                for name, (rr, hit) in (
+                    ("ours", score(ranked, ours_id[index])),
+                    ("baseline", score(baseline.search(query), index)),
+                ):
                     totals[name][0] += rr
                     totals[name][1] += hit
             n = max(len(queries), 1)
@@ -132,8 +154,16 @@ def republished_check(store: Store, rows: list[dict], ours_id: list[int], count:
             words[j] = rng.choice(["juga", "pula", "itu", "tersebut", "kini", "pun"])
         body = " ".join(words)
         body += "\n\n" + body.split("\n\n")[0]
-        store.add_articles([Article(title=row["title"].title(), body=body,
-                                    url=f"https://republished.example/{n}", source="republished")])  # fmt: skip
+        store.add_articles(
+            [
+                Article(
+                    title=row["title"].title(),
+                    body=body,
+                    url=f"https://republished.example/{n}",
+                    source="republished",
+                )
+            ]
+        )
         variant = store.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
         related = store.related(variant, 10)
         if related and related[0].id == ours_id[index] and related[0].reason == "same-story":
@@ -144,18 +174,26 @@ def republished_check(store: Store, rows: list[dict], ours_id: list[int], count:
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
     if not stemmer.available():
-        raise SystemExit("the evaluation needs PySastrawi to write root-only queries: "
-                         "pip install 'kemnaker-reader[stemmer]'")  # fmt: skip
+        raise SystemExit(
+            "the evaluation needs PySastrawi to write root-only queries: "
+            "pip install 'kemnaker-reader[stemmer]'"
+        )
     figures = evaluate(corpus)
-    print(f"{'kind':10} {'queries':>7} {'MRR@10 ours':>12} {'base':>6} {'R@10 ours':>10} {'base':>6} {'ms/q':>6}")
+    print(
+        f"{'kind':10} {'queries':>7} {'MRR@10 ours':>12} {'base':>6} {'R@10 ours':>10} {'base':>6} {'ms/q':>6}"
+    )
     for kind, f in figures.items():
         if kind == "republished":
             continue
-        print(f"{kind:10} {f['queries']:>7} {f['ours_mrr10']:>12} {f['baseline_mrr10']:>6} "
-              f"{f['ours_recall10']:>10} {f['baseline_recall10']:>6} {f['ours_ms_per_query']:>6}")
+        print(
+            f"{kind:10} {f['queries']:>7} {f['ours_mrr10']:>12} {f['baseline_mrr10']:>6} "
+            f"{f['ours_recall10']:>10} {f['baseline_recall10']:>6} {f['ours_ms_per_query']:>6}"
+        )
     r = figures["republished"]
-    print(f"republished variants whose original comes first as same-story: "
-          f"{r['original_first_as_same_story']}/{r['variants']}")
+    print(
+        f"republished variants whose original comes first as same-story: "
+        f"{r['original_first_as_same_story']}/{r['variants']}"
+    )
     print(json.dumps(figures))
 
 

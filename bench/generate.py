@@ -17,10 +17,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_CANDIDATES = [ROOT.parent / "shared" / "corpus" / "indosum-dev.jsonl",
-                     ROOT / "data" / "demo" / "indosum-demo.jsonl"]  # fmt: skip
-SOURCES = ["cnn indonesia", "kumparan", "antaranews", "merdeka", "suara", "jpnn.com",
-           "poskotanews", "rimanews", "detik", "kompas"]  # fmt: skip
+CORPUS_CANDIDATES = [
+    ROOT.parent / "shared" / "corpus" / "indosum-dev.jsonl",
+    ROOT / "data" / "demo" / "indosum-demo.jsonl",
+]
+SOURCES = [
+    "cnn indonesia",
+    "kumparan",
+    "antaranews",
+    "merdeka",
+    "suara",
+    "jpnn.com",
+    "poskotanews",
+    "rimanews",
+    "detik",
+    "kompas",
+]
 
 
 def load_corpus() -> list[dict]:
@@ -46,8 +58,13 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
             else:
                 body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 9)))
                 title = " ".join(rng.sample(title_words, rng.randint(5, 11))).capitalize()
-                article = {"title": title, "body": body, "source": rng.choice(SOURCES),
-                           "url": f"https://bench.example/{i}", "published": when.isoformat()}  # fmt: skip
+                article = {
+                    "title": title,
+                    "body": body,
+                    "source": rng.choice(SOURCES),
+                    "url": f"https://bench.example/{i}",
+                    "published": when.isoformat(),
+                }
                 recent = (recent + [article])[-500:]
             f.write(json.dumps(article, ensure_ascii=False) + "\n")
     return out
@@ -59,11 +76,20 @@ def _variant(original: dict, rng: random.Random, i: int, when: datetime) -> dict
         words[j] = rng.choice(["juga", "pula", "itu", "tersebut", "kini"])
     body = " ".join(words)
     body += "\n\n" + body.split("\n\n")[0]
-    return {"title": original["title"].upper(), "body": body, "source": rng.choice(SOURCES),
-            "url": f"https://bench.example/{i}", "published": when.isoformat()}  # fmt: skip
+    return {
+        "title": original["title"].upper(),
+        "body": body,
+        "source": rng.choice(SOURCES),
+        "url": f"https://bench.example/{i}",
+        "published": when.isoformat(),
+    }
 
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "out" / f"articles-{count}.jsonl"
+    target = (
+        Path(sys.argv[2])
+        if len(sys.argv) > 2
+        else ROOT / "bench" / "out" / f"articles-{count}.jsonl"
+    )
     print(generate(count, target))

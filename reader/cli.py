@@ -35,10 +35,17 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="database file (default: $KEMNAKER_READER_DB or the user data dir)")  # fmt: skip
-    parser = Parser(prog=PROG, parents=[common],
-                    description="Read, search and connect Indonesian labour news offline.")  # fmt: skip
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $KEMNAKER_READER_DB or the user data dir)",
+    )
+    parser = Parser(
+        prog=PROG,
+        parents=[common],
+        description="Read, search and connect Indonesian labour news offline.",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
 
@@ -47,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     p = commands.add_parser("search", parents=[common], help="search articles by keyword")
-    p.add_argument("query", nargs="+", help='words (ANDed), "a phrase", prefix*, -word, a OR b, '
-                   "source:, since:, until:, title:")  # fmt: skip
+    p.add_argument(
+        "query",
+        nargs="+",
+        help='words (ANDed), "a phrase", prefix*, -word, a OR b, source:, since:, until:, title:',
+    )
     p.add_argument("--limit", type=_positive, default=20, help="most hits to print (default 20)")
     p.add_argument("--json", action="store_true", help="print the hits as JSON")
 
@@ -65,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     p = commands.add_parser("feeds", parents=[common], help="the feeds that `fetch` follows")
-    feeds = p.add_subparsers(dest="feeds_command", parser_class=Parser, required=True,
-                             metavar="{add,list,remove,import,export}")  # fmt: skip
+    feeds = p.add_subparsers(
+        dest="feeds_command",
+        parser_class=Parser,
+        required=True,
+        metavar="{add,list,remove,import,export}",
+    )
     q = feeds.add_parser("add", parents=[common], help="follow feeds (RSS, Atom, JSON Feed)")
     q.add_argument("urls", metavar="URL", nargs="+")
     q = feeds.add_parser("list", parents=[common], help="the feeds followed, with their state")
@@ -120,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     db_path = Path(getattr(args, "db", None) or default_db_path())
     if args.command in READ_ONLY and not db_path.exists():
-        _error(f"no database at {db_path}; import articles first ('{PROG} import PATH') "
-               f"or open the reader ('{PROG}')")  # fmt: skip
+        _error(
+            f"no database at {db_path}; import articles first ('{PROG} import PATH') "
+            f"or open the reader ('{PROG}')"
+        )
         return 1
     try:
         store = Store(db_path)
@@ -146,8 +162,14 @@ def query_words_last(argv: list[str]) -> list[str]:
 
     The search's own options are kept; every other word goes after "--", in its order.
     """
-    position = next((i for i, word in enumerate(argv) if word == "search"
-                     and (i == 0 or argv[i - 1] != "--db")), None)  # fmt: skip
+    position = next(
+        (
+            i
+            for i, word in enumerate(argv)
+            if word == "search" and (i == 0 or argv[i - 1] != "--db")
+        ),
+        None,
+    )
     if position is None or "--" in argv[position:]:
         return argv
     options, words, rest = [], [], argv[position + 1 :]
@@ -181,21 +203,27 @@ def import_bundled(store: Store) -> ImportResult | None:
     folder = bundled_data_dir()
     if folder is None or store.count() > 0:
         return None
-    seed_first = [str(folder / "seed"), str(folder)] if (folder / "seed").is_dir() else [str(folder)]
+    seed_first = (
+        [str(folder / "seed"), str(folder)] if (folder / "seed").is_dir() else [str(folder)]
+    )
     return store.add_articles(read_inputs(seed_first))
 
 
 def cmd_open(store: Store, args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        _error(f"the reader needs a terminal; without one, use a command such as "
-               f"'{PROG} search QUERY' (see '{PROG} --help')")  # fmt: skip
+        _error(
+            f"the reader needs a terminal; without one, use a command such as "
+            f"'{PROG} search QUERY' (see '{PROG} --help')"
+        )
         return 2
     import_bundled(store)
     try:
         from reader.ui.app import run
     except ImportError:
-        print(f"{PROG}: the reader's screen is not built yet; {store.count()} articles are in "
-              f"{store.path}. Try '{PROG} search QUERY'.")  # fmt: skip
+        print(
+            f"{PROG}: the reader's screen is not built yet; {store.count()} articles are in "
+            f"{store.path}. Try '{PROG} search QUERY'."
+        )
         return 0
     return run(store)
 
@@ -212,25 +240,40 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     for failure in result.failed:
         _error(failure.message())
     if args.json:
-        _print({
-            "added": result.added, "updated": result.updated, "unchanged": result.unchanged,
-            "failed": [asdict(f) for f in result.failed],
-        })  # fmt: skip
+        _print(
+            {
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "failed": [asdict(f) for f in result.failed],
+            }
+        )
     else:
-        print(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
-              f"{len(result.failed)} failed")  # fmt: skip
+        print(
+            f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{len(result.failed)} failed"
+        )
     return 1 if result.failed else 0
 
 
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
     result = store.search(" ".join(args.query), args.limit)
     if args.json:
-        _print([
-            {"id": h.id, "title": h.title, "url": h.url, "source": h.source,
-             "published_at": h.published_at, "score": h.score, "snippet": h.snippet}
-            | ({"relaxed": True} if h.relaxed else {})
-            for h in result.hits
-        ])  # fmt: skip
+        _print(
+            [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "url": h.url,
+                    "source": h.source,
+                    "published_at": h.published_at,
+                    "score": h.score,
+                    "snippet": h.snippet,
+                }
+                | ({"relaxed": True} if h.relaxed else {})
+                for h in result.hits
+            ]
+        )
         return 0
     if not result.hits:
         print("no articles match")
@@ -253,15 +296,26 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
         return 1
     related = [{"title": r.title, "url": r.url, "id": r.target_id} for r in article.related]
     if args.json:
-        _print({
-            "id": article.id, "title": article.title, "url": article.url,
-            "source": article.source, "dateline": article.dateline,
-            "published_at": article.published_at, "category": article.category,
-            "body": article.body, "related": related,
-        })  # fmt: skip
+        _print(
+            {
+                "id": article.id,
+                "title": article.title,
+                "url": article.url,
+                "source": article.source,
+                "dateline": article.dateline,
+                "published_at": article.published_at,
+                "category": article.category,
+                "body": article.body,
+                "related": related,
+            }
+        )
         return 0
     print(article.title)
-    meta = [article.source, article.dateline, long_date(article.published_at) or article.published_raw]
+    meta = [
+        article.source,
+        article.dateline,
+        long_date(article.published_at) or article.published_raw,
+    ]
     lines = [" · ".join(m for m in meta if m), article.url or ""]
     for line in lines:
         if line:
@@ -282,10 +336,12 @@ def cmd_related(store: Store, args: argparse.Namespace) -> int:
         _error(f"no article with id {args.id}")
         return 1
     if args.json:
-        _print([
-            {"id": i.id, "title": i.title, "url": i.url, "reason": i.reason, "score": i.score}
-            for i in items
-        ])  # fmt: skip
+        _print(
+            [
+                {"id": i.id, "title": i.title, "url": i.url, "reason": i.reason, "score": i.score}
+                for i in items
+            ]
+        )
         return 0
     if not items:
         print("no related articles")
@@ -375,7 +431,8 @@ def _list_feeds(items: list, as_json: bool) -> int:
             state = f"failed {feed.last_fetched_at}: {feed.last_error}"
         else:
             state = f"fetched {feed.last_fetched_at}, " + (
-                "not modified" if feed.last_status == 304 else f"{feed.last_added} new")
+                "not modified" if feed.last_status == 304 else f"{feed.last_added} new"
+            )
         print(f"{feed.url}\n    {feed.title or '-'} · {state}")
     return 0
 
@@ -404,32 +461,46 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
         if result.moved_to:
             if live:
                 sys.stderr.write("\r\x1b[K")
-            print(f"{result.url}: a page; following the feed it announces, {result.moved_to}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"{result.url}: a page; following the feed it announces, {result.moved_to}",
+                file=sys.stderr,
+            )
         if live and total > 1:
             sys.stderr.write(f"\rfetched {done}/{total} feeds")
             sys.stderr.flush()
 
-    results = feeds.fetch_feeds(store, args.urls or None, workers=args.workers,
-                                timeout=args.timeout, progress=progress)  # fmt: skip
+    results = feeds.fetch_feeds(
+        store, args.urls or None, workers=args.workers, timeout=args.timeout, progress=progress
+    )
     if live and len(results) > 1:
         sys.stderr.write("\r\x1b[K")
     failed = [r for r in results if r.failed]
     bad_entries = sum(len(r.entry_failures) for r in results)
     if args.json:
-        _print([
-            {"url": r.url, "moved_to": r.moved_to, "status": r.status,
-             "http_status": r.http_status, "added": r.added,
-             "updated": r.updated, "unchanged": r.unchanged, "error": r.error,
-             "entry_failures": [f.message() for f in r.entry_failures]}
-            for r in results
-        ])  # fmt: skip
+        _print(
+            [
+                {
+                    "url": r.url,
+                    "moved_to": r.moved_to,
+                    "status": r.status,
+                    "http_status": r.http_status,
+                    "added": r.added,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                    "error": r.error,
+                    "entry_failures": [f.message() for f in r.entry_failures],
+                }
+                for r in results
+            ]
+        )
     else:
         added = sum(r.added for r in results)
         updated = sum(r.updated for r in results)
         not_modified = sum(r.status == "unchanged" for r in results)
-        print(f"{_count(len(results), 'feed')}: {_count(added, 'article')} added, {updated} updated, "
-              f"{not_modified} unchanged since the last fetch, {len(failed)} failed")  # fmt: skip
+        print(
+            f"{_count(len(results), 'feed')}: {_count(added, 'article')} added, {updated} updated, "
+            f"{not_modified} unchanged since the last fetch, {len(failed)} failed"
+        )
     return 1 if failed or bad_entries else 0
 
 

@@ -50,11 +50,14 @@ class LocalServer:
                 if route.delay:
                     time.sleep(route.delay)
                 fresh = (route.etag and self.headers.get("If-None-Match") == route.etag) or (
-                    route.last_modified and not route.etag
+                    route.last_modified
+                    and not route.etag
                     and self.headers.get("If-Modified-Since") == route.last_modified
-                )  # fmt: skip
+                )
                 if fresh:
-                    self._answer(Route(b"", route.content_type, 304, route.etag, route.last_modified))
+                    self._answer(
+                        Route(b"", route.content_type, 304, route.etag, route.last_modified)
+                    )
                     return
                 self._answer(route)
 
@@ -116,10 +119,20 @@ def http_date(seconds: float) -> str:
 def serve_standard_feeds(server: LocalServer) -> dict[str, str]:
     """RSS, Atom, JSON Feed and a jpnn page, with validators: the URLs by name."""
     return {
-        "rss": server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml",
-                                    etag='"rss-v1"'),  # fmt: skip
-        "atom": server.serve_fixture("/atom.xml", "feeds/atom.xml", "application/atom+xml",
-                                     last_modified=http_date(1528000000)),  # fmt: skip
-        "json": server.serve_fixture("/feed.json", "feeds/jsonfeed.json", "application/feed+json",
-                                     etag='W/"json-1"', last_modified=http_date(1530000000)),  # fmt: skip
+        "rss": server.serve_fixture(
+            "/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"rss-v1"'
+        ),
+        "atom": server.serve_fixture(
+            "/atom.xml",
+            "feeds/atom.xml",
+            "application/atom+xml",
+            last_modified=http_date(1528000000),
+        ),
+        "json": server.serve_fixture(
+            "/feed.json",
+            "feeds/jsonfeed.json",
+            "application/feed+json",
+            etag='W/"json-1"',
+            last_modified=http_date(1530000000),
+        ),
     }

@@ -13,19 +13,47 @@ WIB = timezone(timedelta(hours=7))
 ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
 
 MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "feb": 2, "pebruari": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nov": 11, "nopember": 11,
-    "desember": 12, "des": 12, "dec": 12, "december": 12,
-}  # fmt: skip
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "feb": 2,
+    "pebruari": 2,
+    "february": 2,
+    "maret": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nov": 11,
+    "nopember": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+    "december": 12,
+}
 
 _TIME = r"(?:\D{0,4}?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 _ZONE = r"\s*(?P<zone>WIB|WITA|WIT)?\b"
@@ -83,7 +111,9 @@ def _from_match(match: re.Match[str]) -> str | None:
     minute = int(match["minute"]) if match["minute"] else 0
     second = int(match["second"]) if match["second"] else 0
     date_only = not match["hour"]
-    return _build(int(match["year"]), month, int(match["day"]), hour, minute, second, zone, date_only)
+    return _build(
+        int(match["year"]), month, int(match["day"]), hour, minute, second, zone, date_only
+    )
 
 
 def _build(year, month, day, hour, minute, second, zone, date_only=False) -> str | None:
@@ -108,8 +138,20 @@ def to_utc_key(iso: str | None) -> str:
 
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTH_NAMES = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-               "September", "Oktober", "November", "Desember"]  # fmt: skip
+MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def in_wib(iso: str | None) -> datetime | None:
@@ -149,5 +191,7 @@ def wib_day_bound(day: str, end: bool) -> str:
 
 def find_day_month(text: str) -> str | None:
     """The first "Senin (19/2)"-style mention in a text, as written, for published_raw."""
-    match = re.search(r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text)
+    match = re.search(
+        r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text
+    )
     return match.group() if match else None

@@ -67,8 +67,10 @@ class FeedResult:
         return self.status == "failed"
 
 
-_COLUMNS = ("url, title, added_at, etag, last_modified, last_fetched_at, last_status, last_error, "
-            "last_added, failures")  # fmt: skip
+_COLUMNS = (
+    "url, title, added_at, etag, last_modified, last_fetched_at, last_status, last_error, "
+    "last_added, failures"
+)
 
 
 def _now() -> str:
@@ -82,8 +84,9 @@ def normal_url(url: str) -> str:
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         return url
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query,
-                       parts.fragment))  # fmt: skip
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)
+    )
 
 
 def add_feed(store: Store, url: str, title: str | None = None) -> bool:
@@ -134,8 +137,13 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
     """Runs in a pool thread: network and parsing only, no database."""
     result = _Download(feed)
     try:
-        response = get(feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                       timeout=timeout, max_bytes=max_bytes)  # fmt: skip
+        response = get(
+            feed.url,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )
     except FetchError as error:
         result.error, result.http_status = str(error), error.status
         return result
@@ -161,8 +169,9 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
         return result
     info: dict = {}
     try:
-        result.items = list(read_response(response, kind, feed.url, timeout=timeout,
-                                          max_bytes=max_bytes, info=info))  # fmt: skip
+        result.items = list(
+            read_response(response, kind, feed.url, timeout=timeout, max_bytes=max_bytes, info=info)
+        )
     except Exception as error:  # a parser bug must cost one feed, not the run
         log.exception("parsing %s", feed.url)
         result.error = f"cannot parse ({type(error).__name__}: {error})"
@@ -205,8 +214,9 @@ def fetch_feeds(
     results: list[FeedResult] = []
     if not feeds:
         return results
-    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds))),
-                              thread_name_prefix="feed")  # fmt: skip
+    pool = ThreadPoolExecutor(
+        max_workers=max(1, min(workers, len(feeds))), thread_name_prefix="feed"
+    )
     try:
         futures = [pool.submit(_download, feed, timeout, max_bytes) for feed in feeds]
         for done, future in enumerate(as_completed(futures), start=1):
@@ -241,7 +251,10 @@ def _store_download(store: Store, download: _Download) -> FeedResult:
     else:
         imported = store.add_articles(download.items)
         result.added, result.updated, result.unchanged = (
-            imported.added, imported.updated, imported.unchanged)  # fmt: skip
+            imported.added,
+            imported.updated,
+            imported.unchanged,
+        )
         result.entry_failures = imported.failed
     etag, last_modified = response.etag, response.last_modified
     if download.partial_error:
@@ -258,9 +271,18 @@ def _store_download(store: Store, download: _Download) -> FeedResult:
         "UPDATE feeds SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, "
         "last_error = ?, last_added = ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, "
         "title = coalesce(?, title) WHERE url = ?",
-        (etag, last_modified, now, response.status, result.error, result.added, result.error,
-         download.title, url),
-    )  # fmt: skip
+        (
+            etag,
+            last_modified,
+            now,
+            response.status,
+            result.error,
+            result.added,
+            result.error,
+            download.title,
+            url,
+        ),
+    )
     return result
 
 
@@ -312,6 +334,8 @@ def export_opml(store: Store) -> str:
     ]
     for feed in list_feeds(store):
         text = quoteattr(feed.title or feed.url)
-        lines.append(f'    <outline type="rss" text={text} title={text} xmlUrl={quoteattr(feed.url)}/>')
+        lines.append(
+            f'    <outline type="rss" text={text} title={text} xmlUrl={quoteattr(feed.url)}/>'
+        )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)

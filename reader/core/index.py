@@ -85,10 +85,16 @@ def prepare_chunk(items: list[Article | ImportFailure]) -> list[Prepared | Impor
 def content_hash(article: Article) -> str:
     """Changes when anything a reader sees changes; re-importing the same input is a no-op."""
     fields = [
-        article.title, article.body, article.url, article.source, article.dateline,
-        article.published_at, article.published_raw, article.category,
+        article.title,
+        article.body,
+        article.url,
+        article.source,
+        article.dateline,
+        article.published_at,
+        article.published_raw,
+        article.category,
         [(r.title, r.url) for r in article.related],
-    ]  # fmt: skip
+    ]
     return hashlib.sha1(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -58,8 +58,11 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not self.clauses and not self.excluded and not self.sources and not (
-            self.since or self.until
+        return (
+            not self.clauses
+            and not self.excluded
+            and not self.sources
+            and not (self.since or self.until)
         )
 
 
@@ -103,8 +106,9 @@ def _term(value: str, phrase: bool, title_only: bool) -> Term | None:
         return None
     if prefix and (len(groups) != 1 or len(groups[0]) != 1 or len(groups[0][0]) < MIN_PREFIX):
         prefix = False  # "a*" or "x-y*": a plain word search is the honest fallback
-    return Term(groups, phrase=phrase or len(groups) > 1, prefix=prefix, title_only=title_only,
-                text=value)  # fmt: skip
+    return Term(
+        groups, phrase=phrase or len(groups) > 1, prefix=prefix, title_only=title_only, text=value
+    )
 
 
 def _apply_filter(query: Query, name: str, value: str) -> bool:

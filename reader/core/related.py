@@ -79,23 +79,33 @@ def same_story(store: Store, article: StoredArticle, also: list[int] = ()) -> li
     if not len(own):
         return []
     keys = minhash.band_keys(minhash.signature(own))
-    candidates = [row[0] for row in store.conn.execute(
-        f"SELECT DISTINCT article_id FROM story_bands WHERE key IN ({','.join('?' * len(keys))}) "
-        "AND article_id != ? LIMIT 200",
-        (*keys, article.id),
-    )]  # fmt: skip
+    candidates = [
+        row[0]
+        for row in store.conn.execute(
+            f"SELECT DISTINCT article_id FROM story_bands WHERE key IN ({','.join('?' * len(keys))}) "
+            "AND article_id != ? LIMIT 200",
+            (*keys, article.id),
+        )
+    ]
     wanted = list(dict.fromkeys([*candidates, *also]))
-    rows = store.conn.execute(
-        "SELECT id, title, url, source, published_at, body FROM articles "
-        f"WHERE id IN ({','.join('?' * len(wanted))})",
-        wanted,
-    ).fetchall() if wanted else []  # fmt: skip
+    rows = (
+        store.conn.execute(
+            "SELECT id, title, url, source, published_at, body FROM articles "
+            f"WHERE id IN ({','.join('?' * len(wanted))})",
+            wanted,
+        ).fetchall()
+        if wanted
+        else []
+    )
     items = []
     for other_id, title, url, source, published_at, body in rows:
         score = minhash.jaccard(own, minhash.shingles(body))
         if score >= minhash.SAME_STORY:
-            items.append(RelatedItem(other_id, title, url, "same-story", round(score, 4),
-                                     source, published_at))  # fmt: skip
+            items.append(
+                RelatedItem(
+                    other_id, title, url, "same-story", round(score, 4), source, published_at
+                )
+            )
     items.sort(key=lambda item: -item.score)
     return items
 
@@ -119,7 +129,9 @@ def distinctive_terms(store: Store, article: StoredArticle, count: int = TOP_TER
     return [word for _, word in scored[:count]]
 
 
-def similar(store: Store, article: StoredArticle, limit: int, exclude: set[int]) -> list[RelatedItem]:
+def similar(
+    store: Store, article: StoredArticle, limit: int, exclude: set[int]
+) -> list[RelatedItem]:
     """More like this: BM25 over the article's distinctive terms, near in time first.
 
     Scores are relative to the article's own score for the same query (1.0 = as close as the

@@ -151,14 +151,23 @@ class QueryBuilder:
             options.append(f"{surface} : {_quote(stem.split())}")
         options.append(f"{extra} : {_quote(stem.split())}")
         exact, stemmed = _has_phrase(group), _has_phrase(stem.split())
-        relatives = stemmer.family(self.store, group[0]) if self.families and len(group) == 1 else []
+        relatives = (
+            stemmer.family(self.store, group[0]) if self.families and len(group) == 1 else []
+        )
         if relatives:
             self.widened = True
             self.matcher.forms.update(relatives)
             options += [f"{surface} : {_quote([word])}" for word in relatives]
-        return Part("(" + " OR ".join(options) + ")",
-                    lambda doc: exact(doc) or stemmed(doc) or stem in doc.stems
-                    or any(word in doc.words for word in relatives), group)  # fmt: skip
+        return Part(
+            "(" + " OR ".join(options) + ")",
+            lambda doc: (
+                exact(doc)
+                or stemmed(doc)
+                or stem in doc.stems
+                or any(word in doc.words for word in relatives)
+            ),
+            group,
+        )
 
     def _add_phrase(self, words: tuple[str, ...]) -> None:
         if len(words) == 1:
@@ -175,8 +184,11 @@ class QueryBuilder:
                 options.append(f"{SURFACE} : {_quote(other)}")
                 tests.append(_has_phrase(other))
                 self._add_phrase(other)
-        return Part("(" + " OR ".join(options) + ")", lambda doc: any(t(doc) for t in tests),
-                    tuple(w for p in own for w in p.words))  # fmt: skip
+        return Part(
+            "(" + " OR ".join(options) + ")",
+            lambda doc: any(t(doc) for t in tests),
+            tuple(w for p in own for w in p.words),
+        )
 
     def positive(self, query: Query) -> list[Part]:
         """One part per clause of the query (all must match, unless the search is relaxed)."""
@@ -202,10 +214,15 @@ class QueryBuilder:
             if len(options) == 1 and any(p.expression == options[0].expression for p in parts):
                 i += 1
                 continue  # a word said twice is one condition, not two
-            parts.append(options[0] if len(options) == 1 else Part(
-                "(" + " OR ".join(o.expression for o in options) + ")",
-                lambda doc, options=options: any(o.test(doc) for o in options),
-                tuple(w for o in options for w in o.words)))  # fmt: skip
+            parts.append(
+                options[0]
+                if len(options) == 1
+                else Part(
+                    "(" + " OR ".join(o.expression for o in options) + ")",
+                    lambda doc, options=options: any(o.test(doc) for o in options),
+                    tuple(w for o in options for w in o.words),
+                )
+            )
             i += 1
         return parts
 
@@ -265,13 +282,15 @@ class _Plan:
         self.relaxed = False
 
     def ranked(self, expression: str, candidates: int) -> list:
-        return _rerank(_ranked(self.store, expression, self.negative, self.filters,
-                               self.params, candidates))  # fmt: skip
+        return _rerank(
+            _ranked(self.store, expression, self.negative, self.filters, self.params, candidates)
+        )
 
     def run(self) -> list:
         if not self.parts:
-            return _rerank(_filtered(self.store, self.negative, self.filters, self.params,
-                                     self.limit))  # fmt: skip
+            return _rerank(
+                _filtered(self.store, self.negative, self.filters, self.params, self.limit)
+            )
         scored = self.ranked(" AND ".join(p.expression for p in self.parts), self.candidates)
         if len(scored) < FEW_HITS and stemmer.available():
             scored = self.widen(scored)
@@ -295,8 +314,11 @@ def _append_low(first: list, more: list) -> list:
     """Fallback hits after the hits proper, at a low weight, each article once."""
     seen = {row[0] for row, _ in first}
     floor = min((score for _, score in first), default=0.0)
-    low = [(row, round(min(score * FALLBACK_WEIGHT, floor), 4)) for row, score in more
-           if row[0] not in seen]  # fmt: skip
+    low = [
+        (row, round(min(score * FALLBACK_WEIGHT, floor), 4))
+        for row, score in more
+        if row[0] not in seen
+    ]
     return first + low
 
 
@@ -322,8 +344,10 @@ def _most_parts_first(store: Store, scored: list, parts: list[Part]) -> list:
 def _filters(query: Query) -> tuple[str, list[object]]:
     clauses, params = [], []
     if query.sources:
-        one = ("(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' "
-               "OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')")  # fmt: skip
+        one = (
+            "(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' "
+            "OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')"
+        )
         ors = []
         for source in query.sources:
             like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -351,11 +375,15 @@ def _ranked(store, positive, negative, filters, params, candidates):
         "WHERE articles_fts MATCH ?"
     )
     if filters:
-        sql = (f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked}) f "
-               f"JOIN articles a ON a.id = f.rowid WHERE {filters} ORDER BY f.rank LIMIT ?")  # fmt: skip
+        sql = (
+            f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked}) f "
+            f"JOIN articles a ON a.id = f.rowid WHERE {filters} ORDER BY f.rank LIMIT ?"
+        )
     else:
-        sql = (f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked} ORDER BY rank LIMIT ?) f "
-               "JOIN articles a ON a.id = f.rowid ORDER BY f.rank")  # fmt: skip
+        sql = (
+            f"SELECT {_HIT_COLUMNS}, f.rank FROM ({ranked} ORDER BY rank LIMIT ?) f "
+            "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
+        )
     args = [expression, *params, candidates] if filters else [expression, candidates]
     return store.conn.execute(sql, args).fetchall()
 
@@ -404,9 +432,14 @@ def _hit(store, row, score, matcher: Matcher) -> SearchHit:
     article_id, title, url, source, published_at, _, _ = row
     body = store.conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     return SearchHit(
-        id=article_id, title=title, url=url, source=source, published_at=published_at,
-        score=score, snippet=snippet(body, matcher),
-    )  # fmt: skip
+        id=article_id,
+        title=title,
+        url=url,
+        source=source,
+        published_at=published_at,
+        score=score,
+        snippet=snippet(body, matcher),
+    )
 
 
 def snippet(body: str, matcher: Matcher, words: int = SNIPPET_WORDS) -> str:

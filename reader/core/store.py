@@ -120,10 +120,12 @@ class Store:
         found: dict = {}
         for start in range(0, len(keys), 500):
             batch = keys[start : start + 500]
-            found.update(self.conn.execute(
-                f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({','.join('?' * len(batch))})",
-                batch,
-            ).fetchall())  # fmt: skip
+            found.update(
+                self.conn.execute(
+                    f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({','.join('?' * len(batch))})",
+                    batch,
+                ).fetchall()
+            )
         return found
 
     def _count_terms(self, counts: Counter[str], sign: int) -> None:
@@ -168,7 +170,9 @@ class Store:
         self._word_cache.clear()
         return result
 
-    def _write_chunk(self, prepared: list[Prepared], vocabulary: set[str], result: ImportResult) -> None:
+    def _write_chunk(
+        self, prepared: list[Prepared], vocabulary: set[str], result: ImportResult
+    ) -> None:
         conn = self.conn
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         added: Counter[str] = Counter()
@@ -185,8 +189,13 @@ class Store:
                     result.unchanged += 1
                 else:
                     self._update(existing, item, vocabulary)
-                    removed.update(set(" ".join(fts_row_for_delete(
-                        existing["title"], existing["body"], "")[:3]).split()))  # fmt: skip
+                    removed.update(
+                        set(
+                            " ".join(
+                                fts_row_for_delete(existing["title"], existing["body"], "")[:3]
+                            ).split()
+                        )
+                    )
                     added.update(item.words)
                     result.updated += 1
             self._count_terms(added, 1)
@@ -220,10 +229,25 @@ class Store:
             "INSERT INTO articles (url, source, dateline, title, title_key, body, published_at, "
             "published_raw, sort_key, category, content_hash, imported_at, origin, index_extra, "
             "minhash, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a.url, a.source, a.dateline, a.title, item.title_key, a.body, a.published_at,
-             a.published_raw, item.sort_key, a.category, item.content_hash, now, a.origin,
-             extra, minhash.to_blob(item.signature), self._find_story(item, None)),
-        )  # fmt: skip
+            (
+                a.url,
+                a.source,
+                a.dateline,
+                a.title,
+                item.title_key,
+                a.body,
+                a.published_at,
+                a.published_raw,
+                item.sort_key,
+                a.category,
+                item.content_hash,
+                now,
+                a.origin,
+                extra,
+                minhash.to_blob(item.signature),
+                self._find_story(item, None),
+            ),
+        )
         article_id = int(cursor.lastrowid)
         self._index(article_id, values)
         self._write_links(article_id, a.related)
@@ -244,17 +268,33 @@ class Store:
             "UPDATE articles SET url=?, source=?, dateline=?, title=?, title_key=?, body=?, "
             "published_at=?, published_raw=?, sort_key=?, category=?, content_hash=?, origin=?, "
             "index_extra=?, minhash=? WHERE id=?",
-            (a.url, a.source, a.dateline, a.title, item.title_key, a.body, a.published_at,
-             a.published_raw, item.sort_key, a.category, item.content_hash, a.origin, extra,
-             minhash.to_blob(item.signature), article_id),
-        )  # fmt: skip
+            (
+                a.url,
+                a.source,
+                a.dateline,
+                a.title,
+                item.title_key,
+                a.body,
+                a.published_at,
+                a.published_raw,
+                item.sort_key,
+                a.category,
+                item.content_hash,
+                a.origin,
+                extra,
+                minhash.to_blob(item.signature),
+                article_id,
+            ),
+        )
         self._index(article_id, values)
         self.conn.execute("DELETE FROM related_links WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
         self._write_links(article_id, a.related)
         self._write_bands(article_id, item)
-        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?",
-                          (self._find_story(item, article_id), article_id))  # fmt: skip
+        self.conn.execute(
+            "UPDATE articles SET story_id = ? WHERE id = ?",
+            (self._find_story(item, article_id), article_id),
+        )
 
     def _index(self, article_id: int, values: list[str]) -> None:
         self.conn.execute(
@@ -292,15 +332,21 @@ class Store:
             row[0] for row in self.conn.execute(per_band, item.bands) if row[0] != article_id
         )
         top = [other for other, _ in shared.most_common(20)]
-        candidates = self.conn.execute(
-            f"SELECT id, story_id, minhash FROM articles WHERE id IN ({','.join('?' * len(top))})",
-            top,
-        ).fetchall() if top else []  # fmt: skip
+        candidates = (
+            self.conn.execute(
+                f"SELECT id, story_id, minhash FROM articles WHERE id IN ({','.join('?' * len(top))})",
+                top,
+            ).fetchall()
+            if top
+            else []
+        )
         close = sorted(
-            ((minhash.estimate(item.signature, minhash.from_blob(blob)), other_id, other_story)
-             for other_id, other_story, blob in candidates),
+            (
+                (minhash.estimate(item.signature, minhash.from_blob(blob)), other_id, other_story)
+                for other_id, other_story, blob in candidates
+            ),
             reverse=True,
-        )  # fmt: skip
+        )
         best, story = 0.0, None
         for estimate, other_id, other_story in close[:MAX_CHECKS]:
             if estimate < CHECK_ESTIMATE:
@@ -335,14 +381,39 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        (id_, url, source, dateline, title, body, published_at, published_raw, category,
-         origin, read, starred, imported_at, story_id) = row  # fmt: skip
+        (
+            id_,
+            url,
+            source,
+            dateline,
+            title,
+            body,
+            published_at,
+            published_raw,
+            category,
+            origin,
+            read,
+            starred,
+            imported_at,
+            story_id,
+        ) = row
         return StoredArticle(
-            title=title, body=body, url=url, source=source, dateline=dateline,
-            published_at=published_at, published_raw=published_raw, category=category,
-            origin=origin, related=self.related_links(id_), id=id_, read=bool(read),
-            starred=bool(starred), imported_at=imported_at, story_id=story_id,
-        )  # fmt: skip
+            title=title,
+            body=body,
+            url=url,
+            source=source,
+            dateline=dateline,
+            published_at=published_at,
+            published_raw=published_raw,
+            category=category,
+            origin=origin,
+            related=self.related_links(id_),
+            id=id_,
+            read=bool(read),
+            starred=bool(starred),
+            imported_at=imported_at,
+            story_id=story_id,
+        )
 
     def related_links(self, article_id: int) -> list[RelatedHeadline]:
         """The article's own related headlines, in their order, resolved where possible."""
@@ -390,7 +461,9 @@ class Store:
         self.conn.execute("UPDATE articles SET read = ? WHERE id = ?", (int(read), article_id))
 
     def set_starred(self, article_id: int, starred: bool = True) -> None:
-        self.conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
+        self.conn.execute(
+            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
+        )
 
     def stats(self) -> dict[str, object]:
         conn = self.conn

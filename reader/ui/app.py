@@ -54,8 +54,12 @@ def load_config(path: Path) -> UIConfig:
     else:
         problems.append("[keys] ignored: it must be a table")
     theme = ui.get("theme") if isinstance(ui, dict) else None
-    return UIConfig(keymap=keymap, theme=theme if isinstance(theme, str) else None,
-                    key_problems=problems, path=path)  # fmt: skip
+    return UIConfig(
+        keymap=keymap,
+        theme=theme if isinstance(theme, str) else None,
+        key_problems=problems,
+        path=path,
+    )
 
 
 def known_binding_ids() -> set[str]:
@@ -85,9 +89,15 @@ class ReaderApp(App[int], inherit_bindings=False):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False,
-                priority=True, tooltip="Commands, and any headline by its title",
-                id="app.command_palette"),  # fmt: skip
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            priority=True,
+            tooltip="Commands, and any headline by its title",
+            id="app.command_palette",
+        ),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
@@ -113,8 +123,13 @@ class ReaderApp(App[int], inherit_bindings=False):
         if self.config.problem:
             problems.insert(0, self.config.problem)
         if problems:
-            self.notify("\n".join(problems), title=f"Config {self.config.path or ''}".strip(),
-                        severity="warning", markup=False, timeout=10)  # fmt: skip
+            self.notify(
+                "\n".join(problems),
+                title=f"Config {self.config.path or ''}".strip(),
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     def _check_store(self) -> None:
         if self.screen_stack:
@@ -133,11 +148,13 @@ class ReaderApp(App[int], inherit_bindings=False):
             )
             yield SystemCommand("Keys", "Every key binding", screen.action_help)
             yield SystemCommand(
-                "Refresh headlines", "Show articles stored since the list was drawn",
+                "Refresh headlines",
+                "Show articles stored since the list was drawn",
                 screen.action_refresh_headlines,
             )
             yield SystemCommand(
-                "Fetch feeds", "Fetch every followed feed now (as `kemnaker-reader fetch`)",
+                "Fetch feeds",
+                "Fetch every followed feed now (as `kemnaker-reader fetch`)",
                 self.fetch_feeds,
             )
 
@@ -147,8 +164,9 @@ class ReaderApp(App[int], inherit_bindings=False):
             self.notify("Feeds are being fetched already.", timeout=3)
             return
         # Shown until the fetch ends (it can take fetch_timeout per feed), then the result.
-        self._fetch_notice = Notification("Fetching feeds… the result shows here when done.",
-                                          timeout=FETCH_NOTICE_SECONDS)  # fmt: skip
+        self._fetch_notice = Notification(
+            "Fetching feeds… the result shows here when done.", timeout=FETCH_NOTICE_SECONDS
+        )
         self.post_message(Notify(self._fetch_notice))
         self._fetch_feeds()
 
@@ -175,8 +193,11 @@ class ReaderApp(App[int], inherit_bindings=False):
     def _fetched(self, results: list) -> None:
         self._fetch_done()
         if not results:
-            self.notify("No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
-                        severity="warning", markup=False)  # fmt: skip
+            self.notify(
+                "No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.reader.refresh_headlines(quiet=True)
         added = sum(r.added for r in results)

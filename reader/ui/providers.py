@@ -29,8 +29,12 @@ class HeadlineCommands(Provider):
 
     async def discover(self) -> Hits:
         for article_id, title, meta in self.titles[:15]:
-            yield DiscoveryHit(Content(title), partial(self._open, article_id), text=title,
-                               help=escape(meta) or None)  # fmt: skip
+            yield DiscoveryHit(
+                Content(title),
+                partial(self._open, article_id),
+                text=title,
+                help=escape(meta) or None,
+            )
 
     async def search(self, query: str) -> Hits:
         words = query.lower().split()
@@ -48,8 +52,13 @@ class HeadlineCommands(Provider):
             display = Content(title)
             for start, end in _word_spans(lowered, words):
                 display = display.stylize(self.match_style or "bold reverse", start, end)
-            yield Hit(score, display, partial(self._open, article_id), text=title,
-                      help=escape(meta) or None)  # fmt: skip
+            yield Hit(
+                score,
+                display,
+                partial(self._open, article_id),
+                text=title,
+                help=escape(meta) or None,
+            )
             found += 1
             if found >= MAX_CANDIDATES:
                 return

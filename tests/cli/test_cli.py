@@ -16,8 +16,9 @@ COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "KEMNAKER_READER_DB"}
-    return subprocess.run([COMMAND, "--db", str(db), *args], capture_output=True, text=True,
-                          env=env, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [COMMAND, "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_the_console_script_is_installed():
@@ -41,8 +42,10 @@ def test_import_twice_reports_unchanged(db):
 
 def test_broken_jsonl_line_exit_1_names_file_and_line(tmp_path):
     path = tmp_path / "feed.jsonl"
-    path.write_text('{"title": "Satu", "body": "Isi satu."}\n{broken\n{"title": "Dua", "body": "Isi dua."}\n',
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        '{"title": "Satu", "body": "Isi satu."}\n{broken\n{"title": "Dua", "body": "Isi dua."}\n',
+        encoding="utf-8",
+    )
     out = run(tmp_path / "x.db", "import", str(path), "--json")
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
@@ -50,7 +53,9 @@ def test_broken_jsonl_line_exit_1_names_file_and_line(tmp_path):
     ]
     summary = json.loads(out.stdout)
     assert summary["added"] == 2
-    assert summary["failed"] == [{"source": str(path), "line": 2, "error": summary["failed"][0]["error"]}]
+    assert summary["failed"] == [
+        {"source": str(path), "line": 2, "error": summary["failed"][0]["error"]}
+    ]
     assert "Traceback" not in out.stderr
 
 
@@ -64,7 +69,9 @@ def test_search_json_contract(db):
     assert len(hits) <= 3
 
 
-@pytest.mark.parametrize("query", ["'; DROP TABLE articles; --", '"unbalanced', "OR", "-", "😀", ":"])
+@pytest.mark.parametrize(
+    "query", ["'; DROP TABLE articles; --", '"unbalanced', "OR", "-", "😀", ":"]
+)
 def test_search_never_fails_on_odd_queries(db, query):
     out = run(db, "search", query, "--json")
     assert out.returncode == 0 and "Traceback" not in out.stderr
@@ -75,8 +82,17 @@ def test_search_never_fails_on_odd_queries(db, query):
 def test_show_json_contract(db):
     out = run(db, "show", "1", "--json")
     article = json.loads(out.stdout)
-    assert set(article) == {"id", "title", "url", "source", "dateline", "published_at", "category",
-                            "body", "related"}  # fmt: skip
+    assert set(article) == {
+        "id",
+        "title",
+        "url",
+        "source",
+        "dateline",
+        "published_at",
+        "category",
+        "body",
+        "related",
+    }
     assert article["source"] == "jpnn.com" and article["dateline"] == "JAKARTA"
     assert len(article["related"]) == 6
     assert all(set(r) == {"title", "url", "id"} and r["id"] is None for r in article["related"])
@@ -141,10 +157,16 @@ def test_relaxed_hits_say_so_in_json(db):
 
 def test_python_dash_m_reader_works(tmp_path):
     db = str(tmp_path / "m.db")
-    subprocess.run([sys.executable, "-m", "reader", "--db", db, "import", str(SEED)], check=True,
-                   capture_output=True)  # fmt: skip
-    out = subprocess.run([sys.executable, "-m", "reader", "--db", db, "stats", "--json"],
-                         capture_output=True, text=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--db", db, "import", str(SEED)],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "reader", "--db", db, "stats", "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0 and json.loads(out.stdout)["articles"] == 1
 
 
@@ -189,8 +211,13 @@ def test_read_only_commands_never_create_a_database(tmp_path):
 
 
 def test_the_reader_without_a_terminal_says_so(tmp_path):
-    out = subprocess.run([COMMAND, "--db", str(tmp_path / "t.db")], capture_output=True, text=True,
-                         stdin=subprocess.DEVNULL, timeout=30)  # fmt: skip
+    out = subprocess.run(
+        [COMMAND, "--db", str(tmp_path / "t.db")],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
+    )
     assert out.returncode == 2
     assert out.stderr.strip().startswith("kemnaker-reader: the reader needs a terminal")
 

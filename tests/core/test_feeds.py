@@ -44,7 +44,9 @@ def test_rss2_entries_become_plain_paragraphs_with_offset_dates():
         "negeri.\n\nKeduanya sepakat memperkuat layanan terpadu satu atap."
     )
     for article in (first, second, third):
-        assert "<" not in article.body and "&amp;" not in article.body and "&nbsp;" not in article.body
+        assert (
+            "<" not in article.body and "&amp;" not in article.body and "&nbsp;" not in article.body
+        )
         assert "iklan" not in article.body and "color" not in article.body
     # The jpnn lead inside an entry gives source and dateline, as on a page.
     assert (first.source, first.dateline) == ("jpnn.com", "JAKARTA")
@@ -52,7 +54,10 @@ def test_rss2_entries_become_plain_paragraphs_with_offset_dates():
     assert first.published_raw == "Mon, 19 Feb 2018 14:30:00 +0700"
     assert first.category == "Ketenagakerjaan"
     # Escaped HTML in a description, a relative link resolved against the channel's link.
-    assert second.body == "Upah minimum provinsi di Sulawesi Selatan naik tahun ini.\n\nSerikat buruh menyambut baik."
+    assert (
+        second.body
+        == "Upah minimum provinsi di Sulawesi Selatan naik tahun ini.\n\nSerikat buruh menyambut baik."
+    )
     assert second.url == "https://berita.example.id/2018/03/ump-makassar"
     assert second.source == "berita.example.id"
     assert second.published_at == "2018-03-20T09:00:00+08:00"
@@ -72,8 +77,10 @@ def test_rss1_rss091_atom_and_json_feed():
     atom = _articles(read_inputs([str(FIXTURES / "feeds" / "atom.xml")]))
     k3 = atom[0]
     assert k3.title == "K3 di Smelter Diperketat"  # an HTML title, tags gone
-    assert k3.body == ("Pengawasan keselamatan dan kesehatan kerja (K3) di smelter diperketat."
-                       "\n\nWamenaker meninjau langsung & meminta laporan.")  # fmt: skip
+    assert k3.body == (
+        "Pengawasan keselamatan dan kesehatan kerja (K3) di smelter diperketat."
+        "\n\nWamenaker meninjau langsung & meminta laporan."
+    )
     assert k3.published_at == "2018-06-01T10:00:00+08:00"
     assert k3.category == "K3"
     assert [(r.title, r.url) for r in k3.related] == [
@@ -83,11 +90,18 @@ def test_rss1_rss091_atom_and_json_feed():
 
     items = list(read_inputs([str(FIXTURES / "feeds" / "jsonfeed.json")]))
     jkp, tka = _articles(items)
-    assert jkp.body == ("Klaim jaminan kehilangan pekerjaan (JKP) meningkat & BPJS siap membayar."
-                        "\n\nKenaikan terjadi di kota industri.")  # fmt: skip
+    assert jkp.body == (
+        "Klaim jaminan kehilangan pekerjaan (JKP) meningkat & BPJS siap membayar."
+        "\n\nKenaikan terjadi di kota industri."
+    )
     assert (jkp.published_at, jkp.category, jkp.source) == (
-        "2018-07-01T08:00:00+09:00", "Jaminan Sosial", "json.example.id")  # fmt: skip
-    assert tka.title == "Pemerintah mengevaluasi izin tenaga kerja asing."  # no title: first sentence
+        "2018-07-01T08:00:00+09:00",
+        "Jaminan Sosial",
+        "json.example.id",
+    )
+    assert (
+        tka.title == "Pemerintah mengevaluasi izin tenaga kerja asing."
+    )  # no title: first sentence
     assert tka.published_at == "2018-07-02T08:00:00+00:00"
     assert [f.message() for f in _failures(items)] == [
         f"{FIXTURES / 'feeds' / 'jsonfeed.json'}: entry 3: no text for 'Tanpa isi'"
@@ -100,32 +114,46 @@ def test_malformed_and_non_feeds_fail_with_a_reason():
     assert items[0].error.startswith("malformed feed (mismatched tag)")
     assert _failures(parse_feed(b"\x00\xff garbage", "x.xml")) != []
     assert [f.error for f in parse_json_feed("{", "f.json")] == [
-        "malformed JSON Feed (Expecting property name enclosed in double quotes, column 2)"]  # fmt: skip
+        "malformed JSON Feed (Expecting property name enclosed in double quotes, column 2)"
+    ]
     assert [f.error for f in parse_json_feed('{"version": "x"}', "f.json")] == [
-        'malformed JSON Feed (no "items" list)']  # fmt: skip
-    assert list(parse_feed(b'<rss version="2.0"><channel><title>Kosong</title></channel></rss>', "e.xml")) == []
+        'malformed JSON Feed (no "items" list)'
+    ]
+    assert (
+        list(
+            parse_feed(
+                b'<rss version="2.0"><channel><title>Kosong</title></channel></rss>', "e.xml"
+            )
+        )
+        == []
+    )
 
 
 def test_html_to_text_keeps_words_drops_markup():
-    html = ('<div>Satu &amp; <b>dua</b><br>tiga<script>alert("x")</script></div>'
-            "<p>Empat&nbsp;lima &lt;tag&gt;</p><style>p{}</style><p>enam<br/><br/>tujuh</p>")  # fmt: skip
+    html = (
+        '<div>Satu &amp; <b>dua</b><br>tiga<script>alert("x")</script></div>'
+        "<p>Empat&nbsp;lima &lt;tag&gt;</p><style>p{}</style><p>enam<br/><br/>tujuh</p>"
+    )
     assert html_to_text(html) == "Satu & dua tiga\n\nEmpat lima <tag>\n\nenam\n\ntujuh"
     assert html_to_text("<p>\x1b[31mmerah\x1b[0m</p>") == "merah"
     assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Mon, 19 Feb 2018 14:30:00 +0700", "2018-02-19T14:30:00+07:00"),
-    ("Mon, 19 Feb 2018 07:30:00 GMT", "2018-02-19T07:30:00+00:00"),
-    ("2018-02-19T14:30:00Z", "2018-02-19T14:30:00+00:00"),
-    ("2018-02-19T14:30:00+08:00", "2018-02-19T14:30:00+08:00"),
-    ("Senin, 19 Februari 2018 – 14:30 WIB", "2018-02-19T14:30:00+07:00"),
-    ("Senin, 19 Februari 2018 14:30 WITA", "2018-02-19T14:30:00+08:00"),
-    ("Sen, 19 Feb 2018 14:30 WIT", "2018-02-19T14:30:00+09:00"),
-    ("19/2/2018", "2018-02-19"),
-    ("Senin (19/2)", None),  # no year: left unknown
-    ("kemarin", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Mon, 19 Feb 2018 14:30:00 +0700", "2018-02-19T14:30:00+07:00"),
+        ("Mon, 19 Feb 2018 07:30:00 GMT", "2018-02-19T07:30:00+00:00"),
+        ("2018-02-19T14:30:00Z", "2018-02-19T14:30:00+00:00"),
+        ("2018-02-19T14:30:00+08:00", "2018-02-19T14:30:00+08:00"),
+        ("Senin, 19 Februari 2018 – 14:30 WIB", "2018-02-19T14:30:00+07:00"),
+        ("Senin, 19 Februari 2018 14:30 WITA", "2018-02-19T14:30:00+08:00"),
+        ("Sen, 19 Feb 2018 14:30 WIT", "2018-02-19T14:30:00+09:00"),
+        ("19/2/2018", "2018-02-19"),
+        ("Senin (19/2)", None),  # no year: left unknown
+        ("kemarin", None),
+    ],
+)
 def test_feed_dates_keep_their_offset(raw, expected):
     assert feed_date(raw) == expected
 
@@ -134,8 +162,14 @@ def test_detect_format_by_name_type_and_first_bytes():
     rss = (FIXTURES / "feeds" / "rss2.xml").read_bytes()
     assert detect_format(rss, "x.xml") == "feed"
     assert detect_format(rss, "http://h/feed", "text/html") == "feed"  # a feed served as HTML
-    assert detect_format((FIXTURES / "feeds" / "rss091.xml").read_bytes(), "http://h/f", None) == "feed"
-    assert detect_format(b'{"version": "https://jsonfeed.org/version/1", "items": []}', "f.json") == "jsonfeed"
+    assert (
+        detect_format((FIXTURES / "feeds" / "rss091.xml").read_bytes(), "http://h/f", None)
+        == "feed"
+    )
+    assert (
+        detect_format(b'{"version": "https://jsonfeed.org/version/1", "items": []}', "f.json")
+        == "jsonfeed"
+    )
     assert detect_format(b'{"title": "x"}', "f.json") == "json"
     assert detect_format(b"<html><body>x</body></html>", "http://h/a", None) == "page"
     assert detect_format(b"\x89PNG", "http://h/logo", "image/png") is None
@@ -186,7 +220,9 @@ def test_an_oversized_body_is_refused_with_or_without_its_length(server):
 
 
 def test_conditional_get_sends_validators_and_understands_304(server):
-    server.serve("/c.xml", Route(b"<rss/>", etag='"v1"', last_modified="Mon, 19 Feb 2018 07:30:00 GMT"))
+    server.serve(
+        "/c.xml", Route(b"<rss/>", etag='"v1"', last_modified="Mon, 19 Feb 2018 07:30:00 GMT")
+    )
     first = get(server.url("/c.xml"))
     again = get(server.url("/c.xml"), etag=first.etag, last_modified=first.last_modified)
     assert again.not_modified and again.body == b"" and again.etag == '"v1"'
@@ -203,7 +239,9 @@ def test_add_list_remove(store):
     assert not feeds.add_feed(store, "https://a.example.id/rss.xml")  # once only
     assert feeds.add_feed(store, "http://b.example.id/atom.xml", "B")
     assert [(f.url, f.title) for f in feeds.list_feeds(store)] == [
-        ("https://a.example.id/rss.xml", None), ("http://b.example.id/atom.xml", "B")]  # fmt: skip
+        ("https://a.example.id/rss.xml", None),
+        ("http://b.example.id/atom.xml", "B"),
+    ]
     with pytest.raises(feeds.FeedError, match="not an http"):
         feeds.add_feed(store, "ftp://x.id/feed")
     assert feeds.remove_feed(store, "https://a.example.id/rss.xml")
@@ -218,7 +256,10 @@ def test_fetch_stores_every_format_and_refetch_adds_nothing(store, server):
     seen = []
     results = feeds.fetch_feeds(store, progress=lambda done, total, r: seen.append((done, total)))
     assert [(r.status, r.added, r.failed) for r in results] == [
-        ("fetched", 3, False), ("fetched", 2, False), ("fetched", 2, False)]  # fmt: skip
+        ("fetched", 3, False),
+        ("fetched", 2, False),
+        ("fetched", 2, False),
+    ]
     assert results[2].entry_failures[0].error == "entry 3: no text for 'Tanpa isi'"
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
     assert store.count() == 7
@@ -249,8 +290,9 @@ def test_a_feed_without_validators_refetched_whole_adds_nothing(store, server):
 
 def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
     good = server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"a"')
-    broken = server.serve_fixture("/broken.xml", "feeds/malformed.xml", "application/rss+xml",
-                                  etag='"b"')  # fmt: skip
+    broken = server.serve_fixture(
+        "/broken.xml", "feeds/malformed.xml", "application/rss+xml", etag='"b"'
+    )
     slow = server.serve("/slow.xml", Route(b"<rss/>", delay=2.0))
     big = server.serve("/big.xml", Route(b"<rss>" + b"x" * 3000 + b"</rss>"))
     page = server.serve("/empty.html", Route(b"<html><body><p>Menu</p></body></html>", "text/html"))
@@ -277,8 +319,9 @@ def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
 
 def test_many_feeds_are_fetched_concurrently(store, server):
     for n in range(16):
-        url = server.serve_fixture(f"/f{n}.xml", "feeds/rss091.xml", "application/rss+xml",
-                                   delay=0.25)  # fmt: skip
+        url = server.serve_fixture(
+            f"/f{n}.xml", "feeds/rss091.xml", "application/rss+xml", delay=0.25
+        )
         feeds.add_feed(store, url)
     started = time.monotonic()
     results = feeds.fetch_feeds(store, workers=8)
@@ -306,10 +349,12 @@ def test_opml_import_and_export(store, tmp_path):
 
 
 def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(store, server):
-    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Separuh</title>'
-            b"<item><title>Buruh &amp; Pengusaha Sepakat</title><link>https://s.example.id/1</link>"
-            b"<description>Kesepakatan upah tercapai di Bekasi.</description></item>"
-            b"<item><title>Terpotong <b>di sini</title></channel>")  # fmt: skip
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Separuh</title>'
+        b"<item><title>Buruh &amp; Pengusaha Sepakat</title><link>https://s.example.id/1</link>"
+        b"<description>Kesepakatan upah tercapai di Bekasi.</description></item>"
+        b"<item><title>Terpotong <b>di sini</title></channel>"
+    )
     url = server.serve("/half.xml", Route(body, etag='"h"'))
     feeds.add_feed(store, url)
     result = feeds.fetch_feeds(store)[0]
@@ -322,12 +367,14 @@ def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(store
 
 
 def test_an_undated_entry_takes_its_day_and_month_from_the_text_and_the_year_from_its_url():
-    rss = ('<rss version="2.0"><channel><title>T</title><link>https://t.example.id/</link>'
-           "<item><title>A</title><link>https://t.example.id/read/2018/02/19/a</link>"
-           "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
-           "<item><title>B</title><link>https://t.example.id/b</link>"
-           "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
-           "</channel></rss>").encode()  # fmt: skip
+    rss = (
+        '<rss version="2.0"><channel><title>T</title><link>https://t.example.id/</link>'
+        "<item><title>A</title><link>https://t.example.id/read/2018/02/19/a</link>"
+        "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
+        "<item><title>B</title><link>https://t.example.id/b</link>"
+        "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
+        "</channel></rss>"
+    ).encode()
     a, b = _articles(parse_feed(rss, "t.xml"))
     assert (a.published_at, a.published_raw) == ("2018-02-19", "Senin (19/2)")
     assert (b.published_at, b.published_raw) == (None, "Senin (19/2)")  # no year: unknown
@@ -335,9 +382,14 @@ def test_an_undated_entry_takes_its_day_and_month_from_the_text_and_the_year_fro
 
 def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(store, server):
     server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"r"')
-    home = server.serve("/", Route(
-        b'<html><head><title>Berita</title><link rel="alternate" type="application/rss+xml" '
-        b'href="/rss.xml"></head><body><nav>Menu</nav></body></html>', "text/html"))  # fmt: skip
+    home = server.serve(
+        "/",
+        Route(
+            b'<html><head><title>Berita</title><link rel="alternate" type="application/rss+xml" '
+            b'href="/rss.xml"></head><body><nav>Menu</nav></body></html>',
+            "text/html",
+        ),
+    )
     feeds.add_feed(store, home)
     result = feeds.fetch_feeds(store)[0]
     assert (result.url, result.moved_to, result.added) == (home, server.url("/rss.xml"), 3)
@@ -363,9 +415,11 @@ def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
 
 
 def test_a_feed_charset_given_only_by_the_http_header_is_honoured(store, server):
-    rss = ('<rss version="2.0"><channel><title>Latin</title><link>https://l.example.id/</link>'
-           "<item><title>Pekerja Manadó</title><link>https://l.example.id/1</link>"
-           "<description>Upah pekerja di Manadó naik.</description></item></channel></rss>")  # fmt: skip
+    rss = (
+        '<rss version="2.0"><channel><title>Latin</title><link>https://l.example.id/</link>'
+        "<item><title>Pekerja Manadó</title><link>https://l.example.id/1</link>"
+        "<description>Upah pekerja di Manadó naik.</description></item></channel></rss>"
+    )
     url = server.serve("/latin.xml", Route(rss.encode("latin-1"), "text/xml; charset=iso-8859-1"))
     feeds.add_feed(store, url)
     assert feeds.fetch_feeds(store)[0].added == 1

@@ -8,7 +8,9 @@ import pytest
 
 from reader.core.ingest import read_inputs
 
-ARTICLES = "\n".join(json.dumps({"title": f"Judul {i}", "body": f"Isi berita {i}."}) for i in range(3))
+ARTICLES = "\n".join(
+    json.dumps({"title": f"Judul {i}", "body": f"Isi berita {i}."}) for i in range(3)
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -47,8 +49,16 @@ def test_jsonl_by_path_and_by_content_type(store, server):
 
 
 def test_http_errors_name_the_url_and_status(store, server):
-    result = store.add_articles(read_inputs([f"{server}/missing.json", f"{server}/page.html",
-                                             f"{server}/logo", f"{server}/feed.jsonl"]))  # fmt: skip
+    result = store.add_articles(
+        read_inputs(
+            [
+                f"{server}/missing.json",
+                f"{server}/page.html",
+                f"{server}/logo",
+                f"{server}/feed.jsonl",
+            ]
+        )
+    )
     messages = [f.message() for f in result.failed]
     assert messages[0] == f"{server}/missing.json: HTTP 404 Not Found"
     assert messages[1] == f"{server}/page.html: no article text found in the page"

@@ -13,9 +13,24 @@ PAGES = FIXTURES / "pages"
 JPNN = PAGES / "jpnn-article.html"
 JPNN_2 = PAGES / "jpnn-article-page2.html"
 CANONICAL = "https://www.jpnn.com/news/kemnaker-perkuat-pelatihan-vokasi-di-blk"
-BOILERPLATE = ("Baca Juga", "Redaktur", "Reporter", "(jpnn)", "jpnn)", "ADVERTISEMENT", "IKLAN",
-               "Politik", "Home", "Selanjutnya", "BERITA TERKAIT", "Ribuan Lowongan", "Upah Minimum 2018",
-               "loadAd", "dataLayer", "©")  # fmt: skip
+BOILERPLATE = (
+    "Baca Juga",
+    "Redaktur",
+    "Reporter",
+    "(jpnn)",
+    "jpnn)",
+    "ADVERTISEMENT",
+    "IKLAN",
+    "Politik",
+    "Home",
+    "Selanjutnya",
+    "BERITA TERKAIT",
+    "Ribuan Lowongan",
+    "Upah Minimum 2018",
+    "loadAd",
+    "dataLayer",
+    "©",
+)
 
 
 def _only_article(items) -> Article:
@@ -45,11 +60,16 @@ def test_a_jpnn_page_by_jpnn_rules():
     for text in BOILERPLATE:
         assert text not in article.body, text
     assert [(r.title, r.url) for r in article.related] == [
-        ("Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran",
-         "https://www.jpnn.com/news/kemnaker-terus-tingkatkan-perlindungan-pekerja-migran"),
+        (
+            "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran",
+            "https://www.jpnn.com/news/kemnaker-terus-tingkatkan-perlindungan-pekerja-migran",
+        ),
         ("Menaker Bahas PHK hingga Upah Minimum", "https://www.jpnn.com/news/menaker-bahas-phk"),
-        ("Wamenaker Tinjau Tenaga Kerja Asing di Smelter", "https://www.jpnn.com/news/tka-di-smelter"),
-    ]  # fmt: skip
+        (
+            "Wamenaker Tinjau Tenaga Kerja Asing di Smelter",
+            "https://www.jpnn.com/news/tka-di-smelter",
+        ),
+    ]
     assert page.next_pages == [CANONICAL + "?page=2"]
 
 
@@ -73,8 +93,9 @@ def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(store):
 def test_a_page_url_fetches_and_joins_its_continuation():
     with LocalServer() as server:
         url = server.serve_fixture("/news/vokasi", "pages/jpnn-article.html", "text/html")
-        server.serve_fixture("/news/vokasi?page=2", "pages/jpnn-article-page2.html",
-                             "text/html; charset=utf-8")  # fmt: skip
+        server.serve_fixture(
+            "/news/vokasi?page=2", "pages/jpnn-article-page2.html", "text/html; charset=utf-8"
+        )
         article = _only_article(read_inputs([url]))
         assert [seen.path for seen in server.requests] == ["/news/vokasi", "/news/vokasi?page=2"]
     assert article.url == CANONICAL
@@ -133,8 +154,12 @@ def test_day_month_dates_take_the_year_from_the_page_or_stay_unknown():
     article = parse_page(undated, "x.html").article
     assert article.published_raw == "Kamis (1/5)"
     assert article.published_at is None  # no year anywhere: unknown rather than guessed
-    in_url = undated.replace("<head>", '<head><link rel="canonical" href="https://x.id/read/2014/05/01/demo">')
-    assert parse_page(in_url, "x.html").article.published_at == "2014-05-01"  # the year from the URL
+    in_url = undated.replace(
+        "<head>", '<head><link rel="canonical" href="https://x.id/read/2014/05/01/demo">'
+    )
+    assert (
+        parse_page(in_url, "x.html").article.published_at == "2014-05-01"
+    )  # the year from the URL
     numeric = undated.replace("<h1>", '<span class="date">1/5/2014</span><h1>')
     assert parse_page(numeric, "x.html").article.published_at == "2014-05-01"
 
@@ -151,9 +176,11 @@ def test_parse_page_raises_page_error_not_a_traceback():
 
 
 def test_escape_sequences_and_controls_in_a_page_never_reach_the_text():
-    html = ("<html><head><title>Judul</title></head><body><h1>Judul Berita</h1>"
-            "<p>jpnn.com, JAKARTA - Ini \x1b[31mmerah\x1b[0m dan \x1b]0;judul\x07 teks biasa yang "
-            "cukup panjang untuk sebuah artikel.</p><div class='ads'>x</div>ekor\x00</body></html>")  # fmt: skip
+    html = (
+        "<html><head><title>Judul</title></head><body><h1>Judul Berita</h1>"
+        "<p>jpnn.com, JAKARTA - Ini \x1b[31mmerah\x1b[0m dan \x1b]0;judul\x07 teks biasa yang "
+        "cukup panjang untuk sebuah artikel.</p><div class='ads'>x</div>ekor\x00</body></html>"
+    )
     for data in (html, html.encode()):
         body = parse_page(data, "x.html").article.body
         assert body == "Ini merah dan teks biasa yang cukup panjang untuk sebuah artikel.\n\nekor"
@@ -179,10 +206,12 @@ def test_mangled_feeds_and_pages_give_failures_not_tracebacks():
 def test_pages_linked_only_from_later_pages_are_followed_and_bounded():
     def page(number: int, links: list[int]) -> bytes:
         pager = " ".join(f'<a href="?page={n}">{n}</a>' for n in links)
-        return (f"<html><head><title>Berita Panjang</title></head><body><h1>Berita Panjang</h1>"
-                f"<div><p>jpnn.com, JAKARTA - Paragraf pembuka yang diulang di setiap halaman.</p>"
-                f"<p>Isi halaman nomor {number} dari berita panjang tentang pekerja migran.</p></div>"
-                f'<div class="pagination">{pager}</div></body></html>').encode()  # fmt: skip
+        return (
+            f"<html><head><title>Berita Panjang</title></head><body><h1>Berita Panjang</h1>"
+            f"<div><p>jpnn.com, JAKARTA - Paragraf pembuka yang diulang di setiap halaman.</p>"
+            f"<p>Isi halaman nomor {number} dari berita panjang tentang pekerja migran.</p></div>"
+            f'<div class="pagination">{pager}</div></body></html>'
+        ).encode()
 
     with LocalServer() as server:
         url = server.serve("/panjang", Route(page(1, [2]), "text/html"))
@@ -199,8 +228,10 @@ def test_pages_linked_only_from_later_pages_are_followed_and_bounded():
 
 def test_the_page_encoding_comes_from_the_header_the_meta_or_utf8():
     text = "Pekerja di Manado menerima tunjangan hari raya (THR) — kata Menaker, “sesuai aturan”."
-    body = (f"<html><head><title>THR Cair</title>{{meta}}</head><body><h1>THR Cair</h1>"
-            f"<div><p>jpnn.com, MANADO - {text}</p></div></body></html>")  # fmt: skip
+    body = (
+        f"<html><head><title>THR Cair</title>{{meta}}</head><body><h1>THR Cair</h1>"
+        f"<div><p>jpnn.com, MANADO - {text}</p></div></body></html>"
+    )
     plain = body.format(meta="")
     assert parse_page(plain.encode("utf-8"), "x.html").article.body == text  # no declaration
     latin = plain.replace("—", "-").replace("“", '"').replace("”", '"')
@@ -215,34 +246,47 @@ def test_the_page_encoding_comes_from_the_header_the_meta_or_utf8():
 
 def test_a_title_loses_the_site_name_but_not_its_own_second_half():
     def title(head: str) -> str:
-        html = (f"<html><head>{head}</head><body><div><p>jpnn.com, JAKARTA - Isi berita yang cukup "
-                "panjang untuk dianggap sebagai sebuah artikel.</p></div></body></html>")  # fmt: skip
+        html = (
+            f"<html><head>{head}</head><body><div><p>jpnn.com, JAKARTA - Isi berita yang cukup "
+            "panjang untuk dianggap sebagai sebuah artikel.</p></div></body></html>"
+        )
         return parse_page(html, "x.html").article.title
 
     assert title("<title>THR Wajib Dibayar - JPNN.com</title>") == "THR Wajib Dibayar"
-    assert title('<meta property="og:site_name" content="Kabar Buruh">'
-                 "<title>UMP Naik | Kabar Buruh</title>") == "UMP Naik"  # fmt: skip
+    assert (
+        title(
+            '<meta property="og:site_name" content="Kabar Buruh">'
+            "<title>UMP Naik | Kabar Buruh</title>"
+        )
+        == "UMP Naik"
+    )
     assert title("<title>Upah Naik - Ini Rinciannya</title>") == "Upah Naik - Ini Rinciannya"
 
 
 def test_berita_terkait_takes_only_its_own_list():
-    html = ("<html><head><title>Judul</title></head><body><nav><a href='/a'>Menu A</a></nav>"
-            "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
-            "</div><h3>Berita Terkait</h3><ul><li><a href='/r1'>Terkait Satu</a></li>"
-            "<li><a href='/r2'>Terkait Dua</a></li></ul><h3>Terpopuler</h3>"
-            "<ul><li><a href='/p'>Populer</a></li></ul><footer><a href='/f'>Kontak</a></footer>"
-            "</body></html>")  # fmt: skip
+    html = (
+        "<html><head><title>Judul</title></head><body><nav><a href='/a'>Menu A</a></nav>"
+        "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
+        "</div><h3>Berita Terkait</h3><ul><li><a href='/r1'>Terkait Satu</a></li>"
+        "<li><a href='/r2'>Terkait Dua</a></li></ul><h3>Terpopuler</h3>"
+        "<ul><li><a href='/p'>Populer</a></li></ul><footer><a href='/f'>Kontak</a></footer>"
+        "</body></html>"
+    )
     related = parse_page(html, "x.html", "https://www.jpnn.com/news/x").article.related
     assert [(r.title, r.url) for r in related] == [
-        ("Terkait Satu", "https://www.jpnn.com/r1"), ("Terkait Dua", "https://www.jpnn.com/r2")]  # fmt: skip
+        ("Terkait Satu", "https://www.jpnn.com/r1"),
+        ("Terkait Dua", "https://www.jpnn.com/r2"),
+    ]
 
 
 def test_the_article_date_wins_over_a_latest_news_box():
-    html = ("<html><head><title>Judul</title></head><body>"
-            "<aside><ul><li><span class='date'>Selasa, 2 Januari 2024 08:00 WIB</span>"
-            "<a href='/lain'>Berita lain</a></li></ul></aside>"
-            "<article><h1>Judul</h1><div class='date'>Senin, 19 Februari 2018 – 14:30 WITA</div>"
-            "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
-            "</div></article></body></html>")  # fmt: skip
+    html = (
+        "<html><head><title>Judul</title></head><body>"
+        "<aside><ul><li><span class='date'>Selasa, 2 Januari 2024 08:00 WIB</span>"
+        "<a href='/lain'>Berita lain</a></li></ul></aside>"
+        "<article><h1>Judul</h1><div class='date'>Senin, 19 Februari 2018 – 14:30 WITA</div>"
+        "<div><p>jpnn.com, JAKARTA - Isi berita yang cukup panjang untuk dianggap artikel.</p>"
+        "</div></article></body></html>"
+    )
     article = parse_page(html, "x.html").article
     assert article.published_at == "2018-02-19T14:30:00+08:00"

@@ -39,15 +39,24 @@ def _republish(article: Article, rng: random.Random) -> Article:
         words[i] = rng.choice(["juga", "pula", "itu", "tersebut", "kini"])
     body = " ".join(words)
     body = body + "\n\n" + body.split("\n\n")[0]  # the lead repeated at the end
-    return Article(title=article.title.upper(), body=body, url="https://republish.example/x",
-                   source="republish", published_at=article.published_at)  # fmt: skip
+    return Article(
+        title=article.title.upper(),
+        body=body,
+        url="https://republish.example/x",
+        source="republish",
+        published_at=article.published_at,
+    )
 
 
 def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store):
     s = demo_store
     rng = random.Random(7)
-    original_ids = [row[0] for row in s.conn.execute(
-        "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5")]  # fmt: skip
+    original_ids = [
+        row[0]
+        for row in s.conn.execute(
+            "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5"
+        )
+    ]
     for original_id in original_ids:
         original = s.get(original_id)
         variant = _republish(original, rng)
@@ -58,24 +67,44 @@ def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store
         assert (first.id, first.reason) == (original_id, "same-story")
         assert first.score >= 0.5
         assert [i.id for i in s.related(variant_id, 10)].count(original_id) == 1
-        story = dict(s.conn.execute("SELECT id, coalesce(story_id, id) FROM articles WHERE id IN (?, ?)",
-                                    (original_id, variant_id)))  # fmt: skip
+        story = dict(
+            s.conn.execute(
+                "SELECT id, coalesce(story_id, id) FROM articles WHERE id IN (?, ?)",
+                (original_id, variant_id),
+            )
+        )
         assert story[variant_id] == story[original_id]
 
 
 def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(store, tmp_path):
-    store.add_articles([
-        Article(title="Menaker Yassierli Bertekad Pertahankan WTP lewat Penguatan Integritas Pegawai",
-                body="Isi tentang WTP.", url="https://x.id/wtp"),
-        Article(title="Tangis buruh Sritex pecah seusai Wamenaker Immanuel Ebenezer memastikan tidak ada PHK!",
-                body="Isi tentang Sritex.", url="https://x.id/sritex"),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(
+                title="Menaker Yassierli Bertekad Pertahankan WTP lewat Penguatan Integritas Pegawai",
+                body="Isi tentang WTP.",
+                url="https://x.id/wtp",
+            ),
+            Article(
+                title="Tangis buruh Sritex pecah seusai Wamenaker Immanuel Ebenezer memastikan tidak ada PHK!",
+                body="Isi tentang Sritex.",
+                url="https://x.id/sritex",
+            ),
+        ]
+    )
     store.add_articles(read_inputs([str(SEED)]))
     seed_id = store.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
     links = store.get(seed_id).related
     resolved = {r.title: r.target_id for r in links}
-    assert resolved["Menaker Yassierli Bertekad Pertahankan WTP Lewat Penguatan Integritas Pegawai"] == 1
-    assert resolved["Tangis Buruh Sritex Pecah Seusai Wamenaker Immanuel Ebenezer Memastikan Tidak Ada PHK"] == 2
+    assert (
+        resolved["Menaker Yassierli Bertekad Pertahankan WTP Lewat Penguatan Integritas Pegawai"]
+        == 1
+    )
+    assert (
+        resolved[
+            "Tangis Buruh Sritex Pecah Seusai Wamenaker Immanuel Ebenezer Memastikan Tidak Ada PHK"
+        ]
+        == 2
+    )
     assert sum(1 for r in links if r.target_id is None) == 4
     items = store.related(seed_id, 10)
     assert [i.reason for i in items[:6]] == ["link"] * 6
@@ -85,6 +114,13 @@ def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(stor
 def test_a_headline_stored_later_resolves_later(store):
     store.add_articles(read_inputs([str(SEED)]))
     assert all(r.target_id is None for r in store.get(1).related)
-    store.add_articles([Article(title="Terjadi kecelakaan kerja berulang, Wamenaker tinjau smelter IMIP",
-                                body="Isi.", url="https://x.id/imip")])  # fmt: skip
+    store.add_articles(
+        [
+            Article(
+                title="Terjadi kecelakaan kerja berulang, Wamenaker tinjau smelter IMIP",
+                body="Isi.",
+                url="https://x.id/imip",
+            )
+        ]
+    )
     assert store.get(1).related[0].target_id == 2

@@ -18,7 +18,10 @@ def seed_id(store):
 def test_pekerja_migran_finds_the_seed_first(demo_store_ro):
     hits = demo_store_ro.search("pekerja migran", 10).hits
     assert hits[0].title == SEED_TITLE
-    assert f"{SNIPPET_OPEN}pekerja{SNIPPET_CLOSE} {SNIPPET_OPEN}migran{SNIPPET_CLOSE}" in hits[0].snippet
+    assert (
+        f"{SNIPPET_OPEN}pekerja{SNIPPET_CLOSE} {SNIPPET_OPEN}migran{SNIPPET_CLOSE}"
+        in hits[0].snippet
+    )
 
 
 def test_words_are_anded(demo_store_ro):
@@ -52,9 +55,33 @@ def test_filters(demo_store_ro):
 
 @pytest.mark.parametrize(
     "query",
-    ['"unbalanced', "OR", "AND", "NOT", "-", "*", ":", "a*", '"', "title:", "source:", "since:kemarin",
-     "'; DROP TABLE articles; --", "😀🔥", "pekerja 😀", "NEAR(a b)", "{title}: x", "^x", "x AND",
-     "- - -", "OR OR pekerja", "((", "\x00\x1b[31m", "a" * 5000, "since:2018-13-40"],
+    [
+        '"unbalanced',
+        "OR",
+        "AND",
+        "NOT",
+        "-",
+        "*",
+        ":",
+        "a*",
+        '"',
+        "title:",
+        "source:",
+        "since:kemarin",
+        "'; DROP TABLE articles; --",
+        "😀🔥",
+        "pekerja 😀",
+        "NEAR(a b)",
+        "{title}: x",
+        "^x",
+        "x AND",
+        "- - -",
+        "OR OR pekerja",
+        "((",
+        "\x00\x1b[31m",
+        "a" * 5000,
+        "since:2018-13-40",
+    ],
 )
 def test_any_string_is_a_valid_query(demo_store_ro, query):
     result = demo_store_ro.search(query, 5)
@@ -63,11 +90,13 @@ def test_any_string_is_a_valid_query(demo_store_ro, query):
 
 
 def test_light_stem_pekerjanya_and_reduplication(store):
-    store.add_articles([
-        Article(title="Satu", body="Para pekerjanya menuntut upah."),
-        Article(title="Dua", body="Pekerja-pekerja pabrik mogok."),
-        Article(title="Tiga", body="Seorang pekerja pabrik mogok."),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(title="Satu", body="Para pekerjanya menuntut upah."),
+            Article(title="Dua", body="Pekerja-pekerja pabrik mogok."),
+            Article(title="Tiga", body="Seorang pekerja pabrik mogok."),
+        ]
+    )
     assert set(ids(store, "pekerja")) == {1, 2, 3}
     assert set(ids(store, "pekerjanya")) == {1, 2, 3}
     assert ids(store, "pekerjanya")[0] == 1, "the exact form ranks first"
@@ -76,21 +105,29 @@ def test_light_stem_pekerjanya_and_reduplication(store):
 
 
 def test_phk_finds_pemutusan_hubungan_kerja(store):
-    store.add_articles([
-        Article(title="Pabrik tekstil", body="Ratusan buruh terkena pemutusan hubungan kerja."),
-        Article(title="Putusan hakim", body="Keputusan hakim dibacakan kemarin."),
-        Article(title="Gelombang PHK", body="PHK massal terjadi."),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(title="Pabrik tekstil", body="Ratusan buruh terkena pemutusan hubungan kerja."),
+            Article(title="Putusan hakim", body="Keputusan hakim dibacakan kemarin."),
+            Article(title="Gelombang PHK", body="PHK massal terjadi."),
+        ]
+    )
     result = store.search("PHK", 10)
     assert {h.id for h in result.hits} == {1, 3}
     snippet = next(h.snippet for h in result.hits if h.id == 1)
-    assert f"{SNIPPET_OPEN}pemutusan{SNIPPET_CLOSE} {SNIPPET_OPEN}hubungan{SNIPPET_CLOSE}" in snippet
+    assert (
+        f"{SNIPPET_OPEN}pemutusan{SNIPPET_CLOSE} {SNIPPET_OPEN}hubungan{SNIPPET_CLOSE}" in snippet
+    )
     assert ids(store, "pemutusan") == [1], "pemutusan never matches keputusan"
 
 
 def test_matcher_spans_for_highlighting(store):
-    store.add_articles([Article(title="Judul", body="Para pekerjanya dan buruh migran."),
-                        Article(title="Lain", body="Seorang pekerja.")])  # fmt: skip
+    store.add_articles(
+        [
+            Article(title="Judul", body="Para pekerjanya dan buruh migran."),
+            Article(title="Lain", body="Seorang pekerja."),
+        ]
+    )
     result = store.search("pekerja migran", 5)
     text = "Para pekerjanya dan buruh migran."
     assert [text[a:b] for a, b in result.matcher.spans(text)] == ["pekerjanya", "buruh", "migran"]
@@ -105,17 +142,21 @@ def test_when_no_article_has_every_word_the_search_relaxes(demo_store_ro):
 
 
 def test_a_long_pasted_sentence_finds_its_article(demo_store_ro):
-    sentence = ("Sejak 2005, IOM Indonesia telah membantu lebih dari 8.900 korban TPPO dengan "
-                "berbagai macam bentuk bantuan seperti shelter dan konsultasi gratis")  # fmt: skip
+    sentence = (
+        "Sejak 2005, IOM Indonesia telah membantu lebih dari 8.900 korban TPPO dengan "
+        "berbagai macam bentuk bantuan seperti shelter dan konsultasi gratis"
+    )
     result = demo_store_ro.search(sentence, 5)
     assert result.relaxed and result.hits[0].title == SEED_TITLE
 
 
 def test_pengangguran_never_matches_anggur(store):
-    store.add_articles([
-        Article(title="Kebun", body="Petani memanen anggur di kebun."),
-        Article(title="Data BPS", body="Angka pengangguran terbuka turun."),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(title="Kebun", body="Petani memanen anggur di kebun."),
+            Article(title="Data BPS", body="Angka pengangguran terbuka turun."),
+        ]
+    )
     assert ids(store, "pengangguran") == [2]
     assert ids(store, "anggur") == [1]
 

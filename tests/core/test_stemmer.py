@@ -10,13 +10,15 @@ needs_sastrawi = pytest.mark.skipif(not stemmer.available(), reason="PySastrawi 
 
 @pytest.fixture
 def jobs(store):
-    store.add_articles([
-        Article(title="Lowongan", body="Ribuan warga bekerja di pabrik baru."),
-        Article(title="Kebun", body="Petani memanen anggur."),
-        Article(title="BPS", body="Angka pengangguran turun."),
-        Article(title="Hakim", body="Keputusan hakim dibacakan."),
-        Article(title="Pabrik", body="Pekerjaan di pabrik itu berat."),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(title="Lowongan", body="Ribuan warga bekerja di pabrik baru."),
+            Article(title="Kebun", body="Petani memanen anggur."),
+            Article(title="BPS", body="Angka pengangguran turun."),
+            Article(title="Hakim", body="Keputusan hakim dibacakan."),
+            Article(title="Pabrik", body="Pekerjaan di pabrik itu berat."),
+        ]
+    )
     return store
 
 

@@ -25,7 +25,9 @@ def test_changed_article_is_updated_and_keeps_read_and_starred(store):
     store.add_articles([Article(title="Upah naik", body="Upah minimum naik.", url=url)])
     store.set_read(1)
     store.set_starred(1)
-    result = store.add_articles([Article(title="Upah naik lagi", body="Upah minimum naik lagi.", url=url)])
+    result = store.add_articles(
+        [Article(title="Upah naik lagi", body="Upah minimum naik lagi.", url=url)]
+    )
     assert (result.added, result.updated) == (0, 1)
     article = store.get(1)
     assert article.title == "Upah naik lagi" and article.read and article.starred
@@ -40,7 +42,11 @@ def test_changed_article_is_updated_and_keeps_read_and_starred(store):
 def test_jsonl_with_a_broken_line_imports_the_others(store, tmp_path):
     path = tmp_path / "batch.jsonl"
     good = {"title": "Menaker tinjau BLK", "body": "Menaker meninjau balai latihan kerja."}
-    lines = [json.dumps(good), '{"title": "rusak", "body": ', json.dumps({**good, "title": "Kedua"})]
+    lines = [
+        json.dumps(good),
+        '{"title": "rusak", "body": ',
+        json.dumps({**good, "title": "Kedua"}),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = store.add_articles(read_inputs([str(path)]))
     assert result.added == 2
@@ -72,8 +78,10 @@ def test_json_document_forms(store, tmp_path):
     one = tmp_path / "one.json"
     one.write_text(json.dumps({"title": "Satu", "content": "Isi satu."}), encoding="utf-8")
     many = tmp_path / "many.json"
-    many.write_text(json.dumps({"articles": [{"title": "Dua", "text": "Isi dua."}, {"title": ""}]}),
-                    encoding="utf-8")  # fmt: skip
+    many.write_text(
+        json.dumps({"articles": [{"title": "Dua", "text": "Isi dua."}, {"title": ""}]}),
+        encoding="utf-8",
+    )
     result = store.add_articles(read_inputs([str(one), str(many)]))
     assert result.added == 2
     assert [f.error for f in result.failed] == ['entry 2: missing "title"']
@@ -82,8 +90,15 @@ def test_json_document_forms(store, tmp_path):
 def test_files_that_cannot_be_read(store, tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Judul\nIsi caf\xe9\n".encode("latin-1"))
     (tmp_path / "notes.md").write_text("# x", encoding="utf-8")
-    result = store.add_articles(read_inputs([str(tmp_path / "latin1.txt"), str(tmp_path / "notes.md"),
-                                             str(tmp_path / "missing.jsonl")]))  # fmt: skip
+    result = store.add_articles(
+        read_inputs(
+            [
+                str(tmp_path / "latin1.txt"),
+                str(tmp_path / "notes.md"),
+                str(tmp_path / "missing.jsonl"),
+            ]
+        )
+    )
     errors = sorted(f.message() for f in result.failed)
     assert any("latin1.txt: not UTF-8 text" in e for e in errors)
     assert any("notes.md: unsupported file type '.md'" in e for e in errors)
@@ -122,21 +137,37 @@ def test_a_failure_while_writing_leaves_nothing_half_written(store, monkeypatch)
 
     monkeypatch.setattr(Store, "_write_links", failing)
     with pytest.raises(RuntimeError):
-        store.add_articles([Article(title="Baru satu", body="Isi."), Article(title="Baru dua", body="Isi.")])
+        store.add_articles(
+            [Article(title="Baru satu", body="Isi."), Article(title="Baru dua", body="Isi.")]
+        )
     assert store.count() == 1
     assert store.conn.execute("SELECT count(*) FROM story_bands").fetchone()[0] <= 21
     assert store.search("baru").hits == []
 
 
 def test_near_duplicates_share_a_story(store):
-    body = ("Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
-            "di balai latihan kerja Bekasi pekan ini.\n\nPelatihan itu mencakup las, otomotif, "
-            "dan teknologi informasi, dengan sertifikat kompetensi bagi peserta yang lulus.")  # fmt: skip
-    store.add_articles([
-        Article(title="Kemnaker latih pencari kerja", body="jpnn.com, JAKARTA - " + body, url="https://a.id/1"),
-        Article(title="KEMNAKER LATIH PENCARI KERJA", body=body + " (jpnn)", url="https://b.id/2"),
-        Article(title="Harga cabai naik", body="Harga cabai di pasar naik tajam menjelang hari raya.", url="https://c.id/3"),
-    ])  # fmt: skip
+    body = (
+        "Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
+        "di balai latihan kerja Bekasi pekan ini.\n\nPelatihan itu mencakup las, otomotif, "
+        "dan teknologi informasi, dengan sertifikat kompetensi bagi peserta yang lulus."
+    )
+    store.add_articles(
+        [
+            Article(
+                title="Kemnaker latih pencari kerja",
+                body="jpnn.com, JAKARTA - " + body,
+                url="https://a.id/1",
+            ),
+            Article(
+                title="KEMNAKER LATIH PENCARI KERJA", body=body + " (jpnn)", url="https://b.id/2"
+            ),
+            Article(
+                title="Harga cabai naik",
+                body="Harga cabai di pasar naik tajam menjelang hari raya.",
+                url="https://c.id/3",
+            ),
+        ]
+    )
     ids = dict(store.conn.execute("SELECT id, coalesce(story_id, id) FROM articles"))
     assert ids[1] == ids[2] == 1 and ids[3] == 3
 
@@ -150,8 +181,14 @@ def test_schema_is_versioned_and_reopens(tmp_path):
 
 
 def _many(n):
-    return [Article(title=f"Berita nomor {i}", body=f"Isi berita nomor {i} tentang upah buruh.",
-                    url=f"https://x.id/{i}") for i in range(n)]  # fmt: skip
+    return [
+        Article(
+            title=f"Berita nomor {i}",
+            body=f"Isi berita nomor {i} tentang upah buruh.",
+            url=f"https://x.id/{i}",
+        )
+        for i in range(n)
+    ]
 
 
 def test_a_large_import_prepares_in_a_helper_process(store):
@@ -246,9 +283,13 @@ def test_a_broken_jsonl_line_names_the_right_column(store, tmp_path):
 def test_an_input_with_no_articles_says_so(store, tmp_path):
     (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
-    result = store.add_articles(read_inputs([str(tmp_path / "empty.json"), str(tmp_path / "empty.jsonl")]))
-    assert [f.error for f in result.failed] == ["no articles in the file (an empty list)",
-                                                "no articles in the file (it is empty)"]  # fmt: skip
+    result = store.add_articles(
+        read_inputs([str(tmp_path / "empty.json"), str(tmp_path / "empty.jsonl")])
+    )
+    assert [f.error for f in result.failed] == [
+        "no articles in the file (an empty list)",
+        "no articles in the file (it is empty)",
+    ]
 
 
 def test_progress_is_reported_after_each_chunk(store):

@@ -6,7 +6,14 @@ KNOWN = {"pekerja", "anak", "karena", "tahun"}.__contains__
 
 
 def test_surface_words_fold_case_and_accents_and_split_hyphens():
-    assert surface_words("Pekerja-pekerja Café, 8.900 orang") == ["pekerja", "pekerja", "cafe", "8", "900", "orang"]
+    assert surface_words("Pekerja-pekerja Café, 8.900 orang") == [
+        "pekerja",
+        "pekerja",
+        "cafe",
+        "8",
+        "900",
+        "orang",
+    ]
 
 
 def test_nya_is_stripped_only_to_a_known_word():

@@ -21,11 +21,19 @@ def build_store(path: Path, rows: int) -> Store:
         "INSERT INTO articles (title, title_key, body, sort_key, content_hash, imported_at, "
         "source, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (f"Headline {n}", f"headline {n}", f"Body of article {n}.", f"{n:08d}", f"h{n}",
-             "2026-01-01T00:00:00+00:00", "bench", "2018-02-28T08:00:00+00:00")
+            (
+                f"Headline {n}",
+                f"headline {n}",
+                f"Body of article {n}.",
+                f"{n:08d}",
+                f"h{n}",
+                "2026-01-01T00:00:00+00:00",
+                "bench",
+                "2018-02-28T08:00:00+00:00",
+            )
             for n in range(rows)
         ),
-    )  # fmt: skip
+    )
     conn.execute("COMMIT")
     return store
 

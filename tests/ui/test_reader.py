@@ -245,8 +245,16 @@ def test_help_lists_the_bindings_and_closes(store: Store) -> None:
             assert isinstance(app.screen, HelpScreen)
             text = str(app.screen.query_one("#help-keys").render())
             text += str(app.screen.query_one("#help-keys-panes").render())
-            for words in ("Search", "Next match", "Read/unread", "Star", "Copy URL", "Quit",
-                          "Open", "Scroll down"):
+            for words in (
+                "Search",
+                "Next match",
+                "Read/unread",
+                "Star",
+                "Copy URL",
+                "Quit",
+                "Open",
+                "Scroll down",
+            ):
                 assert words in text
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
@@ -444,8 +452,11 @@ def test_help_shows_the_remapped_keys(store: Store) -> None:
 
 def test_unknown_and_non_string_key_entries_are_reported_once(store: Store) -> None:
     async def scenario() -> None:
-        app = test_app(store, keymap={"no.such": "x", "list.down": "ctrl+n"},
-                       key_problems=['[keys] "list.up" = 5 ignored: not a key string'])
+        app = test_app(
+            store,
+            keymap={"no.such": "x", "list.down": "ctrl+n"},
+            key_problems=['[keys] "list.up" = 5 ignored: not a key string'],
+        )
         warnings: list[str] = []
         original = app.notify
 
@@ -459,8 +470,10 @@ def test_unknown_and_non_string_key_entries_are_reported_once(store: Store) -> N
             await settle(pilot)
             assert len(warnings) == 1
             lines = warnings[0].splitlines()
-            assert lines == ['[keys] "list.up" = 5 ignored: not a key string',
-                             '[keys] "no.such" ignored: no such binding id']
+            assert lines == [
+                '[keys] "list.up" = 5 ignored: not a key string',
+                '[keys] "no.such" ignored: no such binding id',
+            ]
             await pilot.press("ctrl+n")
             assert app.query_one(HeadlineList).cursor == 1
 
@@ -506,7 +519,9 @@ def test_a_very_narrow_terminal_shows_one_pane_at_a_time(store: Store) -> None:
             assert _shown(app) == ["ArticleView"] and app.query_one(ArticleView).region.width == 40
             await pilot.press("r")
             await settle(pilot)
-            assert _shown(app) == ["RelatedPanel"] and app.query_one(RelatedPanel).region.right <= 40
+            assert (
+                _shown(app) == ["RelatedPanel"] and app.query_one(RelatedPanel).region.right <= 40
+            )
             await pilot.press("r")
             await pilot.pause()
             assert _shown(app) == ["ArticleView"]

@@ -15,12 +15,18 @@ def _store_from_elsewhere(store: Store, *titles: str) -> None:
     """What `kemnaker-reader fetch` does: another connection to the same file commits."""
     other = Store(store.path)
     try:
-        result = other.add_articles([
-            Article(title=title, body=f"{title}. Isi berita tentang pekerja dan upah.",
-                    url=f"https://baru.example.id/{n}", source="baru.example.id",
-                    published_at="2099-01-0{}T08:00:00+07:00".format(n + 1))
-            for n, title in enumerate(titles)
-        ])  # fmt: skip
+        result = other.add_articles(
+            [
+                Article(
+                    title=title,
+                    body=f"{title}. Isi berita tentang pekerja dan upah.",
+                    url=f"https://baru.example.id/{n}",
+                    source="baru.example.id",
+                    published_at="2099-01-0{}T08:00:00+07:00".format(n + 1),
+                )
+                for n, title in enumerate(titles)
+            ]
+        )
         assert result.added == len(titles)
     finally:
         other.close()
@@ -95,8 +101,9 @@ def test_fetch_feeds_from_the_palette_brings_new_articles(store: Store) -> None:
 
     async def scenario() -> None:
         with LocalServer() as server:
-            feeds.add_feed(store, server.serve_fixture("/rss.xml", "feeds/rss2.xml",
-                                                       "application/rss+xml"))  # fmt: skip
+            feeds.add_feed(
+                store, server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml")
+            )
             feeds.add_feed(store, server.serve("/slow.xml", Route(b"<rss/>", delay=2.0)))
             app = test_app(store, watch_interval=0, fetch_timeout=0.5)
             async with app.run_test(size=(120, 36)) as pilot:

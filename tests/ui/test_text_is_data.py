@@ -24,10 +24,17 @@ def screen_text(app) -> str:
 
 def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
     store = Store(tmp_path / "articles.db")
-    store.add_articles([
-        Article(title=TITLE, body=BODY, url="http://e.com/[bold]a", source="[i]sumber[/i]",
-                published_at="2018-02-19T10:00:00+07:00"),
-    ])  # fmt: skip
+    store.add_articles(
+        [
+            Article(
+                title=TITLE,
+                body=BODY,
+                url="http://e.com/[bold]a",
+                source="[i]sumber[/i]",
+                published_at="2018-02-19T10:00:00+07:00",
+            ),
+        ]
+    )
 
     async def scenario() -> None:
         app = test_app(store)

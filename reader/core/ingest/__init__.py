@@ -50,7 +50,9 @@ def _read_all(inputs: Iterable[str]) -> Iterator[Item | Page]:
             continue
         scheme = name.split("://", 1)[0] if "://" in name else ""
         if scheme.isalpha():
-            yield ImportFailure(name, None, f"unsupported URL scheme {scheme!r}; only http and https")
+            yield ImportFailure(
+                name, None, f"unsupported URL scheme {scheme!r}; only http and https"
+            )
             continue
         path = Path(name)
         if path.is_dir():
@@ -75,8 +77,12 @@ def read_file(path: Path) -> Iterator[Item | Page]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        yield ImportFailure(origin, None, f"unsupported file type {suffix or '(none)'!r}; expected "
-                            ".txt, .jsonl, .json, .xml/.rss/.atom (feeds) or .html/.htm (pages)")  # fmt: skip
+        yield ImportFailure(
+            origin,
+            None,
+            f"unsupported file type {suffix or '(none)'!r}; expected "
+            ".txt, .jsonl, .json, .xml/.rss/.atom (feeds) or .html/.htm (pages)",
+        )
         return
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -168,8 +174,14 @@ def _is_url(name: str) -> bool:
     return name.lower().startswith(("http://", "https://"))
 
 
-def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIMEOUT,
-                max_bytes: int = MAX_URL_BYTES, charset: str | None = None) -> Iterator[Item]:  # fmt: skip
+def _page_items(
+    data: bytes,
+    origin: str,
+    url: str | None,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_URL_BYTES,
+    charset: str | None = None,
+) -> Iterator[Item]:
     try:
         first = parse_page(data, origin, url, charset)
     except PageError as error:
@@ -197,7 +209,9 @@ def _page_items(data: bytes, origin: str, url: str | None, timeout: float = TIME
     yield join_pages(first, [page for page in later if page.number != first.number])
 
 
-def read_url(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYTES) -> Iterator[Item]:
+def read_url(
+    url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYTES
+) -> Iterator[Item]:
     """Articles from a URL: a feed, a page (with its continuation pages), JSON, JSONL or text."""
     try:
         response, kind = fetch(url, timeout=timeout, max_bytes=max_bytes)
@@ -207,23 +221,33 @@ def read_url(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_URL_BYT
     yield from read_response(response, kind, url, timeout=timeout, max_bytes=max_bytes)
 
 
-def read_response(response: Response, kind: str, origin: str, *, timeout: float = TIMEOUT,
-                  max_bytes: int = MAX_URL_BYTES, info: dict | None = None) -> Iterator[Item]:  # fmt: skip
+def read_response(
+    response: Response,
+    kind: str,
+    origin: str,
+    *,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_URL_BYTES,
+    info: dict | None = None,
+) -> Iterator[Item]:
     """Articles from a fetched response whose format is `kind` (see `detect_format`)."""
     yield from _guarded(_read_response(response, kind, origin, timeout, max_bytes, info), origin)
 
 
-def _read_response(response: Response, kind: str, origin: str, timeout: float, max_bytes: int,
-                   info: dict | None) -> Iterator[Item]:  # fmt: skip
+def _read_response(
+    response: Response, kind: str, origin: str, timeout: float, max_bytes: int, info: dict | None
+) -> Iterator[Item]:
     if kind == "page":
-        yield from _page_items(response.body, origin, response.url, timeout, max_bytes,
-                               response.charset)  # fmt: skip
+        yield from _page_items(
+            response.body, origin, response.url, timeout, max_bytes, response.charset
+        )
         return
     if kind == "feed":
         from reader.core.ingest.feeds import parse_feed
 
         content_type = response.content_type + (
-            f"; charset={response.charset}" if response.charset else "")  # fmt: skip
+            f"; charset={response.charset}" if response.charset else ""
+        )
         yield from parse_feed(response.body, origin, response.url, info, content_type)
         return
     if kind == "jsonfeed":

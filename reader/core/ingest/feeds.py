@@ -78,7 +78,9 @@ class _EntryError(ValueError):
     pass
 
 
-def _rss_entry(entry: Any, origin: str, number: int, source: str | None, base: str | None) -> Article:
+def _rss_entry(
+    entry: Any, origin: str, number: int, source: str | None, base: str | None
+) -> Article:
     title = _entry_text(entry.get("title_detail"), entry.get("title"), one_line=True)
     body = ""
     for detail in list(entry.get("content") or []) + [entry.get("summary_detail")]:
@@ -96,8 +98,10 @@ def _rss_entry(entry: Any, origin: str, number: int, source: str | None, base: s
     if url and not url.lower().startswith(("http://", "https://")):
         url = None
     # dict.get: FeedParserDict.get maps "published" to "updated" with a DeprecationWarning.
-    raw_date = next((dict.get(entry, k) for k in ("published", "updated", "created")
-                     if dict.get(entry, k)), None)  # fmt: skip
+    raw_date = next(
+        (dict.get(entry, k) for k in ("published", "updated", "created") if dict.get(entry, k)),
+        None,
+    )
     published = feed_date(raw_date)
     if published is None:
         parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
@@ -110,8 +114,18 @@ def _rss_entry(entry: Any, origin: str, number: int, source: str | None, base: s
         for link in entry.get("links") or []
         if link.get("rel") == "related" and link.get("href")
     ]
-    return _article(title, body, url, source or host_of(url or ""), published, raw_date,
-                    category, origin, number, related)  # fmt: skip
+    return _article(
+        title,
+        body,
+        url,
+        source or host_of(url or ""),
+        published,
+        raw_date,
+        category,
+        origin,
+        number,
+        related,
+    )
 
 
 def _entry_text(detail: Any, fallback: str | None, one_line: bool = False) -> str:
@@ -133,7 +147,9 @@ def parse_json_feed(
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        yield ImportFailure(origin, error.lineno, f"malformed JSON Feed ({error.msg}, column {error.colno})")
+        yield ImportFailure(
+            origin, error.lineno, f"malformed JSON Feed ({error.msg}, column {error.colno})"
+        )
         return
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         yield ImportFailure(origin, None, 'malformed JSON Feed (no "items" list)')
@@ -150,7 +166,9 @@ def parse_json_feed(
             yield ImportFailure(origin, None, f"entry {number}: {error}")
 
 
-def _json_item(item: Any, origin: str, number: int, source: str | None, base: str | None) -> Article:
+def _json_item(
+    item: Any, origin: str, number: int, source: str | None, base: str | None
+) -> Article:
     if not isinstance(item, dict):
         raise _EntryError(f"expected an object, got {type(item).__name__}")
 
@@ -161,8 +179,9 @@ def _json_item(item: Any, origin: str, number: int, source: str | None, base: st
     body = html_to_text(string("content_html")) if string("content_html") else ""
     if not body:
         body = clean_body(string("content_text") or string("summary"))
-    title = clean_line(html_to_text(string("title")) if looks_like_html(string("title"))
-                       else string("title"))  # fmt: skip
+    title = clean_line(
+        html_to_text(string("title")) if looks_like_html(string("title")) else string("title")
+    )
     if not title and not body:
         raise _EntryError("no title and no text")
     title = title or _title_from(body)
@@ -178,8 +197,18 @@ def _json_item(item: Any, origin: str, number: int, source: str | None, base: st
     raw_date = string("date_published") or string("date_modified") or None
     tags = item.get("tags") if isinstance(item.get("tags"), list) else []
     category = next((clean_line(t) for t in tags if isinstance(t, str) and t.strip()), "")
-    return _article(title, body, url, source or host_of(url or ""), feed_date(raw_date), raw_date,
-                    category, origin, number, [])  # fmt: skip
+    return _article(
+        title,
+        body,
+        url,
+        source or host_of(url or ""),
+        feed_date(raw_date),
+        raw_date,
+        category,
+        origin,
+        number,
+        [],
+    )
 
 
 def _article(title, body, url, source, published, raw_date, category, origin, number, related):

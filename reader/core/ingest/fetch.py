@@ -39,7 +39,10 @@ _TYPES = {
     "text/html": "page",
     "application/xhtml+xml": "page",
 }
-_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
+_FEED_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b",
+    re.S,
+)
 _JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 
 
@@ -62,7 +65,9 @@ def detect_format(data: bytes, name: str, content_type: str | None = None) -> st
     return found
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[Response, str]:
+def fetch(
+    url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES
+) -> tuple[Response, str]:
     """GET `url` and return the response with its format; raise FetchError when neither works."""
     response = get(url, timeout=timeout, max_bytes=max_bytes)
     found = detect_format(response.body, response.url, response.content_type)

@@ -10,12 +10,59 @@ from html.parser import HTMLParser
 
 from reader.core.clean import clean_body
 
-_DROPPED = {"script", "style", "noscript", "iframe", "template", "svg", "head", "object",
-            "embed", "canvas", "form", "button", "select", "textarea"}  # fmt: skip
-_BLOCKS = {"p", "div", "section", "article", "header", "footer", "aside", "main", "nav",
-           "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th",
-           "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "hr", "address",
-           "caption", "tbody", "thead", "tfoot"}  # fmt: skip
+_DROPPED = {
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "template",
+    "svg",
+    "head",
+    "object",
+    "embed",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+}
+_BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "nav",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "source", "wbr"}
 
 
@@ -89,4 +136,6 @@ def html_to_text(html: str) -> str:
 def looks_like_html(text: str) -> bool:
     """Whether a string carries markup (some feeds send HTML labelled as plain text)."""
     lowered = text.lower()
-    return any(tag in lowered for tag in ("<p", "<br", "<div", "</", "<img", "<a ", "&lt;p", "&nbsp;"))
+    return any(
+        tag in lowered for tag in ("<p", "<br", "<div", "</", "<img", "<a ", "&lt;p", "&nbsp;")
+    )

@@ -16,8 +16,10 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
 _READ_CHUNK = 64 * 1024
-ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
-          "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")  # fmt: skip
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
 
 
 class FetchError(Exception):
@@ -69,8 +71,9 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
             return super().http_error_302(req, fp, code, msg, headers)
         except urllib.error.HTTPError as error:
             if "redirect" in str(error.msg).lower():
-                raise FetchError(f"too many redirects (more than {self.max_redirections})",
-                                 code) from None  # fmt: skip
+                raise FetchError(
+                    f"too many redirects (more than {self.max_redirections})", code
+                ) from None
             raise
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302

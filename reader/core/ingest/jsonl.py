@@ -50,7 +50,9 @@ def parse_json(text: str, origin: str) -> Iterator[Article | ImportFailure]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        yield ImportFailure(origin, error.lineno, f"invalid JSON ({error.msg}, column {error.colno})")
+        yield ImportFailure(
+            origin, error.lineno, f"invalid JSON ({error.msg}, column {error.colno})"
+        )
         return
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]

@@ -154,8 +154,13 @@ def parse_page(
     return Page(article, _next_pages(tree, base) if container is not None else [], number)
 
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
-               "application/rdf+xml", "application/json")  # fmt: skip
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/rdf+xml",
+    "application/json",
+)
 
 
 def feed_links(html: bytes | str, base: str) -> list[str]:
@@ -216,7 +221,9 @@ def _key(text: str) -> str:
 
 def _meta(tree, *names: str) -> str | None:
     for name in names:
-        for node in tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'):
+        for node in tree.xpath(
+            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'
+        ):
             value = (node.get("content") or "").strip()
             if value:
                 return value
@@ -275,8 +282,15 @@ def _date(tree, scope=None) -> tuple[str | None, str | None]:
     A visible date line inside the article (`scope`) is looked for first, so that the dates of
     a "latest news" box elsewhere on the page are not taken for the article's.
     """
-    meta = _meta(tree, "article:published_time", "datePublished", "pubdate", "publishdate",
-                 "date", "og:published_time")  # fmt: skip
+    meta = _meta(
+        tree,
+        "article:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "date",
+        "og:published_time",
+    )
     for root in ([scope] if scope is not None else []) + [tree]:
         for node in root.xpath(".//time"):
             visible = clean_line(node.text_content())
@@ -406,9 +420,13 @@ def _generic_body(html: str | bytes, url: str | None) -> str:
     import trafilatura
 
     text = trafilatura.extract(
-        html, url=url, include_comments=False, include_tables=False, favor_precision=True,
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
         deduplicate=False,
-    )  # fmt: skip
+    )
     if not text:
         return ""
     return _filter_lines("\n\n".join(line for line in text.split("\n")))

@@ -46,17 +46,20 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
             scroller.border_subtitle = f"{self._close_keys()} closes"
             with Horizontal():
                 yield Static(self._table(self.sections[:1]), classes="help-column", id="help-keys")
-                yield Static(self._table(self.sections[1:]), classes="help-column",
-                             id="help-keys-panes")  # fmt: skip
+                yield Static(
+                    self._table(self.sections[1:]), classes="help-column", id="help-keys-panes"
+                )
 
     def _close_keys(self) -> str:
         """The keys that close this screen, after the user's keymap."""
         bindings = self._bindings.copy()
         if self.app._keymap:
             bindings.apply_keymap(self.app._keymap)
-        keys = [self.app.get_key_display(Binding(key, "dismiss"))
-                for key, found in bindings.key_to_bindings.items()
-                if any(binding.id == "help.close" for binding in found)]  # fmt: skip
+        keys = [
+            self.app.get_key_display(Binding(key, "dismiss"))
+            for key, found in bindings.key_to_bindings.items()
+            if any(binding.id == "help.close" for binding in found)
+        ]
         if len(keys) > 1:
             return f"{', '.join(keys[:-1])} or {keys[-1]}"
         return keys[0] if keys else "esc"

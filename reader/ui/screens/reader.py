@@ -42,33 +42,76 @@ class ReaderScreen(Screen, inherit_bindings=False):
     """Three panes. Widgets post messages up; the screen decides what to open and show."""
 
     BINDINGS = [
-        Binding("slash", "search", "Search", tooltip="Search the stored articles",
-                id="reader.search"),  # fmt: skip
-        Binding("escape,h", "back", "Back", tooltip="Back to the list / to all headlines",
-                id="reader.back"),  # fmt: skip
+        Binding(
+            "slash", "search", "Search", tooltip="Search the stored articles", id="reader.search"
+        ),
+        Binding(
+            "escape,h",
+            "back",
+            "Back",
+            tooltip="Back to the list / to all headlines",
+            id="reader.back",
+        ),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="reader.next_pane"),
-        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False,
-                id="reader.previous_pane"),  # fmt: skip
+        Binding(
+            "shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="reader.previous_pane"
+        ),
         Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
-        Binding("n", "match(1)", "Next match", tooltip="Next search match in the article",
-                id="reader.next_match"),  # fmt: skip
+        Binding(
+            "n",
+            "match(1)",
+            "Next match",
+            tooltip="Next search match in the article",
+            id="reader.next_match",
+        ),
         Binding("N", "match(-1)", "Previous match", show=False, id="reader.previous_match"),
-        Binding("m", "toggle_read", "Read/unread", tooltip="Toggle read / unread",
-                id="reader.toggle_read"),  # fmt: skip
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            tooltip="Toggle read / unread",
+            id="reader.toggle_read",
+        ),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar", id="reader.toggle_star"),
-        Binding("o", "open_url", "Browser", tooltip="Open the article's URL in a browser",
-                id="reader.open_url"),  # fmt: skip
-        Binding("y", "copy_url", "Copy URL", show=False, tooltip="Copy the article's URL",
-                id="reader.copy_url"),  # fmt: skip
-        Binding("r", "toggle_sidebar", "Related", tooltip="Show or hide the related sidebar",
-                id="reader.toggle_sidebar"),  # fmt: skip
+        Binding(
+            "o",
+            "open_url",
+            "Browser",
+            tooltip="Open the article's URL in a browser",
+            id="reader.open_url",
+        ),
+        Binding(
+            "y",
+            "copy_url",
+            "Copy URL",
+            show=False,
+            tooltip="Copy the article's URL",
+            id="reader.copy_url",
+        ),
+        Binding(
+            "r",
+            "toggle_sidebar",
+            "Related",
+            tooltip="Show or hide the related sidebar",
+            id="reader.toggle_sidebar",
+        ),
         Binding("question_mark", "help", "Help", tooltip="All the keys", id="reader.help"),
-        Binding("ctrl+r", "refresh_headlines", "Refresh", show=False,
-                tooltip="Show articles stored since the list was drawn (import, fetch)",
-                id="reader.refresh"),  # fmt: skip
-        Binding("ctrl+c,super+c", "screen.copy_text", "Copy selected text", show=False,
-                id="reader.copy_text"),  # fmt: skip
+        Binding(
+            "ctrl+r",
+            "refresh_headlines",
+            "Refresh",
+            show=False,
+            tooltip="Show articles stored since the list was drawn (import, fetch)",
+            id="reader.refresh",
+        ),
+        Binding(
+            "ctrl+c,super+c",
+            "screen.copy_text",
+            "Copy selected text",
+            show=False,
+            id="reader.copy_text",
+        ),
     ]
 
     mode = var("all")  # "all" headlines or "search" results
@@ -91,8 +134,11 @@ class ReaderScreen(Screen, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        yield Input(placeholder="Search: words, \"a phrase\", source:jpnn.com, since:2018-01-01",
-                    id="search", compact=True)  # fmt: skip
+        yield Input(
+            placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
+            id="search",
+            compact=True,
+        )
         with Horizontal(id="panes"):
             yield HeadlineList(StoreHeadlines(self.store), id="headlines")
             yield ArticleView(id="article")
@@ -310,8 +356,9 @@ class ReaderScreen(Screen, inherit_bindings=False):
             return
         if not worker.is_cancelled:
             more = len(result.hits) > SEARCH_LIMIT
-            self.post_message(SearchFinished(request, text, hits, headlines, result.matcher,
-                                             more=more))  # fmt: skip
+            self.post_message(
+                SearchFinished(request, text, hits, headlines, result.matcher, more=more)
+            )
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:
@@ -487,8 +534,12 @@ class ReaderScreen(Screen, inherit_bindings=False):
             return
         opened = self.app.open_url(url)
         if opened is False:
-            self.notify(f"No web browser was found. The URL (y copies it):\n{url}",
-                        severity="warning", timeout=10, markup=False)  # fmt: skip
+            self.notify(
+                f"No web browser was found. The URL (y copies it):\n{url}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         elif opened:
             self.notify(f"Asked the web browser to open {url}", timeout=3, markup=False)
         else:
@@ -501,8 +552,11 @@ class ReaderScreen(Screen, inherit_bindings=False):
         self.app.copy_to_clipboard(url)
         # The terminal is asked with OSC 52; whether it allows it cannot be known from here.
         hint = " (tmux needs set-clipboard on)" if os.environ.get("TMUX") else ""
-        self.notify(f"Sent to the clipboard with OSC 52; your terminal must allow it{hint}:\n"
-                    f"{url}", timeout=5, markup=False)  # fmt: skip
+        self.notify(
+            f"Sent to the clipboard with OSC 52; your terminal must allow it{hint}:\n{url}",
+            timeout=5,
+            markup=False,
+        )
 
     def action_toggle_sidebar(self) -> None:
         shown = self._sidebar_shown()

@@ -9,8 +9,20 @@ from textual.widgets._footer import FooterKey
 
 # Actions by how much a hint for them is worth; the last ones are dropped first when the row
 # does not fit. Unlisted actions come last of all; the palette key sits just before "back".
-KEEP_FIRST = ["help", "open", "select", "search", "quit", "toggle_sidebar", "command_palette",
-              "back", "open_url", "toggle_read", "toggle_star", "match(1)"]  # fmt: skip
+KEEP_FIRST = [
+    "help",
+    "open",
+    "select",
+    "search",
+    "quit",
+    "toggle_sidebar",
+    "command_palette",
+    "back",
+    "open_url",
+    "toggle_read",
+    "toggle_star",
+    "match(1)",
+]
 
 
 def _rank(key: FooterKey) -> int:

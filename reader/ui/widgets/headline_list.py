@@ -103,8 +103,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("ctrl+d", "screenful(1)", "Screen down", show=False, id="list.screen_down"),
         Binding("ctrl+u", "screenful(-1)", "Screen up", show=False, id="list.screen_up"),
-        Binding("enter,l", "open", "Open", tooltip="Open the headline under the cursor",
-                id="list.open"),  # fmt: skip
+        Binding(
+            "enter,l", "open", "Open", tooltip="Open the headline under the cursor", id="list.open"
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -165,8 +166,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def current(self) -> Headline | None:
         return self.headline(self.cursor) if self.total else None
 
-    def update_flags(self, article_id: int, *, read: bool | None = None,
-                     starred: bool | None = None) -> None:  # fmt: skip
+    def update_flags(
+        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
         """Reflect a changed read/starred flag in the rows held in memory."""
         for page, rows in self._pages.items():
             for offset, row in enumerate(rows):
@@ -243,14 +245,16 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str, background: Style) -> Style:
         # Only the component's colour and text style: the row keeps its own background.
         component = self.get_component_rich_style(name)
-        return background + Style(color=component.color, bold=component.bold,
-                                  italic=component.italic)  # fmt: skip
+        return background + Style(
+            color=component.color, bold=component.bold, italic=component.italic
+        )
 
     def _title_segments(
         self, headline: Headline, width: int, bg: Style, is_cursor: bool
     ) -> list[Segment]:
-        marker = Segment(" ● " if not headline.read else "   ",
-                         self._style("headline-list--unread", bg))  # fmt: skip
+        marker = Segment(
+            " ● " if not headline.read else "   ", self._style("headline-list--unread", bg)
+        )
         if headline.read and not is_cursor:
             title_style = self._style("headline-list--read", bg)
         else:
@@ -259,14 +263,14 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return [marker, Segment(_fit(one_line(headline.title), room), title_style)]
 
     def _meta_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
-        parts = [part for part in (one_line(headline.source), short_date(headline.published_at))
-                 if part]  # fmt: skip
+        parts = [
+            part for part in (one_line(headline.source), short_date(headline.published_at)) if part
+        ]
         meta = " · ".join(parts)
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
         room = max(0, width - 4 - star.cell_length)
         meta_style = self._style("headline-list--meta", bg)
         return [Segment("   ", bg), star, Segment(_fit(meta, room), meta_style)]
-
 
     def _snippet_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
         """The hit's snippet, starting near its first match, matched words highlighted."""

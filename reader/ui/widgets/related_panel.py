@@ -32,8 +32,7 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         Binding("end,G", "last", "Last", show=False, id="related.last"),
         Binding("pageup", "page_up", "Page up", show=False, id="related.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="related.page_down"),
-        Binding("enter,l", "select", "Open", tooltip="Open the related article",
-                id="related.open"),  # fmt: skip
+        Binding("enter,l", "select", "Open", tooltip="Open the related article", id="related.open"),
     ]
 
     class Opened(Message):
