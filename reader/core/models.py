@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass
@@ -112,3 +113,100 @@ class RelatedItem:
     score: float
     source: str | None = None
     published_at: str | None = None
+
+
+@dataclass
+class ArticleRecord:
+    """An article as it is written to the store: cleaned, keyed and with its index extras."""
+
+    url: str | None
+    source: str | None
+    dateline: str | None
+    title: str
+    title_key: str
+    body: str
+    published_at: str | None
+    published_raw: str | None
+    sort_key: str  # UTC "YYYY-MM-DDTHH:MM:SSZ", "" when undated (sorts last)
+    category: str | None
+    content_hash: str
+    origin: str | None
+    index_extra: str  # the stem columns as indexed, kept for the contentless FTS delete
+    minhash: bytes
+    story_id: int | None = None
+
+
+@dataclass
+class ExistingArticle:
+    """What an import needs to know of an article already stored under the same key."""
+
+    id: int
+    content_hash: str
+    title: str
+    body: str
+    index_extra: str
+
+
+class Candidate(NamedTuple):
+    """A ranked match from the full-text index, with what a hit list needs."""
+
+    id: int
+    title: str
+    url: str | None
+    source: str | None
+    published_at: str | None
+    sort_key: str
+    rank: float  # bm25: lower is better
+
+
+@dataclass(frozen=True)
+class HeadlineFilter:
+    """Which articles a headline window holds (all of them by default)."""
+
+    unread: bool = False
+    starred: bool = False
+    source: str | None = None
+
+
+@dataclass
+class Feed:
+    """A followed feed and what its last fetch learnt."""
+
+    url: str
+    title: str | None = None
+    added_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched_at: str | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    last_added: int = 0
+    failures: int = 0
+
+
+@dataclass
+class FeedResult:
+    """What fetching one feed did."""
+
+    url: str
+    status: str = "fetched"  # "fetched", "unchanged" (a 304) or "failed"
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    http_status: int | None = None
+    error: str | None = None  # why the feed failed as a whole
+    moved_to: str | None = None  # a page was subscribed: now its announced feed is
+    entry_failures: list[ImportFailure] = field(default_factory=list)  # bad entries, feed kept
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass
+class OpmlResult:
+    """What following the feeds of an OPML file did."""
+
+    added: int = 0
+    known: int = 0
+    problems: list[str] = field(default_factory=list)

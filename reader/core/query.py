@@ -43,6 +43,19 @@ class Term:
         return [part for group in self.groups for part in group]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may return, besides its words: sources and a date range."""
+
+    sources: tuple[str, ...] = ()  # lower-cased names or hosts; any of them
+    since: str | None = None  # inclusive UTC sort-key bounds
+    until: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.sources or self.since or self.until)
+
+
 @dataclass
 class Query:
     clauses: list[list[Term]] = field(default_factory=list)  # AND of OR-groups
@@ -51,6 +64,10 @@ class Query:
     since: str | None = None
     until: str | None = None
     text: str = ""
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(tuple(self.sources), self.since, self.until)
 
     @property
     def terms(self) -> list[Term]:

@@ -6,13 +6,14 @@ import time
 
 import pytest
 
-from reader.core import feeds
+from reader.core.errors import FeedError, FetchError
 from reader.core.ingest import read_inputs
 from reader.core.ingest.feeds import feed_date, parse_feed, parse_json_feed
 from reader.core.ingest.fetch import detect_format
 from reader.core.ingest.html_text import html_to_text
-from reader.core.ingest.http import FetchError, get
+from reader.core.ingest.http import get
 from reader.core.models import Article, ImportFailure
+from reader.core.services.feeds import read_opml
 from tests.localserver import FIXTURES, LocalServer, Route, serve_standard_feeds
 
 
@@ -234,27 +235,27 @@ def test_conditional_get_sends_validators_and_understands_304(server):
 # -- subscriptions and fetching ----------------------------------------------------------------
 
 
-def test_add_list_remove(store):
-    assert feeds.add_feed(store, "https://a.example.id/rss.xml")
-    assert not feeds.add_feed(store, "https://a.example.id/rss.xml")  # once only
-    assert feeds.add_feed(store, "http://b.example.id/atom.xml", "B")
-    assert [(f.url, f.title) for f in feeds.list_feeds(store)] == [
+def test_add_list_remove(library):
+    assert library.add_feed("https://a.example.id/rss.xml")
+    assert not library.add_feed("https://a.example.id/rss.xml")  # once only
+    assert library.add_feed("http://b.example.id/atom.xml", "B")
+    assert [(f.url, f.title) for f in library.feeds()] == [
         ("https://a.example.id/rss.xml", None),
         ("http://b.example.id/atom.xml", "B"),
     ]
-    with pytest.raises(feeds.FeedError, match="not an http"):
-        feeds.add_feed(store, "ftp://x.id/feed")
-    assert feeds.remove_feed(store, "https://a.example.id/rss.xml")
-    assert not feeds.remove_feed(store, "https://a.example.id/rss.xml")
-    assert [f.url for f in feeds.list_feeds(store)] == ["http://b.example.id/atom.xml"]
+    with pytest.raises(FeedError, match="not an http"):
+        library.add_feed("ftp://x.id/feed")
+    assert library.remove_feed("https://a.example.id/rss.xml")
+    assert not library.remove_feed("https://a.example.id/rss.xml")
+    assert [f.url for f in library.feeds()] == ["http://b.example.id/atom.xml"]
 
 
-def test_fetch_stores_every_format_and_refetch_adds_nothing(store, server):
+def test_fetch_stores_every_format_and_refetch_adds_nothing(library, server):
     urls = serve_standard_feeds(server)
     for url in urls.values():
-        feeds.add_feed(store, url)
+        library.add_feed(url)
     seen = []
-    results = feeds.fetch_feeds(store, progress=lambda done, total, r: seen.append((done, total)))
+    results = library.fetch(progress=lambda done, total, r: seen.append((done, total)))
     assert [(r.status, r.added, r.failed) for r in results] == [
         ("fetched", 3, False),
         ("fetched", 2, False),
@@ -262,15 +263,15 @@ def test_fetch_stores_every_format_and_refetch_adds_nothing(store, server):
     ]
     assert results[2].entry_failures[0].error == "entry 3: no text for 'Tanpa isi'"
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
-    assert store.count() == 7
-    state = {f.url: f for f in feeds.list_feeds(store)}
+    assert library.count() == 7
+    state = {f.url: f for f in library.feeds()}
     assert state[urls["rss"]].title == "Berita Ketenagakerjaan"
     assert state[urls["rss"]].etag == '"rss-v1"'
     assert state[urls["json"]].last_added == 2
 
-    again = feeds.fetch_feeds(store)
+    again = library.fetch()
     assert [(r.status, r.added, r.http_status) for r in again] == [("unchanged", 0, 304)] * 3
-    assert store.count() == 7
+    assert library.count() == 7
     rss_sent = server.requests_to("/rss.xml")[-1].headers
     atom_sent = server.requests_to("/atom.xml")[-1].headers
     json_sent = server.requests_to("/feed.json")[-1].headers
@@ -280,15 +281,15 @@ def test_fetch_stores_every_format_and_refetch_adds_nothing(store, server):
     assert all("If-None-Match" not in seen.headers for seen in server.requests[:3])
 
 
-def test_a_feed_without_validators_refetched_whole_adds_nothing(store, server):
+def test_a_feed_without_validators_refetched_whole_adds_nothing(library, server):
     url = server.serve_fixture("/plain.xml", "feeds/rss2.xml", "application/rss+xml")
-    feeds.add_feed(store, url)
-    assert feeds.fetch_feeds(store)[0].added == 3
-    result = feeds.fetch_feeds(store)[0]
+    library.add_feed(url)
+    assert library.fetch()[0].added == 3
+    result = library.fetch()[0]
     assert (result.status, result.added, result.unchanged) == ("fetched", 0, 3)
 
 
-def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
+def test_failures_are_one_line_each_and_the_rest_arrives(library, server):
     good = server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"a"')
     broken = server.serve_fixture(
         "/broken.xml", "feeds/malformed.xml", "application/rss+xml", etag='"b"'
@@ -299,9 +300,9 @@ def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
     missing = server.url("/gone.xml")
     moved = server.serve("/old.xml", Route(status=301, location="/rss.xml"))
     for url in (good, broken, slow, big, page, missing, moved):
-        feeds.add_feed(store, url)
+        library.add_feed(url)
     started = time.monotonic()
-    results = {r.url: r for r in feeds.fetch_feeds(store, timeout=0.5, max_bytes=2048 * 4)}
+    results = {r.url: r for r in library.fetch(timeout=0.5, max_bytes=2048 * 4)}
     assert time.monotonic() - started < 1.9  # concurrent: the slow feed does not hold the rest
     assert results[good].added == 3
     assert results[moved].status == "fetched" and results[moved].unchanged == 3
@@ -309,46 +310,48 @@ def test_failures_are_one_line_each_and_the_rest_arrives(store, server):
     assert results[slow].error == "timed out after 0.5 s"
     assert results[missing].error == "HTTP 404 Not Found" and results[missing].http_status == 404
     assert results[page].error == "no article text found in the page"
-    results = {r.url: r for r in feeds.fetch_feeds(store, [big], max_bytes=1024)}
+    results = {r.url: r for r in library.fetch([big], max_bytes=1024)}
     assert results[big].error == "response larger than 1 KiB"
-    state = {f.url: f for f in feeds.list_feeds(store)}
+    state = {f.url: f for f in library.feeds()}
     assert state[broken].etag is None  # a failed feed is fetched whole next time
     assert state[broken].failures == 1 and state[broken].last_error.startswith("malformed")
     assert state[good].failures == 0 and state[good].last_error is None
 
 
-def test_many_feeds_are_fetched_concurrently(store, server):
+def test_many_feeds_are_fetched_concurrently(library, server):
     for n in range(16):
         url = server.serve_fixture(
             f"/f{n}.xml", "feeds/rss091.xml", "application/rss+xml", delay=0.25
         )
-        feeds.add_feed(store, url)
+        library.add_feed(url)
     started = time.monotonic()
-    results = feeds.fetch_feeds(store, workers=8)
+    results = library.fetch(workers=8)
     elapsed = time.monotonic() - started
     assert [r.failed for r in results] == [False] * 16
     assert elapsed < 16 * 0.25 / 2  # 8 at a time: about 0.5 s, never 4 s
-    assert store.count() == 1  # the same entry in every feed: stored once
+    assert library.count() == 1  # the same entry in every feed: stored once
 
 
-def test_opml_import_and_export(store, tmp_path):
+def test_opml_import_and_export(library, tmp_path):
     data = (FIXTURES / "feeds.opml").read_bytes()
-    added, known, problems = feeds.import_opml(store, data)
+    result = library.import_opml(data)
+    added, known, problems = result.added, result.known, result.problems
     assert (added, known) == (2, 0)
     assert problems == ["not an http(s) URL: 'ftp://files.example.id/feed.xml'"]
-    assert feeds.import_opml(store, data)[:2] == (0, 2)
-    exported = feeds.export_opml(store)
-    assert feeds.read_opml(exported) == [
+    again = library.import_opml(data)
+    assert (again.added, again.known) == (0, 2)
+    exported = library.export_opml()
+    assert read_opml(exported) == [
         ("https://berita.example.id/rss.xml", "Berita Ketenagakerjaan"),
         ("https://atom.example.id/atom.xml", "Atom Tenaga Kerja"),
     ]
-    with pytest.raises(feeds.FeedError, match="not a valid OPML"):
-        feeds.read_opml(b"<opml><body>")
-    with pytest.raises(feeds.FeedError, match="not an OPML file"):
-        feeds.read_opml(b"<rss/>")
+    with pytest.raises(FeedError, match="not a valid OPML"):
+        read_opml(b"<opml><body>")
+    with pytest.raises(FeedError, match="not an OPML file"):
+        read_opml(b"<rss/>")
 
 
-def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(store, server):
+def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(library, server):
     body = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>Separuh</title>'
         b"<item><title>Buruh &amp; Pengusaha Sepakat</title><link>https://s.example.id/1</link>"
@@ -356,13 +359,13 @@ def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(store
         b"<item><title>Terpotong <b>di sini</title></channel>"
     )
     url = server.serve("/half.xml", Route(body, etag='"h"'))
-    feeds.add_feed(store, url)
-    result = feeds.fetch_feeds(store)[0]
+    library.add_feed(url)
+    result = library.fetch()[0]
     assert result.failed and result.error.startswith("malformed feed (")
     assert result.error.endswith("1 entry recovered")
-    assert result.added == 1 and store.get(1).title == "Buruh & Pengusaha Sepakat"
-    assert feeds.get_feed(store, url).etag is None
-    feeds.fetch_feeds(store)
+    assert result.added == 1 and library.get(1).title == "Buruh & Pengusaha Sepakat"
+    assert library.feed(url).etag is None
+    library.fetch()
     assert "If-None-Match" not in server.requests_to("/half.xml")[-1].headers
 
 
@@ -380,7 +383,7 @@ def test_an_undated_entry_takes_its_day_and_month_from_the_text_and_the_year_fro
     assert (b.published_at, b.published_raw) == (None, "Senin (19/2)")  # no year: unknown
 
 
-def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(store, server):
+def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(library, server):
     server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml", etag='"r"')
     home = server.serve(
         "/",
@@ -390,11 +393,11 @@ def test_a_subscribed_home_page_is_replaced_by_the_feed_it_announces(store, serv
             "text/html",
         ),
     )
-    feeds.add_feed(store, home)
-    result = feeds.fetch_feeds(store)[0]
+    library.add_feed(home)
+    result = library.fetch()[0]
     assert (result.url, result.moved_to, result.added) == (home, server.url("/rss.xml"), 3)
-    assert [(f.url, f.etag) for f in feeds.list_feeds(store)] == [(server.url("/rss.xml"), '"r"')]
-    assert feeds.fetch_feeds(store)[0].status == "unchanged"
+    assert [(f.url, f.etag) for f in library.feeds()] == [(server.url("/rss.xml"), '"r"')]
+    assert library.fetch()[0].status == "unchanged"
 
 
 def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
@@ -414,22 +417,21 @@ def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
         get(server.url("/badgz.xml"))
 
 
-def test_a_feed_charset_given_only_by_the_http_header_is_honoured(store, server):
+def test_a_feed_charset_given_only_by_the_http_header_is_honoured(library, server):
     rss = (
         '<rss version="2.0"><channel><title>Latin</title><link>https://l.example.id/</link>'
         "<item><title>Pekerja Manadó</title><link>https://l.example.id/1</link>"
         "<description>Upah pekerja di Manadó naik.</description></item></channel></rss>"
     )
     url = server.serve("/latin.xml", Route(rss.encode("latin-1"), "text/xml; charset=iso-8859-1"))
-    feeds.add_feed(store, url)
-    assert feeds.fetch_feeds(store)[0].added == 1
-    assert store.get(1).title == "Pekerja Manadó"
+    library.add_feed(url)
+    assert library.fetch()[0].added == 1
+    assert library.get(1).title == "Pekerja Manadó"
 
 
-def test_feed_urls_differing_only_in_scheme_or_host_case_are_one_feed(store):
-    from reader.core.feeds import add_feed, list_feeds, remove_feed
+def test_feed_urls_differing_only_in_scheme_or_host_case_are_one_feed(library):
 
-    assert add_feed(store, "HTTP://Example.COM/Feed.xml") is True
-    assert add_feed(store, "http://example.com/Feed.xml") is False
-    assert [f.url for f in list_feeds(store)] == ["http://example.com/Feed.xml"]
-    assert remove_feed(store, "http://EXAMPLE.com/Feed.xml") is True
+    assert library.add_feed("HTTP://Example.COM/Feed.xml") is True
+    assert library.add_feed("http://example.com/Feed.xml") is False
+    assert [f.url for f in library.feeds()] == ["http://example.com/Feed.xml"]
+    assert library.remove_feed("http://EXAMPLE.com/Feed.xml") is True

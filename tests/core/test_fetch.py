@@ -42,14 +42,14 @@ def server():
     httpd.shutdown()
 
 
-def test_jsonl_by_path_and_by_content_type(store, server):
-    result = store.add_articles(read_inputs([f"{server}/feed.jsonl", f"{server}/api/articles"]))
+def test_jsonl_by_path_and_by_content_type(library, server):
+    result = library.import_inputs([f"{server}/feed.jsonl", f"{server}/api/articles"])
     assert (result.added, result.unchanged, result.failed) == (3, 3, [])
-    assert store.get(1).origin == f"{server}/feed.jsonl"
+    assert library.get(1).origin == f"{server}/feed.jsonl"
 
 
-def test_http_errors_name_the_url_and_status(store, server):
-    result = store.add_articles(
+def test_http_errors_name_the_url_and_status(library, server):
+    result = library.import_articles(
         read_inputs(
             [
                 f"{server}/missing.json",

@@ -73,7 +73,7 @@ def test_a_jpnn_page_by_jpnn_rules():
     assert page.next_pages == [CANONICAL + "?page=2"]
 
 
-def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(store):
+def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(library):
     article = _only_article(read_inputs([str(JPNN_2), str(JPNN)]))  # any order
     paragraphs = article.paragraphs
     assert paragraphs[0].startswith("Kementerian Ketenagakerjaan (Kemnaker) memperkuat")
@@ -84,9 +84,9 @@ def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(store):
         "Program ini akan diperluas ke daerah kantong pekerja migran.",  # "(esy/jpnn)" dropped
     ]
     assert article.url == CANONICAL and len(article.related) == 3
-    result = store.add_articles([article])
+    result = library.import_articles([article])
     assert result.added == 1
-    stored = store.get(1)
+    stored = library.get(1)
     assert stored.source == "jpnn.com" and stored.published_at == "2018-02-19T14:30:00+07:00"
 
 

@@ -1,5 +1,5 @@
-from reader.core.ingest import read_inputs
-from reader.core.ingest.plaintext import PlainTextError, parse_plaintext
+from reader.core.errors import InputError
+from reader.core.ingest.plaintext import parse_plaintext
 from tests.conftest import SEED
 
 SEED_HEADLINES = [
@@ -27,10 +27,10 @@ def test_seed_parses_as_the_issue_says():
     assert article.published_at is None, "no year in the text: left unknown, not guessed"
 
 
-def test_seed_in_the_store(store):
-    result = store.add_articles(read_inputs([str(SEED)]))
+def test_seed_in_the_store(library):
+    result = library.import_inputs([str(SEED)])
     assert (result.added, result.failed) == (1, [])
-    stored = store.get(1)
+    stored = library.get(1)
     assert stored.title == "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
     assert stored.body.count(LEAD) == 1
     assert [r.title for r in stored.related] == SEED_HEADLINES
@@ -47,7 +47,7 @@ def test_blank_lines_between_paragraphs_and_no_sign():
 def test_title_only_is_an_error():
     try:
         parse_plaintext("Hanya judul\n- dan tautan\n")
-    except PlainTextError as error:
+    except InputError as error:
         assert "no body" in str(error)
     else:
-        raise AssertionError("expected PlainTextError")
+        raise AssertionError("expected InputError")

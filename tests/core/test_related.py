@@ -1,15 +1,14 @@
 import random
 
-from reader.core.ingest import read_inputs
 from reader.core.models import Article
-from tests.conftest import SEED
+from tests.conftest import SEED, sql
 
 REASONS = {"link", "same-story", "similar"}
 
 
-def test_related_answers_within_the_contract_for_every_article(demo_store_ro):
-    s = demo_store_ro
-    for (article_id,) in s.conn.execute("SELECT id FROM articles").fetchall():
+def test_related_answers_within_the_contract_for_every_article(demo_library_ro):
+    s = demo_library_ro
+    for (article_id,) in sql(s, "SELECT id FROM articles").fetchall():
         items = s.related(article_id, 10)
         assert items is not None
         seen = set()
@@ -19,15 +18,15 @@ def test_related_answers_within_the_contract_for_every_article(demo_store_ro):
             if item.id is not None:
                 assert item.id not in seen, "an article appears once"
                 seen.add(item.id)
-                assert s.get_headline(item.id) is not None
+                assert s.headline(item.id) is not None
             else:
                 assert item.reason == "link"
     assert s.related(999_999) is None
 
 
-def test_similar_finds_a_story_on_the_same_subject(demo_store_ro):
-    s = demo_store_ro
-    seed = s.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+def test_similar_finds_a_story_on_the_same_subject(demo_library_ro):
+    s = demo_library_ro
+    seed = sql(s, "SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
     similar = [i for i in s.related(seed, 10) if i.reason == "similar"]
     titles = [i.title.lower() for i in similar]
     assert any("pekerja migran" in t or "buruh" in t or "kemnaker" in t for t in titles[:3])
@@ -48,12 +47,12 @@ def _republish(article: Article, rng: random.Random) -> Article:
     )
 
 
-def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store):
-    s = demo_store
+def test_a_republished_variant_finds_its_original_first_as_same_story(demo_library):
+    s = demo_library
     rng = random.Random(7)
     original_ids = [
         row[0]
-        for row in s.conn.execute(
+        for row in sql(s, 
             "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5"
         )
     ]
@@ -61,14 +60,14 @@ def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store
         original = s.get(original_id)
         variant = _republish(original, rng)
         variant.url = f"https://republish.example/{original_id}"
-        s.add_articles([variant])
-        variant_id = s.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        s.import_articles([variant])
+        variant_id = sql(s, "SELECT max(id) FROM articles").fetchone()[0]
         first = s.related(variant_id, 10)[0]
         assert (first.id, first.reason) == (original_id, "same-story")
         assert first.score >= 0.5
         assert [i.id for i in s.related(variant_id, 10)].count(original_id) == 1
         story = dict(
-            s.conn.execute(
+            sql(s, 
                 "SELECT id, coalesce(story_id, id) FROM articles WHERE id IN (?, ?)",
                 (original_id, variant_id),
             )
@@ -76,8 +75,8 @@ def test_a_republished_variant_finds_its_original_first_as_same_story(demo_store
         assert story[variant_id] == story[original_id]
 
 
-def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(store, tmp_path):
-    store.add_articles(
+def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(library, tmp_path):
+    library.import_articles(
         [
             Article(
                 title="Menaker Yassierli Bertekad Pertahankan WTP lewat Penguatan Integritas Pegawai",
@@ -91,9 +90,9 @@ def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(stor
             ),
         ]
     )
-    store.add_articles(read_inputs([str(SEED)]))
-    seed_id = store.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
-    links = store.get(seed_id).related
+    library.import_inputs([str(SEED)])
+    seed_id = sql(library, "SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+    links = library.get(seed_id).related
     resolved = {r.title: r.target_id for r in links}
     assert (
         resolved["Menaker Yassierli Bertekad Pertahankan WTP Lewat Penguatan Integritas Pegawai"]
@@ -106,15 +105,15 @@ def test_headlines_resolve_to_stored_titles_and_unknown_ones_stay_headlines(stor
         == 2
     )
     assert sum(1 for r in links if r.target_id is None) == 4
-    items = store.related(seed_id, 10)
+    items = library.related(seed_id, 10)
     assert [i.reason for i in items[:6]] == ["link"] * 6
     assert [i.id for i in items[:6]] == [None, None, 1, None, 2, None]
 
 
-def test_a_headline_stored_later_resolves_later(store):
-    store.add_articles(read_inputs([str(SEED)]))
-    assert all(r.target_id is None for r in store.get(1).related)
-    store.add_articles(
+def test_a_headline_stored_later_resolves_later(library):
+    library.import_inputs([str(SEED)])
+    assert all(r.target_id is None for r in library.get(1).related)
+    library.import_articles(
         [
             Article(
                 title="Terjadi kecelakaan kerja berulang, Wamenaker tinjau smelter IMIP",
@@ -123,4 +122,4 @@ def test_a_headline_stored_later_resolves_later(store):
             )
         ]
     )
-    assert store.get(1).related[0].target_id == 2
+    assert library.get(1).related[0].target_id == 2

@@ -1,22 +1,23 @@
 import pytest
 
 from reader.core.dates import wib_day
+from reader.core.highlight import SNIPPET_CLOSE, SNIPPET_OPEN
 from reader.core.models import Article
-from reader.core.search import SNIPPET_CLOSE, SNIPPET_OPEN
+from tests.conftest import sql
 
 SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 
 
-def ids(store, query, limit=1000):
-    return [hit.id for hit in store.search(query, limit).hits]
+def ids(library, query, limit=1000):
+    return [hit.id for hit in library.search(query, limit).hits]
 
 
-def seed_id(store):
-    return store.conn.execute("SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
+def seed_id(library):
+    return sql(library, "SELECT id FROM articles WHERE source = 'jpnn.com'").fetchone()[0]
 
 
-def test_pekerja_migran_finds_the_seed_first(demo_store_ro):
-    hits = demo_store_ro.search("pekerja migran", 10).hits
+def test_pekerja_migran_finds_the_seed_first(demo_library_ro):
+    hits = demo_library_ro.search("pekerja migran", 10).hits
     assert hits[0].title == SEED_TITLE
     assert (
         f"{SNIPPET_OPEN}pekerja{SNIPPET_CLOSE} {SNIPPET_OPEN}migran{SNIPPET_CLOSE}"
@@ -24,14 +25,14 @@ def test_pekerja_migran_finds_the_seed_first(demo_store_ro):
     )
 
 
-def test_words_are_anded(demo_store_ro):
-    both = set(ids(demo_store_ro, "presiden jokowi"))
-    assert both and both <= set(ids(demo_store_ro, "presiden")) & set(ids(demo_store_ro, "jokowi"))
-    assert len(both) < len(set(ids(demo_store_ro, "presiden")))
+def test_words_are_anded(demo_library_ro):
+    both = set(ids(demo_library_ro, "presiden jokowi"))
+    assert both and both <= set(ids(demo_library_ro, "presiden")) & set(ids(demo_library_ro, "jokowi"))
+    assert len(both) < len(set(ids(demo_library_ro, "presiden")))
 
 
-def test_phrase_prefix_exclude_or(demo_store_ro):
-    s = demo_store_ro
+def test_phrase_prefix_exclude_or(demo_library_ro):
+    s = demo_library_ro
     phrase = set(ids(s, '"tindak pidana perdagangan orang"'))
     assert seed_id(s) in phrase
     assert set(ids(s, "migr*")) >= set(ids(s, '"migran"')) | set(ids(s, '"migrasi"'))
@@ -41,8 +42,8 @@ def test_phrase_prefix_exclude_or(demo_store_ro):
     assert seed_id(s) in either and set(ids(s, "calya")) <= either
 
 
-def test_filters(demo_store_ro):
-    s = demo_store_ro
+def test_filters(demo_library_ro):
+    s = demo_library_ro
     assert ids(s, "source:jpnn.com migran") == [seed_id(s)]
     cnn = s.search("source:cnn pemerintah", 50).hits
     assert cnn and all(h.source == "cnn indonesia" for h in cnn)
@@ -83,89 +84,124 @@ def test_filters(demo_store_ro):
         "since:2018-13-40",
     ],
 )
-def test_any_string_is_a_valid_query(demo_store_ro, query):
-    result = demo_store_ro.search(query, 5)
+def test_any_string_is_a_valid_query(demo_library_ro, query):
+    result = demo_library_ro.search(query, 5)
     assert isinstance(result.hits, list)
-    assert demo_store_ro.count() == 410  # and nothing was dropped
+    # The parser made it safe: the index never had to reject it (no plain-words fallback).
+    assert not result.fallback
+    assert demo_library_ro.count() == 410  # and nothing was dropped
 
 
-def test_light_stem_pekerjanya_and_reduplication(store):
-    store.add_articles(
+@pytest.mark.parametrize("junk", ["pekerja ((((", '"pekerja', "pekerja NEAR(", "OR OR pekerja"])
+def test_a_real_word_with_junk_finds_the_word(demo_library_ro, junk):
+    plain = ids(demo_library_ro, "pekerja")
+    assert len(plain) > 5
+    assert ids(demo_library_ro, junk) == plain
+
+
+def test_a_query_the_index_rejects_falls_back_to_its_plain_words(demo_library_ro, monkeypatch):
+    from reader.core.db import fts
+
+    plain = ids(demo_library_ro, "pekerja")
+    real_render = fts.render
+    calls = []
+
+    def rejected_once(expression):
+        calls.append(expression)
+        return "pekerja AND (((" if len(calls) == 1 else real_render(expression)
+
+    monkeypatch.setattr(fts, "render", rejected_once)
+    result = demo_library_ro.search("pekerja", 1000)
+    assert result.fallback
+    assert [hit.id for hit in result.hits] == plain
+
+
+def test_a_query_error_is_never_swallowed(demo_library_ro, monkeypatch):
+    from reader.core.db import fts
+    from reader.core.errors import QueryError
+
+    monkeypatch.setattr(fts, "render", lambda expression: "pekerja AND (((")
+    with pytest.raises(QueryError, match="rejected"):
+        demo_library_ro.search("pekerja", 10)
+
+
+def test_light_stem_pekerjanya_and_reduplication(library):
+    library.import_articles(
         [
             Article(title="Satu", body="Para pekerjanya menuntut upah."),
             Article(title="Dua", body="Pekerja-pekerja pabrik mogok."),
             Article(title="Tiga", body="Seorang pekerja pabrik mogok."),
         ]
     )
-    assert set(ids(store, "pekerja")) == {1, 2, 3}
-    assert set(ids(store, "pekerjanya")) == {1, 2, 3}
-    assert ids(store, "pekerjanya")[0] == 1, "the exact form ranks first"
-    assert set(ids(store, "pekerja-pekerja")) == {1, 2, 3}
-    assert ids(store, '"pekerja pekerja"') == [2]
+    assert set(ids(library, "pekerja")) == {1, 2, 3}
+    assert set(ids(library, "pekerjanya")) == {1, 2, 3}
+    assert ids(library, "pekerjanya")[0] == 1, "the exact form ranks first"
+    assert set(ids(library, "pekerja-pekerja")) == {1, 2, 3}
+    assert ids(library, '"pekerja pekerja"') == [2]
 
 
-def test_phk_finds_pemutusan_hubungan_kerja(store):
-    store.add_articles(
+def test_phk_finds_pemutusan_hubungan_kerja(library):
+    library.import_articles(
         [
             Article(title="Pabrik tekstil", body="Ratusan buruh terkena pemutusan hubungan kerja."),
             Article(title="Putusan hakim", body="Keputusan hakim dibacakan kemarin."),
             Article(title="Gelombang PHK", body="PHK massal terjadi."),
         ]
     )
-    result = store.search("PHK", 10)
+    result = library.search("PHK", 10)
     assert {h.id for h in result.hits} == {1, 3}
     snippet = next(h.snippet for h in result.hits if h.id == 1)
     assert (
         f"{SNIPPET_OPEN}pemutusan{SNIPPET_CLOSE} {SNIPPET_OPEN}hubungan{SNIPPET_CLOSE}" in snippet
     )
-    assert ids(store, "pemutusan") == [1], "pemutusan never matches keputusan"
+    assert ids(library, "pemutusan") == [1], "pemutusan never matches keputusan"
 
 
-def test_matcher_spans_for_highlighting(store):
-    store.add_articles(
+def test_matcher_spans_for_highlighting(library):
+    library.import_articles(
         [
             Article(title="Judul", body="Para pekerjanya dan buruh migran."),
             Article(title="Lain", body="Seorang pekerja."),
         ]
     )
-    result = store.search("pekerja migran", 5)
+    result = library.search("pekerja migran", 5)
     text = "Para pekerjanya dan buruh migran."
     assert [text[a:b] for a, b in result.matcher.spans(text)] == ["pekerjanya", "buruh", "migran"]
 
 
-def test_when_no_article_has_every_word_the_search_relaxes(demo_store_ro):
-    strict = demo_store_ro.search("pekerja migran", 10)
+def test_when_no_article_has_every_word_the_search_relaxes(demo_library_ro):
+    strict = demo_library_ro.search("pekerja migran", 10)
     assert not strict.relaxed and not any(h.relaxed for h in strict.hits)
-    result = demo_store_ro.search("pekerja migran calya", 10)
+    result = demo_library_ro.search("pekerja migran calya", 10)
     assert result.relaxed and all(h.relaxed for h in result.hits)
     assert result.hits[0].title == SEED_TITLE, "most words matched first"
 
 
-def test_a_long_pasted_sentence_finds_its_article(demo_store_ro):
+def test_a_long_pasted_sentence_finds_its_article(demo_library_ro):
     sentence = (
         "Sejak 2005, IOM Indonesia telah membantu lebih dari 8.900 korban TPPO dengan "
         "berbagai macam bentuk bantuan seperti shelter dan konsultasi gratis"
     )
-    result = demo_store_ro.search(sentence, 5)
+    result = demo_library_ro.search(sentence, 5)
     assert result.relaxed and result.hits[0].title == SEED_TITLE
 
 
-def test_pengangguran_never_matches_anggur(store):
-    store.add_articles(
+def test_pengangguran_never_matches_anggur(library):
+    library.import_articles(
         [
             Article(title="Kebun", body="Petani memanen anggur di kebun."),
             Article(title="Data BPS", body="Angka pengangguran terbuka turun."),
         ]
     )
-    assert ids(store, "pengangguran") == [2]
-    assert ids(store, "anggur") == [1]
+    assert ids(library, "pengangguran") == [2]
+    assert ids(library, "anggur") == [1]
 
 
-def test_a_detached_clitic_is_not_an_exclusion(store):
-    store.add_articles([Article(title="Jam pintar", body="Strap jam itu lentur dan nyaman.")])
-    assert ids(store, "strap -nya lentur") == [1]
-    assert ids(store, "strap -lentur") == []
+def test_a_detached_clitic_is_not_an_exclusion(library):
+    library.import_articles([Article(title="Jam pintar", body="Strap jam itu lentur dan nyaman.")])
+    assert ids(library, "strap -nya lentur") == [1]
+    assert ids(library, "strap -lentur") == []
 
 
-def test_an_unclosed_quote_falls_back_to_the_words(demo_store_ro):
-    assert ids(demo_store_ro, '"pekerja migran') == ids(demo_store_ro, "pekerja migran")
+def test_an_unclosed_quote_falls_back_to_the_words(demo_library_ro):
+    assert ids(demo_library_ro, '"pekerja migran') == ids(demo_library_ro, "pekerja migran")

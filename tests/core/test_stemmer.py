@@ -2,15 +2,15 @@
 
 import pytest
 
-from reader.core import stemmer
 from reader.core.models import Article
+from reader.core.services import stemmer
 
 needs_sastrawi = pytest.mark.skipif(not stemmer.available(), reason="PySastrawi not installed")
 
 
 @pytest.fixture
-def jobs(store):
-    store.add_articles(
+def jobs(library):
+    library.import_articles(
         [
             Article(title="Lowongan", body="Ribuan warga bekerja di pabrik baru."),
             Article(title="Kebun", body="Petani memanen anggur."),
@@ -19,7 +19,7 @@ def jobs(store):
             Article(title="Pabrik", body="Pekerjaan di pabrik itu berat."),
         ]
     )
-    return store
+    return library
 
 
 @needs_sastrawi
@@ -43,22 +43,3 @@ def test_protected_words_never_join_a_family(jobs):
 def test_without_the_stemmer_search_stays_exact(jobs, monkeypatch):
     monkeypatch.setattr(stemmer, "available", lambda: False)
     assert [h.id for h in jobs.search("pekerjaan", 10).hits] == [5]
-
-
-@needs_sastrawi
-def test_roots_are_persisted_in_the_store(jobs, monkeypatch):
-    jobs.search("pekerjaan", 10)
-    saved = dict(jobs.conn.execute("SELECT word, root FROM word_roots"))
-    assert saved.get("bekerja") == "kerja"
-    # The next search stems only the query word; the store's words come from the cache.
-    stemmed = []
-    real_root = stemmer.root.__wrapped__
-
-    def counting_root(word):
-        stemmed.append(word)
-        return real_root(word)
-
-    monkeypatch.setattr(stemmer, "root", counting_root)
-    hits = [h.id for h in jobs.search("pekerjaan", 10).hits]
-    assert 1 in hits
-    assert stemmed == ["pekerjaan"]

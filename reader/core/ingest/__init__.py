@@ -10,12 +10,13 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from reader.core.ingest.fetch import FORMATS, FetchError, detect_format, fetch
+from reader.core.errors import FetchError, InputError, PageError
+from reader.core.ingest.fetch import FORMATS, detect_format, fetch
 from reader.core.ingest.http import MAX_BYTES as MAX_URL_BYTES
 from reader.core.ingest.http import TIMEOUT, Response
 from reader.core.ingest.jsonl import parse_json, parse_jsonl
-from reader.core.ingest.pages import MAX_PAGES, Page, PageError, join_pages, parse_page
-from reader.core.ingest.plaintext import PlainTextError, parse_plaintext
+from reader.core.ingest.pages import MAX_PAGES, Page, join_pages, parse_page
+from reader.core.ingest.plaintext import parse_plaintext
 from reader.core.models import Article, ImportFailure
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ def _parse_bytes(
     else:
         try:
             yield parse_plaintext(text, origin)
-        except PlainTextError as error:
+        except InputError as error:
             yield ImportFailure(origin, None, str(error))
 
 

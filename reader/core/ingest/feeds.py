@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import find_day_month, parse_date
+from reader.core.errors import EntryError
 from reader.core.ingest.html_text import html_to_text, looks_like_html
 from reader.core.ingest.http import host_of
 from reader.core.ingest.pages import split_lead, year_in_url
@@ -62,7 +63,7 @@ def parse_feed(
     for number, entry in enumerate(entries, start=1):
         try:
             items.append(_rss_entry(entry, origin, number, source, base_url or site or None))
-        except _EntryError as error:
+        except EntryError as error:
             if not broken:  # in a broken feed, the feed's own failure says it
                 items.append(ImportFailure(origin, None, f"entry {number}: {error}"))
     if broken:
@@ -72,10 +73,6 @@ def parse_feed(
         note = f"; {kept} {'entry' if kept == 1 else 'entries'} recovered" if kept else ""
         yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)}){note}")
     yield from items
-
-
-class _EntryError(ValueError):
-    pass
 
 
 def _rss_entry(
@@ -88,10 +85,10 @@ def _rss_entry(
         if len(text) > len(body):
             body = text
     if not title and not body:
-        raise _EntryError("no title and no text")
+        raise EntryError("no title and no text")
     title = title or _title_from(body)
     if not body:
-        raise _EntryError(f"no text for {title[:60]!r}")
+        raise EntryError(f"no text for {title[:60]!r}")
     url = entry.get("link") or None
     if url and base:
         url = urljoin(base, url)
@@ -162,7 +159,7 @@ def parse_json_feed(
     for number, item in enumerate(document["items"], start=1):
         try:
             yield _json_item(item, origin, number, source, base_url or site or None)
-        except _EntryError as error:
+        except EntryError as error:
             yield ImportFailure(origin, None, f"entry {number}: {error}")
 
 
@@ -170,7 +167,7 @@ def _json_item(
     item: Any, origin: str, number: int, source: str | None, base: str | None
 ) -> Article:
     if not isinstance(item, dict):
-        raise _EntryError(f"expected an object, got {type(item).__name__}")
+        raise EntryError(f"expected an object, got {type(item).__name__}")
 
     def string(key: str) -> str:
         value = item.get(key)
@@ -183,12 +180,12 @@ def _json_item(
         html_to_text(string("title")) if looks_like_html(string("title")) else string("title")
     )
     if not title and not body:
-        raise _EntryError("no title and no text")
+        raise EntryError("no title and no text")
     title = title or _title_from(body)
     if not body:
         body = clean_body(string("summary"))
     if not body:
-        raise _EntryError(f"no text for {title[:60]!r}")
+        raise EntryError(f"no text for {title[:60]!r}")
     url = string("url") or string("external_url") or None
     if url and base:
         url = urljoin(base, url)

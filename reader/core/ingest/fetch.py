@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from reader.core.ingest.http import MAX_BYTES, TIMEOUT, FetchError, Response, get
+from reader.core.errors import FetchError
+from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, get
 
-__all__ = ["FetchError", "fetch", "detect_format", "FORMATS"]
+__all__ = ["FORMATS", "detect_format", "fetch"]
 
 # Formats the importers understand, by file suffix.
 FORMATS = {

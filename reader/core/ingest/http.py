@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from reader.core.errors import FetchError
+
 TIMEOUT = 20.0
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -20,14 +22,6 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
-
-
-class FetchError(Exception):
-    """The URL could not be fetched; the message says why (with the HTTP status when there is one)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass

@@ -12,14 +12,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reader.core.dates import parse_date
+from reader.core.errors import EntryError
 from reader.core.models import Article, ImportFailure, RelatedHeadline
 
 BODY_KEYS = ("body", "content", "text")
 DATE_KEYS = ("published", "published_at", "date")
-
-
-class EntryError(ValueError):
-    pass
 
 
 def parse_jsonl(

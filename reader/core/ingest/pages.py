@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 from reader.core.clean import clean_line
 from reader.core.dates import find_day_month, parse_date
+from reader.core.errors import PageError
 from reader.core.ingest.html_text import html_to_text
 from reader.core.ingest.http import host_of
 from reader.core.models import Article, RelatedHeadline
@@ -48,10 +49,6 @@ _BOILERPLATE_CLASSES = re.compile(
     r"menu|nav\w*|breadcrumb|comment\w*|tags?|footer|header|sidebar|pagination|paging|widget)(?:$|[\s_-])",
     re.I,
 )
-
-
-class PageError(ValueError):
-    pass
 
 
 @dataclass

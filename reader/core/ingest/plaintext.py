@@ -11,6 +11,7 @@ import re
 
 from reader.core.clean import clean_line, clean_text
 from reader.core.dates import find_day_month, parse_date
+from reader.core.errors import InputError
 from reader.core.models import Article, RelatedHeadline
 
 _LEAD = re.compile(
@@ -19,23 +20,19 @@ _LEAD = re.compile(
 _HEADLINE = re.compile(r"^[-–•*]\s+(?P<title>.+)$")
 
 
-class PlainTextError(ValueError):
-    pass
-
-
 def parse_plaintext(text: str, origin: str | None = None) -> Article:
-    """Parse one article in the seed's layout; raise PlainTextError when there is none."""
+    """Parse one article in the seed's layout; raise InputError when there is none."""
     lines = [clean_line(line) for line in clean_text(text).split("\n")]
     lines = [line for line in lines if line]
     if not lines:
-        raise PlainTextError("empty file")
+        raise InputError("empty file")
     title, rest = lines[0], lines[1:]
     related: list[RelatedHeadline] = []
     while rest and _HEADLINE.match(rest[-1]):
         related.insert(0, RelatedHeadline(_HEADLINE.match(rest[-1])["title"].strip()))
         rest.pop()
     if not rest:
-        raise PlainTextError("no body text after the title")
+        raise InputError("no body text after the title")
     source = dateline = None
     match = _LEAD.match(rest[0])
     if match:

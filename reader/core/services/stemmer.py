@@ -4,26 +4,23 @@ Sastrawi maps pengangguran -> anggur and pemutusan -> putus, so it never decides
 means in the index: it only widens a query that found too little, to words of the store that
 share the query word's root ("pekerjaan" -> bekerja, dipekerjakan), never through a protected
 word. Its root-word dictionary is CC BY-NC-SA, so it is an extra: `pip install
-kemnaker-reader[stemmer]`. Roots are cached per word in memory and in the store
-(`word_roots`), so a word is stemmed once per database.
+kemnaker-reader[stemmer]`. Roots are cached per word in memory (a search never writes to the
+store).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from reader.core.store import Store
+from typing import Any, Protocol
 
 MIN_ROOT = 3
 MAX_FAMILY = 30
+CANDIDATES = 400  # words containing the root that are stemmed to check
 
 
 @lru_cache(maxsize=1)
-def _sastrawi():
+def _sastrawi() -> Any:
     try:
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
     except ImportError:
@@ -51,7 +48,11 @@ def root(word: str) -> str:
     return stemmer.stem(word) or word
 
 
-def family(store: Store, word: str) -> list[str]:
+class WordIndex(Protocol):
+    def words_containing(self, core: str, limit: int) -> list[str]: ...
+
+
+def family(index: WordIndex, word: str) -> list[str]:
     """Words of the store that share `word`'s root, most frequent first; [] when none."""
     if not available() or word in protected():
         return []
@@ -60,25 +61,9 @@ def family(store: Store, word: str) -> list[str]:
         return []
     # Prefixes melt the root's first letter (saksi -> menyaksikan), so match without it.
     core = base[1:] if len(base) > 4 else base
-    rows = store.conn.execute(
-        "SELECT term, df FROM term_stats WHERE df > 0 AND term LIKE ? ORDER BY df DESC LIMIT 400",
-        (f"%{core}%",),
-    ).fetchall()
-    words = [term for term, _ in rows if term != word and term not in protected()]
-    roots = stored_roots(store, words)
-    return [term for term in words if roots[term] == base][:MAX_FAMILY]
-
-
-def stored_roots(store: Store, words: list[str]) -> dict[str, str]:
-    """Roots of `words`, read from the store's cache; the missing ones computed and saved."""
-    known: dict[str, str] = store.lookup("word_roots", "word", "root", words)
-    missing = [(word, root(word)) for word in words if word not in known]
-    if missing:
-        known.update(missing)
-        try:
-            store.conn.executemany(
-                "INSERT OR IGNORE INTO word_roots (word, root) VALUES (?, ?)", missing
-            )
-        except sqlite3.OperationalError:  # read-only or busy: computed again next time
-            pass
-    return known
+    words = [
+        term
+        for term in index.words_containing(core, CANDIDATES)
+        if term != word and term not in protected()
+    ]
+    return [term for term in words if root(term) == base][:MAX_FAMILY]

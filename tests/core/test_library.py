@@ -1,45 +1,49 @@
 import json
+import sqlite3
+from contextlib import closing
 
 import pytest
 
+from reader.core.db.schema import MIGRATIONS
+from reader.core.errors import SchemaTooNew, StoreMissing
 from reader.core.ingest import read_inputs
+from reader.core.library import open_library
 from reader.core.models import Article, RelatedHeadline
-from reader.core.schema import MIGRATIONS
-from reader.core.store import Store
-from tests.conftest import DEMO, SEED
+from reader.core.services.links import LinkResolver
+from tests.conftest import DEMO, SEED, sql
 
 
-def test_importing_the_same_files_twice_changes_nothing(store):
-    first = store.add_articles(read_inputs([str(SEED), str(DEMO)]))
+def test_importing_the_same_files_twice_changes_nothing(library):
+    first = library.import_inputs([str(SEED), str(DEMO)])
     assert (first.added, first.updated, first.unchanged) == (410, 0, 0)
-    before = store.conn.execute("SELECT count(*) FROM articles_vocab").fetchone()
-    second = store.add_articles(read_inputs([str(SEED), str(DEMO)]))
+    before = sql(library, "SELECT count(*) FROM articles_vocab").fetchone()
+    second = library.import_inputs([str(SEED), str(DEMO)])
     assert (second.added, second.updated, second.unchanged) == (0, 0, 410)
-    assert store.count() == 410
-    assert store.conn.execute("SELECT count(*) FROM articles_vocab").fetchone() == before
-    assert store.conn.execute("SELECT count(*) FROM related_links").fetchone()[0] == 6
+    assert library.count() == 410
+    assert sql(library, "SELECT count(*) FROM articles_vocab").fetchone() == before
+    assert sql(library, "SELECT count(*) FROM related_links").fetchone()[0] == 6
 
 
-def test_changed_article_is_updated_and_keeps_read_and_starred(store):
+def test_changed_article_is_updated_and_keeps_read_and_starred(library):
     url = "https://example.id/berita/1"
-    store.add_articles([Article(title="Upah naik", body="Upah minimum naik.", url=url)])
-    store.set_read(1)
-    store.set_starred(1)
-    result = store.add_articles(
+    library.import_articles([Article(title="Upah naik", body="Upah minimum naik.", url=url)])
+    library.set_read(1)
+    library.set_starred(1)
+    result = library.import_articles(
         [Article(title="Upah naik lagi", body="Upah minimum naik lagi.", url=url)]
     )
     assert (result.added, result.updated) == (0, 1)
-    article = store.get(1)
+    article = library.get(1)
     assert article.title == "Upah naik lagi" and article.read and article.starred
-    assert [h.id for h in store.search("lagi").hits] == [1]
-    assert store.search("Upah naik").hits[0].id == 1
+    assert [h.id for h in library.search("lagi").hits] == [1]
+    assert library.search("Upah naik").hits[0].id == 1
     # the old index entry is gone: only words of the new version still match
-    store.add_articles([Article(title="Pabrik tutup", body="Buruh kehilangan kerja.", url=url)])
-    assert store.search("upah").hits == []
-    assert [h.id for h in store.search("pabrik").hits] == [1]
+    library.import_articles([Article(title="Pabrik tutup", body="Buruh kehilangan kerja.", url=url)])
+    assert library.search("upah").hits == []
+    assert [h.id for h in library.search("pabrik").hits] == [1]
 
 
-def test_jsonl_with_a_broken_line_imports_the_others(store, tmp_path):
+def test_jsonl_with_a_broken_line_imports_the_others(library, tmp_path):
     path = tmp_path / "batch.jsonl"
     good = {"title": "Menaker tinjau BLK", "body": "Menaker meninjau balai latihan kerja."}
     lines = [
@@ -48,7 +52,7 @@ def test_jsonl_with_a_broken_line_imports_the_others(store, tmp_path):
         json.dumps({**good, "title": "Kedua"}),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = store.add_articles(read_inputs([str(path)]))
+    result = library.import_inputs([str(path)])
     assert result.added == 2
     assert len(result.failed) == 1
     failure = result.failed[0]
@@ -67,14 +71,14 @@ def test_jsonl_with_a_broken_line_imports_the_others(store, tmp_path):
         ([1, 2], "expected a JSON object"),
     ],
 )
-def test_bad_entries_say_what_is_wrong(store, tmp_path, entry, reason):
+def test_bad_entries_say_what_is_wrong(library, tmp_path, entry, reason):
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(entry) + "\n", encoding="utf-8")
-    result = store.add_articles(read_inputs([str(path)]))
+    result = library.import_inputs([str(path)])
     assert result.added == 0 and reason in result.failed[0].error
 
 
-def test_json_document_forms(store, tmp_path):
+def test_json_document_forms(library, tmp_path):
     one = tmp_path / "one.json"
     one.write_text(json.dumps({"title": "Satu", "content": "Isi satu."}), encoding="utf-8")
     many = tmp_path / "many.json"
@@ -82,15 +86,15 @@ def test_json_document_forms(store, tmp_path):
         json.dumps({"articles": [{"title": "Dua", "text": "Isi dua."}, {"title": ""}]}),
         encoding="utf-8",
     )
-    result = store.add_articles(read_inputs([str(one), str(many)]))
+    result = library.import_inputs([str(one), str(many)])
     assert result.added == 2
     assert [f.error for f in result.failed] == ['entry 2: missing "title"']
 
 
-def test_files_that_cannot_be_read(store, tmp_path):
+def test_files_that_cannot_be_read(library, tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Judul\nIsi caf\xe9\n".encode("latin-1"))
     (tmp_path / "notes.md").write_text("# x", encoding="utf-8")
-    result = store.add_articles(
+    result = library.import_articles(
         read_inputs(
             [
                 str(tmp_path / "latin1.txt"),
@@ -105,29 +109,29 @@ def test_files_that_cannot_be_read(store, tmp_path):
     assert any("missing.jsonl: no such file or directory" in e for e in errors)
 
 
-def test_a_folder_is_walked_and_other_files_skipped(store, tmp_path):
+def test_a_folder_is_walked_and_other_files_skipped(library, tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "x.txt").write_text("Judul X\nIsi X.\n", encoding="utf-8")
     (tmp_path / "a" / "README.md").write_text("not an article", encoding="utf-8")
-    result = store.add_articles(read_inputs([str(tmp_path)]))
+    result = library.import_inputs([str(tmp_path)])
     assert (result.added, result.failed) == (1, [])
 
 
-def test_escape_sequences_and_controls_are_removed_markup_kept(store):
+def test_escape_sequences_and_controls_are_removed_markup_kept(library):
     title = "Judul \x1b[31mmerah\x1b[0m [bold red]tebal[/] \x07"
     body = "Isi \x1b]0;judul jendela\x07dengan [link=http://e.com]tautan[/link]\x00.\r\nBaris dua."
-    store.add_articles([Article(title=title, body=body, related=[RelatedHeadline("\x1b[2Jlain")])])
-    article = store.get(1)
+    library.import_articles([Article(title=title, body=body, related=[RelatedHeadline("\x1b[2Jlain")])])
+    article = library.get(1)
     assert article.title == "Judul merah [bold red]tebal[/]"
     assert article.body == "Isi dengan [link=http://e.com]tautan[/link].\n\nBaris dua."
     assert article.related[0].title == "lain"
     assert "\x1b" not in article.title + article.body
 
 
-def test_a_failure_while_writing_leaves_nothing_half_written(store, monkeypatch):
-    store.add_articles([Article(title="Sudah ada", body="Artikel lama.")])
+def test_a_failure_while_writing_leaves_nothing_half_written(library, monkeypatch):
+    library.import_articles([Article(title="Sudah ada", body="Artikel lama.")])
     calls = {"n": 0}
-    original = Store._write_links
+    original = LinkResolver.store_links
 
     def failing(self, article_id, related):
         calls["n"] += 1
@@ -135,23 +139,23 @@ def test_a_failure_while_writing_leaves_nothing_half_written(store, monkeypatch)
             raise RuntimeError("disk on fire")
         return original(self, article_id, related)
 
-    monkeypatch.setattr(Store, "_write_links", failing)
+    monkeypatch.setattr(LinkResolver, "store_links", failing)
     with pytest.raises(RuntimeError):
-        store.add_articles(
+        library.import_articles(
             [Article(title="Baru satu", body="Isi."), Article(title="Baru dua", body="Isi.")]
         )
-    assert store.count() == 1
-    assert store.conn.execute("SELECT count(*) FROM story_bands").fetchone()[0] <= 21
-    assert store.search("baru").hits == []
+    assert library.count() == 1
+    assert sql(library, "SELECT count(*) FROM story_bands").fetchone()[0] <= 21
+    assert library.search("baru").hits == []
 
 
-def test_near_duplicates_share_a_story(store):
+def test_near_duplicates_share_a_story(library):
     body = (
         "Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
         "di balai latihan kerja Bekasi pekan ini.\n\nPelatihan itu mencakup las, otomotif, "
         "dan teknologi informasi, dengan sertifikat kompetensi bagi peserta yang lulus."
     )
-    store.add_articles(
+    library.import_articles(
         [
             Article(
                 title="Kemnaker latih pencari kerja",
@@ -168,16 +172,16 @@ def test_near_duplicates_share_a_story(store):
             ),
         ]
     )
-    ids = dict(store.conn.execute("SELECT id, coalesce(story_id, id) FROM articles"))
+    ids = dict(sql(library, "SELECT id, coalesce(story_id, id) FROM articles"))
     assert ids[1] == ids[2] == 1 and ids[3] == 3
 
 
 def test_schema_is_versioned_and_reopens(tmp_path):
     path = tmp_path / "x.db"
-    Store(path).close()
-    again = Store(path)
-    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    open_library(path).close()
+    with open_library(path) as again:
+        assert sql(again, "PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert sql(again, "PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def _many(n):
@@ -191,19 +195,19 @@ def _many(n):
     ]
 
 
-def test_a_large_import_prepares_in_a_helper_process(store):
-    result = store.add_articles(_many(1200))
+def test_a_large_import_prepares_in_a_helper_process(library):
+    result = library.import_articles(_many(1200))
     assert (result.added, result.failed) == (1200, [])
-    assert store.count() == 1200
-    assert [h.title for h in store.search('"nomor 1199"', 5).hits] == ["Berita nomor 1199"]
+    assert library.count() == 1200
+    assert [h.title for h in library.search('"nomor 1199"', 5).hits] == ["Berita nomor 1199"]
 
 
 @pytest.mark.parametrize("fails_at", ["submit", "result"])
-def test_a_helper_process_that_dies_loses_nothing(store, monkeypatch, fails_at):
+def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, fails_at):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from reader.core import store as store_module
+    from reader.core.services import indexing
 
     class DiesAfterOneChunk:
         """Prepares the first chunk it is given, then breaks as a dead helper process does."""
@@ -228,17 +232,13 @@ def test_a_helper_process_that_dies_loses_nothing(store, monkeypatch, fails_at):
                 future.set_exception(BrokenProcessPool("helper died"))
             return future
 
-    monkeypatch.setattr(store_module, "ProcessPoolExecutor", DiesAfterOneChunk)
-    result = store.add_articles(_many(2600))
+    monkeypatch.setattr(indexing, "ProcessPoolExecutor", DiesAfterOneChunk)
+    result = library.import_articles(_many(2600))
     assert (result.added, result.failed) == (2600, [])
-    assert store.count() == 2600
+    assert library.count() == 2600
 
 
 def test_an_older_database_is_migrated_forward_keeping_its_articles(tmp_path):
-    import sqlite3
-
-    from reader.core.schema import MIGRATIONS
-
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path)
     conn.executescript("BEGIN;" + MIGRATIONS[0] + ";PRAGMA user_version=1;COMMIT;")
@@ -248,42 +248,38 @@ def test_an_older_database_is_migrated_forward_keeping_its_articles(tmp_path):
     )
     conn.commit()
     conn.close()
-    store = Store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert store.get(1).title == "Lama"
-    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"word_roots", "term_stats", "articles"} <= tables
+    with open_library(path) as library:
+        assert sql(library, "PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert library.get(1).title == "Lama"
+        tables = {r[0] for r in sql(library, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"term_stats", "articles", "feeds"} <= tables
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
-    import sqlite3
-
-    from reader.core.schema import MIGRATIONS, SchemaTooNew
-
     path = tmp_path / "new.db"
     sqlite3.connect(path).execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
     with pytest.raises(SchemaTooNew, match="newer than this kemnaker-reader"):
-        Store(path)
+        open_library(path)
 
 
-def test_other_url_schemes_are_refused_by_name(store):
-    result = store.add_articles(read_inputs(["ftp://example.com/a.xml"]))
+def test_other_url_schemes_are_refused_by_name(library):
+    result = library.import_inputs(["ftp://example.com/a.xml"])
     assert [f.message() for f in result.failed] == [
         "ftp://example.com/a.xml: unsupported URL scheme 'ftp'; only http and https"
     ]
 
 
-def test_a_broken_jsonl_line_names_the_right_column(store, tmp_path):
+def test_a_broken_jsonl_line_names_the_right_column(library, tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text('{"title": "Satu", "body": "x"}\n{"title":"Dua", "body": \n', encoding="utf-8")
-    result = store.add_articles(read_inputs([str(path)]))
+    result = library.import_inputs([str(path)])
     assert result.failed[0].message() == f"{path}:2: invalid JSON (Expecting value, column 25)"
 
 
-def test_an_input_with_no_articles_says_so(store, tmp_path):
+def test_an_input_with_no_articles_says_so(library, tmp_path):
     (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
-    result = store.add_articles(
+    result = library.import_articles(
         read_inputs([str(tmp_path / "empty.json"), str(tmp_path / "empty.jsonl")])
     )
     assert [f.error for f in result.failed] == [
@@ -292,7 +288,32 @@ def test_an_input_with_no_articles_says_so(store, tmp_path):
     ]
 
 
-def test_progress_is_reported_after_each_chunk(store):
+def test_progress_is_reported_after_each_chunk(library):
     seen = []
-    store.add_articles(_many(1200), progress=lambda r: seen.append(r.added))
+    library.import_articles(_many(1200), progress=lambda r: seen.append(r.added))
     assert seen == [500, 1000, 1200]
+
+
+def test_reads_never_write(demo_library):
+    """Searching (with the stemmer fallback), reading, related news and figures commit
+    nothing: another connection's data_version stays where it was."""
+    with closing(sqlite3.connect(demo_library.path)) as other:
+        before = other.execute("PRAGMA data_version").fetchone()[0]
+        seed = demo_library.search("pekerja migran", 1).hits[0].id
+        demo_library.search("pekerjaan perlindungannya", 20)
+        demo_library.search("zzzz pekerja", 20)
+        assert demo_library.get(seed) is not None
+        assert demo_library.related(seed, 12)
+        demo_library.headlines(0, 50)
+        demo_library.stats()
+        assert other.execute("PRAGMA data_version").fetchone()[0] == before
+    with closing(sqlite3.connect(demo_library.path)) as other:
+        before = other.execute("PRAGMA data_version").fetchone()[0]
+        demo_library.set_read(seed)  # a write does show: the check can fail
+        assert other.execute("PRAGMA data_version").fetchone()[0] != before
+
+
+def test_a_missing_store_is_not_created_when_told_so(tmp_path):
+    with pytest.raises(StoreMissing, match="no database at"):
+        open_library(tmp_path / "nowhere.db", create=False)
+    assert not (tmp_path / "nowhere.db").exists()

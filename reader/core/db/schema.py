@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from reader.core.errors import SchemaTooNew
+
 FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
 
 _V1 = """
@@ -85,12 +87,18 @@ _V3 = """
 CREATE TABLE word_roots (word TEXT PRIMARY KEY, root TEXT NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Links are resolved when articles arrive, not when they are read: an arriving article looks
+# up the headlines still waiting for it by URL and by title. Searches no longer write stemmer
+# roots (reads never write), so their cache table goes. checked_max_id stays unused.
+_V4 = """
+CREATE INDEX related_links_pending_url ON related_links(url) WHERE target_id IS NULL;
+CREATE INDEX related_links_pending_title ON related_links(title_key) WHERE target_id IS NULL;
+DROP TABLE word_roots;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('links_resolved', '0');
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNew(Exception):
-    pass
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,275 @@
+"""The articles table: writing imported articles, reading them back, flags and figures."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from typing import Any
+
+from reader.core.db.connection import Connections
+from reader.core.models import (
+    ArticleRecord,
+    ExistingArticle,
+    Headline,
+    HeadlineFilter,
+    StoredArticle,
+)
+
+_ARTICLE_COLUMNS = (
+    "id, url, source, dateline, title, body, published_at, published_raw, category, "
+    "origin, read, starred, imported_at, coalesce(story_id, id)"
+)
+_HEADLINE_COLUMNS = "id, title, source, published_at, read, starred, url"
+_RECORD_COLUMNS = (
+    "url, source, dateline, title, title_key, body, published_at, published_raw, sort_key, "
+    "category, content_hash, origin, index_extra, minhash, story_id"
+)
+_ORDER = "ORDER BY sort_key DESC, id DESC"  # newest first, undated ('') last; see articles_sort
+FLAGS = ("read", "starred")
+BATCH = 500  # ids per IN (...) list
+
+
+def valid_id(article_id: object) -> bool:
+    """An id SQLite can hold (a huge number typed on the command line is simply unknown)."""
+    return isinstance(article_id, int) and 0 < article_id < 2**63
+
+
+def _headline(row: tuple[Any, ...]) -> Headline:
+    return Headline(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+
+
+def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
+    if view is None:
+        return "", []
+    clauses: list[str] = []
+    params: list[object] = []
+    if view.unread:
+        clauses.append("read = 0")
+    if view.starred:
+        clauses.append("starred = 1")
+    if view.source is not None:
+        clauses.append("source IS ?")
+        params.append(view.source)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class Articles:
+    """Rows of `articles`. The import path uses raw sqlite3: it is the measured hot path."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._db = connections
+
+    # -- writing (inside the caller's transaction) -----------------------------------------
+
+    def find_existing(
+        self, url: str | None, title_key: str, source: str | None
+    ) -> ExistingArticle | None:
+        """The stored article an import would replace: same URL, or same title and source."""
+        conn = self._db.conn
+        columns = "id, content_hash, title, body, index_extra"
+        if url:
+            row = conn.execute(f"SELECT {columns} FROM articles WHERE url = ?", (url,)).fetchone()
+        else:
+            row = conn.execute(
+                f"SELECT {columns} FROM articles "
+                "WHERE title_key = ? AND source IS ? AND url IS NULL",
+                (title_key, source),
+            ).fetchone()
+        return ExistingArticle(*row) if row else None
+
+    def insert(self, record: ArticleRecord, imported_at: str) -> int:
+        placeholders = ",".join("?" * 16)
+        cursor = self._db.conn.execute(
+            f"INSERT INTO articles ({_RECORD_COLUMNS}, imported_at) VALUES ({placeholders})",
+            (*astuple(record), imported_at),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update(self, article_id: int, record: ArticleRecord) -> None:
+        assignments = ", ".join(f"{name.strip()} = ?" for name in _RECORD_COLUMNS.split(","))
+        self._db.conn.execute(
+            f"UPDATE articles SET {assignments} WHERE id = ?", (*astuple(record), article_id)
+        )
+
+    def set_story(self, article_id: int, story_id: int | None) -> None:
+        self._db.conn.execute(
+            "UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)
+        )
+
+    # -- flags -------------------------------------------------------------------------------
+
+    def set_flag(self, article_id: int, flag: str, value: bool) -> bool:
+        """Set `read` or `starred`; False when there is no such article."""
+        if flag not in FLAGS:
+            raise ValueError(f"not a flag: {flag!r}")
+        if not valid_id(article_id):
+            return False
+        from sqlite_utils.db import NotFoundError
+
+        try:
+            self._db.table_db["articles"].update(article_id, {flag: int(value)})
+        except NotFoundError:
+            return False
+        return True
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        """The article without its related headlines (the links table has those)."""
+        if not valid_id(article_id):
+            return None
+        row = self._db.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        (id_, url, source, dateline, title, body, published_at, published_raw, category,
+         origin, read, starred, imported_at, story_id) = row  # fmt: skip
+        return StoredArticle(
+            title=title,
+            body=body,
+            url=url,
+            source=source,
+            dateline=dateline,
+            published_at=published_at,
+            published_raw=published_raw,
+            category=category,
+            origin=origin,
+            id=id_,
+            read=bool(read),
+            starred=bool(starred),
+            imported_at=imported_at,
+            story_id=story_id,
+        )
+
+    def headline(self, article_id: int) -> Headline | None:
+        if not valid_id(article_id):
+            return None
+        row = self._db.conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _headline(row) if row else None
+
+    def headlines_by_id(self, ids: list[int]) -> list[Headline]:
+        """Headlines of `ids`, in the order given; unknown ids are left out."""
+        found: dict[int, Headline] = {}
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = self._db.conn.execute(
+                f"SELECT {_HEADLINE_COLUMNS} FROM articles "
+                f"WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found.update((row[0], _headline(row)) for row in rows)
+        return [found[i] for i in ids if i in found]
+
+    def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
+        """A window of the headline list, newest first (undated articles last)."""
+        where, params = _where(view)
+        rows = self._db.conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM articles {where} {_ORDER} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_headline(row) for row in rows]
+
+    def count(self, view: HeadlineFilter | None = None) -> int:
+        where, params = _where(view)
+        row = self._db.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()
+        return int(row[0])
+
+    def position(self, article_id: int, view: HeadlineFilter | None = None) -> int | None:
+        """Where an article stands in the headline list (`window` order), or None."""
+        if not valid_id(article_id):
+            return None
+        conn = self._db.conn
+        row = conn.execute("SELECT sort_key FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        where, params = _where(view)
+        before = "(sort_key > ? OR (sort_key = ? AND id > ?))"
+        where = f"{where} AND {before}" if where else f"WHERE {before}"
+        found = conn.execute(
+            f"SELECT count(*) FROM articles {where}", (*params, row[0], row[0], article_id)
+        ).fetchone()
+        return int(found[0])
+
+    def max_id(self) -> int:
+        """The highest article id (O(1)); a stand-in for the article count in idf."""
+        return int(self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+    def ids_after(self, article_id: int) -> list[int]:
+        return [
+            row[0]
+            for row in self._db.conn.execute(
+                "SELECT id FROM articles WHERE id > ? ORDER BY id", (article_id,)
+            )
+        ]
+
+    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """{id: (title, body)} of the articles of `ids` that exist."""
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = self._db.conn.execute(
+                f"SELECT id, title, body FROM articles WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found.update((row[0], (row[1], row[2])) for row in rows)
+        return found
+
+    def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]:
+        """(id, story_id, MinHash blob) of the articles of `ids`."""
+        if not ids:
+            return []
+        return self._db.conn.execute(
+            f"SELECT id, story_id, minhash FROM articles WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+
+    def sort_key(self, article_id: int) -> str | None:
+        row = self._db.conn.execute(
+            "SELECT sort_key FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_by_url(self, url: str) -> int | None:
+        row = self._db.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+        return int(row[0]) if row else None
+
+    def find_by_title_key(self, key: str, exclude: int | None = None) -> int | None:
+        row = self._db.conn.execute(
+            "SELECT id FROM articles WHERE title_key = ? AND id IS NOT ? ORDER BY id LIMIT 1",
+            (key, exclude),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def title_keys(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = self._db.conn.execute(
+            f"SELECT id, title_key FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+        return dict(rows.fetchall())
+
+    def stats(self) -> dict[str, Any]:
+        conn = self._db.conn
+        (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
+            "SELECT count(*), count(DISTINCT source), sum(read = 0), sum(starred), "
+            "sum(published_at IS NOT NULL), min(nullif(sort_key, '')), max(nullif(sort_key, '')), "
+            "count(DISTINCT coalesce(story_id, id)) FROM articles"
+        ).fetchone()
+        by_source = conn.execute(
+            "SELECT coalesce(source, ''), count(*) AS n FROM articles GROUP BY 1 "
+            "ORDER BY n DESC, 1 LIMIT 10"
+        ).fetchall()
+        return {
+            "articles": articles,
+            "sources": sources,
+            "unread": unread or 0,
+            "starred": starred or 0,
+            "dated": dated or 0,
+            "oldest": oldest,
+            "newest": newest,
+            "stories": stories,
+            "top_sources": {name or "(none)": n for name, n in by_source},
+        }

@@ -1,0 +1,215 @@
+"""The full-text index (FTS5) and the term statistics beside it.
+
+The FTS5 table is contentless: tokens are computed in Python (one tokenizer for indexing and
+querying, see reader.core.text) and stored as space-separated words, so deleting an article
+must hand back exactly the values it was indexed with. Every query here uses raw sqlite3: this
+is the search hot path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+
+from reader.core.db.connection import Connections
+from reader.core.errors import QueryError, StorageError
+from reader.core.models import Candidate
+from reader.core.query import Filters
+from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights
+
+FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
+_COLUMN_SETS = {
+    "text": "{title lead body}",
+    "stems": "{title_x lead_x body_x}",
+    "title": "{title}",
+    "title_stems": "{title_x}",
+}
+_CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
+BATCH = 500
+
+
+def render(expression: Expression) -> str:
+    """The FTS5 MATCH syntax of an expression. Every word is quoted: no input is syntax."""
+    if isinstance(expression, Phrase):
+        quoted = '"' + " ".join(expression.words).replace('"', '""') + '"'
+        return f"{_COLUMN_SETS[expression.columns]} : {quoted}" + (
+            " *" if expression.prefix else ""
+        )
+    joiner = " OR " if isinstance(expression, AnyOf) else " AND "
+    assert isinstance(expression, AnyOf | AllOf)
+    return "(" + joiner.join(render(item) for item in expression.items) + ")"
+
+
+def _filters(filters: Filters | None) -> tuple[str, list[object]]:
+    if filters is None or not filters.any:
+        return "", []
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.sources:
+        one = (
+            "(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' "
+            "OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')"
+        )
+        for source in filters.sources:
+            like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [source, like + "%", f"%://{like}/%", f"%://www.{like}/%"]
+        clauses.append("(" + " OR ".join([one] * len(filters.sources)) + ")")
+    if filters.since:
+        clauses.append("a.sort_key >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("a.sort_key <> '' AND a.sort_key <= ?")
+        params.append(filters.until)
+    return " AND ".join(clauses), params
+
+
+class TextIndex:
+    """FTS5 rows, term document frequencies and ranked matching."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._db = connections
+        self._known: dict[str, bool] = {}
+
+    # -- writing (inside the caller's transaction) -----------------------------------------
+
+    def add(self, article_id: int, values: Sequence[str]) -> None:
+        self._db.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article_id, *values),
+        )
+
+    def remove(self, article_id: int, values: Sequence[str]) -> None:
+        """Take an article out of the index; `values` must be those it was added with."""
+        self._db.conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, title_x, lead_x, "
+            "body_x) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, *values),
+        )
+
+    def count_terms(self, added: Counter[str], removed: Counter[str]) -> None:
+        """Update the document frequency of every surface word the write touched."""
+        changes = Counter(added)
+        changes.subtract(removed)
+        self._db.conn.executemany(
+            "INSERT INTO term_stats (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            sorted((term, n) for term, n in changes.items() if n),  # key order: B-tree friendly
+        )
+        self._known.clear()
+
+    # -- vocabulary --------------------------------------------------------------------------
+
+    def is_word(self, word: str) -> bool:
+        """Whether `word` occurs in some stored article (the -nya rule strips only to words)."""
+        known = self._known.get(word)
+        if known is None:
+            row = self._db.conn.execute(
+                "SELECT 1 FROM term_stats WHERE term = ? AND df > 0", (word,)
+            ).fetchone()
+            known = self._known[word] = row is not None
+        return known
+
+    def vocabulary(self) -> set[str]:
+        return {row[0] for row in self._db.conn.execute("SELECT term FROM term_stats WHERE df > 0")}
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many articles hold each of `terms` (absent terms are left out)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(terms), BATCH):
+            batch = terms[start : start + BATCH]
+            found.update(
+                self._db.conn.execute(
+                    f"SELECT term, df FROM term_stats WHERE term IN ({','.join('?' * len(batch))})",
+                    batch,
+                ).fetchall()
+            )
+        return found
+
+    def words_containing(self, core: str, limit: int) -> list[str]:
+        """Words of the store that contain `core`, most frequent first."""
+        like = core.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.conn.execute(
+            "SELECT term FROM term_stats WHERE df > 0 AND term LIKE ? ESCAPE '\\' "
+            "ORDER BY df DESC LIMIT ?",
+            (f"%{like}%", limit),
+        )
+        return [row[0] for row in rows]
+
+    # -- matching ----------------------------------------------------------------------------
+
+    def ranked(
+        self,
+        expression: Expression,
+        weights: Weights,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+    ) -> list[Candidate]:
+        """The best `limit` matches by BM25, ranked inside FTS5 before any article is read."""
+        match = render(expression)
+        if exclude is not None:
+            match = f"({match}) NOT ({render(exclude)})"
+        bm25 = ", ".join(str(w) for w in weights)
+        inner = (
+            f"SELECT rowid, bm25(articles_fts, {bm25}) AS rank FROM articles_fts "
+            "WHERE articles_fts MATCH ?"
+        )
+        where, params = _filters(filters)
+        if where:
+            sql = (
+                f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM ({inner}) f "
+                f"JOIN articles a ON a.id = f.rowid WHERE {where} ORDER BY f.rank LIMIT ?"
+            )
+            args = [match, *params, limit]
+        else:
+            sql = (
+                f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM ({inner} ORDER BY rank LIMIT ?) f "
+                "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
+            )
+            args = [match, limit]
+        return self._candidates(sql, args, match)
+
+    def _candidates(self, sql: str, args: list[object], match: str) -> list[Candidate]:
+        try:
+            return [Candidate(*row) for row in self._db.conn.execute(sql, args)]
+        except sqlite3.OperationalError as error:
+            if _rejected(error):
+                raise QueryError(f"the index rejected {match[:200]!r} ({error})") from error
+            raise StorageError(f"{self._db.path}: search failed ({error})") from error
+
+    def newest(
+        self, limit: int, *, exclude: Expression | None = None, filters: Filters | None = None
+    ) -> list[Candidate]:
+        """The newest articles that pass the filters (a query of filters only), rank 0."""
+        where, params = _filters(filters)
+        clauses = [where] if where else []
+        if exclude is not None:
+            clauses.append(
+                "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params = [*params, render(exclude)]
+        sql = (
+            f"SELECT {_CANDIDATE_COLUMNS}, 0.0 FROM articles a "
+            + ("WHERE " + " AND ".join(clauses) if clauses else "")
+            + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
+        )
+        return self._candidates(sql, [*params, limit], str(params[-1]) if exclude else "")
+
+    def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:
+        """The BM25 relevance (higher is better) of one article for `expression`; 0 if none."""
+        bm25 = ", ".join(str(w) for w in weights)
+        row = self._db.conn.execute(
+            f"SELECT bm25(articles_fts, {bm25}) FROM articles_fts "
+            "WHERE articles_fts MATCH ? AND rowid = ?",
+            (render(expression), article_id),
+        ).fetchone()
+        return -float(row[0]) if row and row[0] else 0.0
+
+
+def _rejected(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused the MATCH expression itself (not a locked or broken database)."""
+    message = str(error)
+    return message.startswith("fts5:") or "syntax error" in message or "no such column" in message

@@ -1,0 +1,232 @@
+"""The one door into the core: `open_library()` gives a `Library`, which the command line and
+the reader call for everything (import, reading, flags, search, related news, feeds, changes).
+
+It holds no SQL: it builds the storage and hands each service the parts of it that service
+needs, the way lemon24/reader's `make_reader()` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reader.core.db import SqliteStorage
+from reader.core.errors import StoreMissing
+from reader.core.ingest import read_inputs
+from reader.core.models import (
+    Article,
+    Feed,
+    FeedResult,
+    Headline,
+    HeadlineFilter,
+    ImportFailure,
+    ImportResult,
+    OpmlResult,
+    RelatedItem,
+    StoredArticle,
+)
+from reader.core.paths import bundled_data_dir, default_db_path
+from reader.core.services.changes import ChangeWatch
+from reader.core.services.feeds import FeedService, Progress
+from reader.core.services.indexing import Indexer
+from reader.core.services.links import LinkResolver
+from reader.core.services.related import RelatedFinder
+from reader.core.services.search import Searcher, SearchResult
+
+log = logging.getLogger(__name__)
+
+ImportProgress = Callable[[ImportResult], None]
+
+
+def open_library(path: str | Path | None = None, *, create: bool = True) -> Library:
+    """Open the store at `path` (default: $KEMNAKER_READER_DB, else the user data dir).
+
+    With `create=False` a missing store raises StoreMissing instead of being created.
+    Raises StorageError when the file is not a usable database.
+    """
+    target = Path(path) if path is not None else default_db_path()
+    if not create and not target.exists():
+        raise StoreMissing(f"no database at {target}")
+    return Library(SqliteStorage(target))
+
+
+class Library:
+    """Articles, their index and the feeds they come from, in one store."""
+
+    def __init__(self, storage: SqliteStorage) -> None:
+        self._storage = storage
+        self.path = storage.path
+        resolver = LinkResolver(storage.articles, storage.links)
+        self._indexer = Indexer(storage.articles, storage.index, storage.stories, resolver, storage)
+        self._searcher = Searcher(storage.index, storage.articles)
+        self._related = RelatedFinder(
+            storage.articles, storage.index, storage.stories, storage.links
+        )
+        self._feeds = FeedService(storage.feeds, self.import_articles)
+        if storage.get_meta("links_resolved") == "0":
+            # A store from before links were resolved on arrival: resolve its headlines once.
+            with storage.transaction():
+                resolver.resolve_own(storage.links.all_pending_articles())
+                storage.set_meta("links_resolved", "1")
+
+    # -- lifetime ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every connection the library opened, in any thread."""
+        self._storage.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def import_articles(
+        self,
+        items: Iterable[Article | ImportFailure],
+        progress: ImportProgress | None = None,
+    ) -> ImportResult:
+        """Store articles (failures passed in are collected into the result).
+
+        Each chunk is written in one transaction; an article already stored is updated when its
+        content changed and left alone otherwise; links are resolved as articles arrive.
+        """
+        return self._indexer.add_articles(items, progress)
+
+    def import_inputs(
+        self, inputs: Iterable[str], progress: ImportProgress | None = None
+    ) -> ImportResult:
+        """Import files, folders (walked recursively) and http(s) URLs."""
+        return self.import_articles(read_inputs(inputs), progress)
+
+    def import_bundled(self) -> ImportResult | None:
+        """First launch: an empty store gets the bundled articles, so the reader is not empty."""
+        folder = bundled_data_dir()
+        if folder is None or self.count() > 0:
+            return None
+        seed = folder / "seed"
+        inputs = [str(seed), str(folder)] if seed.is_dir() else [str(folder)]
+        return self.import_inputs(inputs)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        """One article with its own related headlines, or None. Never writes."""
+        article = self._storage.articles.get(article_id)
+        if article is not None:
+            article.related = self._storage.links.of(article.id)
+        return article
+
+    def headline(self, article_id: int) -> Headline | None:
+        return self._storage.articles.headline(article_id)
+
+    def headlines(
+        self, offset: int = 0, limit: int = 50, view: HeadlineFilter | None = None
+    ) -> list[Headline]:
+        """A window of the headline list, newest first (undated last)."""
+        return self._storage.articles.window(offset, limit, view)
+
+    def headlines_by_id(self, ids: list[int]) -> list[Headline]:
+        """The headlines of `ids` in that order (unknown ids left out)."""
+        return self._storage.articles.headlines_by_id(ids)
+
+    def count(self, view: HeadlineFilter | None = None) -> int:
+        return self._storage.articles.count(view)
+
+    def position(self, article_id: int, view: HeadlineFilter | None = None) -> int | None:
+        """Where an article stands in `headlines()` order, or None when it is not there."""
+        return self._storage.articles.position(article_id, view)
+
+    # -- flags -------------------------------------------------------------------------------
+
+    def set_read(self, article_id: int, read: bool = True) -> bool:
+        """Mark read or unread; False when there is no such article."""
+        return self._storage.articles.set_flag(article_id, "read", read)
+
+    def set_starred(self, article_id: int, starred: bool = True) -> bool:
+        """Star or unstar; False when there is no such article."""
+        return self._storage.articles.set_flag(article_id, "starred", starred)
+
+    # -- search and related news -------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        """Keyword search; any string is a valid query (see reader.core.query)."""
+        return self._searcher.search(query, limit)
+
+    def related(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
+        """Related news for an article, or None when the id is unknown."""
+        return self._related.related_to(article_id, limit)
+
+    # -- feeds -------------------------------------------------------------------------------
+
+    def add_feed(self, url: str, title: str | None = None) -> bool:
+        """Follow a feed; False when it was followed already. Raises FeedError for a bad URL."""
+        return self._feeds.add(url, title)
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop following a feed (its articles stay); False when it was not followed."""
+        return self._feeds.remove(url)
+
+    def feeds(self) -> list[Feed]:
+        """Every followed feed, in the order they were added."""
+        return self._feeds.all()
+
+    def feed(self, url: str) -> Feed | None:
+        return self._feeds.get(url)
+
+    def fetch(
+        self,
+        urls: Iterable[str] | None = None,
+        *,
+        workers: int | None = None,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        progress: Progress | None = None,
+    ) -> list[FeedResult]:
+        """Fetch the followed feeds (or those of `urls`) and store their new articles.
+
+        Defaults: 8 feeds at once, 20 s and 50 MiB per request.
+        """
+        options: dict[str, Any] = {}
+        if workers is not None:
+            options["workers"] = workers
+        if timeout is not None:
+            options["timeout"] = timeout
+        if max_bytes is not None:
+            options["max_bytes"] = max_bytes
+        return self._feeds.fetch(urls, progress=progress, **options)
+
+    def import_opml(self, data: bytes | str) -> OpmlResult:
+        """Follow every feed of an OPML document. Raises FeedError when it is not OPML."""
+        return self._feeds.import_opml(data)
+
+    def export_opml(self) -> str:
+        return self._feeds.export_opml()
+
+    # -- changes and figures -----------------------------------------------------------------
+
+    def watch(self) -> ChangeWatch:
+        """A watch that says when another process changed the store (use it from one thread)."""
+        return ChangeWatch(self._storage)
+
+    def stats(self) -> dict[str, Any]:
+        figures = self._storage.articles.stats()
+        links, resolved = self._storage.links.counts()
+        top = figures.pop("top_sources")
+        return figures | {
+            "related_links": links,
+            "related_links_resolved": resolved,
+            "top_sources": top,
+            "database": str(self.path),
+            "database_bytes": self._storage.file_bytes(),
+        }

@@ -1,0 +1,204 @@
+"""Related news for one article, in the order of trust (design.md, Related news).
+
+1. "link": the article's own related headlines, stored ones resolved, the rest as headlines.
+2. "same-story": near-duplicates (MinHash bands, then exact Jaccard of 3-shingles >= 0.5).
+3. "similar": a more-like-this query of the article's most distinctive terms, ranked by BM25,
+   searched first among articles close in publication time, then anywhere.
+An article appears once, under the most trusted reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from reader.core import minhash
+from reader.core.models import Candidate, Headline, RelatedHeadline, RelatedItem, StoredArticle
+from reader.core.terms import AnyOf, Expression, Phrase, Weights
+from reader.core.text import FUNCTION_WORDS, surface_words
+
+TOP_TERMS = 20
+CANDIDATES = 60  # similar articles considered; those within the window come first
+MAX_DF = 0.2  # a term in more than a fifth of the articles says little and costs much
+WINDOW_DAYS = 30
+MIN_SIMILARITY = 0.1  # of the article's own score; below it a match is noise
+MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n versions" row
+CHECK_SIMILAR = 0.5  # similar articles this close are checked for being the same story
+SIMILAR_WEIGHTS = Weights(10.0, 3.0, 1.0)
+BAND_CANDIDATES = 200
+_KEY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class RelatedArticles(Protocol):
+    def get(self, article_id: int) -> StoredArticle | None: ...
+    def headline(self, article_id: int) -> Headline | None: ...
+    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
+    def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
+    def max_id(self) -> int: ...
+    def sort_key(self, article_id: int) -> str | None: ...
+
+
+class RelatedIndex(Protocol):
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
+    def ranked(self, expression: Expression, weights: Weights, limit: int) -> list[Candidate]: ...
+    def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float: ...
+
+
+class RelatedBands(Protocol):
+    def sharing_any(self, bands: list[int], exclude: int, limit: int) -> list[int]: ...
+
+
+class RelatedLinks(Protocol):
+    def of(self, article_id: int) -> list[RelatedHeadline]: ...
+
+
+class RelatedFinder:
+    def __init__(
+        self,
+        articles: RelatedArticles,
+        index: RelatedIndex,
+        bands: RelatedBands,
+        links: RelatedLinks,
+    ) -> None:
+        self.articles = articles
+        self.index = index
+        self.bands = bands
+        self.links = links
+
+    def related_to(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
+        """Related news for `article_id`, or None when no such article is stored."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return None
+        items = self._links(article_id)
+        seen = {article_id} | {item.id for item in items if item.id is not None}
+        alike = self.similar(article, limit + MAX_VERSIONS, exclude=seen)
+        # The closest "similar" articles are checked too: MinHash bands can miss a version
+        # whose Jaccard is just above the threshold.
+        close = [item.id for item in alike if item.score >= CHECK_SIMILAR and item.id is not None]
+        for item in self.same_story(article, close)[:MAX_VERSIONS]:
+            if item.id not in seen:
+                items.append(item)
+                seen.add(item.id)
+        room = max(0, limit - len(items))
+        items.extend([item for item in alike if item.id not in seen][:room])
+        return items[:limit]
+
+    def _links(self, article_id: int) -> list[RelatedItem]:
+        items = []
+        for headline in self.links.of(article_id):
+            target = self.articles.headline(headline.target_id) if headline.target_id else None
+            items.append(
+                RelatedItem(
+                    id=target.id if target else None,
+                    title=target.title if target else headline.title,
+                    url=(target.url if target else None) or headline.url,
+                    reason="link",
+                    score=1.0,
+                    source=target.source if target else None,
+                    published_at=target.published_at if target else None,
+                )
+            )
+        return items
+
+    def same_story(self, article: StoredArticle, also: list[int]) -> list[RelatedItem]:
+        """Stored near-duplicates of the article, most similar first.
+
+        Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
+        the exact Jaccard of the shingle sets.
+        """
+        own = minhash.shingles(article.body)
+        if not len(own):
+            return []
+        keys = minhash.band_keys(minhash.signature(own))
+        candidates = self.bands.sharing_any(keys, article.id, BAND_CANDIDATES)
+        wanted = list(dict.fromkeys([*candidates, *also]))
+        texts = self.articles.texts(wanted)
+        items = []
+        for headline in self.articles.headlines_by_id([i for i in wanted if i in texts]):
+            score = minhash.jaccard(own, minhash.shingles(texts[headline.id][1]))
+            if score >= minhash.SAME_STORY:
+                items.append(_item(headline, "same-story", score))
+        items.sort(key=lambda item: -item.score)
+        return items
+
+    def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
+        """The article's top terms by tf-idf, document frequency from the term statistics."""
+        words = surface_words(article.title) * 3 + surface_words(article.body)
+        tf = Counter(w for w in words if len(w) > 2 and not w.isdigit() and w not in FUNCTION_WORDS)
+        if not tf:
+            return []
+        candidates = [w for w, _ in tf.most_common(200)]
+        df = self.index.document_frequencies(candidates)
+        total = max(self.articles.max_id(), 1)
+        scored = []
+        for word in candidates:
+            freq = df.get(word, 1)
+            if freq <= 1 or freq > total * MAX_DF:
+                continue  # no other article has it, or so many do that it connects nothing
+            scored.append((tf[word] * math.log(1 + total / freq), word))
+        scored.sort(reverse=True)
+        return [word for _, word in scored[:count]]
+
+    def similar(
+        self, article: StoredArticle, limit: int, exclude: set[int | None]
+    ) -> list[RelatedItem]:
+        """More like this: BM25 over the article's distinctive terms, near in time first.
+
+        Scores are relative to the article's own score for the same query (1.0 = as close as
+        the article is to itself), so one threshold drops weak matches whatever the store's size.
+        """
+        terms = self.distinctive_terms(article)
+        if not terms or limit <= 0:
+            return []
+        expression = AnyOf(tuple(Phrase((t,), "text") for t in terms))
+        own = self.index.score_of(expression, SIMILAR_WEIGHTS, article.id)
+        if not own:
+            return []
+        skip = set(exclude) | {article.id}
+        window = self._window(article.id)
+        near, far = [], []
+        for item, sort_key in self._more_like(expression, own):
+            if item.id in skip:
+                continue
+            inside = window is not None and window[0] <= sort_key <= window[1]
+            (near if inside else far).append(item)
+        return (near + far)[:limit]
+
+    def _window(self, article_id: int) -> tuple[str, str] | None:
+        key = self.articles.sort_key(article_id)
+        if not key:
+            return None
+        moment = datetime.strptime(key, _KEY_FORMAT).replace(tzinfo=UTC)
+        span = timedelta(days=WINDOW_DAYS)
+        return (moment - span).strftime(_KEY_FORMAT), (moment + span).strftime(_KEY_FORMAT)
+
+    def _more_like(self, expression: Expression, own: float) -> Iterator[tuple[RelatedItem, str]]:
+        """The best matches of the query, as (item, sort_key), above the similarity floor.
+
+        One query ranked inside the index; the time window is applied to these candidates
+        (a range test in Python), so the window costs nothing at any store size.
+        """
+        for row in self.index.ranked(expression, SIMILAR_WEIGHTS, CANDIDATES):
+            score = -row.rank / own
+            if score < MIN_SIMILARITY:
+                break
+            item = RelatedItem(
+                row.id, row.title, row.url, "similar", round(score, 4), row.source, row.published_at
+            )
+            yield item, row.sort_key
+
+
+def _item(headline: Headline, reason: str, score: float) -> RelatedItem:
+    return RelatedItem(
+        headline.id,
+        headline.title,
+        headline.url,
+        reason,
+        round(score, 4),
+        headline.source,
+        headline.published_at,
+    )

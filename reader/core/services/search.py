@@ -1,0 +1,376 @@
+"""Keyword search: BM25 over the full-text index, Indonesian-aware terms, snippets.
+
+A query word matches its exact form, its light stem (pekerjanya ~ pekerja) and, through the
+alias table, the domain's other names for it (PHK ~ pemutusan hubungan kerja). Exact forms
+carry more weight than stems, so they rank first. Snippets are cut from the article's own text,
+with every word that matched, however it matched, marked.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from reader.core.aliases import aliases, longest_member
+from reader.core.errors import QueryError
+from reader.core.highlight import Matcher, snippet
+from reader.core.models import Candidate, SearchHit
+from reader.core.query import Filters, Query, Term, parse_query
+from reader.core.services import stemmer
+from reader.core.terms import Expression, Phrase, Weights, all_of, any_of
+from reader.core.text import light_stem, strip_nya, surface_string, surface_words
+
+log = logging.getLogger(__name__)
+
+# bm25 weights: title, lead, body, then the same three for stem-only matches.
+WEIGHTS = Weights(10.0, 3.0, 1.0, 4.0, 1.2, 0.4)
+RECENCY = 0.1  # at most +10% for the newest hit: a tie-break, not a ranking
+RELAXED_CANDIDATES = 100
+FEW_HITS = 5  # below this many hits, the full-stemming fallback (if installed) widens the query
+FALLBACK_WEIGHT = 0.3
+
+
+class SearchIndex(Protocol):
+    def is_word(self, word: str) -> bool: ...
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
+    def words_containing(self, core: str, limit: int) -> list[str]: ...
+    def ranked(
+        self,
+        expression: Expression,
+        weights: Weights,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+    ) -> list[Candidate]: ...
+    def newest(
+        self, limit: int, *, exclude: Expression | None = None, filters: Filters | None = None
+    ) -> list[Candidate]: ...
+
+
+class ArticleTexts(Protocol):
+    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
+    def max_id(self) -> int: ...
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[SearchHit]
+    matcher: Matcher
+    relaxed: bool = False  # no article had every word; hits are ranked by words matched
+    fallback: bool = False  # the index rejected the query; its plain words were searched
+
+
+@dataclass
+class DocWords:
+    """An article's words as sets, to test which parts of a query it matches."""
+
+    surface: str  # " word word ... " with spaces at both ends, for phrase tests
+    words: set[str]
+    stems: set[str]
+
+    @classmethod
+    def of(cls, text: str, is_word: Callable[[str], bool]) -> DocWords:
+        surface = surface_string(text)
+        words = set(surface.split())
+        stems = {strip_nya(w, is_word) for w in words if w.endswith("nya")}
+        return cls(f" {surface} ", words, stems)
+
+
+@dataclass
+class Part:
+    """One clause of a query: what to ask the index, and the same test in Python."""
+
+    expression: Expression
+    test: Callable[[DocWords], bool]
+    words: tuple[str, ...] = ()  # the query words it stands for (their rarity weighs it)
+
+
+def _has_phrase(words: tuple[str, ...] | list[str]) -> Callable[[DocWords], bool]:
+    needle = " " + " ".join(words) + " "
+    return lambda doc: needle in doc.surface
+
+
+class QueryBuilder:
+    """Turns a parsed Query into index expressions and a Matcher."""
+
+    def __init__(self, index: SearchIndex, families: bool = False) -> None:
+        self.index = index
+        self.matcher = Matcher(is_word=index.is_word)
+        self.families = families  # widen single words to their root family
+        self.widened = False
+
+    def term(self, term: Term) -> Part:
+        """The expression of one term, and the test of whether a document has it."""
+        text, stems = ("title", "title_stems") if term.title_only else ("text", "stems")
+        if term.prefix:
+            word = term.groups[0][0]
+            self.matcher.prefixes += (word,)
+            expression = any_of(
+                [Phrase((word,), text, prefix=True), Phrase((word,), stems, prefix=True)]
+            )
+            return Part(expression, lambda doc: any(w.startswith(word) for w in doc.words), (word,))
+        if term.phrase:
+            words = tuple(term.words)
+            self._add_phrase(words)
+            return Part(Phrase(words, text), _has_phrase(words), words)
+        group = term.groups[0]
+        self._add_phrase(group)
+        stem = light_stem(group, self.index.is_word)
+        self.matcher.stems.add(stem)
+        options: list[Expression] = [Phrase(group, text)]
+        if stem != " ".join(group):
+            options.append(Phrase(tuple(stem.split()), text))
+        options.append(Phrase(tuple(stem.split()), stems))
+        exact, stemmed = _has_phrase(group), _has_phrase(stem.split())
+        relatives: list[str] = []
+        if self.families and len(group) == 1:
+            relatives = stemmer.family(self.index, group[0])
+        if relatives:
+            self.widened = True
+            self.matcher.forms.update(relatives)
+            options += [Phrase((word,), text) for word in relatives]
+        return Part(
+            any_of(options),
+            lambda doc: (
+                exact(doc)
+                or stemmed(doc)
+                or stem in doc.stems
+                or any(word in doc.words for word in relatives)
+            ),
+            group,
+        )
+
+    def _add_phrase(self, words: tuple[str, ...]) -> None:
+        if len(words) == 1:
+            self.matcher.forms.add(words[0])
+        else:
+            self.matcher.phrases.add(words)
+
+    def alias(self, member: tuple[str, ...], own: list[Part]) -> Part:
+        """The user's own words (as terms) OR every other name of the same thing."""
+        options = [all_of([p.expression for p in own])]
+        tests = [lambda doc: all(p.test(doc) for p in own)]
+        for other in aliases()[member]:
+            if other != member:
+                options.append(Phrase(other, "text"))
+                tests.append(_has_phrase(other))
+                self._add_phrase(other)
+        return Part(
+            any_of(options),
+            lambda doc: any(t(doc) for t in tests),
+            tuple(w for p in own for w in p.words),
+        )
+
+    def positive(self, query: Query) -> list[Part]:
+        """One part per clause of the query (all must match, unless the search is relaxed)."""
+        parts: list[Part] = []
+        clauses = query.clauses
+        plain = [self._plain_word(c) for c in clauses]
+        i = 0
+        while i < len(clauses):
+            member = None
+            if plain[i]:
+                run: list[str] = []
+                for j in range(i, len(clauses)):
+                    word = plain[j]
+                    if not word:
+                        break
+                    run.append(word)
+                member = longest_member(run, 0)
+            if member:
+                own = [self.term(clauses[i + k][0]) for k in range(len(member))]
+                parts.append(self.alias(member, own))
+                i += len(member)
+                continue
+            options = [self.term(t) for t in clauses[i]]
+            if len(options) == 1 and any(p.expression == options[0].expression for p in parts):
+                i += 1
+                continue  # a word said twice is one condition, not two
+            if len(options) == 1:
+                parts.append(options[0])
+            else:
+                parts.append(
+                    Part(
+                        any_of([o.expression for o in options]),
+                        lambda doc, options=options: any(o.test(doc) for o in options),
+                        tuple(w for o in options for w in o.words),
+                    )
+                )
+            i += 1
+        return parts
+
+    @staticmethod
+    def _plain_word(clause: list[Term]) -> str | None:
+        if len(clause) != 1:
+            return None
+        term = clause[0]
+        if term.phrase or term.prefix or term.title_only or len(term.groups) != 1:
+            return None
+        group = term.groups[0]
+        return group[0] if len(group) == 1 else None
+
+    def excluded(self, query: Query) -> Expression | None:
+        if not query.excluded:
+            return None
+        saved = self.matcher
+        self.matcher = Matcher(is_word=self.index.is_word)  # excluded words are not highlighted
+        try:
+            return any_of([self.term(t).expression for t in query.excluded])
+        finally:
+            self.matcher = saved
+
+
+class Searcher:
+    """Search over a full-text index and the article texts (for snippets)."""
+
+    def __init__(self, index: SearchIndex, articles: ArticleTexts) -> None:
+        self.index = index
+        self.articles = articles
+
+    def search(self, text: str, limit: int = 20) -> SearchResult:
+        """Search the store. Any string is a valid query; its content never raises.
+
+        Every word must match (exact form, light stem or alias). Too few hits: the query widens
+        to root families, if the stemmer is installed. None at all: it relaxes to any word.
+        Should the index still reject the query, its plain words are searched instead.
+        """
+        query = parse_query(text)
+        try:
+            return self._search(query, limit)
+        except QueryError as error:
+            plain = " ".join(surface_words(text))
+            log.warning("search %r fell back to its plain words: %s", text, error)
+            result = self._search(parse_query(plain), limit)
+            result.fallback = True
+            return result
+
+    def _search(self, query: Query, limit: int) -> SearchResult:
+        builder = QueryBuilder(self.index)
+        result = SearchResult(query, [], builder.matcher)
+        if query.empty or limit <= 0:
+            return result
+        plan = _Plan(self, query, builder, limit)
+        scored = plan.run()
+        matcher = plan.builder.matcher
+        result.matcher, result.relaxed = matcher, plan.relaxed
+        chosen = scored[:limit]
+        texts = self.articles.texts([row.id for row, _ in chosen])
+        result.hits = [
+            SearchHit(
+                id=row.id,
+                title=row.title,
+                url=row.url,
+                source=row.source,
+                published_at=row.published_at,
+                score=score,
+                snippet=snippet(texts[row.id][1], matcher) if row.id in texts else "",
+                relaxed=plan.relaxed,
+            )
+            for row, score in chosen
+        ]
+        return result
+
+
+Scored = list[tuple[Candidate, float]]
+
+
+class _Plan:
+    """The steps of one search: strict, widened by root families, relaxed."""
+
+    def __init__(self, searcher: Searcher, query: Query, builder: QueryBuilder, limit: int):
+        self.searcher, self.index = searcher, searcher.index
+        self.query, self.builder = query, builder
+        self.parts = builder.positive(query)
+        self.negative = builder.excluded(query)
+        self.filters = query.filters
+        self.candidates = max(limit * 4, 100)
+        self.limit = limit
+        self.relaxed = False
+
+    def ranked(self, expression: Expression, candidates: int) -> Scored:
+        rows = self.index.ranked(
+            expression, WEIGHTS, candidates, exclude=self.negative, filters=self.filters
+        )
+        return _rerank(rows)
+
+    def run(self) -> Scored:
+        if not self.parts:
+            rows = self.index.newest(self.limit, exclude=self.negative, filters=self.filters)
+            return _rerank(rows)
+        scored = self.ranked(all_of([p.expression for p in self.parts]), self.candidates)
+        if len(scored) < FEW_HITS and stemmer.available():
+            scored = self.widen(scored)
+        if not scored and len(self.parts) > 1:
+            self.relaxed = True
+            rows = self.ranked(any_of([p.expression for p in self.parts]), RELAXED_CANDIDATES)
+            scored = self._most_parts_first(rows)
+        return scored
+
+    def widen(self, scored: Scored) -> Scored:
+        wide = QueryBuilder(self.index, families=True)
+        parts = wide.positive(self.query)
+        if not wide.widened:
+            return scored
+        self.builder, self.parts = wide, parts
+        more = self.ranked(all_of([p.expression for p in parts]), self.candidates)
+        return _append_low(scored, more)
+
+    def _most_parts_first(self, scored: Scored) -> Scored:
+        """Relaxed order: BM25 scaled by how much of the query an article covers, a rare word
+        counting for more than a common one (a part weighs the idf of its words)."""
+        parts = self.parts
+        words = sorted({w for p in parts for w in p.words})
+        df = self.index.document_frequencies(words)
+        total = max(self.searcher.articles.max_id(), 1)
+        weight = [sum(math.log(1 + total / df.get(w, 1)) for w in p.words) or 1.0 for p in parts]
+        texts = self.searcher.articles.texts([row.id for row, _ in scored])
+        ranked = []
+        for row, score in scored:
+            title, body = texts.get(row.id, ("", ""))
+            doc = DocWords.of(title + "\n" + body, self.index.is_word)
+            covered = sum(w for p, w in zip(parts, weight, strict=True) if p.test(doc))
+            ranked.append((round(score * covered / sum(weight), 4), row))
+        ranked.sort(key=lambda item: -item[0])
+        return [(row, score) for score, row in ranked]
+
+
+def _append_low(first: Scored, more: Scored) -> Scored:
+    """Fallback hits after the hits proper, at a low weight, each article once."""
+    seen = {row.id for row, _ in first}
+    floor = min((score for _, score in first), default=0.0)
+    low = [
+        (row, round(min(score * FALLBACK_WEIGHT, floor), 4))
+        for row, score in more
+        if row.id not in seen
+    ]
+    return first + low
+
+
+def _rerank(rows: list[Candidate]) -> Scored:
+    """Relevance (-bm25), nudged by recency relative to the newest candidate."""
+    newest = max((r.sort_key for r in rows if r.sort_key), default="")
+    scored = []
+    for row in rows:
+        relevance = -row.rank
+        bonus = 0.0
+        if newest and row.sort_key:
+            bonus = RECENCY / (1.0 + _days_between(row.sort_key, newest) / 365.0)
+        scored.append((row, round(relevance * (1.0 + bonus), 4) if relevance else 0.0))
+    if any(score for _, score in scored):
+        scored.sort(key=lambda item: -item[1])
+    return scored
+
+
+def _days_between(older: str, newer: str) -> float:
+    try:
+        a = datetime.fromisoformat(older)
+        b = datetime.fromisoformat(newer)
+    except ValueError:
+        return 0.0
+    return max(0.0, (b - a).total_seconds() / 86400.0)
