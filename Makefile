@@ -1,11 +1,12 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# `make run` installs the reader alone; `make test` adds the test tools and the optional
-# full-stemming extra (PySastrawi, whose dictionary is CC BY-NC-SA), so the fallback is tested.
+# `make run` installs the reader alone; `make test` and `make lint` add the test and lint tools
+# and the optional full-stemming extra (PySastrawi, whose dictionary is CC BY-NC-SA), so the
+# fallback is tested.
 RUN_STAMP := $(VENV)/.installed-run
-TEST_STAMP := $(VENV)/.installed-test
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench eval screenshots clean
+.PHONY: run test lint format bench eval screenshots clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -15,24 +16,35 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $(RUN_STAMP)
 
-$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(TEST_STAMP)
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(DEV_STAMP)
 
 run: $(RUN_STAMP)
 	$(VENV)/bin/kemnaker-reader
 
-test: $(TEST_STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest
+
+# The gate CI runs before the tests: lint, formatting, types (strict on reader/core), layers.
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check reader tests bench scripts
+	$(VENV)/bin/ruff format --check reader tests bench scripts
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix reader tests bench scripts
+	$(VENV)/bin/ruff format reader tests bench scripts
 
 bench: $(RUN_STAMP)
 	$(PY) bench/bench_core.py
 
-eval: $(TEST_STAMP)
+eval: $(DEV_STAMP)
 	$(PY) bench/eval_search.py
 
-screenshots: $(TEST_STAMP)
+screenshots: $(DEV_STAMP)
 	$(PY) scripts/export_screenshots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

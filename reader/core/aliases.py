@@ -13,8 +13,8 @@ Member = tuple[str, ...]
 def parse_aliases(text: str) -> dict[Member, list[Member]]:
     """Map each member (folded words) to every member of every group it belongs to."""
     table: dict[Member, list[Member]] = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         members = [tuple(surface_words(m)) for m in line.split("|")]

@@ -7,7 +7,7 @@ guessing would put an article in the wrong year.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 WIB = timezone(timedelta(hours=7))
 ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
@@ -116,7 +116,16 @@ def _from_match(match: re.Match[str]) -> str | None:
     )
 
 
-def _build(year, month, day, hour, minute, second, zone, date_only=False) -> str | None:
+def _build(
+    year: int,
+    month: int,
+    day: int,
+    hour: int,
+    minute: int,
+    second: int,
+    zone: tzinfo,
+    date_only: bool = False,
+) -> str | None:
     try:
         value = datetime(year, month, day, hour, minute, second, tzinfo=zone)
     except ValueError:
@@ -134,7 +143,7 @@ def to_utc_key(iso: str | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=WIB)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
@@ -186,7 +195,7 @@ def wib_day_bound(day: str, end: bool) -> str:
     """The UTC sort-key bound of a WIB day 'YYYY-MM-DD' (its first or last second)."""
     start = datetime.fromisoformat(day).replace(tzinfo=WIB)
     moment = start + timedelta(days=1, seconds=-1) if end else start
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def find_day_month(text: str) -> str | None:

@@ -26,6 +26,7 @@ from reader.core.models import (
     ImportResult,
     OpmlResult,
     RelatedItem,
+    SearchResult,
     StoredArticle,
 )
 from reader.core.paths import bundled_data_dir, default_db_path
@@ -34,7 +35,7 @@ from reader.core.services.feeds import FeedService, Progress
 from reader.core.services.indexing import Indexer
 from reader.core.services.links import LinkResolver
 from reader.core.services.related import RelatedFinder
-from reader.core.services.search import Searcher, SearchResult
+from reader.core.services.search import Searcher
 
 log = logging.getLogger(__name__)
 

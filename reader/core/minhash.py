@@ -70,7 +70,8 @@ def signature(shingle_set: np.ndarray) -> np.ndarray:
     if not len(shingle_set):
         return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
     mixed = (shingle_set[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return mixed.min(axis=0).astype(np.uint32)
+    lowest: np.ndarray = mixed.min(axis=0).astype(np.uint32)
+    return lowest
 
 
 def band_keys(sig: np.ndarray) -> list[int]:

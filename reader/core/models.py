@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from reader.core.highlight import Matcher
+from reader.core.query import Query
+
 
 @dataclass
 class RelatedHeadline:
@@ -102,6 +105,15 @@ class SearchHit:
     score: float
     snippet: str  # matched words wrapped in SNIPPET_OPEN / SNIPPET_CLOSE
     relaxed: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[SearchHit]
+    matcher: Matcher
+    relaxed: bool = False  # no article had every word; hits are ranked by words matched
+    fallback: bool = False  # the index rejected the query; its plain words were searched
 
 
 @dataclass

@@ -104,7 +104,7 @@ def light_stem(parts: tuple[str, ...], is_word: WordCheck) -> str:
     return " ".join(stems)
 
 
-_NYA = re.compile(r"\b[^\W_]{%d,}nya\b" % MIN_NYA_BASE)
+_NYA = re.compile(rf"\b[^\W_]{{{MIN_NYA_BASE},}}nya\b")
 
 
 def nya_words(surface: str) -> list[str]:

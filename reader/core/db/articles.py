@@ -107,7 +107,7 @@ class Articles:
         from sqlite_utils.db import NotFoundError
 
         try:
-            self._db.table_db["articles"].update(article_id, {flag: int(value)})
+            self._db.table_db.table("articles").update(article_id, {flag: int(value)})
         except NotFoundError:
             return False
         return True

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.core.db.connection import Connections
 from reader.core.models import Feed
 
-_COLUMNS = [f.name for f in fields(Feed)]
+if TYPE_CHECKING:
+    from sqlite_utils.db import Table
+
+_SELECT = ", ".join(f.name for f in fields(Feed))
 
 
 class Feeds:
     def __init__(self, connections: Connections) -> None:
         self._db = connections
 
+    def _table(self) -> Table:
+        return self._db.table_db.table("feeds")
+
     def add(self, url: str, title: str | None, added_at: str) -> bool:
         """Follow `url`; False when it was followed already."""
-        table = self._db.table_db["feeds"]
+        table = self._table()
         before = table.count_where("url = ?", [url])
         if before:
             return False
@@ -25,7 +31,7 @@ class Feeds:
         return True
 
     def remove(self, url: str) -> bool:
-        table = self._db.table_db["feeds"]
+        table = self._table()
         if not table.count_where("url = ?", [url]):
             return False
         table.delete_where("url = ?", [url])
@@ -33,17 +39,15 @@ class Feeds:
 
     def all(self) -> list[Feed]:
         """Every feed, in the order they were added."""
-        rows = self._db.table_db["feeds"].rows_where(order_by="id", select=", ".join(_COLUMNS))
+        rows = self._table().rows_where(order_by="id", select=_SELECT)
         return [Feed(**row) for row in rows]
 
     def get(self, url: str) -> Feed | None:
-        rows = list(
-            self._db.table_db["feeds"].rows_where("url = ?", [url], select=", ".join(_COLUMNS))
-        )
+        rows = list(self._table().rows_where("url = ?", [url], select=_SELECT))
         return Feed(**rows[0]) if rows else None
 
     def rename(self, url: str, new_url: str) -> None:
-        table = self._db.table_db["feeds"]
+        table = self._table()
         row = next(iter(table.rows_where("url = ?", [url], select="id")), None)
         if row is not None:
             table.update(row["id"], {"url": new_url})
@@ -86,7 +90,7 @@ class Feeds:
         self._update(url, values, failed=error is not None)
 
     def _update(self, url: str, values: dict[str, Any], failed: bool) -> None:
-        table = self._db.table_db["feeds"]
+        table = self._table()
         row = next(iter(table.rows_where("url = ?", [url], select="id, failures")), None)
         if row is None:
             return

@@ -28,7 +28,8 @@ class Links:
     def of(self, article_id: int) -> list[RelatedHeadline]:
         """The article's headlines in their order, each with its stored article when known."""
         rows = self._db.conn.execute(
-            "SELECT title, url, target_id FROM related_links WHERE article_id = ? ORDER BY position",
+            "SELECT title, url, target_id FROM related_links "
+            "WHERE article_id = ? ORDER BY position",
             (article_id,),
         )
         return [RelatedHeadline(title, url, target) for title, url, target in rows]

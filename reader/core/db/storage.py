@@ -52,7 +52,7 @@ class SqliteStorage:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.connections.table_db["meta"].upsert({"key": key, "value": value}, pk="key")
+        self.connections.table_db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     def file_bytes(self) -> int:
         """The database's size on disk, its write-ahead log included."""

@@ -125,7 +125,7 @@ def split_lead(body: str) -> tuple[str, str]:
 
 def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:
     """The six FTS column values for an article, and the extras to keep for a later delete."""
-    extras = [extra_stems(s, is_word, nya) for s, nya in zip(item.surfaces, item.nya)]
+    extras = [extra_stems(s, is_word, nya) for s, nya in zip(item.surfaces, item.nya, strict=True)]
     return [*item.surfaces, *extras], "\t".join(extras)
 
 
@@ -134,7 +134,7 @@ def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
     lead, rest = split_lead(body)
     surfaces = [surface_string(text) for text in (title, lead, rest)]
     extras = index_extra.split("\t") if index_extra else ["", "", ""]
-    return surfaces + (extras + ["", "", ""])[:3]
+    return surfaces + [*extras, "", "", ""][:3]
 
 
 # -- writing -------------------------------------------------------------------------------

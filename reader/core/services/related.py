@@ -74,13 +74,13 @@ class RelatedFinder:
         if article is None:
             return None
         items = self._links(article_id)
-        seen = {article_id} | {item.id for item in items if item.id is not None}
+        seen: set[int] = {article_id} | {item.id for item in items if item.id is not None}
         alike = self.similar(article, limit + MAX_VERSIONS, exclude=seen)
         # The closest "similar" articles are checked too: MinHash bands can miss a version
         # whose Jaccard is just above the threshold.
         close = [item.id for item in alike if item.score >= CHECK_SIMILAR and item.id is not None]
         for item in self.same_story(article, close)[:MAX_VERSIONS]:
-            if item.id not in seen:
+            if item.id is not None and item.id not in seen:
                 items.append(item)
                 seen.add(item.id)
         room = max(0, limit - len(items))
@@ -143,9 +143,7 @@ class RelatedFinder:
         scored.sort(reverse=True)
         return [word for _, word in scored[:count]]
 
-    def similar(
-        self, article: StoredArticle, limit: int, exclude: set[int | None]
-    ) -> list[RelatedItem]:
+    def similar(self, article: StoredArticle, limit: int, exclude: set[int]) -> list[RelatedItem]:
         """More like this: BM25 over the article's distinctive terms, near in time first.
 
         Scores are relative to the article's own score for the same query (1.0 = as close as
@@ -160,7 +158,8 @@ class RelatedFinder:
             return []
         skip = set(exclude) | {article.id}
         window = self._window(article.id)
-        near, far = [], []
+        near: list[RelatedItem] = []
+        far: list[RelatedItem] = []
         for item, sort_key in self._more_like(expression, own):
             if item.id in skip:
                 continue

@@ -18,10 +18,10 @@ from typing import Protocol
 from reader.core.aliases import aliases, longest_member
 from reader.core.errors import QueryError
 from reader.core.highlight import Matcher, snippet
-from reader.core.models import Candidate, SearchHit
+from reader.core.models import Candidate, SearchHit, SearchResult
 from reader.core.query import Filters, Query, Term, parse_query
 from reader.core.services import stemmer
-from reader.core.terms import Expression, Phrase, Weights, all_of, any_of
+from reader.core.terms import Columns, Expression, Phrase, Weights, all_of, any_of
 from reader.core.text import light_stem, strip_nya, surface_string, surface_words
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ class ArticleTexts(Protocol):
 
 
 @dataclass
-class SearchResult:
-    query: Query
-    hits: list[SearchHit]
-    matcher: Matcher
-    relaxed: bool = False  # no article had every word; hits are ranked by words matched
-    fallback: bool = False  # the index rejected the query; its plain words were searched
-
-
-@dataclass
 class DocWords:
     """An article's words as sets, to test which parts of a query it matches."""
 
@@ -96,6 +87,15 @@ def _has_phrase(words: tuple[str, ...] | list[str]) -> Callable[[DocWords], bool
     return lambda doc: needle in doc.surface
 
 
+def _either(options: list[Part]) -> Part:
+    """`a OR b`: one part that any of its options satisfies."""
+    return Part(
+        any_of([o.expression for o in options]),
+        lambda doc: any(o.test(doc) for o in options),
+        tuple(w for o in options for w in o.words),
+    )
+
+
 class QueryBuilder:
     """Turns a parsed Query into index expressions and a Matcher."""
 
@@ -107,7 +107,8 @@ class QueryBuilder:
 
     def term(self, term: Term) -> Part:
         """The expression of one term, and the test of whether a document has it."""
-        text, stems = ("title", "title_stems") if term.title_only else ("text", "stems")
+        text: Columns = "title" if term.title_only else "text"
+        stems: Columns = "title_stems" if term.title_only else "stems"
         if term.prefix:
             word = term.groups[0][0]
             self.matcher.prefixes += (word,)
@@ -155,7 +156,7 @@ class QueryBuilder:
     def alias(self, member: tuple[str, ...], own: list[Part]) -> Part:
         """The user's own words (as terms) OR every other name of the same thing."""
         options = [all_of([p.expression for p in own])]
-        tests = [lambda doc: all(p.test(doc) for p in own)]
+        tests: list[Callable[[DocWords], bool]] = [lambda doc: all(p.test(doc) for p in own)]
         for other in aliases()[member]:
             if other != member:
                 options.append(Phrase(other, "text"))
@@ -195,13 +196,7 @@ class QueryBuilder:
             if len(options) == 1:
                 parts.append(options[0])
             else:
-                parts.append(
-                    Part(
-                        any_of([o.expression for o in options]),
-                        lambda doc, options=options: any(o.test(doc) for o in options),
-                        tuple(w for o in options for w in o.words),
-                    )
-                )
+                parts.append(_either(options))
             i += 1
         return parts
 
@@ -301,8 +296,8 @@ class _Plan:
 
     def run(self) -> Scored:
         if not self.parts:
-            rows = self.index.newest(self.limit, exclude=self.negative, filters=self.filters)
-            return _rerank(rows)
+            newest = self.index.newest(self.limit, exclude=self.negative, filters=self.filters)
+            return _rerank(newest)
         scored = self.ranked(all_of([p.expression for p in self.parts]), self.candidates)
         if len(scored) < FEW_HITS and stemmer.available():
             scored = self.widen(scored)
