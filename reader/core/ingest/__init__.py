@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from reader.core.errors import FetchError, InputError, PageError
 from reader.core.ingest.fetch import FORMATS, detect_format, fetch
@@ -25,6 +26,7 @@ SUFFIXES = set(FORMATS)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 Item = Article | ImportFailure
+_T = TypeVar("_T")
 
 
 def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
@@ -100,7 +102,7 @@ def read_file(path: Path) -> Iterator[Item | Page]:
     yield from parse_bytes(data, origin, suffix)
 
 
-def _decoded_lines(handle, origin: str) -> Iterator[str | ImportFailure]:
+def _decoded_lines(handle: Iterable[bytes], origin: str) -> Iterator[str | ImportFailure]:
     for number, raw in enumerate(handle, start=1):
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -117,7 +119,7 @@ def parse_bytes(
     yield from _guarded(_parse_bytes(data, origin, suffix, content_type), origin)
 
 
-def _guarded(items: Iterator, origin: str) -> Iterator:
+def _guarded(items: Iterator[_T], origin: str) -> Iterator[_T | ImportFailure]:
     """A parser's items; should a parser still raise on some input, one failure, no traceback."""
     try:
         yield from items
@@ -229,14 +231,19 @@ def read_response(
     *,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_URL_BYTES,
-    info: dict | None = None,
+    info: dict[str, str | None] | None = None,
 ) -> Iterator[Item]:
     """Articles from a fetched response whose format is `kind` (see `detect_format`)."""
     yield from _guarded(_read_response(response, kind, origin, timeout, max_bytes, info), origin)
 
 
 def _read_response(
-    response: Response, kind: str, origin: str, timeout: float, max_bytes: int, info: dict | None
+    response: Response,
+    kind: str,
+    origin: str,
+    timeout: float,
+    max_bytes: int,
+    info: dict[str, str | None] | None,
 ) -> Iterator[Item]:
     if kind == "page":
         yield from _page_items(
@@ -262,4 +269,7 @@ def _read_response(
         yield from parse_json_feed(text, origin, response.url, info)
         return
     suffix = next((s for s, k in FORMATS.items() if k == kind), "")
-    yield from parse_bytes(response.body, origin, suffix)
+    for item in parse_bytes(response.body, origin, suffix):
+        # A page is read above, with its continuations; should one still come (a page-like
+        # body at a non-URL origin), it stands alone, as a single saved page does.
+        yield join_pages(item, []) if isinstance(item, Page) else item

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -30,7 +30,7 @@ def parse_feed(
     data: bytes,
     origin: str,
     base_url: str | None = None,
-    info: dict | None = None,
+    info: dict[str, str | None] | None = None,
     content_type: str | None = None,
 ) -> Iterator[Item]:
     """Articles from an RSS/Atom document; a document that is not a feed gives one failure.
@@ -80,7 +80,7 @@ def _rss_entry(
 ) -> Article:
     title = _entry_text(entry.get("title_detail"), entry.get("title"), one_line=True)
     body = ""
-    for detail in list(entry.get("content") or []) + [entry.get("summary_detail")]:
+    for detail in [*(entry.get("content") or []), entry.get("summary_detail")]:
         text = _entry_text(detail, None)
         if len(text) > len(body):
             body = text
@@ -103,7 +103,8 @@ def _rss_entry(
     if published is None:
         parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         if parsed:  # feedparser understood a form we do not: it gives UTC
-            published = datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+            year, month, day, hour, minute, second = parsed[:6]
+            published = datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
     tags = entry.get("tags") or []
     category = clean_line(tags[0].get("term") or tags[0].get("label")) if tags else ""
     related = [
@@ -138,7 +139,10 @@ def _entry_text(detail: Any, fallback: str | None, one_line: bool = False) -> st
 
 
 def parse_json_feed(
-    text: str, origin: str, base_url: str | None = None, info: dict | None = None
+    text: str,
+    origin: str,
+    base_url: str | None = None,
+    info: dict[str, str | None] | None = None,
 ) -> Iterator[Item]:
     """Articles from a JSON Feed document (https://jsonfeed.org/version/1.1)."""
     try:
@@ -192,7 +196,8 @@ def _json_item(
     if url and not url.lower().startswith(("http://", "https://")):
         url = None
     raw_date = string("date_published") or string("date_modified") or None
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    raw_tags = item.get("tags")
+    tags = raw_tags if isinstance(raw_tags, list) else []
     category = next((clean_line(t) for t in tags if isinstance(t, str) and t.strip()), "")
     return _article(
         title,
@@ -208,9 +213,20 @@ def _json_item(
     )
 
 
-def _article(title, body, url, source, published, raw_date, category, origin, number, related):
+def _article(
+    title: str,
+    body: str,
+    url: str | None,
+    source: str | None,
+    published: str | None,
+    raw_date: str | None,
+    category: str,
+    origin: str,
+    number: int,
+    related: list[RelatedHeadline],
+) -> Article:
     lead = split_lead(body.split("\n\n", 1)[0])
-    dateline = None
+    dateline: str | None = None
     if lead:  # "jpnn.com, JAKARTA - ..." in the entry: the same rule as for pages
         source, dateline, first = lead
         rest = body.split("\n\n", 1)[1] if "\n\n" in body else ""
@@ -247,7 +263,7 @@ def feed_date(raw: str | None) -> str | None:
         value = None
     if value is not None:
         if value.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 says read it as UTC
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.isoformat()
     return parse_date(raw)
 

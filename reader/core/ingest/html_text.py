@@ -73,7 +73,7 @@ class _TextParser(HTMLParser):
         self.skip_depth = 0
         self.skip_tag: str | None = None
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skip_depth:
             if tag == self.skip_tag:
                 self.skip_depth += 1
@@ -85,7 +85,7 @@ class _TextParser(HTMLParser):
         elif tag in _BLOCKS:
             self.parts.append("\n\n")
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.skip_depth and tag == "br":
             self.parts.append("\n")
         elif not self.skip_depth and tag in _BLOCKS:

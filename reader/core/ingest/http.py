@@ -9,6 +9,8 @@ import urllib.error
 import urllib.request
 import zlib
 from dataclasses import dataclass
+from http.client import HTTPMessage, HTTPResponse
+from typing import IO
 from urllib.parse import urlparse
 
 from reader.core.errors import FetchError
@@ -53,14 +55,26 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     def __init__(self, limit: int) -> None:
         super().__init__()
-        self.max_redirections = limit
+        # typeshed declares max_redirections a ClassVar, but urllib reads it through `self`:
+        # a per-opener limit set on the instance is what urllib supports.
+        self.max_redirections = limit  # type: ignore[misc]
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if urlparse(newurl).scheme.lower() not in ("http", "https"):
             raise FetchError(f"redirect to a non-http(s) URL refused: {newurl[:80]!r}", code)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
-    def http_error_302(self, req, fp, code, msg, headers):
+    def http_error_302(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> HTTPResponse | None:
         try:
             return super().http_error_302(req, fp, code, msg, headers)
         except urllib.error.HTTPError as error:
@@ -136,7 +150,7 @@ def get(
         raise FetchError(f"cannot fetch ({error or type(error).__name__})") from None
 
 
-def _read(response, max_bytes: int, started: float, timeout: float) -> bytes:
+def _read(response: HTTPResponse, max_bytes: int, started: float, timeout: float) -> bytes:
     parts: list[bytes] = []
     size = 0
     while True:

@@ -102,7 +102,7 @@ def article_from_dict(value: Any, origin: str | None = None, line: int | None = 
     )
 
 
-def _text(value: dict, key: str) -> str | None:
+def _text(value: dict[str, Any], key: str) -> str | None:
     item = value.get(key)
     if item is None:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urljoin, urlparse
 
 from reader.core.clean import clean_line
@@ -21,11 +22,15 @@ from reader.core.ingest.html_text import html_to_text
 from reader.core.ingest.http import host_of
 from reader.core.models import Article, RelatedHeadline
 
+if TYPE_CHECKING:  # lxml is imported where it is used: a plain-text import should not pay for it
+    from lxml.html import HtmlElement
+
 MAX_PAGES = 20  # continuation pages followed for one article
 MAX_RELATED = 20  # related headlines kept from one page
 
 _LEAD = re.compile(
-    r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$",
+    r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*"
+    r"(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$",
     re.S,
 )
 _JPNN_LEAD = re.compile(r"^\s*jpnn\.com\s*,\s*[A-Z]", re.I)
@@ -216,7 +221,7 @@ def _key(text: str) -> str:
 # -- metadata ----------------------------------------------------------------------------------
 
 
-def _meta(tree, *names: str) -> str | None:
+def _meta(tree: HtmlElement, *names: str) -> str | None:
     for name in names:
         for node in tree.xpath(
             f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'
@@ -227,7 +232,7 @@ def _meta(tree, *names: str) -> str | None:
     return None
 
 
-def _raw_canonical(tree) -> str | None:
+def _raw_canonical(tree: HtmlElement) -> str | None:
     hrefs = tree.xpath('//link[@rel="canonical"]/@href')
     return hrefs[0] if hrefs else _meta(tree, "og:url")
 
@@ -239,9 +244,9 @@ def _page_number(url: str | None) -> int | None:
     return int(numbers[0]) if numbers and numbers[0].isdigit() and int(numbers[0]) > 0 else None
 
 
-def _canonical(tree, url: str | None) -> str | None:
-    for href in tree.xpath('//link[@rel="canonical"]/@href') + [_meta(tree, "og:url") or ""]:
-        href = href.strip()
+def _canonical(tree: HtmlElement, url: str | None) -> str | None:
+    for raw in [*tree.xpath('//link[@rel="canonical"]/@href'), _meta(tree, "og:url") or ""]:
+        href = raw.strip()
         if href:
             full = urljoin(url, href) if url else href
             if full.lower().startswith(("http://", "https://")):
@@ -258,7 +263,7 @@ def _without_page(url: str) -> str:
     return parts._replace(query=query).geturl()
 
 
-def _title(tree) -> str:
+def _title(tree: HtmlElement) -> str:
     for node in tree.xpath("//h1"):
         text = clean_line(node.text_content())
         if text:
@@ -273,7 +278,7 @@ def _title(tree) -> str:
     return clean_line(text)
 
 
-def _date(tree, scope=None) -> tuple[str | None, str | None]:
+def _date(tree: HtmlElement, scope: HtmlElement | None = None) -> tuple[str | None, str | None]:
     """The page's date as written and as ISO 8601 with its offset.
 
     A visible date line inside the article (`scope`) is looked for first, so that the dates of
@@ -306,7 +311,7 @@ def _date(tree, scope=None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _related(tree, base: str | None) -> list[RelatedHeadline]:
+def _related(tree: HtmlElement, base: str | None) -> list[RelatedHeadline]:
     """The links listed under a "BERITA TERKAIT" heading."""
     for heading in tree.xpath("//*[self::h2 or self::h3 or self::h4 or self::div or self::span]"):
         own = clean_line("".join(heading.xpath("text()")))
@@ -314,7 +319,7 @@ def _related(tree, base: str | None) -> list[RelatedHeadline]:
             continue
         # The list right after the heading; failing that, the heading's own box when it is a
         # box of links and not the whole page.
-        links = []
+        links: list[HtmlElement] = []
         for sibling in heading.itersiblings():
             if sibling.tag in ("h1", "h2", "h3", "h4") or (links and sibling.tag == "div"):
                 break
@@ -335,7 +340,7 @@ def _related(tree, base: str | None) -> list[RelatedHeadline]:
     return []
 
 
-def _next_pages(tree, base: str | None) -> list[str]:
+def _next_pages(tree: HtmlElement, base: str | None) -> list[str]:
     """The `?page=N` continuations (N >= 2) the page links to, in order."""
     if not base:
         return []
@@ -353,7 +358,7 @@ def _next_pages(tree, base: str | None) -> list[str]:
 # -- main text ---------------------------------------------------------------------------------
 
 
-def _jpnn_lead(tree):
+def _jpnn_lead(tree: HtmlElement) -> HtmlElement | None:
     """The paragraph that starts "jpnn.com, JAKARTA -", or None."""
     for paragraph in tree.xpath("//p"):
         if _JPNN_LEAD.match(paragraph.text_content()):
@@ -361,7 +366,7 @@ def _jpnn_lead(tree):
     return None
 
 
-def _article_scope(lead):
+def _article_scope(lead: HtmlElement | None) -> HtmlElement | None:
     """The element around the article that holds `lead`: its <article>, or its grandparent."""
     if lead is None:
         return None
@@ -372,7 +377,7 @@ def _article_scope(lead):
     return parent.getparent() if parent is not None and parent.getparent() is not None else parent
 
 
-def _jpnn_container(lead):
+def _jpnn_container(lead: HtmlElement | None) -> HtmlElement | None:
     """The element holding a jpnn article's paragraphs: the parent of its lead.
 
     What comes before the lead in it (headline, date line, share buttons) is removed.
@@ -386,7 +391,7 @@ def _jpnn_container(lead):
     return container
 
 
-def _jpnn_body(container) -> str:
+def _jpnn_body(container: HtmlElement) -> str:
     import lxml.html
 
     for node in list(container.iter()):
@@ -399,7 +404,7 @@ def _jpnn_body(container) -> str:
     return _filter_lines(html_to_text(lxml.html.tostring(container, encoding="unicode")))
 
 
-def _drop(node) -> None:
+def _drop(node: HtmlElement) -> None:
     parent = node.getparent()
     if parent is None:
         return
@@ -436,8 +441,8 @@ def _has_article(body: str) -> bool:
 
 def _filter_lines(text: str) -> str:
     paragraphs = []
-    for paragraph in text.split("\n\n"):
-        paragraph = " ".join(paragraph.split())
+    for raw in text.split("\n\n"):
+        paragraph = " ".join(raw.split())
         if not paragraph or _DROP_LINE.match(paragraph) or paragraph.lower().startswith("redaktur"):
             continue
         paragraphs.append(paragraph)

@@ -15,7 +15,8 @@ from reader.core.errors import InputError
 from reader.core.models import Article, RelatedHeadline
 
 _LEAD = re.compile(
-    r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$"
+    r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*"
+    r"(?P<dateline>[A-Z][A-Z .'/]{1,40}?)\s*[-–—]+\s+(?P<rest>.+)$"
 )
 _HEADLINE = re.compile(r"^[-–•*]\s+(?P<title>.+)$")
 
@@ -28,8 +29,8 @@ def parse_plaintext(text: str, origin: str | None = None) -> Article:
         raise InputError("empty file")
     title, rest = lines[0], lines[1:]
     related: list[RelatedHeadline] = []
-    while rest and _HEADLINE.match(rest[-1]):
-        related.insert(0, RelatedHeadline(_HEADLINE.match(rest[-1])["title"].strip()))
+    while rest and (headline := _HEADLINE.match(rest[-1])):
+        related.insert(0, RelatedHeadline(headline["title"].strip()))
         rest.pop()
     if not rest:
         raise InputError("no body text after the title")
