@@ -1,0 +1,212 @@
+"""The feeds that `fetch` follows: `feeds add/list/remove/import/export`, and `fetch` itself."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reader.cli import output
+from reader.cli.commands import Command, Group
+from reader.cli.options import check_count, check_seconds, db_option, json_option, with_library
+from reader.cli.output import PROG, Column, safe
+from reader.core.errors import FeedError
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
+    from reader.core.models import Feed, FeedResult
+
+
+@click.group(
+    cls=Group,
+    no_args_is_help=False,  # `feeds` alone is a usage error (exit 2), not a help page
+    short_help="the feeds that `fetch` follows",
+    help="The feeds (RSS, Atom, JSON Feed) that `fetch` follows.",
+)
+@db_option
+def feeds() -> None:
+    pass
+
+
+@feeds.command(cls=Command, short_help="follow feeds (RSS, Atom, JSON Feed)")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@db_option
+@with_library()
+def add(library: Library, urls: tuple[str, ...]) -> int:
+    """Follow feeds (RSS, Atom, JSON Feed); `fetch` brings their articles."""
+    failed = False
+    for url in urls:
+        try:
+            added = library.add_feed(url)
+        except FeedError as error:  # the other URLs are still added
+            output.error(f"{url}: {error}")
+            failed = True
+            continue
+        output.echo(f"following {safe(url)}" if added else f"already following {safe(url)}")
+    if failed:
+        return 1
+    output.echo(f"'{PROG} fetch' brings their articles")
+    return 0
+
+
+@feeds.command("list", cls=Command, short_help="the feeds followed, with their state")
+@json_option("print the feeds as JSON")
+@db_option
+@with_library()
+def list_(library: Library, as_json: bool) -> int:
+    """The feeds followed, with the state of their last fetch."""
+    followed = library.feeds()
+    if as_json:
+        output.print_json([asdict(feed) for feed in followed])
+    elif not followed:
+        output.echo(f"no feeds; add one with '{PROG} feeds add URL'")
+    elif output.stdout_is_terminal():
+        rows = [[safe(f.url), safe(f.title or "-"), _state(f)] for f in followed]
+        output.table([Column("feed"), Column("title"), Column("last fetch")], rows)
+    else:
+        for feed in followed:
+            output.echo(f"{safe(feed.url)}\n    {safe(feed.title or '-')} · {_state(feed)}")
+    return 0
+
+
+def _state(feed: Feed) -> str:
+    if feed.last_fetched_at is None:
+        return "never fetched"
+    if feed.last_error:
+        return f"failed {feed.last_fetched_at}: {safe(feed.last_error)}"
+    news = "not modified" if feed.last_status == 304 else f"{feed.last_added} new"
+    return f"fetched {feed.last_fetched_at}, {news}"
+
+
+@feeds.command(cls=Command, short_help="stop following feeds")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@db_option
+@with_library()
+def remove(library: Library, urls: tuple[str, ...]) -> int:
+    """Stop following feeds; the articles they brought stay."""
+    missing = [url for url in urls if not library.remove_feed(url)]
+    for url in missing:
+        output.error(f"not following {url} (see '{PROG} feeds list')")
+    for url in urls:
+        if url not in missing:
+            output.echo(f"stopped following {safe(url)}; its articles stay")
+    return 1 if missing else 0
+
+
+@feeds.command("import", cls=Command, short_help="follow every feed of an OPML file")
+@click.argument("file", metavar="OPML")
+@db_option
+@with_library()
+def import_opml(library: Library, file: str) -> int:
+    """Follow every feed of an OPML file."""
+    try:
+        data = Path(file).read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot read ({error.strerror or error})") from None
+    try:
+        result = library.import_opml(data)
+    except FeedError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    for problem in result.problems:
+        output.error(f"{file}: {problem}")
+    output.echo(
+        f"{result.added} feeds added, {result.known} already followed, "
+        f"{len(result.problems)} skipped"
+    )
+    return 1 if result.problems else 0
+
+
+@feeds.command(cls=Command, short_help="write the feeds as OPML")
+@click.argument("file", metavar="[FILE]", required=False)
+@db_option
+@with_library()
+def export(library: Library, file: str | None) -> int:
+    """Write the feeds as OPML to FILE (default: standard output)."""
+    text = library.export_opml()
+    if file and file != "-":
+        try:
+            Path(file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(
+                f"{file}: cannot write ({error.strerror or error})"
+            ) from None
+    else:
+        click.echo(safe(text, multiline=True), nl=False)
+    return 0
+
+
+@click.command(cls=Command, short_help="fetch every feed now")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option(
+    "--timeout",
+    default="20",
+    callback=check_seconds,
+    metavar="S",
+    help="seconds per feed (default 20)",
+)
+@click.option(
+    "--workers",
+    default="8",
+    callback=check_count,
+    metavar="N",
+    help="feeds fetched at once (default 8)",
+)
+@json_option("print the results as JSON")
+@db_option
+@with_library()
+def fetch(
+    library: Library, urls: tuple[str, ...], timeout: float, workers: int, as_json: bool
+) -> int:
+    """Fetch every followed feed now (or only the URLs given) and store the new articles."""
+    followed = {feed.url for feed in library.feeds()}
+    if not followed:
+        output.echo(f"no feeds to fetch; add one with '{PROG} feeds add URL'")
+        return 0
+    unknown = [url for url in urls if url not in followed]
+    for url in unknown:
+        output.error(f"{url}: not a followed feed (add it with '{PROG} feeds add URL')")
+    if unknown:
+        return 1
+    total = len(set(urls)) if urls else len(followed)
+    with output.progress("feeds fetched", total, show=total > 1) as bar:
+
+        def report(done: int, of: int, result: FeedResult) -> None:
+            if result.failed:
+                bar.note(output.error_line(f"{result.url}: {result.error}"))
+            for failure in result.entry_failures:
+                bar.note(output.error_line(failure.message()))
+            if result.moved_to:
+                announced = f"a page; following the feed it announces, {result.moved_to}"
+                bar.note(safe(f"{result.url}: {announced}"))
+            bar.update(done)
+
+        results = library.fetch(urls or None, workers=workers, timeout=timeout, progress=report)
+    if as_json:
+        output.print_json([_result_json(r) for r in results])
+    else:
+        added = sum(r.added for r in results)
+        updated = sum(r.updated for r in results)
+        not_modified = sum(r.status == "unchanged" for r in results)
+        failed = sum(r.failed for r in results)
+        output.echo(
+            f"{output.count(len(results), 'feed')}: {output.count(added, 'article')} added, "
+            f"{updated} updated, {not_modified} unchanged since the last fetch, {failed} failed"
+        )
+    bad_entries = any(r.entry_failures for r in results)
+    return 1 if bad_entries or any(r.failed for r in results) else 0
+
+
+def _result_json(result: FeedResult) -> dict[str, object]:
+    return {
+        "url": result.url,
+        "moved_to": result.moved_to,
+        "status": result.status,
+        "http_status": result.http_status,
+        "added": result.added,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "error": result.error,
+        "entry_failures": [failure.message() for failure in result.entry_failures],
+    }

@@ -1,0 +1,117 @@
+"""The root command: its options, the reader as the default command, and the one place where an
+error becomes a line on stderr and an exit code.
+
+Exit codes: 0 success; 1 when an input failed, an id is unknown or the store cannot be used;
+2 for a usage error; 130 on Ctrl+C. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from reader import __version__
+from reader.cli import output
+from reader.cli.articles import import_, related, search, show, stats
+from reader.cli.commands import Group
+from reader.cli.feeds import feeds, fetch
+from reader.cli.options import Settings, db_option, open_store
+from reader.cli.output import PROG
+from reader.core.errors import ReaderError
+
+
+class RootGroup(Group):
+    """The root group, run without click's own error handling (a usage dump, "Aborted!")."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = self.run(list(sys.argv[1:] if args is None else args), **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def run(self, args: list[str], **extra: Any) -> int:
+        """Run one command line; every error of every command ends here."""
+        try:
+            with self.make_context(PROG, args, obj=Settings(), **extra) as ctx:
+                result = self.invoke(ctx)
+            return result if isinstance(result, int) else 0
+        except click.exceptions.Exit as done:  # --help, --version
+            return done.exit_code
+        except click.UsageError as error:
+            output.error(f"{error.format_message()} (see '{PROG} --help')")
+            return 2
+        except click.ClickException as error:
+            output.error(error.format_message())
+            return error.exit_code
+        except ReaderError as error:
+            output.error(str(error))
+            return 1
+        except (KeyboardInterrupt, click.Abort):
+            return 130
+        except BrokenPipeError:  # `kemnaker-reader search x | head`: the reader of stdout left
+            _stop_writing_stdout()
+            return 0
+        except Exception as error:  # a bug: still one line, never a traceback
+            output.error(f"unexpected error ({type(error).__name__}: {error}); please report it")
+            return 1
+
+
+def _stop_writing_stdout() -> None:
+    # Python flushes stdout at exit, which would fail again and print a warning.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+@click.group(
+    PROG,
+    cls=RootGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Read, search and connect Indonesian labour news offline.",
+)
+@db_option
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> int | None:
+    if ctx.invoked_subcommand is not None:
+        return None
+    return open_reader(ctx)
+
+
+def open_reader(ctx: click.Context) -> int:
+    """The default command: the reader, on the bundled articles the first time."""
+    if not output.has_terminal():
+        raise click.UsageError(
+            f"the reader needs a terminal; without one, use a command such as '{PROG} search QUERY'"
+        )
+    library = open_store(ctx, create=True)
+    library.import_bundled()
+    from reader.ui.app import run
+
+    code: int = run(library)
+    return code
+
+
+for command in (import_, search, show, related, stats, feeds, fetch):
+    cli.add_command(command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `kemnaker-reader` console script: run `argv` (default: sys.argv[1:])."""
+    code: int = cli.main(argv, standalone_mode=False)
+    return code

@@ -1,0 +1,92 @@
+"""A few runs of the installed command, as a user runs it (the rest run in-process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import DATA, SEED
+
+COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
+
+
+def run(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "KEMNAKER_READER_DB"}
+    if db is not None:
+        env["KEMNAKER_READER_DB"] = str(db)
+    assert COMMAND
+    return subprocess.run(
+        [COMMAND, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def test_the_console_script_is_installed() -> None:
+    assert COMMAND, "kemnaker-reader is not on the venv's PATH: install the package"
+
+
+def test_import_then_search(tmp_path: Path) -> None:
+    db = tmp_path / "articles.db"  # named by the environment variable
+    out = run("import", str(SEED), "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"added": 1, "updated": 0, "unchanged": 0, "failed": []}
+    out = run("search", "-iom", "pekerja", "migran", "--json", db=db)
+    assert (out.returncode, json.loads(out.stdout)) == (0, []), out.stderr
+    out = run("search", "pekerja", "migran", "--limit", "1", db=db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].endswith(
+        "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
+    )
+
+
+def test_a_usage_error_is_one_line_without_a_traceback(tmp_path: Path) -> None:
+    out = run("--db", str(tmp_path / "x.db"), "show", "abc")
+    assert out.returncode == 2
+    assert out.stderr == (
+        "kemnaker-reader: Invalid value for 'ID': 'abc' is not a valid integer. "
+        "(see 'kemnaker-reader --help')\n"
+    )
+
+
+def test_python_dash_m_reader_works(tmp_path: Path) -> None:
+    db = str(tmp_path / "m.db")
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--db", db, "import", str(SEED)],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "reader", "--db", db, "stats", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and json.loads(out.stdout)["articles"] == 1
+
+
+def test_the_command_loads_rich_and_the_core_only_when_it_needs_them(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "import reader.cli\n"
+        "assert 'rich' not in sys.modules and 'reader.core.library' not in sys.modules\n"
+        "code = reader.cli.main(sys.argv[1:])\n"
+        "assert 'rich' not in sys.modules, 'printing to a pipe needs no rich'\n"
+        "sys.exit(code)\n"
+    )
+    db = tmp_path / "lazy.db"
+    out = subprocess.run(
+        [sys.executable, "-c", script, "--db", str(db), "import", str(SEED)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_bundled_data_dir_is_found() -> None:
+    from reader.core.paths import bundled_data_dir
+
+    assert bundled_data_dir() == DATA
