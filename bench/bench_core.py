@@ -3,7 +3,7 @@
 Usage: python bench/bench_core.py [N]   (default 100000)
 
 Prints a table and a JSON line. Figures are medians / 95th percentiles of core calls
-(Store.search, Store.related) in one process on a warm store; import is articles per second
+(Library.search, Library.related) in one process on a warm store; import is articles per second
 from JSON Lines into an empty store, index included.
 """
 
@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from reader.core.ingest import read_inputs  # noqa: E402
-from reader.core.store import Store  # noqa: E402
+from reader.core.library import open_library  # noqa: E402
 
 QUERIES = [
     "pekerja",
@@ -55,7 +54,7 @@ QUERIES = [
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(n: int) -> dict:
@@ -66,10 +65,10 @@ def main(n: int) -> dict:
     db_path = out / f"bench-{n}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    store = Store(db_path)
+    store = open_library(db_path)
 
     started = time.perf_counter()
-    result = store.add_articles(read_inputs([str(source)]))
+    result = store.import_inputs([str(source)])
     import_seconds = time.perf_counter() - started
     assert result.added == n and not result.failed, (result.added, result.failed[:3])
 

@@ -24,8 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.core import feeds  # noqa: E402
-from reader.core.store import Store  # noqa: E402
+from reader.core.library import open_library  # noqa: E402
 
 WORDS = (
     "pekerja migran upah minimum pelatihan vokasi balai latihan kerja kementerian "
@@ -65,7 +64,7 @@ def make_feed(feed: int, items: int) -> bytes:
 
 def serve(bodies: dict[str, bytes], delay: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             time.sleep(delay)
             body = bodies.get(self.path)
             if body is None:
@@ -107,15 +106,15 @@ def main() -> None:
         path = Path(folder) / "bench.db"
         if start_from is not None:
             shutil.copy(start_from, path)
-        store = Store(path)
+        store = open_library(path)
         before = store.count()
         for path in bodies:
-            feeds.add_feed(store, base + path)
+            store.add_feed(base + path)
         started = time.perf_counter()
-        first = feeds.fetch_feeds(store, workers=workers)
+        first = store.fetch(workers=workers)
         first_s = time.perf_counter() - started
         started = time.perf_counter()
-        second = feeds.fetch_feeds(store, workers=workers)
+        second = store.fetch(workers=workers)
         second_s = time.perf_counter() - started
         stored = store.count() - before
         store.close()
@@ -134,7 +133,8 @@ def main() -> None:
         "store_articles_before": before,
     }
     print(
-        f"{'feeds':24}{count} x {items} items, {delay * 1000:.0f} ms server delay, {workers} workers"
+        f"{'feeds':24}{count} x {items} items, {delay * 1000:.0f} ms server delay, "
+        f"{workers} workers"
     )
     print(f"{'store':24}{before:,} articles before")
     print(f"{'first fetch':24}{first_s:.2f} s, {result['articles_added']} articles added")

@@ -29,6 +29,7 @@ Prints a table and one JSON line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -52,7 +53,7 @@ ANSI = re.compile(r"\x1b\[[0-9;:?]*[A-Za-z]")
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def reader_command() -> list[str]:
@@ -67,7 +68,10 @@ def store_count(db: Path) -> int | None:
     if not db.exists():
         return None
     result = subprocess.run(
-        [*reader_command(), "--db", str(db), "stats", "--json"], capture_output=True, text=True
+        [*reader_command(), "--db", str(db), "stats", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         return None
@@ -126,7 +130,7 @@ class Tmux:
             if not inside:
                 inside = line.startswith("%begin")
                 continue
-            if line.startswith("%end") or line.startswith("%error"):
+            if line.startswith(("%end", "%error")):
                 return line.startswith("%end"), lines
             lines.append(line)
 
@@ -148,14 +152,11 @@ class Tmux:
         return ok
 
     def close(self) -> None:
-        try:  # the private server holds only this benchmark's sessions
+        # The private server holds only this benchmark's sessions.
+        with contextlib.suppress(RuntimeError, BrokenPipeError):
             self.cmd("kill-server", check=False)
-        except (RuntimeError, BrokenPipeError):
-            pass
-        try:
+        with contextlib.suppress(BrokenPipeError):
             self._in.close()
-        except BrokenPipeError:
-            pass
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -304,7 +305,7 @@ def key_presses(tmux: Tmux, db: Path, n: int, presses: int, interval: float) -> 
             before = screen
             started = time.perf_counter()
             tmux.cmd(f"send-keys -t {session.name} j")
-            changed, screen = session.wait_for(lambda s: s != before, 5, interval)
+            changed, screen = session.wait_for(lambda s, before=before: s != before, 5, interval)
             last = changed
             quiet_until = changed + 0.1  # any further repaint of the same press
             while (now := time.perf_counter()) < quiet_until:
@@ -430,11 +431,15 @@ def main() -> int:
     )
     result["first_screen_ratio_of_fastest"] = round(fastest, 3)
     commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     result["commit"] = commit
     dirty = subprocess.run(
         ["git", "-C", str(ROOT), "status", "--porcelain", "--", "reader"],
+        check=False,
         capture_output=True,
         text=True,
     ).stdout.split("\n")

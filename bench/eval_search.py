@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.core import stemmer  # noqa: E402
+from reader.core.library import Library, open_library  # noqa: E402
 from reader.core.models import Article  # noqa: E402
-from reader.core.store import Store  # noqa: E402
+from reader.core.services import stemmer  # noqa: E402
 from reader.core.text import FUNCTION_WORDS, surface_words  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "indosum-dev.jsonl"
@@ -103,8 +103,8 @@ def score(ranked: list[int], target: int) -> tuple[float, float]:
 def evaluate(corpus: Path) -> dict:
     rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "eval.db")
-        store.add_articles(
+        store = open_library(Path(folder) / "eval.db")
+        store.import_articles(
             Article(
                 title=r["title"],
                 body=r["body"],
@@ -114,7 +114,7 @@ def evaluate(corpus: Path) -> dict:
             )
             for r in rows
         )
-        id_of = {url: i for i, url in store.conn.execute("SELECT id, url FROM articles")}
+        id_of = {h.url: h.id for h in store.headlines(0, store.count())}
         ours_id = [id_of[r["url"]] for r in rows]
         baseline = Baseline(rows)
         figures: dict[str, dict] = {}
@@ -143,7 +143,9 @@ def evaluate(corpus: Path) -> dict:
     return figures
 
 
-def republished_check(store: Store, rows: list[dict], ours_id: list[int], count: int = 100) -> dict:
+def republished_check(
+    store: Library, rows: list[dict], ours_id: list[int], count: int = 100
+) -> dict:
     rng = random.Random(19)
     picks = rng.sample([i for i, r in enumerate(rows) if len(r["body"].split()) >= 120], count)
     first_is_original = 0
@@ -154,7 +156,7 @@ def republished_check(store: Store, rows: list[dict], ours_id: list[int], count:
             words[j] = rng.choice(["juga", "pula", "itu", "tersebut", "kini", "pun"])
         body = " ".join(words)
         body += "\n\n" + body.split("\n\n")[0]
-        store.add_articles(
+        store.import_articles(
             [
                 Article(
                     title=row["title"].title(),
@@ -164,7 +166,7 @@ def republished_check(store: Store, rows: list[dict], ours_id: list[int], count:
                 )
             ]
         )
-        variant = store.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        variant = store.count()  # a fresh store with nothing deleted: the newest id is the count
         related = store.related(variant, 10)
         if related and related[0].id == ours_id[index] and related[0].reason == "same-story":
             first_is_original += 1
@@ -180,7 +182,8 @@ def main() -> None:
         )
     figures = evaluate(corpus)
     print(
-        f"{'kind':10} {'queries':>7} {'MRR@10 ours':>12} {'base':>6} {'R@10 ours':>10} {'base':>6} {'ms/q':>6}"
+        f"{'kind':10} {'queries':>7} {'MRR@10 ours':>12} {'base':>6} "
+        f"{'R@10 ours':>10} {'base':>6} {'ms/q':>6}"
     )
     for kind, f in figures.items():
         if kind == "republished":

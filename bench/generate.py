@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
     corpus = load_corpus()
     paragraphs = [p for row in corpus for p in row["body"].split("\n\n") if len(p) > 40]
     title_words = [w for row in corpus for w in row["title"].split()]
-    start = datetime(2016, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2016, 1, 1, tzinfo=UTC)
     out.parent.mkdir(parents=True, exist_ok=True)
     recent: list[dict] = []
     with out.open("w", encoding="utf-8") as f:
@@ -65,7 +65,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
                     "url": f"https://bench.example/{i}",
                     "published": when.isoformat(),
                 }
-                recent = (recent + [article])[-500:]
+                recent = ([*recent, article])[-500:]
             f.write(json.dumps(article, ensure_ascii=False) + "\n")
     return out
 

@@ -111,9 +111,10 @@ class Library:
         return self.import_articles(read_inputs(inputs), progress)
 
     def import_bundled(self) -> ImportResult | None:
-        """First launch: an empty store gets the bundled articles, so the reader is not empty."""
+        """First launch: an empty store that follows no feeds gets the bundled articles, so the
+        reader is not empty; a store that follows feeds never gets the demo articles."""
         folder = bundled_data_dir()
-        if folder is None or self.count() > 0:
+        if folder is None or self.count() > 0 or self.feeds():
             return None
         seed = folder / "seed"
         inputs = [str(seed), str(folder)] if seed.is_dir() else [str(folder)]
