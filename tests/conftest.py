@@ -17,7 +17,6 @@ SEED = DATA / "seed" / "000_2d42871219c94602.txt"
 DEMO = DATA / "demo" / "indosum-demo.jsonl"
 
 
-
 class Rows(list[tuple[Any, ...]]):
     def fetchone(self) -> tuple[Any, ...] | None:
         return self[0] if self else None

@@ -371,13 +371,13 @@ def test_a_broken_feed_keeps_what_was_recovered_and_is_fetched_whole_again(libra
 
 def test_an_undated_entry_takes_its_day_and_month_from_the_text_and_the_year_from_its_url():
     rss = (
-        '<rss version="2.0"><channel><title>T</title><link>https://t.example.id/</link>'
-        "<item><title>A</title><link>https://t.example.id/read/2018/02/19/a</link>"
-        "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
-        "<item><title>B</title><link>https://t.example.id/b</link>"
-        "<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
-        "</channel></rss>"
-    ).encode()
+        b'<rss version="2.0"><channel><title>T</title><link>https://t.example.id/</link>'
+        b"<item><title>A</title><link>https://t.example.id/read/2018/02/19/a</link>"
+        b"<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
+        b"<item><title>B</title><link>https://t.example.id/b</link>"
+        b"<description>Menaker berbicara di Jakarta, Senin (19/2).</description></item>"
+        b"</channel></rss>"
+    )
     a, b = _articles(parse_feed(rss, "t.xml"))
     assert (a.published_at, a.published_raw) == ("2018-02-19", "Senin (19/2)")
     assert (b.published_at, b.published_raw) == (None, "Senin (19/2)")  # no year: unknown

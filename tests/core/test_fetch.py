@@ -14,7 +14,7 @@ ARTICLES = "\n".join(
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         routes = {
             "/feed.jsonl": (200, "application/octet-stream", ARTICLES),
             "/api/articles": (200, "application/x-ndjson", ARTICLES),

@@ -38,7 +38,9 @@ def test_changed_article_is_updated_and_keeps_read_and_starred(library):
     assert [h.id for h in library.search("lagi").hits] == [1]
     assert library.search("Upah naik").hits[0].id == 1
     # the old index entry is gone: only words of the new version still match
-    library.import_articles([Article(title="Pabrik tutup", body="Buruh kehilangan kerja.", url=url)])
+    library.import_articles(
+        [Article(title="Pabrik tutup", body="Buruh kehilangan kerja.", url=url)]
+    )
     assert library.search("upah").hits == []
     assert [h.id for h in library.search("pabrik").hits] == [1]
 
@@ -120,7 +122,9 @@ def test_a_folder_is_walked_and_other_files_skipped(library, tmp_path):
 def test_escape_sequences_and_controls_are_removed_markup_kept(library):
     title = "Judul \x1b[31mmerah\x1b[0m [bold red]tebal[/] \x07"
     body = "Isi \x1b]0;judul jendela\x07dengan [link=http://e.com]tautan[/link]\x00.\r\nBaris dua."
-    library.import_articles([Article(title=title, body=body, related=[RelatedHeadline("\x1b[2Jlain")])])
+    library.import_articles(
+        [Article(title=title, body=body, related=[RelatedHeadline("\x1b[2Jlain")])]
+    )
     article = library.get(1)
     assert article.title == "Judul merah [bold red]tebal[/]"
     assert article.body == "Isi dengan [link=http://e.com]tautan[/link].\n\nBaris dua."

@@ -52,9 +52,7 @@ def test_a_republished_variant_finds_its_original_first_as_same_story(demo_libra
     rng = random.Random(7)
     original_ids = [
         row[0]
-        for row in sql(s, 
-            "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5"
-        )
+        for row in sql(s, "SELECT id FROM articles WHERE length(body) > 1500 ORDER BY id LIMIT 5")
     ]
     for original_id in original_ids:
         original = s.get(original_id)
@@ -67,7 +65,8 @@ def test_a_republished_variant_finds_its_original_first_as_same_story(demo_libra
         assert first.score >= 0.5
         assert [i.id for i in s.related(variant_id, 10)].count(original_id) == 1
         story = dict(
-            sql(s, 
+            sql(
+                s,
                 "SELECT id, coalesce(story_id, id) FROM articles WHERE id IN (?, ?)",
                 (original_id, variant_id),
             )

@@ -27,7 +27,9 @@ def test_pekerja_migran_finds_the_seed_first(demo_library_ro):
 
 def test_words_are_anded(demo_library_ro):
     both = set(ids(demo_library_ro, "presiden jokowi"))
-    assert both and both <= set(ids(demo_library_ro, "presiden")) & set(ids(demo_library_ro, "jokowi"))
+    assert both and both <= set(ids(demo_library_ro, "presiden")) & set(
+        ids(demo_library_ro, "jokowi")
+    )
     assert len(both) < len(set(ids(demo_library_ro, "presiden")))
 
 

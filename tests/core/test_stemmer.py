@@ -25,7 +25,7 @@ def jobs(library):
 @needs_sastrawi
 def test_a_word_whose_root_is_in_the_store_finds_it_after_the_exact_hits(jobs):
     hits = jobs.search("pekerjaan", 10).hits
-    assert [h.id for h in hits][0] == 5, "the exact form first"
+    assert hits[0].id == 5, "the exact form first"
     assert 1 in [h.id for h in hits], "bekerja shares the root kerja"
     by_id = {h.id: h for h in hits}
     assert by_id[1].score <= by_id[5].score
