@@ -211,7 +211,7 @@ def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, fails_at
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from reader.core.services import indexing
+    from reader.core.services import prepare
 
     class DiesAfterOneChunk:
         """Prepares the first chunk it is given, then breaks as a dead helper process does."""
@@ -236,7 +236,7 @@ def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, fails_at
                 future.set_exception(BrokenProcessPool("helper died"))
             return future
 
-    monkeypatch.setattr(indexing, "ProcessPoolExecutor", DiesAfterOneChunk)
+    monkeypatch.setattr(prepare, "ProcessPoolExecutor", DiesAfterOneChunk)
     result = library.import_articles(_many(2600))
     assert (result.added, result.failed) == (2600, [])
     assert library.count() == 2600
