@@ -53,7 +53,11 @@ def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
 
 
 class Articles:
-    """Rows of `articles`. The import path uses raw sqlite3: it is the measured hot path."""
+    """Rows of `articles`.
+
+    Raw sqlite3 on the import path and the headline windows (measured hot paths: one insert per
+    article, a window per screenful of keys); sqlite-utils for the flags.
+    """
 
     def __init__(self, connections: Connections) -> None:
         self._db = connections

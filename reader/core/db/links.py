@@ -12,6 +12,8 @@ PendingLink = tuple[int, int, str, str | None]
 
 
 class Links:
+    """Raw sqlite3: written and matched for every arriving article (the import hot path)."""
+
     def __init__(self, connections: Connections) -> None:
         self._db = connections
 

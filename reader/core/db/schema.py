@@ -1,4 +1,8 @@
-"""The database schema and its forward migrations (PRAGMA user_version)."""
+"""The database schema and its forward migrations (PRAGMA user_version).
+
+Written as SQL: FTS5 contentless tables, fts5vocab, WITHOUT ROWID tables and partial indexes
+are beyond sqlite-utils' create_table.
+"""
 
 from __future__ import annotations
 

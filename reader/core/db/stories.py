@@ -10,6 +10,8 @@ PER_BAND = (
 
 
 class StoryBands:
+    """Raw sqlite3: every imported article reads and writes its bands (the import hot path)."""
+
     def __init__(self, connections: Connections) -> None:
         self._db = connections
 
