@@ -10,20 +10,21 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from reader.cli import import_bundled
-from reader.core.store import Store
-from reader.ui.app import UIConfig, make_app
+from reader.core.library import Library, open_library
+from reader.ui.app import make_app
+from reader.ui.config import UIConfig
 
 SIZE = (120, 36)
 QUERY = "pekerja migran"
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the search and related workers are done and their results shown."""
     while True:
         try:
@@ -35,8 +36,8 @@ async def settle(pilot: Pilot) -> None:
             return
 
 
-async def export(store: Store, name: str, keys: list[str]) -> Path:
-    app = make_app(store, UIConfig(cursor_blink=False))
+async def export(library: Library, name: str, keys: list[str]) -> Path:
+    app = make_app(library, UIConfig(cursor_blink=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for key in keys:
@@ -47,18 +48,19 @@ async def export(store: Store, name: str, keys: list[str]) -> Path:
 
 def main() -> int:
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "articles.db")
-        import_bundled(store)
-        shots = [
-            ("main", []),
-            ("search", ["slash", *QUERY, "enter"]),
-            ("help", ["question_mark"]),
-        ]
+    shots = [
+        ("main", []),
+        ("search", ["slash", *QUERY, "enter"]),
+        ("help", ["question_mark"]),
+    ]
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_library(Path(folder) / "articles.db") as library,
+    ):
+        library.import_bundled()
         for name, keys in shots:
-            path = asyncio.run(export(store, name, keys))
+            path = asyncio.run(export(library, name, keys))
             print(f"wrote {path.relative_to(OUT.parent)}")
-        store.close()
     return 0
 
 

@@ -1,11 +1,10 @@
-"""The Textual app. Thin: it holds the store and the config and shows the reader screen."""
+"""The Textual app. Thin: it holds the library and the config and shows the reader screen."""
 
 from __future__ import annotations
 
-import tomllib
+import webbrowser
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import cast
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,67 +13,19 @@ from textual.driver import Driver
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
-from reader.core.store import Store
+from reader.core.library import Library
+from reader.core.models import FeedResult
+from reader.ui.config import UIConfig, load_config
+from reader.ui.keymap import binding_ids
 from reader.ui.providers import HeadlineCommands
+from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
+from reader.ui.text import error_text, one_line, visible
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.related_panel import RelatedPanel
 
-
-@dataclass
-class UIConfig:
-    """What the user (or a test) can change about the reader's screen."""
-
-    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, "j,down"
-    theme: str | None = None
-    cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
-    watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
-    fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
-    problem: str | None = None  # why the config file was ignored, shown once on start
-    key_problems: list[str] = field(default_factory=list)  # `[keys]` entries that were ignored
-    path: Path | None = None  # the config file read, named in warnings about it
-
-
-def load_config(path: Path) -> UIConfig:
-    """The `[keys]` and `[ui]` tables of the config file; defaults when it is missing."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return UIConfig()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return UIConfig(problem=f"{path}: ignored ({error}); fix it or delete it")
-    keys = data.get("keys", {})
-    ui = data.get("ui", {})
-    keymap: dict[str, str] = {}
-    problems: list[str] = []
-    if isinstance(keys, dict):
-        for binding_id, value in keys.items():
-            if isinstance(value, str) and value.strip():
-                keymap[str(binding_id)] = value
-            else:
-                problems.append(f'[keys] "{binding_id}" = {value!r} ignored: not a key string')
-    else:
-        problems.append("[keys] ignored: it must be a table")
-    theme = ui.get("theme") if isinstance(ui, dict) else None
-    return UIConfig(
-        keymap=keymap,
-        theme=theme if isinstance(theme, str) else None,
-        key_problems=problems,
-        path=path,
-    )
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id the reader has: the names a `[keys]` table may remap."""
-    from reader.ui.screens.help import HelpScreen
-    from reader.ui.widgets.article_view import ArticleView
-    from reader.ui.widgets.headline_list import HeadlineList
-    from reader.ui.widgets.related_panel import RelatedPanel
-
-    ids: set[str] = set()
-    for owner in (ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen):
-        for bindings in owner._merge_bindings().key_to_bindings.values():
-            ids.update(binding.id for binding in bindings if binding.id)
-    return ids
-
+__all__ = ["ReaderApp", "UIConfig", "make_app", "run"]
 
 FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (it is removed then)
 
@@ -84,7 +35,6 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     CSS_PATH = "app.tcss"
     TITLE = "kemnaker-reader"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {HeadlineCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
@@ -101,9 +51,9 @@ class ReaderApp(App[int], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
-    def __init__(self, store: Store, config: UIConfig | None = None) -> None:
+    def __init__(self, library: Library, config: UIConfig | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.library = library
         self.config = config or UIConfig()
         self._fetch_notice: Notification | None = None  # on screen while a fetch runs
         if self.config.theme:
@@ -112,6 +62,10 @@ class ReaderApp(App[int], inherit_bindings=False):
     def on_mount(self) -> None:
         if self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
+        self._use_config_keymap()
+
+    def _use_config_keymap(self) -> None:
+        """The user's `[keys]`; what was ignored in it (or in the file) is said once."""
         problems = list(self.config.key_problems)
         keymap = dict(self.config.keymap)
         known = known_binding_ids()
@@ -124,7 +78,7 @@ class ReaderApp(App[int], inherit_bindings=False):
             problems.insert(0, self.config.problem)
         if problems:
             self.notify(
-                "\n".join(problems),
+                "\n".join(visible(problem) for problem in problems),
                 title=f"Config {self.config.path or ''}".strip(),
                 severity="warning",
                 markup=False,
@@ -135,13 +89,13 @@ class ReaderApp(App[int], inherit_bindings=False):
         if self.screen_stack:
             self.reader.check_store()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title != "Keys":  # Textual's key panel; the reader's own "Keys" is below
                 yield command
         if isinstance(screen, ReaderScreen):
             yield SystemCommand("Search", "Search the stored articles", screen.action_search)
-            if screen.mode == "search":
+            if screen.search is not None:
                 yield SystemCommand("All headlines", "Leave search results", screen.show_all)
             yield SystemCommand(
                 "Related sidebar", "Show or hide the related news", screen.action_toggle_sidebar
@@ -158,6 +112,8 @@ class ReaderApp(App[int], inherit_bindings=False):
                 self.fetch_feeds,
             )
 
+    # -- fetching feeds ------------------------------------------------------------------------
+
     def fetch_feeds(self) -> None:
         """Fetch the followed feeds in a worker; the new articles appear when it is done."""
         if self._fetch_notice is not None:
@@ -170,27 +126,26 @@ class ReaderApp(App[int], inherit_bindings=False):
         self.post_message(Notify(self._fetch_notice))
         self._fetch_feeds()
 
-    def _fetch_done(self) -> None:
-        if self._fetch_notice is not None:
-            self._unnotify(self._fetch_notice)
-            self._fetch_notice = None
-
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_feeds(self) -> None:
-        from reader.core.feeds import fetch_feeds
-
         try:
-            results = fetch_feeds(self.store, timeout=self.config.fetch_timeout)
+            results = self.library.fetch(timeout=self.config.fetch_timeout)
         except Exception as error:  # a core failure must not take the reader down
             self.call_from_thread(self._fetch_failed, error)
             return
         self.call_from_thread(self._fetched, results)
 
+    def _fetch_done(self) -> None:
+        if self._fetch_notice is not None:
+            # Textual has no public way to take back one notification before its timeout.
+            self._unnotify(self._fetch_notice)
+            self._fetch_notice = None
+
     def _fetch_failed(self, error: Exception) -> None:
         self._fetch_done()
-        self.notify(f"Fetching failed: {error}", severity="error", markup=False)
+        self.notify(f"Fetching failed: {error_text(error)}", severity="error", markup=False)
 
-    def _fetched(self, results: list) -> None:
+    def _fetched(self, results: list[FeedResult]) -> None:
         self._fetch_done()
         if not results:
             self.notify(
@@ -200,19 +155,22 @@ class ReaderApp(App[int], inherit_bindings=False):
             )
             return
         self.reader.refresh_headlines(quiet=True)
-        added = sum(r.added for r in results)
-        failed = [r for r in results if r.failed]
+        added = sum(result.added for result in results)
+        failed = [result for result in results if result.failed]
         feeds = f"{len(results)} {'feed' if len(results) == 1 else 'feeds'}"
         summary = f"{feeds}: {added} new {'article' if added == 1 else 'articles'}"
         if failed:
-            summary += f", {len(failed)} failed ({failed[0].url}: {failed[0].error})"
+            first = failed[0]
+            summary += f", {len(failed)} failed ({one_line(first.url)}: {one_line(first.error)})"
         self.notify(summary, severity="warning" if failed else "information", markup=False)
 
-    def open_url(self, url: str, *, new_tab: bool = True) -> bool | None:
+    # -- the rest ------------------------------------------------------------------------------
+
+    def open_in_browser(self, url: str, *, new_tab: bool = True) -> bool | None:
         """Open `url` in a web browser: False when none could be started, None when unknown.
 
-        Textual's own open_url drops what `webbrowser.open` says; the reader wants to tell the
-        user when no browser exists (a server without one, a bare terminal).
+        Textual's open_url drops what `webbrowser.open` says; the reader wants to tell the user
+        when no browser exists (a server without one, a bare terminal).
         """
         driver = self._driver
         if driver is None:
@@ -220,31 +178,36 @@ class ReaderApp(App[int], inherit_bindings=False):
         if type(driver).open_url is not Driver.open_url:
             driver.open_url(url, new_tab)  # a driver of its own (textual serve): it opens there
             return None
-        import webbrowser
-
         try:
             return webbrowser.open(url, new=2 if new_tab else 0)
         except webbrowser.Error:
             return False
 
     def get_default_screen(self) -> ReaderScreen:
-        return ReaderScreen(self.store, cursor_blink=self.config.cursor_blink)
+        return ReaderScreen(self.library, cursor_blink=self.config.cursor_blink)
 
     @property
     def reader(self) -> ReaderScreen:
         """The reader screen (even while the help screen is on top)."""
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return cast(ReaderScreen, self.screen_stack[0])
 
 
-def make_app(store: Store, config: UIConfig | None = None) -> ReaderApp:
+def known_binding_ids() -> set[str]:
+    """Every binding id the reader has: the names a `[keys]` table may remap."""
+    return binding_ids(
+        [ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen]
+    )
+
+
+def make_app(library: Library, config: UIConfig | None = None) -> ReaderApp:
     """The one way to build the app: used by the CLI, the tests and the screenshot script."""
-    return ReaderApp(store, config)
+    return ReaderApp(library, config)
 
 
-def run(store: Store) -> int:
-    """Run the reader on `store` until the user quits; the exit code for the CLI."""
+def run(library: Library) -> int:
+    """Run the reader on `library` until the user quits; the exit code for the CLI."""
     from reader.core.paths import config_path
 
-    app = make_app(store, load_config(config_path()))
+    app = make_app(library, load_config(config_path()))
     app.run()
     return app.return_code or 0

@@ -1,6 +1,7 @@
-"""Messages that cross widgets: worker results and requests to open an article.
+"""Messages that cross widgets: requests to open an article, changed flags, worker results.
 
-Messages that belong to one widget are nested in it (HeadlineList.Opened, RelatedPanel.Opened).
+A widget posts up; the reader screen decides. Worker results carry what tells them from stale
+ones (a request number or the article asked for) so the screen can drop those.
 """
 
 from __future__ import annotations
@@ -9,15 +10,47 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from reader.core.models import Headline, RelatedItem, SearchHit
-from reader.core.search import Matcher
+from reader.core.models import RelatedItem, StoredArticle
+from reader.ui.state import SearchState
 
 
 @dataclass
 class OpenArticle(Message):
-    """Open a stored article by id (from the command palette, for instance)."""
+    """Open a stored article and read it: from the list, the related sidebar or the palette."""
 
     article_id: int
+
+
+@dataclass
+class FlagsChanged(Message, bubble=False):
+    """An article's read and starred flags as the library now stores them.
+
+    The screen posts it to each pane that shows flags; each applies it to itself.
+    """
+
+    article_id: int
+    read: bool
+    starred: bool
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """The article `article_id` read from the library (None: it is no longer stored)."""
+
+    article_id: int
+    article: StoredArticle | None
+    error: str | None = None
+
+
+@dataclass
+class HeadlinesCounted(Message):
+    """How many headlines the library holds now, and where the cursor's article stands."""
+
+    request: int
+    total: int
+    position: int | None  # of the article under the cursor when the count was asked for
+    quiet: bool = False  # say nothing about new articles
+    report_none: bool = False  # say so when there are none (the refresh key)
 
 
 @dataclass
@@ -25,12 +58,8 @@ class SearchFinished(Message):
     """A search worker's result; `request` tells stale results from the newest one."""
 
     request: int
-    query: str
-    hits: list[SearchHit]
-    headlines: list[Headline]
-    matcher: Matcher | None
+    state: SearchState | None
     error: str | None = None
-    more: bool = False  # the search found more than the hits it returned (the limit was hit)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from reader.core.store import Store
+from reader.core.library import Library
 from reader.ui.messages import OpenArticle
 from reader.ui.text import one_line, short_date
 
@@ -19,10 +19,12 @@ MAX_CANDIDATES = 200  # titles scored per keystroke, after a cheap word filter
 class HeadlineCommands(Provider):
     """Every stored headline, matched on its title."""
 
+    titles: list[tuple[int, str, str]]  # (article id, title, source · date)
+
     async def startup(self) -> None:
-        store: Store = self.app.store  # type: ignore[attr-defined]
-        # Read in a thread: the store opens its own connection there.
-        self.titles = await asyncio.to_thread(_load_titles, store)
+        library: Library = self.app.library  # type: ignore[attr-defined]
+        # Read in a thread: off the UI thread, on that thread's own connection.
+        self.titles = await asyncio.to_thread(_load_titles, library)
 
     def _open(self, article_id: int) -> None:
         self.screen.post_message(OpenArticle(article_id))
@@ -66,8 +68,8 @@ class HeadlineCommands(Provider):
                 await asyncio.sleep(0)  # let the palette stay responsive on a large store
 
 
-def _load_titles(store: Store) -> list[tuple[int, str, str]]:
-    rows = store.headlines(0, store.count())
+def _load_titles(library: Library) -> list[tuple[int, str, str]]:
+    rows = library.headlines(0, library.count())
     titles = []
     for row in rows:
         meta = " · ".join(p for p in (one_line(row.source), short_date(row.published_at)) if p)

@@ -9,6 +9,7 @@ from textual.content import Content
 from reader.core.clean import clean_text
 from reader.core.dates import in_wib
 from reader.core.dates import long_date as long_date  # the article header's date
+from reader.core.errors import ReaderError
 
 # Anything that could move the cursor or change the terminal's state; newlines and tabs are
 # the only controls article text may keep (the core cleans on import; this is defence in depth).
@@ -40,3 +41,14 @@ def short_date(iso: str | None) -> str:
     if moment is None:
         return ""
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def error_text(error: BaseException) -> str:
+    """An error on one line for a notification (shown with markup=False).
+
+    A ReaderError's message is written for a person; anything else is a bug, named by its type.
+    """
+    text = one_line(str(error))
+    if isinstance(error, ReaderError):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -1,49 +1,53 @@
-"""Fixtures for the UI tests: a copy of the bundled store per test, and the app factory."""
+"""Fixtures for the UI tests: the bundled articles imported once, a copy per test, the app
+factory and `settle`, which waits for the reader's workers instead of sleeping."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.command import CommandInput
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
-from reader.cli import import_bundled
-from reader.core.store import Store
-from reader.ui.app import ReaderApp, UIConfig, make_app
+from reader.core.library import Library, open_library
+from reader.ui.app import ReaderApp, make_app
+from reader.ui.config import UIConfig
 
 
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled articles imported once; tests get copies."""
+    """The bundled articles, imported once per session; tests get copies."""
     path = tmp_path_factory.mktemp("bundled") / "articles.db"
-    store = Store(path)
-    import_bundled(store)
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
+    with open_library(path) as library:
+        library.import_bundled()
+    # Closing the last connection folds the write-ahead log into the file: one file to copy.
+    assert not Path(f"{path}-wal").exists()
     return path
 
 
 @pytest.fixture
-def store(bundled_db: Path, tmp_path: Path) -> Iterator[Store]:
+def library(bundled_db: Path, tmp_path: Path) -> Iterator[Library]:
+    """A copy of the bundled articles (here it replaces tests/conftest.py's empty store)."""
     path = tmp_path / "articles.db"
     shutil.copy(bundled_db, path)
-    store = Store(path)
-    yield store
-    store.close()
+    with open_library(path) as library:
+        yield library
 
 
-def test_app(store: Store, **config) -> ReaderApp:
+def test_app(library: Library, **config: Any) -> ReaderApp:
     """The app as the CLI builds it, with the input cursor's blink off for stable pictures."""
-    return make_app(store, UIConfig(cursor_blink=False, **config))
+    return make_app(library, UIConfig(cursor_blink=False, **config))
 
 
-test_app.__test__ = False  # a helper, not a test
+test_app.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages be handled (never a sleep)."""
     while True:
         try:
@@ -53,3 +57,23 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
+
+
+async def search(pilot: Pilot[Any], text: str) -> None:
+    """`/`, the query, Enter, and wait for the results.
+
+    The query is put in the box at once rather than typed key by key: typing is the Input's
+    business (tests that care about it type), and each simulated key costs the test ~90 ms.
+    """
+    await pilot.press("slash")
+    pilot.app.screen.query_one("#search", Input).value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def palette(pilot: Pilot[Any], text: str) -> None:
+    """Ctrl+P and `text` in the command palette (put there at once, as in `search`), and wait
+    for its matches."""
+    await pilot.press("ctrl+p")
+    pilot.app.screen.query_one(CommandInput).value = text
+    await settle(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.ui.app import UIConfig, load_config
+from reader.ui.config import UIConfig, load_config
 
 
 def test_keys_table_becomes_the_keymap(tmp_path: Path) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from textual.pilot import Pilot
 from textual.widgets import Input
 
-from reader.core.store import Store
+from reader.core.library import Library
+from reader.ui.keymap import declared
 from reader.ui.messages import RelatedFound, SearchFinished
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import palette, search, settle, test_app
 
 SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 
@@ -24,20 +24,15 @@ def run(test) -> None:
     asyncio.run(test())
 
 
-async def search(pilot: Pilot, text: str) -> None:
-    await pilot.press("slash", *text, "enter")
-    await settle(pilot)
-
-
-def test_first_screen_opens_the_newest_article(store: Store) -> None:
+def test_first_screen_opens_the_newest_article(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             article = app.query_one(ArticleView)
-            newest = store.headlines(0, 1)[0]
-            assert headlines.total == store.count() == 410
+            newest = library.headlines(0, 1)[0]
+            assert headlines.total == library.count() == 410
             assert app.focused is headlines
             assert article.article is not None and article.article.id == newest.id
             assert app.query_one(RelatedPanel).for_article == newest.id
@@ -45,9 +40,9 @@ def test_first_screen_opens_the_newest_article(store: Store) -> None:
     run(scenario)
 
 
-def test_tab_and_shift_tab_move_between_panes(store: Store) -> None:
+def test_tab_and_shift_tab_move_between_panes(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             order = [HeadlineList, ArticleView, RelatedPanel, HeadlineList]
@@ -62,9 +57,9 @@ def test_tab_and_shift_tab_move_between_panes(store: Store) -> None:
     run(scenario)
 
 
-def test_keys_move_the_cursor_and_enter_opens_and_marks_read(store: Store) -> None:
+def test_keys_move_the_cursor_and_enter_opens_and_marks_read(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -76,12 +71,12 @@ def test_keys_move_the_cursor_and_enter_opens_and_marks_read(store: Store) -> No
             assert headlines.cursor == 0
             await pilot.press("end", "g", "j", "j")
             target = headlines.current
-            assert target is not None and not store.get_headline(target.id).read
+            assert target is not None and not library.headline(target.id).read
             await pilot.press("enter")
             await settle(pilot)
             article = app.query_one(ArticleView)
             assert article.article.id == target.id
-            assert store.get_headline(target.id).read  # persisted
+            assert library.headline(target.id).read  # persisted
             assert headlines.current.read  # and shown
             assert app.focused is article
             await pilot.press("escape")
@@ -92,9 +87,9 @@ def test_keys_move_the_cursor_and_enter_opens_and_marks_read(store: Store) -> No
     run(scenario)
 
 
-def test_m_toggles_read_and_s_stars_in_the_store(store: Store) -> None:
+def test_m_toggles_read_and_s_stars_in_the_store(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -102,30 +97,52 @@ def test_m_toggles_read_and_s_stars_in_the_store(store: Store) -> None:
             row = headlines.current
             assert not row.read and not row.starred
             await pilot.press("m")
-            assert store.get_headline(row.id).read and headlines.current.read
+            await settle(pilot)  # the library is written in a worker
+            assert library.headline(row.id).read and headlines.current.read
             await pilot.press("m")
-            assert not store.get_headline(row.id).read
+            await settle(pilot)
+            assert not library.headline(row.id).read and not headlines.current.read
             await pilot.press("s")
-            assert store.get_headline(row.id).starred and headlines.current.starred
+            await settle(pilot)
+            assert library.headline(row.id).starred and headlines.current.starred
+            # Two presses before either write is done still toggle twice.
+            await pilot.press("s", "s")
+            await settle(pilot)
+            assert library.headline(row.id).starred and headlines.current.starred
+            # In the article pane, s stars the open article: its title and its row show it.
+            await pilot.press("enter")
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            assert article.article.id == row.id
+            await pilot.press("s")
+            await settle(pilot)
+            title = str(article.query_one("#article-title").render())
+            assert not title.startswith("★") and not headlines.current.starred
+            await pilot.press("s")
+            await settle(pilot)
+            title = str(article.query_one("#article-title").render())
+            assert title.startswith("★") and library.headline(row.id).starred
 
     run(scenario)
 
 
-def test_search_results_article_related_and_back(store: Store) -> None:
+def test_search_results_article_related_and_back(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await pilot.press("j", "j", "j")
             await pilot.press("slash")
             assert isinstance(app.focused, Input)
-            await pilot.press(*"pekerja migran", "enter")
+            app.focused.value = "pekerja migran"  # typing is tested with "buruh" below
+            await pilot.press("enter")
             await settle(pilot)
             screen = app.reader
             headlines = app.query_one(HeadlineList)
-            expected = store.search("pekerja migran", 200).hits
-            assert screen.mode == "search" and screen.search_query == "pekerja migran"
-            assert headlines.total == len(expected) == screen.hit_count > 0
+            expected = library.search("pekerja migran", 200).hits
+            assert screen.search is not None and screen.search.query == "pekerja migran"
+            assert screen.mode == "search"
+            assert headlines.total == len(expected) == screen.search.count > 0
             assert "pekerja migran" in str(headlines.border_title)
             assert f"{len(expected)} results" in str(headlines.border_title)
             # The first hit is open, its words highlighted, its related news in the sidebar.
@@ -144,7 +161,7 @@ def test_search_results_article_related_and_back(store: Store) -> None:
             await pilot.press("enter")
             await settle(pilot)
             assert article.article.id == target
-            assert store.get_headline(target).read
+            assert library.headline(target).read
             # Esc: to the list; Esc again: all headlines, highlighting off.
             await pilot.press("escape")
             assert app.focused is headlines and screen.mode == "search"
@@ -156,9 +173,9 @@ def test_search_results_article_related_and_back(store: Store) -> None:
     run(scenario)
 
 
-def test_n_and_N_step_through_the_matches(store: Store) -> None:
+def test_n_and_N_step_through_the_matches(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await search(pilot, "pekerja")
@@ -178,9 +195,9 @@ def test_n_and_N_step_through_the_matches(store: Store) -> None:
     run(scenario)
 
 
-def test_a_search_with_no_hits_says_so(store: Store) -> None:
+def test_a_search_with_no_hits_says_so(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await search(pilot, "zzzqqq")
@@ -191,27 +208,27 @@ def test_a_search_with_no_hits_says_so(store: Store) -> None:
     run(scenario)
 
 
-def test_stale_search_results_are_dropped(store: Store) -> None:
+def test_stale_search_results_are_dropped(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await search(pilot, "pekerja migran")
             screen = app.reader
-            stale = SearchFinished(screen._search_request - 1, "old", [], [], None)
+            stale = SearchFinished(screen._search_request - 1, None, "an old search failed")
             screen.post_message(stale)
             await pilot.pause()
-            assert screen.search_query == "pekerja migran"
+            assert screen.search is not None and screen.search.query == "pekerja migran"
             assert app.query_one(HeadlineList).total > 0
 
     run(scenario)
 
 
-def test_o_opens_the_url_and_y_copies_it(store: Store) -> None:
+def test_o_opens_the_url_and_y_copies_it(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         opened: list[str] = []
-        app.open_url = lambda url, **kw: opened.append(url)  # no real browser in tests
+        app.open_in_browser = lambda url, **kw: opened.append(url)  # no real browser here
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             url = app.query_one(HeadlineList).current.url
@@ -222,9 +239,9 @@ def test_o_opens_the_url_and_y_copies_it(store: Store) -> None:
     run(scenario)
 
 
-def test_space_pages_the_article(store: Store) -> None:
+def test_space_pages_the_article(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 20)) as pilot:
             await settle(pilot)
             article = app.query_one(ArticleView)
@@ -236,9 +253,9 @@ def test_space_pages_the_article(store: Store) -> None:
     run(scenario)
 
 
-def test_help_lists_the_bindings_and_closes(store: Store) -> None:
+def test_help_lists_the_bindings_and_closes(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await pilot.press("question_mark")
@@ -262,9 +279,9 @@ def test_help_lists_the_bindings_and_closes(store: Store) -> None:
     run(scenario)
 
 
-def test_q_quits(store: Store) -> None:
+def test_q_quits(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await pilot.press("q")
@@ -274,9 +291,9 @@ def test_q_quits(store: Store) -> None:
     run(scenario)
 
 
-def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(store: Store) -> None:
+def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(90, 30)) as pilot:
             await settle(pilot)
             related = app.query_one(RelatedPanel)
@@ -294,9 +311,9 @@ def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(store: Store) -> Non
     run(scenario)
 
 
-def test_keys_are_remappable_by_binding_id(store: Store) -> None:
+def test_keys_are_remappable_by_binding_id(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store, keymap={"list.down": "x"})
+        app = test_app(library, keymap={"list.down": "x"})
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -308,14 +325,12 @@ def test_keys_are_remappable_by_binding_id(store: Store) -> None:
     run(scenario)
 
 
-def test_command_palette_jumps_to_a_headline(store: Store) -> None:
+def test_command_palette_jumps_to_a_headline(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+p")
-            await pilot.press(*"Kemnaker Terus")
-            await settle(pilot)
+            await palette(pilot, "Kemnaker Terus")
             await pilot.press("down", "enter")
             await settle(pilot)
             article = app.query_one(ArticleView).article
@@ -324,9 +339,9 @@ def test_command_palette_jumps_to_a_headline(store: Store) -> None:
     run(scenario)
 
 
-def test_search_rows_show_the_snippet_with_matches(store: Store) -> None:
+def test_search_rows_show_the_snippet_with_matches(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await search(pilot, "pekerja migran")
@@ -340,9 +355,9 @@ def test_search_rows_show_the_snippet_with_matches(store: Store) -> None:
     run(scenario)
 
 
-def test_escape_in_the_search_box_goes_back_to_the_list(store: Store) -> None:
+def test_escape_in_the_search_box_goes_back_to_the_list(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             search_box = app.query_one("#search", Input)
@@ -350,14 +365,14 @@ def test_escape_in_the_search_box_goes_back_to_the_list(store: Store) -> None:
             assert app.focused is search_box and search_box.value == "buruh"
             await pilot.press("escape")
             assert isinstance(app.focused, HeadlineList)
-            assert not search_box.display and app.reader.mode == "all"
+            assert not search_box.display and app.reader.search is None
 
     run(scenario)
 
 
-def test_related_results_for_another_article_are_dropped(store: Store) -> None:
+def test_related_results_for_another_article_are_dropped(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             related = app.query_one(RelatedPanel)
@@ -374,40 +389,41 @@ def test_every_binding_has_an_id() -> None:
     from reader.ui.screens.reader import ReaderScreen
 
     for owner in (ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen):
-        for key, bindings in owner._merge_bindings().key_to_bindings.items():
-            for binding in bindings:
-                assert binding.id, f"{owner.__name__}: {key} -> {binding.action} has no id"
+        for key, binding in declared(owner):
+            assert binding.id, f"{owner.__name__}: {key} -> {binding.action} has no id"
 
 
-def test_a_relaxed_search_says_no_article_has_every_word(store: Store) -> None:
+def test_a_relaxed_search_says_no_article_has_every_word(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             await search(pilot, "pekerja migran calya")
             headlines = app.query_one(HeadlineList)
-            assert app.reader.relaxed and headlines.total > 0
+            assert app.reader.search.relaxed and headlines.total > 0
             assert "no article has every word" in str(headlines.border_title)
             assert app.query_one(ArticleView).article.title == SEED_TITLE
             await search(pilot, "pekerja migran")
-            assert not app.reader.relaxed
+            assert not app.reader.search.relaxed
             assert "no article has every word" not in str(headlines.border_title)
 
     run(scenario)
 
 
-def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(store: Store) -> None:
+def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(
+    library: Library,
+) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         opened: list[str] = []
-        app.open_url = lambda url, **kw: opened.append(url)
+        app.open_in_browser = lambda url, **kw: opened.append(url)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             article = app.query_one(ArticleView)
             await pilot.press("j", "j")
             previewed = headlines.current
-            assert not store.get_headline(previewed.id).read
+            assert not library.headline(previewed.id).read
             await search(pilot, "xyzzy")
             assert article.article is None
             url = article.query_one("#article-url")
@@ -420,10 +436,10 @@ def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(st
             # Esc: all headlines again, the cursor row previewed, still unread, with related news.
             await pilot.press("escape")
             await settle(pilot)
-            assert app.reader.mode == "all" and headlines.current.id == previewed.id
+            assert app.reader.search is None and headlines.current.id == previewed.id
             assert article.article is not None and article.article.id == previewed.id
             assert url.display and previewed.url in str(url.render())
-            assert not store.get_headline(previewed.id).read
+            assert not library.headline(previewed.id).read
             assert app.query_one(RelatedPanel).for_article == previewed.id
             await pilot.press("o")
             assert opened == [previewed.url]
@@ -431,9 +447,9 @@ def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(st
     run(scenario)
 
 
-def test_help_shows_the_remapped_keys(store: Store) -> None:
+def test_help_shows_the_remapped_keys(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store, keymap={"list.down": "j,down,ctrl+n", "help.close": "x"})
+        app = test_app(library, keymap={"list.down": "j,down,ctrl+n", "help.close": "x"})
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -450,10 +466,10 @@ def test_help_shows_the_remapped_keys(store: Store) -> None:
     run(scenario)
 
 
-def test_unknown_and_non_string_key_entries_are_reported_once(store: Store) -> None:
+def test_unknown_and_non_string_key_entries_are_reported_once(library: Library) -> None:
     async def scenario() -> None:
         app = test_app(
-            store,
+            library,
             keymap={"no.such": "x", "list.down": "ctrl+n"},
             key_problems=['[keys] "list.up" = 5 ignored: not a key string'],
         )
@@ -485,9 +501,9 @@ def _shown(app) -> list[str]:
     return [type(pane).__name__ for pane in panes if pane.display]
 
 
-def test_the_sidebar_never_squeezes_the_article_at_80_columns(store: Store) -> None:
+def test_the_sidebar_never_squeezes_the_article_at_80_columns(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             article = app.query_one(ArticleView)
@@ -507,9 +523,9 @@ def test_the_sidebar_never_squeezes_the_article_at_80_columns(store: Store) -> N
     run(scenario)
 
 
-def test_a_very_narrow_terminal_shows_one_pane_at_a_time(store: Store) -> None:
+def test_a_very_narrow_terminal_shows_one_pane_at_a_time(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(40, 12)) as pilot:
             await settle(pilot)
             assert _shown(app) == ["HeadlineList"]
@@ -541,11 +557,11 @@ def test_a_very_narrow_terminal_shows_one_pane_at_a_time(store: Store) -> None:
     run(scenario)
 
 
-def test_the_footer_hints_fit_the_width(store: Store) -> None:
+def test_the_footer_hints_fit_the_width(library: Library) -> None:
     from textual.widgets._footer import FooterKey
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             for width in (80, 60, 40):
@@ -561,14 +577,14 @@ def test_the_footer_hints_fit_the_width(store: Store) -> None:
     run(scenario)
 
 
-def test_a_search_cut_at_the_limit_says_there_are_more(store: Store) -> None:
+def test_a_search_cut_at_the_limit_says_there_are_more(library: Library) -> None:
     from reader.ui.screens.reader import SEARCH_LIMIT
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            assert len(store.search("yang", SEARCH_LIMIT + 1).hits) > SEARCH_LIMIT
+            assert len(library.search("yang", SEARCH_LIMIT + 1).hits) > SEARCH_LIMIT
             await search(pilot, "yang")
             headlines = app.query_one(HeadlineList)
             assert headlines.total == SEARCH_LIMIT
@@ -580,14 +596,14 @@ def test_a_search_cut_at_the_limit_says_there_are_more(store: Store) -> None:
     run(scenario)
 
 
-def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(store: Store) -> None:
+def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(library: Library) -> None:
     from reader.ui.widgets.headline_list import _fit_marked
 
     assert _fit_marked("«pekerja» «migran» asal", 16) == ("pekerja migran…", [(0, 7), (8, 14)])
     assert _fit_marked("Telkom 1 «migrasi» ke", 10) == ("Telkom 1…", [])  # no stray "m"
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -611,9 +627,11 @@ def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(store: Store) -> N
     run(scenario)
 
 
-def test_the_palette_has_one_keys_command_and_all_headlines_only_in_search(store: Store) -> None:
+def test_the_palette_has_one_keys_command_and_all_headlines_only_in_search(
+    library: Library,
+) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             titles = [command.title for command in app.get_system_commands(app.reader)]
@@ -631,11 +649,11 @@ def test_the_palette_has_one_keys_command_and_all_headlines_only_in_search(store
     run(scenario)
 
 
-def test_o_and_y_say_what_really_happened(store: Store, monkeypatch) -> None:
+def test_o_and_y_say_what_really_happened(library: Library, monkeypatch) -> None:
     import webbrowser
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         said: list[tuple[str, str]] = []
 
         async with app.run_test(size=(120, 36)) as pilot:
@@ -665,9 +683,9 @@ def test_o_and_y_say_what_really_happened(store: Store, monkeypatch) -> None:
     run(scenario)
 
 
-def test_help_stacks_its_columns_on_a_narrow_terminal(store: Store) -> None:
+def test_help_stacks_its_columns_on_a_narrow_terminal(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(40, 12)) as pilot:
             await settle(pilot)
             await pilot.press("question_mark")
@@ -676,5 +694,43 @@ def test_help_stacks_its_columns_on_a_narrow_terminal(store: Store) -> None:
             panes = app.screen.query_one("#help-keys-panes")
             assert panes.region.y > keys.region.y or panes.virtual_region.y > keys.virtual_region.y
             assert keys.region.right <= 40
+
+    run(scenario)
+
+
+def test_the_panes_fit_every_width_and_the_article_keeps_36_columns(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(130, 30)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            article = app.query_one(ArticleView)
+            related = app.query_one(RelatedPanel)
+            # (width, panes shown, list width): the list takes up to 44 columns, the article
+            # what is left but never fewer than 36, the sidebar 34 (less below 70 columns).
+            expected = [
+                (130, ["HeadlineList", "ArticleView", "RelatedPanel"], 44),
+                (114, ["HeadlineList", "ArticleView", "RelatedPanel"], 44),
+                (113, ["HeadlineList", "ArticleView", "RelatedPanel"], 43),
+                (105, ["HeadlineList", "ArticleView", "RelatedPanel"], 35),
+                (100, ["HeadlineList", "ArticleView", "RelatedPanel"], 30),
+                (99, ["HeadlineList", "ArticleView"], 39),
+                (60, ["HeadlineList", "ArticleView"], 24),
+            ]
+            for width, shown, list_width in expected:
+                await pilot.resize_terminal(width, 30)
+                await pilot.pause()
+                assert _shown(app) == shown, width
+                assert headlines.region.width == list_width, width
+                assert article.region.width >= 36, width
+                panes = [pane for pane in (headlines, article, related) if pane.display]
+                assert sum(pane.region.width for pane in panes) == width, width
+            await pilot.press("r")  # from here down, the related news take the list's place
+            for width in (99, 80, 71, 70, 69, 60):
+                await pilot.resize_terminal(width, 30)
+                await pilot.pause()
+                assert _shown(app) == ["ArticleView", "RelatedPanel"], width
+                assert related.region.width == min(34, width - 36), width
+                assert article.region.width == width - related.region.width, width
 
     run(scenario)

@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
-from reader.core.models import Article
-from reader.core.store import Store
+import pytest
+
+from reader.core.library import Library, open_library
+from reader.core.models import Article, FeedResult
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import palette, search, settle, test_app
 
 
-def _store_from_elsewhere(store: Store, *titles: str) -> None:
+def _store_from_elsewhere(library: Library, *titles: str) -> None:
     """What `kemnaker-reader fetch` does: another connection to the same file commits."""
-    other = Store(store.path)
-    try:
-        result = other.add_articles(
+    with open_library(library.path) as other:
+        result = other.import_articles(
             [
                 Article(
                     title=title,
                     body=f"{title}. Isi berita tentang pekerja dan upah.",
                     url=f"https://baru.example.id/{n}",
                     source="baru.example.id",
-                    published_at="2099-01-0{}T08:00:00+07:00".format(n + 1),
+                    published_at=f"2099-01-0{n + 1}T08:00:00+07:00",
                 )
                 for n, title in enumerate(titles)
             ]
         )
         assert result.added == len(titles)
-    finally:
-        other.close()
 
 
-def test_the_refresh_key_shows_new_articles_and_keeps_the_cursor(store: Store) -> None:
+def test_the_refresh_key_shows_new_articles_and_keeps_the_cursor(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store, watch_interval=0)
+        app = test_app(library, watch_interval=0)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
@@ -42,7 +43,7 @@ def test_the_refresh_key_shows_new_articles_and_keeps_the_cursor(store: Store) -
             reading = headlines.current
             shown = app.query_one(ArticleView).article.id
             assert headlines.total == 410 and headlines.cursor == 2
-            _store_from_elsewhere(store, "Berita Baru Satu", "Berita Baru Dua")
+            _store_from_elsewhere(library, "Berita Baru Satu", "Berita Baru Dua")
             assert headlines.total == 410  # nothing moves until asked (or the timer looks)
             await pilot.press("ctrl+r")
             await settle(pilot)
@@ -55,19 +56,20 @@ def test_the_refresh_key_shows_new_articles_and_keeps_the_cursor(store: Store) -
     asyncio.run(scenario())
 
 
-def test_the_periodic_check_costs_nothing_until_another_process_writes(store: Store) -> None:
+def test_the_periodic_check_costs_nothing_until_another_process_writes(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store, watch_interval=60)
+        app = test_app(library, watch_interval=60)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             assert app.store_timer._interval == 60
             before = headlines.windows_fetched
             app.reader.check_store()  # what the timer calls
-            store.set_read(headlines.current.id, True)  # the reader's own writes do not count
+            library.set_read(headlines.current.id, True)  # the reader's own writes do not count
             app.reader.check_store()
+            await settle(pilot)
             assert headlines.windows_fetched == before and headlines.total == 410
-            _store_from_elsewhere(store, "Berita Baru")
+            _store_from_elsewhere(library, "Berita Baru")
             app.reader.check_store()
             await settle(pilot)
             assert headlines.total == 411
@@ -76,17 +78,17 @@ def test_the_periodic_check_costs_nothing_until_another_process_writes(store: St
     asyncio.run(scenario())
 
 
-def test_new_articles_wait_while_search_results_are_shown(store: Store) -> None:
+def test_new_articles_wait_while_search_results_are_shown(library: Library) -> None:
     async def scenario() -> None:
-        app = test_app(store, watch_interval=0)
+        app = test_app(library, watch_interval=0)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            await pilot.press("slash", *"migran", "enter")
-            await settle(pilot)
+            await search(pilot, "migran")
             headlines = app.query_one(HeadlineList)
             hits = headlines.total
-            _store_from_elsewhere(store, "Berita Baru")
+            _store_from_elsewhere(library, "Berita Baru")
             app.reader.check_store()
+            await settle(pilot)
             assert headlines.total == hits  # the results stay as they are
             await pilot.press("escape")
             await settle(pilot)
@@ -95,21 +97,21 @@ def test_new_articles_wait_while_search_results_are_shown(store: Store) -> None:
     asyncio.run(scenario())
 
 
-def test_fetch_feeds_from_the_palette_brings_new_articles(store: Store) -> None:
-    from reader.core import feeds
+def test_fetch_feeds_from_the_palette_brings_new_articles(library: Library) -> None:
     from tests.localserver import LocalServer, Route
 
     async def scenario() -> None:
         with LocalServer() as server:
-            feeds.add_feed(
-                store, server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml")
+            library.add_feed(
+                server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml")
             )
-            feeds.add_feed(store, server.serve("/slow.xml", Route(b"<rss/>", delay=2.0)))
-            app = test_app(store, watch_interval=0, fetch_timeout=0.5)
+            library.add_feed(server.serve("/slow.xml", Route(b"<rss/>", delay=2.0)))
+            app = test_app(library, watch_interval=0, fetch_timeout=0.5)
             async with app.run_test(size=(120, 36)) as pilot:
                 await settle(pilot)
                 headlines = app.query_one(HeadlineList)
-                await pilot.press("ctrl+p", *"fetch feeds", "enter")
+                await palette(pilot, "fetch feeds")
+                await pilot.press("enter")
                 await settle(pilot)
                 assert headlines.total == 413
                 titles = [n.message for n in app._notifications]
@@ -119,22 +121,19 @@ def test_fetch_feeds_from_the_palette_brings_new_articles(store: Store) -> None:
     asyncio.run(scenario())
 
 
-def test_the_fetching_notice_stays_until_the_fetch_ends(store: Store, monkeypatch) -> None:
-    import threading
-    from types import SimpleNamespace
-
-    from reader.core import feeds
-
+def test_the_fetching_notice_stays_until_the_fetch_ends(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
 
-    def slow_fetch(store, timeout):  # stands in for a fetch that takes longer than a notice
+    def slow_fetch(**options: Any) -> list[FeedResult]:  # longer than a notice would stay
         release.wait(10)
-        return [SimpleNamespace(added=1, failed=False, url="https://a.example/rss", error=None)]
+        return [FeedResult("https://a.example/rss", added=1)]
 
-    monkeypatch.setattr(feeds, "fetch_feeds", slow_fetch)
+    monkeypatch.setattr(library, "fetch", slow_fetch)
 
     async def scenario() -> None:
-        app = test_app(store, watch_interval=0)
+        app = test_app(library, watch_interval=0)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             app.fetch_feeds()

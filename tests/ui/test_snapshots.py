@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from textual.pilot import Pilot
 
-from reader.core.store import Store
-from tests.ui.conftest import settle, test_app
+from reader.core.library import Library
+from tests.ui.conftest import search, settle, test_app
 
 
-def searched(text: str):
-    async def run_before(pilot: Pilot) -> None:
+def searched(text: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("slash", *text, "enter")
-        await settle(pilot)
+        await search(pilot, text)
 
     return run_before
 
 
-def test_main_screen(snap_compare, store: Store) -> None:
-    assert snap_compare(test_app(store), terminal_size=(120, 36), run_before=settle)
+def test_main_screen(snap_compare: Any, library: Library) -> None:
+    assert snap_compare(test_app(library), terminal_size=(120, 36), run_before=settle)
 
 
-def test_search_results(snap_compare, store: Store) -> None:
+def test_search_results(snap_compare: Any, library: Library) -> None:
     assert snap_compare(
-        test_app(store), terminal_size=(120, 36), run_before=searched("pekerja migran")
+        test_app(library), terminal_size=(120, 36), run_before=searched("pekerja migran")
     )
 
 
-def test_narrow_terminal(snap_compare, store: Store) -> None:
-    assert snap_compare(test_app(store), terminal_size=(80, 24), run_before=settle)
+def test_narrow_terminal(snap_compare: Any, library: Library) -> None:
+    assert snap_compare(test_app(library), terminal_size=(80, 24), run_before=settle)
 
 
-def test_help_screen(snap_compare, store: Store) -> None:
-    async def run_before(pilot: Pilot) -> None:
+def test_help_screen(snap_compare: Any, library: Library) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
 
-    assert snap_compare(test_app(store), terminal_size=(120, 36), run_before=run_before)
+    assert snap_compare(test_app(library), terminal_size=(120, 36), run_before=run_before)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from reader.core.library import open_library
 from reader.core.models import Article, StoredArticle
-from reader.core.store import Store
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import search, settle, test_app
 
 MARKUP = "[bold red]x[/]"
 LINK = "[link=http://e.com]y[/link]"
@@ -23,8 +23,8 @@ def screen_text(app) -> str:
 
 
 def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
-    store = Store(tmp_path / "articles.db")
-    store.add_articles(
+    library = open_library(tmp_path / "articles.db")
+    library.import_articles(
         [
             Article(
                 title=TITLE,
@@ -37,7 +37,7 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
     )
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             text = screen_text(app)
@@ -55,16 +55,17 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
             assert "\x1b" not in svg and "\x1b" not in text
             assert app.query_one(HeadlineList).total == 1
 
-    asyncio.run(scenario())
+    with library:
+        asyncio.run(scenario())
 
 
 def test_the_ui_strips_escapes_even_if_the_store_kept_them(tmp_path: Path) -> None:
     """Defence in depth: an article that bypassed the core's cleaning still shows safely."""
-    store = Store(tmp_path / "articles.db")
+    library = open_library(tmp_path / "articles.db")
     raw = StoredArticle(title=TITLE, body=BODY + "\x07\x1b]0;evil\x07", url=None, source="s", id=99)
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(160, 40)) as pilot:
             await pilot.pause()
             app.query_one(ArticleView).show(raw)
@@ -76,21 +77,24 @@ def test_the_ui_strips_escapes_even_if_the_store_kept_them(tmp_path: Path) -> No
             assert "evil" not in text
             assert not any(ord(c) < 32 and c != "\n" for c in text)
 
-    asyncio.run(scenario())
+    with library:
+        asyncio.run(scenario())
 
 
 def test_a_query_with_markup_is_shown_literally(tmp_path: Path) -> None:
-    store = Store(tmp_path / "articles.db")
-    store.add_articles([Article(title="Upah minimum naik", body="Upah minimum [bold]naik[/].")])
+    library = open_library(tmp_path / "articles.db")
+    library.import_articles(
+        [Article(title="Upah minimum naik", body="Upah minimum [bold]naik[/].")]
+    )
     query = "[bold]upah[/] [/oops"
 
     async def scenario() -> None:
-        app = test_app(store)
+        app = test_app(library)
         async with app.run_test(size=(120, 30)) as pilot:
-            await pilot.press("slash", *query, "enter")
-            await settle(pilot)
+            await search(pilot, query)
             text = screen_text(app)
             assert f"Search “{query}”" in text
-            assert app.reader.search_query == query
+            assert app.reader.search.query == query
 
-    asyncio.run(scenario())
+    with library:
+        asyncio.run(scenario())

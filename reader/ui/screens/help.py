@@ -9,8 +9,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.ui.keymap import HelpRows, keys_of
+
 # (section title, [(keys, description)])
-HelpSections = list[tuple[str, list[tuple[str, str]]]]
+HelpSections = list[tuple[str, HelpRows]]
 
 
 class HelpScreen(ModalScreen[None], inherit_bindings=False):
@@ -52,14 +54,7 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
 
     def _close_keys(self) -> str:
         """The keys that close this screen, after the user's keymap."""
-        bindings = self._bindings.copy()
-        if self.app._keymap:
-            bindings.apply_keymap(self.app._keymap)
-        keys = [
-            self.app.get_key_display(Binding(key, "dismiss"))
-            for key, found in bindings.key_to_bindings.items()
-            if any(binding.id == "help.close" for binding in found)
-        ]
+        keys = keys_of(self.app, self, "help.close")
         if len(keys) > 1:
             return f"{', '.join(keys[:-1])} or {keys[-1]}"
         return keys[0] if keys else "esc"

@@ -1,46 +1,67 @@
-"""The reader screen: headline list, article and related sidebar. It owns the reading state."""
+"""The reader screen: headline list, article and related sidebar. It owns the reading state.
+
+State lives in three reactives, each with a watcher that updates what follows from it:
+`search` (the list's source, the titles, the highlights), `sidebar` (the user's `r`) and `pane`
+(the pane in use). Widgets post messages up; every read of the library runs in a worker whose
+result comes back as a message, and stale results are dropped.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+from typing import Literal, Protocol, runtime_checkable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
-from reader.core.changes import StoreWatch, headline_position
+from reader.core.highlight import Matcher
+from reader.core.library import Library
 from reader.core.models import Headline
-from reader.core.search import Matcher
-from reader.core.store import Store
-from reader.ui.messages import OpenArticle, RelatedFound, SearchFinished
+from reader.ui.keymap import help_rows
+from reader.ui.layout import BREAKPOINTS, PANES, Pane, shown_panes, sidebar_shown, single, tab_order
+from reader.ui.messages import (
+    ArticleLoaded,
+    FlagsChanged,
+    HeadlinesCounted,
+    OpenArticle,
+    RelatedFound,
+    SearchFinished,
+)
 from reader.ui.screens.help import HelpScreen, HelpSections
-from reader.ui.text import one_line
-from reader.ui.widgets.article_view import ArticleView
+from reader.ui.state import SearchState
+from reader.ui.text import error_text, one_line
+from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
-from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines, StoreHeadlines
+from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
 from reader.ui.widgets.related_panel import RelatedPanel
 
 SEARCH_LIMIT = 200
 RELATED_LIMIT = 12
 
-# Pane widths (columns, borders included). The article never gets fewer than ARTICLE_MIN.
-WIDE = 100  # from here the related sidebar shows by default, beside the list
-SINGLE_BELOW = 60  # below this, one pane at a time: the list, the article or the related news
-ARTICLE_MIN = 36
-LIST_WIDTH, LIST_MIN = 44, 24
-RELATED_WIDTH = 34
+Flag = Literal["read", "starred"]
 
 
-class ReaderScreen(Screen, inherit_bindings=False):
+@runtime_checkable
+class OpensURLs(Protocol):
+    """The app, as the `o` key needs it (the screen does not import the app that shows it)."""
+
+    def open_in_browser(self, url: str) -> bool | None: ...
+
+
+class ReaderScreen(Screen[None], inherit_bindings=False):
     """Three panes. Widgets post messages up; the screen decides what to open and show."""
 
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
     BINDINGS = [
         Binding(
             "slash", "search", "Search", tooltip="Search the stored articles", id="reader.search"
@@ -114,23 +135,24 @@ class ReaderScreen(Screen, inherit_bindings=False):
         ),
     ]
 
-    mode = var("all")  # "all" headlines or "search" results
-    search_query = var("")
+    search: var[SearchState | None] = var(None, init=False)  # None: all headlines
+    sidebar: var[bool | None] = var(None, init=False)  # the user's r; None: shown when wide
+    pane: var[Pane] = var("list", init=False)  # in use; the only one shown on a narrow terminal
 
-    def __init__(self, store: Store, cursor_blink: bool = True) -> None:
+    def __init__(self, library: Library, cursor_blink: bool = True) -> None:
         super().__init__()
-        self.store = store
+        self.library = library
         self.cursor_blink = cursor_blink
-        self.matcher: Matcher | None = None
-        self.hit_count = 0
-        self.more_hits = False  # the search stopped at SEARCH_LIMIT hits; there are more
-        self.relaxed = False
         self._search_request = 0
-        self._all_cursor = 0
-        self._known_count = 0
-        self._watch: StoreWatch | None = None
-        self._sidebar: bool | None = None  # the user's choice (r); None: shown when wide
-        self._active: Widget | None = None  # the pane shown when there is room for one only
+        self._count_request = 0
+        self._opening: int | None = None  # the article asked for last; others' results are stale
+        self._all_cursor = 0  # the list's cursor when a search began: Esc returns there
+        self._known_count: int | None = None  # None until the first count
+        self._watch = library.watch()
+        # A flag toggle reads the flag and writes its opposite; two quick presses (two workers)
+        # must not both read the old value.
+        self._flags_lock = threading.Lock()
+        self._flag_panes: tuple[Widget, ...] = ()  # the panes that show flags (set on mount)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -140,7 +162,7 @@ class ReaderScreen(Screen, inherit_bindings=False):
             compact=True,
         )
         with Horizontal(id="panes"):
-            yield HeadlineList(StoreHeadlines(self.store), id="headlines")
+            yield HeadlineList(id="headlines")  # empty until the first count comes back
             yield ArticleView(id="article")
             yield RelatedPanel(id="related")
         yield ReaderFooter()
@@ -149,16 +171,13 @@ class ReaderScreen(Screen, inherit_bindings=False):
         search = self.query_one("#search", Input)
         search.cursor_blink = self.cursor_blink
         search.display = False
-        self.query_one(ArticleView).border_title = "Article"
-        self.query_one(RelatedPanel).border_title = "Related"
+        self.article.border_title = "Article"
+        self.related.border_title = "Related"
+        self._flag_panes = (self.headlines, self.article)
         self._update_titles()
-        headlines = self.query_one(HeadlineList)
-        self._known_count = headlines.total
-        self._watch = StoreWatch(self.store)
-        headlines.focus()
-        if headlines.current is not None:
-            # A preview, not a reading: launching the reader must not mark anything read.
-            self.open_article(headlines.current.id, mark_read=False)
+        self._apply_layout()
+        self.headlines.focus()
+        self.refresh_headlines(quiet=True)  # the first count opens the newest article
 
     # -- panes ---------------------------------------------------------------------------------
 
@@ -174,146 +193,207 @@ class ReaderScreen(Screen, inherit_bindings=False):
     def related(self) -> RelatedPanel:
         return self.query_one(RelatedPanel)
 
-    def _panes(self) -> list[Widget]:
-        """The panes Tab cycles through, in order."""
-        if self.size.width and self.size.width < SINGLE_BELOW:
-            # One pane at a time: Tab brings the next one in.
-            panes: list[Widget] = [self.headlines, self.article]
-            return panes + [self.related] if self._sidebar_shown() else panes
-        panes = [self.headlines, self.article, self.related]
-        return [pane for pane in panes if pane.display and pane.styles.display != "none"]
+    @property
+    def mode(self) -> Literal["all", "search"]:
+        """What the list shows: "all" headlines or "search" results."""
+        return "all" if self.search is None else "search"
+
+    def _pane_widget(self, pane: Pane) -> Widget:
+        return {"list": self.headlines, "article": self.article, "related": self.related}[pane]
+
+    def _pane_of(self, widget: Widget | None) -> Pane | None:
+        return next((pane for pane in PANES if self._pane_widget(pane) is widget), None)
 
     # -- layout --------------------------------------------------------------------------------
 
+    def _single(self) -> bool:
+        return single(self.size.width)
+
     def _sidebar_shown(self) -> bool:
-        return self._sidebar if self._sidebar is not None else self.size.width >= WIDE
+        return sidebar_shown(self.size.width, self.sidebar)
 
-    def layout_panes(self) -> None:
-        """Show the panes there is room for; the article keeps at least ARTICLE_MIN columns.
+    def shown_panes(self) -> tuple[Pane, ...]:
+        """The panes on screen now, in order (see reader.ui.layout)."""
+        return shown_panes(self.size.width, self.sidebar, self.pane)
 
-        - WIDE and up: list, article and (unless hidden with r) the related sidebar.
-        - SINGLE_BELOW to WIDE: list and article; with r the related news take the list's place
-          (going back to the list hides them again).
-        - Below SINGLE_BELOW: one pane, the one in use: the list, or the article once opened.
-        """
-        width = self.size.width
-        if not width:
+    def _apply_layout(self) -> None:
+        """Show the panes `shown_panes` names (app.tcss sizes them for the breakpoint), and
+        move the focus off a pane that went away."""
+        if not self.size.width:
             return
-        headlines, article, related = self.headlines, self.article, self.related
-        sidebar = self._sidebar_shown()
-        if width < SINGLE_BELOW:
-            active = self._active or headlines
-            if active is related and not sidebar:
-                active = article
-            shown = {active}
-            for pane in (headlines, article, related):
-                pane.styles.width = "1fr"
-        else:
-            shown = {article, headlines}
-            if sidebar:
-                shown.add(related)
-                if width < LIST_MIN + RELATED_WIDTH + ARTICLE_MIN:
-                    shown.discard(headlines)
-            if related in shown and headlines in shown:
-                list_width = width - RELATED_WIDTH - ARTICLE_MIN
-            else:
-                list_width = width * 2 // 5 if width < WIDE else width - ARTICLE_MIN
-            headlines.styles.width = max(LIST_MIN, min(LIST_WIDTH, list_width))
-            related.styles.width = min(RELATED_WIDTH, width - ARTICLE_MIN)
-            article.styles.width = "1fr"
-        for pane in (headlines, article, related):
-            pane.display = pane in shown
-        self.set_class(width < SINGLE_BELOW, "-single")
-        if self.focused in (headlines, article, related) and self.focused not in shown:
+        shown = self.shown_panes()
+        for pane in PANES:
+            self.set_class(pane in shown, f"-show-{pane}")
+        focused = self._pane_of(self.focused)
+        if focused is not None and focused not in shown:
             # What had focus went away (r hid it, or the terminal shrank): focus what is shown.
-            self._show_pane(article if article in shown else next(iter(shown)))
+            self._show_pane("article" if "article" in shown else shown[0])
 
-    def _show_pane(self, pane: Widget) -> None:
-        self._active = pane
-        self.set_focus(pane)
+    def watch_sidebar(self) -> None:
+        self._apply_layout()
 
-    def on_descendant_focus(self, event) -> None:
-        pane = event.widget
-        if pane not in (self.headlines, self.article, self.related):
+    def watch_pane(self) -> None:
+        self._apply_layout()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _show_pane(self, pane: Pane) -> None:
+        self.pane = pane
+        self.set_focus(self._pane_widget(pane))
+
+    def _panes(self) -> list[Widget]:
+        """The panes Tab cycles through, in order (one at a time on a narrow terminal)."""
+        order = tab_order(self.size.width, self.sidebar, self.pane)
+        return [self._pane_widget(pane) for pane in order]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        pane = self._pane_of(event.widget)
+        if pane is None:
             return
-        self._active = pane
-        if pane is self.related and not self._sidebar_shown():
-            self._sidebar = True
-        elif pane is self.headlines and not pane.display and self.size.width >= SINGLE_BELOW:
-            self._sidebar = False  # back to the list: it takes its place from the related news
-        self.layout_panes()
+        if pane == "related" and not self._sidebar_shown():
+            self.sidebar = True
+        elif pane == "list" and "list" not in self.shown_panes() and not self._single():
+            self.sidebar = False  # back to the list: it takes its place from the related news
+        self.pane = pane
 
-    def on_resize(self) -> None:
-        self.layout_panes()
+    # -- titles --------------------------------------------------------------------------------
 
     def _update_titles(self) -> None:
-        total = self.headlines.total
-        if self.mode == "search":
-            query = one_line(self.search_query)
-            count = f"{self.hit_count}+" if self.more_hits else f"{self.hit_count}"
-            found = f"{count} {'result' if count == '1' else 'results'}"
-            if self.relaxed:
-                found = f"no article has every word · {count} closest"
-            self.headlines.border_title = Content.assemble(
-                "Search “", (query, "bold"), f"” · {found}"
-            )
-            self.headlines.border_subtitle = Content("Esc: all headlines")
-            self.sub_title = f"search “{query}” · {found}"  # the header shows it literally
-        else:
-            self.headlines.border_title = Content(f"Headlines · {total:,}")
+        state = self.search
+        if state is None:
+            total = self.headlines.total
+            counted = f"{total:,}" if self._known_count is not None else "…"
+            self.headlines.border_title = Content(f"Headlines · {counted}")
             self.headlines.border_subtitle = None
-            self.sub_title = f"{total:,} articles"
+            self.sub_title = f"{counted} articles"
+            return
+        query = one_line(state.query)
+        self.headlines.border_title = Content.assemble(
+            "Search “", (query, "bold"), f"” · {state.found()}"
+        )
+        self.headlines.border_subtitle = Content("Esc: all headlines")
+        self.sub_title = f"search “{query}” · {state.found()}"  # the header shows it literally
+
+    # -- the headline count (first screen, refresh, articles stored from elsewhere) ------------
+
+    def check_store(self) -> None:
+        """Called every few seconds: take in articles the command line stored meanwhile.
+
+        Costs one `PRAGMA data_version` when nothing changed.
+        """
+        if self._watch.changed():
+            self.refresh_headlines()
+
+    def action_refresh_headlines(self) -> None:
+        self.refresh_headlines(report_none=True)
+
+    def refresh_headlines(self, quiet: bool = False, report_none: bool = False) -> None:
+        """Count the headlines again (in a worker) and redraw the list, the cursor kept on the
+        same article. Search results are left alone; all headlines are re-read when the search
+        is left. `quiet`: say nothing about new articles; `report_none`: say when there are none.
+        """
+        self._count_request += 1
+        current = self.headlines.current if self.search is None else None
+        self._count(self._count_request, current.id if current else None, quiet, report_none)
+
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    def _count(self, request: int, keep: int | None, quiet: bool, report_none: bool) -> None:
+        try:
+            total = self.library.count()
+            position = self.library.position(keep) if keep is not None else None
+        except Exception as error:  # a core failure must not take the reader down
+            self.notify(
+                f"Reading the headlines failed: {error_text(error)}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none))
+
+    def on_headlines_counted(self, message: HeadlinesCounted) -> None:
+        if message.request != self._count_request:
+            return  # stale: a newer count was asked for
+        first = self._known_count is None
+        added = 0 if self._known_count is None else message.total - self._known_count
+        self._known_count = message.total
+        if self.search is None:
+            if message.total == self.headlines.total and not first:
+                self.headlines.reload()  # same rows, maybe changed: no jump of the cursor
+            else:
+                source = LibraryHeadlines(self.library, message.total)
+                self.headlines.set_source(source, cursor=message.position or 0)
+            self._update_titles()
+            if self._opening is None and self.headlines.current is not None:
+                # A preview, not a reading: launching the reader must not mark anything read.
+                self.open_article(self.headlines.current.id, mark_read=False)
+        if added > 0 and not message.quiet:
+            self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
+        elif added <= 0 and message.report_none:
+            self.notify("No new articles.", timeout=2)
 
     # -- opening -------------------------------------------------------------------------------
 
-    def open_article(self, article_id: int, mark_read: bool = True) -> bool:
-        """Show an article, mark it read, and look for its related news in a worker."""
-        article = self.store.get(article_id)
-        if article is None:
-            self.notify("That article is no longer in the store.", severity="warning")
-            return False
-        if mark_read and not article.read:
-            self.store.set_read(article_id, True)
-            article.read = True
-            self.headlines.update_flags(article_id, read=True)
-        spans = self.matcher.spans if self.mode == "search" and self.matcher else None
-        self.article.show(article, spans)
+    def on_open_article(self, message: OpenArticle) -> None:
+        """From any pane or the palette: open the article and move to it."""
+        message.stop()
+        self.open_article(message.article_id)
+        self._show_pane("article")  # at once; the text follows from the worker
+
+    def open_article(self, article_id: int, mark_read: bool = True) -> None:
+        """Read an article (and mark it read) and look for its related news, in workers."""
+        self._opening = article_id
         self.related.show_loading(article_id)
+        self._load_article(article_id, mark_read)
         self._find_related(article_id)
-        return True
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load_article(self, article_id: int, mark_read: bool) -> None:
+        try:
+            article = self.library.get(article_id)
+            if article is not None and mark_read and not article.read:
+                with self._flags_lock:
+                    self.library.set_read(article_id, True)
+                    article.read = True
+                    self._flags_changed(article_id, True, article.starred)
+        except Exception as error:  # a core failure must not take the reader down
+            self.post_message(ArticleLoaded(article_id, None, error_text(error)))
+            return
+        self.post_message(ArticleLoaded(article_id, article))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.article_id != self._opening:
+            return  # stale: another article was asked for meanwhile
+        if message.error:
+            self.notify(
+                f"Reading the article failed: {message.error}", severity="error", markup=False
+            )
+        elif message.article is None:
+            self.notify("That article is no longer in the store.", severity="warning")
+        else:
+            self.article.show(message.article, self._highlights())
+
+    def _highlights(self) -> Spans | None:
+        matcher: Matcher | None = self.search.matcher if self.search else None
+        return matcher.spans if matcher else None
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _find_related(self, article_id: int) -> None:
         try:
-            items = self.store.related(article_id, RELATED_LIMIT)
+            items = self.library.related(article_id, RELATED_LIMIT)
         except Exception as error:  # a core failure must not take the reader down
-            self.post_message(RelatedFound(article_id, None, str(error)))
+            self.post_message(RelatedFound(article_id, None, error_text(error)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(RelatedFound(article_id, items))
 
     def on_related_found(self, message: RelatedFound) -> None:
-        current = self.article.article
-        if current is None or current.id != message.article_id:
+        if message.article_id != self._opening:
             return  # stale: another article was opened meanwhile
         if message.error:
             self.related.show_note(f"Related news failed: {message.error}")
         else:
             self.related.show_items(message.article_id, message.items)
-
-    @on(HeadlineList.Opened)
-    def _opened_from_list(self, message: HeadlineList.Opened) -> None:
-        if self.open_article(message.headline.id):
-            self.article.focus()
-
-    @on(RelatedPanel.Opened)
-    def _opened_from_related(self, message: RelatedPanel.Opened) -> None:
-        if self.open_article(message.article_id):
-            self.article.focus()
-
-    def on_open_article(self, message: OpenArticle) -> None:
-        if self.open_article(message.article_id):
-            self.article.focus()
 
     # -- search --------------------------------------------------------------------------------
 
@@ -342,67 +422,61 @@ class ReaderScreen(Screen, inherit_bindings=False):
         worker = get_current_worker()
         try:
             # One more than shown: whether the limit cut the results off, at no extra cost.
-            result = self.store.search(text, SEARCH_LIMIT + 1)
+            result = self.library.search(text, SEARCH_LIMIT + 1)
             hits = result.hits[:SEARCH_LIMIT]
-            headlines = []
-            for hit in hits:
-                if worker.is_cancelled:
-                    return
-                headline = self.store.get_headline(hit.id)
-                if headline is not None:
-                    headlines.append(headline)
-        except Exception as error:
-            self.post_message(SearchFinished(request, text, [], [], None, str(error)))
+            if worker.is_cancelled:
+                return
+            headlines = self.library.headlines_by_id([hit.id for hit in hits])
+        except Exception as error:  # a core failure must not take the reader down
+            self.post_message(SearchFinished(request, None, error_text(error)))
             return
+        state = SearchState(
+            query=text,
+            headlines=headlines,
+            matcher=result.matcher,
+            snippets={hit.id: hit.snippet for hit in hits if hit.snippet},
+            more=len(result.hits) > SEARCH_LIMIT,
+            relaxed=any(hit.relaxed for hit in hits),
+        )
         if not worker.is_cancelled:
-            more = len(result.hits) > SEARCH_LIMIT
-            self.post_message(
-                SearchFinished(request, text, hits, headlines, result.matcher, more=more)
-            )
+            self.post_message(SearchFinished(request, state))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:
-            return  # stale: a newer search was started
-        if message.error:
+            return  # stale: a newer search was started, or the search was left
+        if message.state is None:
             self.headlines.border_subtitle = None
             self.notify(f"Search failed: {message.error}", severity="error", markup=False)
             return
-        if self.mode == "all":
-            self._all_cursor = self.headlines.cursor  # where Esc will return to
-        self.mode = "search"
-        self.search_query = message.query
-        self.matcher = message.matcher
-        self.hit_count = len(message.headlines)
-        self.more_hits = message.more
-        self.relaxed = any(hit.relaxed for hit in message.hits)
-        snippets = {hit.id: hit.snippet for hit in message.hits if hit.snippet}
-        self.headlines.set_source(ListedHeadlines(message.headlines, snippets))
+        self.search = message.state
+
+    def watch_search(self, old: SearchState | None, new: SearchState | None) -> None:
+        """The list's source, its titles and the article's highlights follow the search."""
+        if new is None:
+            self._list_all()
+        else:
+            if old is None:
+                self._all_cursor = self.headlines.cursor  # where Esc will return to
+            self._list_results(new)
         self._update_titles()
+
+    def _list_results(self, state: SearchState) -> None:
+        self.headlines.set_source(ListedHeadlines(state.headlines, state.snippets))
         first = self.headlines.current
         if first is not None:
             self.open_article(first.id)
-        else:
-            self.article.show_message(
-                f"Nothing matches “{one_line(message.query)}”",
-                "Try fewer words, another form of a word, or Esc for all headlines.",
-            )
-            self.related.show_note("No article open.")
+            return
+        self._opening = None
+        self.article.show_message(
+            f"Nothing matches “{one_line(state.query)}”",
+            "Try fewer words, another form of a word, or Esc for all headlines.",
+        )
+        self.related.show_note("No article open.")
 
-    def show_all(self) -> None:
-        """Leave search results: back to every headline, highlighting off."""
-        self._search_request += 1  # any search still running is now stale
-        self.mode = "all"
-        self.search_query = ""
-        self.matcher = None
-        self.hit_count = 0
-        self.more_hits = False
-        self.relaxed = False
-        search = self.query_one("#search", Input)
-        search.value = ""
-        search.display = False
-        self.headlines.set_source(StoreHeadlines(self.store), cursor=self._all_cursor)
-        self._update_titles()
-        self.headlines.focus()
+    def _list_all(self) -> None:
+        source = LibraryHeadlines(self.library, self._known_count or 0)
+        self.headlines.set_source(source, cursor=self._all_cursor)
+        self.refresh_headlines(quiet=True)  # articles stored while the results were shown
         current = self.article.article
         if current is not None:
             self.article.show(current)  # repaint without highlights
@@ -413,39 +487,14 @@ class ReaderScreen(Screen, inherit_bindings=False):
         else:
             self.related.show_note("No article open.")
 
-    # -- articles stored by another process ----------------------------------------------------
-
-    def check_store(self) -> None:
-        """Called every few seconds: take in articles the command line stored meanwhile.
-
-        Costs one `PRAGMA data_version` when nothing changed.
-        """
-        if self._watch is not None and self._watch.changed():
-            self.refresh_headlines()
-
-    def action_refresh_headlines(self) -> None:
-        if self.refresh_headlines() == 0:
-            self.notify("No new articles.", timeout=2)
-
-    def refresh_headlines(self, quiet: bool = False) -> int:
-        """Redraw the headline list from the store, keeping the cursor on the same article.
-
-        Search results are left alone; all headlines are re-read when the search is left.
-        Returns how many articles were added since the last look (`quiet`: say nothing).
-        """
-        count = self.store.count()
-        added = count - self._known_count
-        self._known_count = count
-        if self.mode == "all":
-            current = self.headlines.current
-            position = headline_position(self.store, current.id) if current else None
-            self.headlines.set_source(StoreHeadlines(self.store), cursor=position or 0)
-            self._update_titles()
-            if current is None and self.headlines.current is not None:
-                self.open_article(self.headlines.current.id, mark_read=False)
-        if added > 0 and not quiet:
-            self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
-        return max(added, 0)
+    def show_all(self) -> None:
+        """Leave search results: back to every headline, highlighting off."""
+        self._search_request += 1  # any search still running is now stale
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.search = None
+        self.headlines.focus()
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -453,14 +502,14 @@ class ReaderScreen(Screen, inherit_bindings=False):
         focused = self.focused
         search = self.query_one("#search", Input)
         if focused is search:
-            if self.mode == "search":
-                search.value = self.search_query
+            if self.search is not None:
+                search.value = self.search.query
                 self.headlines.focus()
             else:
                 self.show_all()
         elif focused in (self.article, self.related):
             self.headlines.focus()
-        elif self.mode == "search":
+        elif self.search is not None:
             self.show_all()
 
     def action_cycle_pane(self, step: int) -> None:
@@ -478,61 +527,98 @@ class ReaderScreen(Screen, inherit_bindings=False):
         if not self.article.next_match(step):
             self.notify("No search matches in this article.", timeout=2)
 
-    # -- the current article -------------------------------------------------------------------
+    def action_toggle_sidebar(self) -> None:
+        shown = self._sidebar_shown()
+        self.sidebar = not shown
+        if shown and self.focused is self.related:
+            self._show_pane("article" if self.article.article else "list")
+        elif not shown and self._single():
+            self._show_pane("related")  # one pane at a time: show the related news now
 
-    def _target_id(self) -> int | None:
-        """The article a key acts on: the list's cursor row when the list has focus."""
-        if self.focused is self.headlines and self.headlines.current is not None:
-            return self.headlines.current.id
-        if self.article.article is not None:
-            return self.article.article.id
+    # -- flags ---------------------------------------------------------------------------------
+
+    def _target(self) -> Headline | None:
+        """The article a key acts on: the list's cursor row when the list has focus, else the
+        open article, else the cursor row."""
         current = self.headlines.current
-        return current.id if current is not None else None
+        if self.focused is self.headlines and current is not None:
+            return current
+        shown = self.article.article
+        if shown is not None:
+            return Headline(
+                shown.id,
+                shown.title,
+                shown.source,
+                shown.published_at,
+                shown.read,
+                shown.starred,
+                shown.url,
+            )
+        return current
 
     def action_toggle_read(self) -> None:
-        headline = self._toggle_flag("read")
-        if headline is not None:
-            self.notify("Marked unread" if headline.read else "Marked read", timeout=2)
+        target = self._target()
+        if target is not None:
+            self._toggle_flag(target.id, "read")
 
     def action_toggle_star(self) -> None:
-        headline = self._toggle_flag("starred")
-        if headline is not None:
-            self.notify("Unstarred" if headline.starred else "Starred ★", timeout=2)
+        target = self._target()
+        if target is not None:
+            self._toggle_flag(target.id, "starred")
 
-    def _toggle_flag(self, flag: str) -> Headline | None:
-        """Flip `read` or `starred` of the target article in the store, the list and the
-        article pane; return the headline as it was before, or None when there is none."""
-        article_id = self._target_id()
-        headline = self.store.get_headline(article_id) if article_id is not None else None
-        if headline is None:
-            return None
-        value = not getattr(headline, flag)
-        setter = self.store.set_read if flag == "read" else self.store.set_starred
-        setter(headline.id, value)
-        self.headlines.update_flags(headline.id, **{flag: value})
-        shown = self.article.article
-        if shown is not None and shown.id == headline.id:
-            setattr(shown, flag, value)
-            if flag == "starred":
-                self.article.show_flags()
-        return headline
+    @work(thread=True, group="flags", exit_on_error=False)  # not exclusive: each press counts
+    def _toggle_flag(self, article_id: int, flag: Flag) -> None:
+        """Flip a flag in the library, the one place flags change; the panes then follow."""
+        try:
+            with self._flags_lock:
+                headline = self.library.headline(article_id)
+                if headline is None:
+                    return
+                if flag == "read":
+                    headline.read = not headline.read
+                    self.library.set_read(article_id, headline.read)
+                    said = "Marked read" if headline.read else "Marked unread"
+                else:
+                    headline.starred = not headline.starred
+                    self.library.set_starred(article_id, headline.starred)
+                    said = "Starred ★" if headline.starred else "Unstarred"
+                # Inside the lock, so two quick toggles reach the panes in the order made.
+                self._flags_changed(article_id, headline.read, headline.starred)
+        except Exception as error:  # a core failure must not take the reader down
+            self.notify(
+                f"Changing the {flag} flag failed: {error_text(error)}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(said, timeout=2)
+
+    def _flags_changed(self, article_id: int, read: bool, starred: bool) -> None:
+        """Tell each pane that shows flags; each applies the message to itself.
+
+        Called from workers: post_message is thread-safe, and the panes were found on mount.
+        """
+        for pane in self._flag_panes:
+            pane.post_message(FlagsChanged(article_id, read, starred))
+
+    # -- the URL -------------------------------------------------------------------------------
 
     def _target_url(self) -> str | None:
-        article_id = self._target_id()
-        if article_id is None:
+        target = self._target()
+        if target is None:
             self.notify("No article is open.", severity="warning", timeout=2)
             return None
-        headline = self.store.get_headline(article_id)
-        if headline is None or not headline.url:
+        if not target.url:
             self.notify("This article has no URL.", severity="warning", timeout=2)
             return None
-        return headline.url
+        return one_line(target.url)
 
     def action_open_url(self) -> None:
         url = self._target_url()
         if not url:
             return
-        opened = self.app.open_url(url)
+        app = self.app
+        opened = app.open_in_browser(url) if isinstance(app, OpensURLs) else None
         if opened is False:
             self.notify(
                 f"No web browser was found. The URL (y copies it):\n{url}",
@@ -558,48 +644,17 @@ class ReaderScreen(Screen, inherit_bindings=False):
             markup=False,
         )
 
-    def action_toggle_sidebar(self) -> None:
-        shown = self._sidebar_shown()
-        self._sidebar = not shown
-        if shown and self.focused is self.related:
-            self._show_pane(self.article if self.article.article else self.headlines)
-        elif not shown and self.size.width < SINGLE_BELOW:
-            self._show_pane(self.related)  # one pane at a time: show the related news now
-        self.layout_panes()
+    # -- help ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> HelpSections:
         """The bindings as they are now (after the user's keymap), grouped by pane."""
-        groups = [
+        groups: list[tuple[str, list[DOMNode]]] = [
             ("Anywhere", [self.app, self]),
             ("Headline list", [self.headlines]),
             ("Article", [self.article]),
             ("Related sidebar", [self.related]),
         ]
-        keymap = self.app._keymap  # what App.set_keymap stored (normalised key names)
-        sections: HelpSections = []
-        for title, nodes in groups:
-            rows: dict[str, tuple[list[str], str]] = {}
-            for node in nodes:
-                declared = node._bindings
-                in_force = declared.copy()
-                if keymap:
-                    in_force.apply_keymap(keymap)
-                # Rows in the order the bindings were declared; keys as the keymap left them.
-                for bindings in declared.key_to_bindings.values():
-                    for binding in bindings:
-                        if binding.system or not binding.description or not binding.id:
-                            continue
-                        rows.setdefault(binding.id, ([], binding.description))
-                for key, bindings in in_force.key_to_bindings.items():
-                    for binding in bindings:
-                        if binding.id not in rows:
-                            continue
-                        keys, _ = rows[binding.id]
-                        display = self.app.get_key_display(Binding(key, binding.action))
-                        if display not in keys:
-                            keys.append(display)
-            sections.append((title, [(", ".join(k), d) for k, d in rows.values() if k]))
-        return sections
+        return [(title, help_rows(self.app, nodes)) for title, nodes in groups]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from reader.core.models import StoredArticle
+from reader.ui.messages import FlagsChanged
 from reader.ui.text import long_date, one_line, visible
 
 # A function giving the (start, end) character spans a query matched in a text.
@@ -41,7 +43,7 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         Binding("right", "scroll_right", "Scroll right", show=False, id="article.right"),
     ]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.article: StoredArticle | None = None
         self._body = ""
@@ -98,6 +100,12 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._paint_body()
         self._show_match_count()
         self.scroll_home(animate=False, immediate=True)
+
+    def on_flags_changed(self, message: FlagsChanged) -> None:
+        """The open article's flags changed: keep them, and the title's star, in step."""
+        if self.article is not None and self.article.id == message.article_id:
+            self.article.read, self.article.starred = message.read, message.starred
+            self.show_flags()
 
     def show_flags(self) -> None:
         """The title, with a star when the article is starred."""

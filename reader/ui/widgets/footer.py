@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -24,27 +26,55 @@ KEEP_FIRST = [
     "match(1)",
 ]
 
+# What the hints show: (key, description, action, enabled) of each shown binding, and the width.
+Hints = tuple[tuple[tuple[str, str, str, bool], ...], int]
 
-def _rank(key: FooterKey) -> int:
-    action = key.action.rsplit(".", 1)[-1]
+
+def _rank(hint: Widget) -> int:
+    if not isinstance(hint, FooterKey):
+        return len(KEEP_FIRST)
+    action = hint.action.rsplit(".", 1)[-1]
     return KEEP_FIRST.index(action) if action in KEEP_FIRST else len(KEEP_FIRST)
 
 
-def _cells(key: FooterKey) -> int:
+def _cells(hint: Widget) -> int:
     """Columns a hint takes: ' key description ' (the palette hint has a border too)."""
-    width = cell_len(key.key_display) + cell_len(key.description) + 3
-    return width + 1 if key.has_class("-command-palette") else width
+    if not isinstance(hint, FooterKey):
+        return 0  # a group's label (the reader groups no bindings)
+    width = cell_len(hint.key_display) + cell_len(hint.description) + 3
+    return width + 1 if hint.has_class("-command-palette") else width
 
 
 class ReaderFooter(Footer):
     """A Footer that drops its least useful hints until the rest fit on the row."""
+
+    _shown: Hints | None = None
+
+    def _hints(self, screen: Screen[object]) -> Hints:
+        bindings = tuple(
+            (key, active.binding.description, active.binding.action, active.enabled)
+            for key, active in screen.active_bindings.items()
+            if active.binding.show
+        )
+        return bindings, self.app.size.width
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Textual calls this on every change of focus, often twice for one key press, and the
+        # Footer then rebuilds every hint; rebuild only when the hints would differ.
+        if self.is_attached and screen is self.screen and self._hints(screen) == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         room = self.app.size.width
         while keys and sum(_cells(key) for key in keys) > room:
             keys.remove(max(reversed(keys), key=_rank))
+        if keys:  # (none until Textual says the bindings are ready)
+            self._shown = self._hints(self.screen)
         yield from keys
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        # Another width may fit more hints, or fewer.
+        if self._hints(self.screen) != self._shown:
+            self.call_after_refresh(self.recompose)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.models import RelatedItem
+from reader.ui.messages import OpenArticle
 from reader.ui.text import one_line, short_date
 
 REASONS = {
@@ -35,14 +37,7 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         Binding("enter,l", "select", "Open", tooltip="Open the related article", id="related.open"),
     ]
 
-    class Opened(Message):
-        """The user chose a stored related article."""
-
-        def __init__(self, article_id: int) -> None:
-            super().__init__()
-            self.article_id = article_id
-
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[RelatedItem] = []
         self.for_article: int | None = None
@@ -94,7 +89,7 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         event.stop()
         option_id = event.option.id
         if option_id is not None:
-            self.post_message(self.Opened(int(option_id.split("-")[1])))
+            self.post_message(OpenArticle(int(option_id.split("-")[1])))
 
 
 def _option(item: RelatedItem, n: int) -> Option:
