@@ -4,8 +4,8 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 

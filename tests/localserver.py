@@ -41,7 +41,7 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append(Seen(self.path, dict(self.headers.items())))
                 route = server.routes.get(self.path)
                 if route is None:

@@ -159,6 +159,14 @@ class Library:
         """Star or unstar; False when there is no such article."""
         return self._storage.articles.set_flag(article_id, "starred", starred)
 
+    def toggle_read(self, article_id: int) -> Headline | None:
+        """Flip read / unread at once; the headline as it is now, or None when unknown."""
+        return self._storage.articles.toggle_flag(article_id, "read")
+
+    def toggle_starred(self, article_id: int) -> Headline | None:
+        """Flip the star at once; the headline as it is now, or None when unknown."""
+        return self._storage.articles.toggle_flag(article_id, "starred")
+
     # -- search and related news -------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> SearchResult:

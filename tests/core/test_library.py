@@ -321,3 +321,28 @@ def test_a_missing_store_is_not_created_when_told_so(tmp_path):
     with pytest.raises(StoreMissing, match="no database at"):
         open_library(tmp_path / "nowhere.db", create=False)
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_toggles_flip_in_one_step_and_say_how_things_are_now(demo_library):
+    first = demo_library.headlines(0, 1)[0]
+    assert not first.read and not first.starred
+    assert demo_library.toggle_read(first.id).read is True
+    assert demo_library.toggle_read(first.id).read is False
+    now = demo_library.toggle_starred(first.id)
+    assert now.starred and not now.read
+    assert demo_library.headline(first.id).starred
+    assert demo_library.toggle_read(10**9) is None
+
+
+def test_a_watch_sees_articles_from_elsewhere_not_flag_marks(demo_library):
+    watch = demo_library.watch()
+    assert not watch.changed()
+    with open_library(demo_library.path) as other:  # another process, as far as SQLite knows
+        other.toggle_starred(1)
+        other.set_read(2)
+        assert not watch.changed(), "marks are not new articles"
+        other.import_articles([Article(title="Baru dari luar", body="Isi baru.")])
+        assert watch.changed()
+        assert not watch.changed(), "once per change"
+        other.import_articles([Article(title="Baru dari luar", body="Isi baru.")])
+        assert not watch.changed(), "an unchanged re-import changes nothing"

@@ -116,6 +116,25 @@ class Articles:
             return False
         return True
 
+    def toggle_flag(self, article_id: int, flag: str) -> Headline | None:
+        """Flip `read` or `starred` in one statement; the headline as it is now, or None.
+
+        One UPDATE ... RETURNING, so two quick toggles from two threads never read the same
+        old value (sqlite-utils has no expression updates).
+        """
+        if flag not in FLAGS:
+            raise ValueError(f"not a flag: {flag!r}")
+        if not valid_id(article_id):
+            return None
+        conn = self._db.conn
+        with conn:
+            row = conn.execute(
+                f"UPDATE articles SET {flag} = 1 - {flag} WHERE id = ? "
+                f"RETURNING {_HEADLINE_COLUMNS}",
+                (article_id,),
+            ).fetchone()
+        return _headline(row) if row else None
+
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, article_id: int) -> StoredArticle | None:

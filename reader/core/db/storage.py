@@ -45,6 +45,18 @@ class SqliteStorage:
         """Changes when another connection commits (PRAGMA data_version); per thread."""
         return int(self.connections.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def bump_generation(self) -> None:
+        """Count a change to the articles (inside the writer's transaction); flags do not count."""
+        self.connections.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('generation', 1) "
+            "ON CONFLICT (key) DO UPDATE SET value = value + 1"
+        )
+
+    def generation(self) -> int:
+        """How many times articles were added, changed or removed (flags aside)."""
+        value = self.get_meta("generation")
+        return int(value) if value else 0
+
     def get_meta(self, key: str) -> str | None:
         row = self.connections.conn.execute(
             "SELECT value FROM meta WHERE key = ?", (key,)

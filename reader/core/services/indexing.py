@@ -52,6 +52,7 @@ class BandRows(Protocol):
 
 class Transactions(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
+    def bump_generation(self) -> None: ...
 
 
 class Indexer:
@@ -139,6 +140,8 @@ class Indexer:
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
             self.index.count_terms(added, removed)
             self.links.arrived(arrivals)
+            if arrivals:
+                self.transactions.bump_generation()
 
     def _find_story(self, item: Prepared, article_id: int | None) -> int | None:
         """The story of a stored near-duplicate, or None: the article starts its own story.

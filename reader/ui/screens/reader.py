@@ -570,20 +570,19 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def _toggle_flag(self, article_id: int, flag: Flag) -> None:
         """Flip a flag in the library, the one place flags change; the panes then follow."""
         try:
+            # The lock keeps the panes' messages in the order the toggles were made.
             with self._flags_lock:
-                headline = self.library.headline(article_id)
+                if flag == "read":
+                    headline = self.library.toggle_read(article_id)
+                else:
+                    headline = self.library.toggle_starred(article_id)
                 if headline is None:
                     return
-                if flag == "read":
-                    headline.read = not headline.read
-                    self.library.set_read(article_id, headline.read)
-                    said = "Marked read" if headline.read else "Marked unread"
-                else:
-                    headline.starred = not headline.starred
-                    self.library.set_starred(article_id, headline.starred)
-                    said = "Starred ★" if headline.starred else "Unstarred"
-                # Inside the lock, so two quick toggles reach the panes in the order made.
                 self._flags_changed(article_id, headline.read, headline.starred)
+            if flag == "read":
+                said = "Marked read" if headline.read else "Marked unread"
+            else:
+                said = "Starred ★" if headline.starred else "Unstarred"
         except Exception as error:  # a core failure must not take the reader down
             self.notify(
                 f"Changing the {flag} flag failed: {error_text(error)}",
