@@ -23,8 +23,9 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(RUN_STAMP)
 	$(VENV)/bin/kemnaker-reader
 
+# Two workers: the machine has two cores, and a Pilot test spends much of its time waiting.
 test: $(DEV_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The gate CI runs before the tests: lint, formatting, types (strict on reader/core), layers.
 lint: $(DEV_STAMP)

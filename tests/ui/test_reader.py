@@ -247,7 +247,8 @@ def test_space_pages_the_article(library: Library) -> None:
             article = app.query_one(ArticleView)
             assert article.scroll_y == 0 and article.max_scroll_y > 0
             await pilot.press("space")
-            await pilot.pause()
+            # The scroll is applied after a refresh: wait for the screen, not a fixed time.
+            await pilot.wait_for_scheduled_animations()
             assert article.scroll_y > 0
 
     run(scenario)
