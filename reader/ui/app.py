@@ -12,15 +12,17 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
+from textual.worker import Worker
 
 from reader.core.library import Library
 from reader.core.models import FeedResult
+from reader.ui import failures
 from reader.ui.config import UIConfig, load_config
 from reader.ui.keymap import binding_ids
 from reader.ui.providers import HeadlineCommands
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
-from reader.ui.text import error_text, one_line, visible
+from reader.ui.text import one_line, visible
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
@@ -128,11 +130,7 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_feeds(self) -> None:
-        try:
-            results = self.library.fetch(timeout=self.config.fetch_timeout)
-        except Exception as error:  # a core failure must not take the reader down
-            self.call_from_thread(self._fetch_failed, error)
-            return
+        results = self.library.fetch(timeout=self.config.fetch_timeout)
         self.call_from_thread(self._fetched, results)
 
     def _fetch_done(self) -> None:
@@ -141,9 +139,11 @@ class ReaderApp(App[int], inherit_bindings=False):
             self._unnotify(self._fetch_notice)
             self._fetch_notice = None
 
-    def _fetch_failed(self, error: Exception) -> None:
-        self._fetch_done()
-        self.notify(f"Fetching failed: {error_text(error)}", severity="error", markup=False)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The fetch failed as a whole: the notice goes, the reason is told (once)."""
+        if failures.failed(event):
+            self._fetch_done()
+            failures.report(self, event.worker)
 
     def _fetched(self, results: list[FeedResult]) -> None:
         self._fetch_done()

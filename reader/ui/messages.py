@@ -39,7 +39,6 @@ class ArticleLoaded(Message):
 
     article_id: int
     article: StoredArticle | None
-    error: str | None = None
 
 
 @dataclass
@@ -58,8 +57,7 @@ class SearchFinished(Message):
     """A search worker's result; `request` tells stale results from the newest one."""
 
     request: int
-    state: SearchState | None
-    error: str | None = None
+    state: SearchState
 
 
 @dataclass
@@ -68,4 +66,3 @@ class RelatedFound(Message):
 
     article_id: int
     items: list[RelatedItem] | None
-    error: str | None = None

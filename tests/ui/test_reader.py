@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+import pytest
 from textual.widgets import Input
 
+from reader.core.errors import StorageError
+from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.ui.keymap import declared
 from reader.ui.messages import RelatedFound, SearchFinished
 from reader.ui.screens.help import HelpScreen
+from reader.ui.state import SearchState
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
@@ -215,7 +219,8 @@ def test_stale_search_results_are_dropped(library: Library) -> None:
             await settle(pilot)
             await search(pilot, "pekerja migran")
             screen = app.reader
-            stale = SearchFinished(screen._search_request - 1, None, "an old search failed")
+            old = SearchState(query="an older search", headlines=[], matcher=Matcher())
+            stale = SearchFinished(screen._search_request - 1, old)
             screen.post_message(stale)
             await pilot.pause()
             assert screen.search is not None and screen.search.query == "pekerja migran"
@@ -733,5 +738,33 @@ def test_the_panes_fit_every_width_and_the_article_keeps_36_columns(library: Lib
                 assert _shown(app) == ["ArticleView", "RelatedPanel"], width
                 assert related.region.width == min(34, width - 36), width
                 assert article.region.width == width - related.region.width, width
+
+    run(scenario)
+
+
+def test_a_failure_in_the_core_is_one_notification_and_nothing_is_left_waiting(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise StorageError("articles.db: database disk image is malformed \x1b[2J[bold]")
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            monkeypatch.setattr(library, "related", broken)
+            monkeypatch.setattr(library, "search", broken)
+            await pilot.press("j", "enter")
+            await settle(pilot)
+            await search(pilot, "pekerja")
+            messages = [n.message for n in app._notifications]
+            failure = "articles.db: database disk image is malformed [bold]"
+            assert f"Finding related news failed: {failure}" in messages
+            assert f"Searching failed: {failure}" in messages
+            assert all("\x1b" not in m for m in messages)
+            assert app.query_one(RelatedPanel).items == []
+            assert app.reader.search is None  # the list still shows every headline
+            assert app.query_one(HeadlineList).border_subtitle is None  # not "searching…"
+            assert app.is_running
 
     run(scenario)

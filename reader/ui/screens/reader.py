@@ -22,11 +22,12 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import Headline
+from reader.ui import failures
 from reader.ui.keymap import help_rows
 from reader.ui.layout import BREAKPOINTS, PANES, Pane, shown_panes, sidebar_shown, single, tab_order
 from reader.ui.messages import (
@@ -39,7 +40,7 @@ from reader.ui.messages import (
 )
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.state import SearchState
-from reader.ui.text import error_text, one_line
+from reader.ui.text import one_line
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
@@ -299,16 +300,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _count(self, request: int, keep: int | None, quiet: bool, report_none: bool) -> None:
-        try:
-            total = self.library.count()
-            position = self.library.position(keep) if keep is not None else None
-        except Exception as error:  # a core failure must not take the reader down
-            self.notify(
-                f"Reading the headlines failed: {error_text(error)}",
-                severity="error",
-                markup=False,
-            )
-            return
+        total = self.library.count()
+        position = self.library.position(keep) if keep is not None else None
         self.post_message(HeadlinesCounted(request, total, position, quiet, report_none))
 
     def on_headlines_counted(self, message: HeadlinesCounted) -> None:
@@ -349,26 +342,28 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: int, mark_read: bool) -> None:
-        try:
-            article = self.library.get(article_id)
-            if article is not None and mark_read and not article.read:
-                with self._flags_lock:
-                    self.library.set_read(article_id, True)
-                    article.read = True
-                    self._flags_changed(article_id, True, article.starred)
-        except Exception as error:  # a core failure must not take the reader down
-            self.post_message(ArticleLoaded(article_id, None, error_text(error)))
-            return
+        article = self.library.get(article_id)
+        if article is not None and mark_read and not article.read:
+            with self._flags_lock:
+                self.library.set_read(article_id, True)
+                article.read = True
+                self._flags_changed(article_id, True, article.starred)
         self.post_message(ArticleLoaded(article_id, article))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker failed: say so (reader.ui.failures), and leave no pane waiting for it."""
+        if not failures.failed(event):
+            return
+        failures.report(self.app, event.worker)
+        if event.worker.group == "search":
+            self.headlines.border_subtitle = None  # no longer "searching…"
+        elif event.worker.group == "related":
+            self.related.show_note("Related news could not be found.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.article_id != self._opening:
             return  # stale: another article was asked for meanwhile
-        if message.error:
-            self.notify(
-                f"Reading the article failed: {message.error}", severity="error", markup=False
-            )
-        elif message.article is None:
+        if message.article is None:
             self.notify("That article is no longer in the store.", severity="warning")
         else:
             self.article.show(message.article, self._highlights())
@@ -379,21 +374,14 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _find_related(self, article_id: int) -> None:
-        try:
-            items = self.library.related(article_id, RELATED_LIMIT)
-        except Exception as error:  # a core failure must not take the reader down
-            self.post_message(RelatedFound(article_id, None, error_text(error)))
-            return
+        items = self.library.related(article_id, RELATED_LIMIT)
         if not get_current_worker().is_cancelled:
             self.post_message(RelatedFound(article_id, items))
 
     def on_related_found(self, message: RelatedFound) -> None:
         if message.article_id != self._opening:
             return  # stale: another article was opened meanwhile
-        if message.error:
-            self.related.show_note(f"Related news failed: {message.error}")
-        else:
-            self.related.show_items(message.article_id, message.items)
+        self.related.show_items(message.article_id, message.items)
 
     # -- search --------------------------------------------------------------------------------
 
@@ -420,16 +408,12 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, request: int, text: str) -> None:
         worker = get_current_worker()
-        try:
-            # One more than shown: whether the limit cut the results off, at no extra cost.
-            result = self.library.search(text, SEARCH_LIMIT + 1)
-            hits = result.hits[:SEARCH_LIMIT]
-            if worker.is_cancelled:
-                return
-            headlines = self.library.headlines_by_id([hit.id for hit in hits])
-        except Exception as error:  # a core failure must not take the reader down
-            self.post_message(SearchFinished(request, None, error_text(error)))
+        # One more than shown: whether the limit cut the results off, at no extra cost.
+        result = self.library.search(text, SEARCH_LIMIT + 1)
+        hits = result.hits[:SEARCH_LIMIT]
+        if worker.is_cancelled:
             return
+        headlines = self.library.headlines_by_id([hit.id for hit in hits])
         state = SearchState(
             query=text,
             headlines=headlines,
@@ -444,10 +428,6 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:
             return  # stale: a newer search was started, or the search was left
-        if message.state is None:
-            self.headlines.border_subtitle = None
-            self.notify(f"Search failed: {message.error}", severity="error", markup=False)
-            return
         self.search = message.state
 
     def watch_search(self, old: SearchState | None, new: SearchState | None) -> None:
@@ -569,27 +549,19 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, group="flags", exit_on_error=False)  # not exclusive: each press counts
     def _toggle_flag(self, article_id: int, flag: Flag) -> None:
         """Flip a flag in the library, the one place flags change; the panes then follow."""
-        try:
-            # The lock keeps the panes' messages in the order the toggles were made.
-            with self._flags_lock:
-                if flag == "read":
-                    headline = self.library.toggle_read(article_id)
-                else:
-                    headline = self.library.toggle_starred(article_id)
-                if headline is None:
-                    return
-                self._flags_changed(article_id, headline.read, headline.starred)
+        # The lock keeps the panes' messages in the order the toggles were made.
+        with self._flags_lock:
             if flag == "read":
-                said = "Marked read" if headline.read else "Marked unread"
+                headline = self.library.toggle_read(article_id)
             else:
-                said = "Starred ★" if headline.starred else "Unstarred"
-        except Exception as error:  # a core failure must not take the reader down
-            self.notify(
-                f"Changing the {flag} flag failed: {error_text(error)}",
-                severity="error",
-                markup=False,
-            )
-            return
+                headline = self.library.toggle_starred(article_id)
+            if headline is None:
+                return
+            self._flags_changed(article_id, headline.read, headline.starred)
+        if flag == "read":
+            said = "Marked read" if headline.read else "Marked unread"
+        else:
+            said = "Starred ★" if headline.starred else "Unstarred"
         self.notify(said, timeout=2)
 
     def _flags_changed(self, article_id: int, read: bool, starred: bool) -> None:
