@@ -57,15 +57,21 @@ def import_(library: Library, inputs: tuple[str, ...], as_json: bool) -> int:
     cls=QueryCommand,
     short_help="search articles by keyword",
     help='Search articles by keyword. QUERY: words (ANDed), "a phrase", prefix*, -word, '
-    "a OR b, source:, since:, until:, title:.",
+    "a OR b, source:, since:, until:, title:. With --topic, only that topic's articles are "
+    "searched, and with no QUERY they are listed newest first.",
 )
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
+@click.option("--topic", metavar="NAME", help="search within a topic (see 'topics list')")
 @limit_option(20, "most hits to print (default 20)")
 @json_option("print the hits as JSON")
 @db_option
 @with_library(create=False)
-def search(library: Library, query: tuple[str, ...], limit: int, as_json: bool) -> int:
-    result = library.search(" ".join(query), limit)
+def search(
+    library: Library, query: tuple[str, ...], topic: str | None, limit: int, as_json: bool
+) -> int:
+    if not query and topic is None:
+        raise click.UsageError("Missing argument 'QUERY...'.")
+    result = library.search(" ".join(query), limit, topic=topic)
     if as_json:
         output.print_json([_hit_json(hit) for hit in result.hits])
         return 0

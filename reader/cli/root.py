@@ -21,6 +21,7 @@ from reader.cli.commands import Group
 from reader.cli.feeds import feeds, fetch
 from reader.cli.options import Settings, db_option, open_store
 from reader.cli.output import PROG
+from reader.cli.topics import topics
 from reader.core.errors import ReaderError
 
 
@@ -107,7 +108,7 @@ def open_reader(ctx: click.Context) -> int:
     return code
 
 
-for command in (import_, search, show, related, stats, feeds, fetch):
+for command in (import_, search, show, related, stats, feeds, fetch, topics):
     cli.add_command(command)
 
 

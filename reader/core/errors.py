@@ -54,3 +54,7 @@ class QueryError(ReaderError):
 
 class StoreMissing(StorageError):
     """There is no store at the given place (and it was not to be created)."""
+
+
+class TopicError(ReaderError):
+    """A topic request that cannot be carried out (no such topic, a name taken, an empty query)."""

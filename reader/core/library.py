@@ -28,6 +28,7 @@ from reader.core.models import (
     RelatedItem,
     SearchResult,
     StoredArticle,
+    Topic,
 )
 from reader.core.paths import bundled_data_dir, default_db_path
 from reader.core.services.changes import ChangeWatch
@@ -36,6 +37,7 @@ from reader.core.services.indexing import Indexer
 from reader.core.services.links import LinkResolver
 from reader.core.services.related import RelatedFinder
 from reader.core.services.search import Searcher
+from reader.core.services.topics import TopicService
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,16 @@ class Library:
         self._storage = storage
         self.path = storage.path
         resolver = LinkResolver(storage.articles, storage.links)
-        self._indexer = Indexer(storage.articles, storage.index, storage.stories, resolver, storage)
         self._searcher = Searcher(storage.index, storage.articles)
+        self._topics = TopicService(storage.topics, self._searcher)
+        self._indexer = Indexer(
+            storage.articles,
+            storage.index,
+            storage.stories,
+            resolver,
+            storage,
+            arrived=self._topics.arrived,
+        )
         self._related = RelatedFinder(
             storage.articles, storage.index, storage.stories, storage.links
         )
@@ -72,6 +82,11 @@ class Library:
             with storage.transaction():
                 resolver.resolve_own(storage.links.all_pending_articles())
                 storage.set_meta("links_resolved", "1")
+        if storage.get_meta("topics_seeded") == "0":
+            # A new store, or one from before topics: offer the built-in topics once.
+            with storage.transaction():
+                self._topics.seed()
+                storage.set_meta("topics_seeded", "1")
 
     # -- lifetime ----------------------------------------------------------------------------
 
@@ -169,13 +184,42 @@ class Library:
 
     # -- search and related news -------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Keyword search; any string is a valid query (see reader.core.query)."""
-        return self._searcher.search(query, limit)
+    def search(self, query: str, limit: int = 20, topic: str | None = None) -> SearchResult:
+        """Keyword search; any string is a valid query (see reader.core.query).
+
+        With `topic` (a name), only that topic's articles are searched, and an empty query
+        lists them newest first. Raises TopicError for an unknown topic.
+        """
+        topic_id = self._topics.get(topic).id if topic is not None else None
+        return self._searcher.search(query, limit, topic=topic_id)
 
     def related(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
         """Related news for an article, or None when the id is unknown."""
         return self._related.related_to(article_id, limit)
+
+    # -- topics ------------------------------------------------------------------------------
+
+    def topics(self) -> list[Topic]:
+        """Every topic (saved search) in order, with its unread and total counts."""
+        return self._topics.all()
+
+    def topic(self, name: str) -> Topic:
+        """The topic called `name` (case ignored). Raises TopicError when there is none."""
+        return self._topics.get(name)
+
+    def add_topic(self, name: str, query: str) -> Topic:
+        """Save a search as a topic. Raises TopicError for a taken name or an empty query."""
+        with self._storage.transaction():
+            return self._topics.add(name, query)
+
+    def rename_topic(self, name: str, new_name: str) -> Topic:
+        with self._storage.transaction():
+            return self._topics.rename(name, new_name)
+
+    def remove_topic(self, name: str) -> None:
+        """Delete a topic (its articles stay). Raises TopicError when there is none."""
+        with self._storage.transaction():
+            self._topics.remove(name)
 
     # -- feeds -------------------------------------------------------------------------------
 

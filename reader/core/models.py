@@ -178,6 +178,19 @@ class HeadlineFilter:
     unread: bool = False
     starred: bool = False
     source: str | None = None
+    topic: int | None = None  # a topic's id: the articles it holds
+
+
+@dataclass
+class Topic:
+    """A saved search shown as a live view, with its counts."""
+
+    id: int
+    name: str
+    query: str
+    builtin: bool = False
+    unread: int = 0
+    total: int = 0
 
 
 @dataclass

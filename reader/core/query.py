@@ -50,10 +50,11 @@ class Filters:
     sources: tuple[str, ...] = ()  # lower-cased names or hosts; any of them
     since: str | None = None  # inclusive UTC sort-key bounds
     until: str | None = None
+    topic: int | None = None  # only the articles a topic holds
 
     @property
     def any(self) -> bool:
-        return bool(self.sources or self.since or self.until)
+        return bool(self.sources or self.since or self.until or self.topic is not None)
 
 
 @dataclass
@@ -64,10 +65,11 @@ class Query:
     since: str | None = None
     until: str | None = None
     text: str = ""
+    topic: int | None = None  # search only the articles of this topic
 
     @property
     def filters(self) -> Filters:
-        return Filters(tuple(self.sources), self.since, self.until)
+        return Filters(tuple(self.sources), self.since, self.until, self.topic)
 
     @property
     def terms(self) -> list[Term]:
@@ -80,6 +82,7 @@ class Query:
             and not self.excluded
             and not self.sources
             and not (self.since or self.until)
+            and self.topic is None
         )
 
 

@@ -49,6 +49,9 @@ def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
     if view.source is not None:
         clauses.append("source IS ?")
         params.append(view.source)
+    if view.topic is not None:
+        clauses.append("id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
+        params.append(view.topic)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -146,8 +149,22 @@ class Articles:
         ).fetchone()
         if row is None:
             return None
-        (id_, url, source, dateline, title, body, published_at, published_raw, category,
-         origin, read, starred, imported_at, story_id) = row  # fmt: skip
+        (
+            id_,
+            url,
+            source,
+            dateline,
+            title,
+            body,
+            published_at,
+            published_raw,
+            category,
+            origin,
+            read,
+            starred,
+            imported_at,
+            story_id,
+        ) = row
         return StoredArticle(
             title=title,
             body=body,

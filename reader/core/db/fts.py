@@ -61,6 +61,9 @@ def _filters(filters: Filters | None) -> tuple[str, list[object]]:
     if filters.until:
         clauses.append("a.sort_key <> '' AND a.sort_key <= ?")
         params.append(filters.until)
+    if filters.topic is not None:
+        clauses.append("a.id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
+        params.append(filters.topic)
     return " AND ".join(clauses), params
 
 
@@ -197,6 +200,59 @@ class TextIndex:
             + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
         )
         return self._candidates(sql, [*params, limit], str(params[-1]) if exclude else "")
+
+    def matching(
+        self,
+        expression: Expression | None,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        among: list[int] | None = None,
+    ) -> list[int]:
+        """Every article that matches (no ranking), or every one among `among` that does.
+
+        With no expression, the filters (and `exclude`) alone decide.
+        """
+        where, params = _filters(filters)
+        clauses = [where] if where else []
+        args: list[object] = []
+        if expression is not None:
+            match = render(expression)
+            if exclude is not None:
+                match = f"({match}) NOT ({render(exclude)})"
+            clauses.insert(0, "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            args.append(match)
+        elif exclude is not None:
+            clauses.append(
+                "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params = [*params, render(exclude)]
+        found: list[int] = []
+        batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
+        if among is not None and not among:
+            return []
+        for batch in batches:
+            scope = list(clauses)
+            scope_args = [*args, *params]
+            if batch is not None:
+                if expression is not None:
+                    # The batch's id range inside FTS5: it reads only that part of each doclist
+                    # instead of every match in the store (arriving articles have close ids).
+                    scope[0] = (
+                        "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                        "AND rowid BETWEEN ? AND ?)"
+                    )
+                    scope_args = [args[0], min(batch), max(batch), *params]
+                scope.append(f"a.id IN ({','.join('?' * len(batch))})")
+                scope_args += batch
+            sql = "SELECT a.id FROM articles a" + (" WHERE " + " AND ".join(scope) if scope else "")
+            try:
+                found += [row[0] for row in self._db.conn.execute(sql, scope_args)]
+            except sqlite3.OperationalError as error:
+                if _rejected(error):
+                    raise QueryError(f"the index rejected {sql[:200]!r} ({error})") from error
+                raise StorageError(f"{self._db.path}: matching failed ({error})") from error
+        return found
 
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:
         """The BM25 relevance (higher is better) of one article for `expression`; 0 if none."""

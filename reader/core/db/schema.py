@@ -101,7 +101,26 @@ DROP TABLE word_roots;
 INSERT OR REPLACE INTO meta (key, value) VALUES ('links_resolved', '0');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# Topics: saved searches shown as live views. Which articles a topic holds is kept, and kept up
+# to date as articles arrive, so a topic's window and counts are index lookups, not searches.
+_V5 = """
+CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE topic_articles (
+    topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (topic_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX topic_articles_article ON topic_articles(article_id);
+INSERT OR REPLACE INTO meta (key, value) VALUES ('topics_seeded', '0');
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

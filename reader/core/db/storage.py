@@ -14,6 +14,7 @@ from reader.core.db.fts import TextIndex
 from reader.core.db.links import Links
 from reader.core.db.schema import migrate
 from reader.core.db.stories import StoryBands
+from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
 
 
@@ -34,6 +35,7 @@ class SqliteStorage:
         self.stories = StoryBands(self.connections)
         self.links = Links(self.connections)
         self.feeds = Feeds(self.connections)
+        self.topics = Topics(self.connections)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

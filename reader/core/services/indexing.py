@@ -65,12 +65,14 @@ class Indexer:
         bands: BandRows,
         links: LinkResolver,
         transactions: Transactions,
+        arrived: Callable[[list[int]], None] | None = None,
     ) -> None:
         self.articles = articles
         self.index = index
         self.bands = bands
         self.links = links
         self.transactions = transactions
+        self.arrived = arrived  # told the ids written, inside their transaction (topics)
 
     def add_articles(
         self,
@@ -141,6 +143,8 @@ class Indexer:
             self.index.count_terms(added, removed)
             self.links.arrived(arrivals)
             if arrivals:
+                if self.arrived is not None:
+                    self.arrived([a.id for a in arrivals])
                 self.transactions.bump_generation()
 
     def _find_story(self, item: Prepared, article_id: int | None) -> int | None:

@@ -50,6 +50,14 @@ class SearchIndex(Protocol):
     def newest(
         self, limit: int, *, exclude: Expression | None = None, filters: Filters | None = None
     ) -> list[Candidate]: ...
+    def matching(
+        self,
+        expression: Expression | None,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        among: list[int] | None = None,
+    ) -> list[int]: ...
 
 
 class ArticleTexts(Protocol):
@@ -189,7 +197,7 @@ class QueryBuilder:
                 parts.append(self.alias(member, own))
                 i += len(member)
                 continue
-            options = [self.term(t) for t in clauses[i]]
+            options = [self._word_or_alias(t) for t in clauses[i]]
             if len(options) == 1 and any(p.expression == options[0].expression for p in parts):
                 i += 1
                 continue  # a word said twice is one condition, not two
@@ -199,6 +207,14 @@ class QueryBuilder:
                 parts.append(_either(options))
             i += 1
         return parts
+
+    def _word_or_alias(self, term: Term) -> Part:
+        """A term of an `a OR b` group; an unquoted word that names something of the alias
+        table also finds its other names (PHK OR pesangon finds pemutusan hubungan kerja)."""
+        words = tuple(term.words)
+        if not (term.phrase or term.prefix or term.title_only) and words in aliases():
+            return self.alias(words, [self.term(term)])
+        return self.term(term)
 
     @staticmethod
     def _plain_word(clause: list[Term]) -> str | None:
@@ -228,20 +244,36 @@ class Searcher:
         self.index = index
         self.articles = articles
 
-    def search(self, text: str, limit: int = 20) -> SearchResult:
+    def matching_ids(self, text: str, among: list[int] | None = None) -> list[int]:
+        """Every article the query matches strictly (all its words; no relaxing or widening),
+        or those of `among` that it matches. An empty query matches nothing."""
+        query = parse_query(text)
+        if query.empty:
+            return []
+        builder = QueryBuilder(self.index)
+        parts = builder.positive(query)
+        expression = all_of([p.expression for p in parts]) if parts else None
+        return self.index.matching(
+            expression, exclude=builder.excluded(query), filters=query.filters, among=among
+        )
+
+    def search(self, text: str, limit: int = 20, topic: int | None = None) -> SearchResult:
         """Search the store. Any string is a valid query; its content never raises.
 
         Every word must match (exact form, light stem or alias). Too few hits: the query widens
         to root families, if the stemmer is installed. None at all: it relaxes to any word.
-        Should the index still reject the query, its plain words are searched instead.
+        Should the index still reject the query, its plain words are searched instead. With a
+        topic, only its articles are searched; an empty query then lists them newest first.
         """
         query = parse_query(text)
+        query.topic = topic
         try:
             return self._search(query, limit)
         except QueryError as error:
-            plain = " ".join(surface_words(text))
+            plain = parse_query(" ".join(surface_words(text)))
+            plain.topic = topic
             log.warning("search %r fell back to its plain words: %s", text, error)
-            result = self._search(parse_query(plain), limit)
+            result = self._search(plain, limit)
             result.fallback = True
             return result
 

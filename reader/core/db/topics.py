@@ -1,0 +1,88 @@
+"""Topics (saved searches) and the articles each one holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.core.db.connection import Connections
+from reader.core.models import Topic
+
+if TYPE_CHECKING:
+    from sqlite_utils.db import Table
+
+BATCH = 500
+
+
+class Topics:
+    """The topic rows through sqlite-utils; membership with raw sqlite3 (bulk inserts at import,
+    counts on every refresh of the navigator)."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._db = connections
+
+    def _table(self) -> Table:
+        return self._db.table_db.table("topics")
+
+    def all(self) -> list[Topic]:
+        """Every topic, in its place, with its unread and total counts."""
+        rows = self._db.conn.execute(
+            "SELECT t.id, t.name, t.query, t.builtin, count(a.id), "
+            "coalesce(sum(a.read = 0), 0) FROM topics t "
+            "LEFT JOIN topic_articles m ON m.topic_id = t.id "
+            "LEFT JOIN articles a ON a.id = m.article_id "
+            "GROUP BY t.id ORDER BY t.position, t.id"
+        )
+        return [
+            Topic(row[0], row[1], row[2], bool(row[3]), unread=row[5], total=row[4]) for row in rows
+        ]
+
+    def find(self, name: str) -> Topic | None:
+        """The topic called `name` (case ignored), counts included."""
+        folded = name.strip().casefold()
+        return next((t for t in self.all() if t.name.casefold() == folded), None)
+
+    def add(self, name: str, query: str, builtin: bool = False) -> int:
+        """A new topic, last in order; its articles are set with `set_articles`."""
+        row = self._db.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM topics")
+        position = int(row.fetchone()[0])
+        table = self._table()
+        table.insert({"name": name, "query": query, "position": position, "builtin": int(builtin)})
+        assert table.last_pk is not None
+        return int(table.last_pk)
+
+    def rename(self, topic_id: int, name: str) -> None:
+        self._table().update(topic_id, {"name": name})
+
+    def set_query(self, topic_id: int, query: str) -> None:
+        self._table().update(topic_id, {"query": query})
+
+    def remove(self, topic_id: int) -> None:
+        self._table().delete(topic_id)  # its membership goes with it (ON DELETE CASCADE)
+
+    def set_articles(self, topic_id: int, article_ids: list[int]) -> None:
+        """The topic holds exactly these articles."""
+        conn = self._db.conn
+        conn.execute("DELETE FROM topic_articles WHERE topic_id = ?", (topic_id,))
+        self.add_articles(topic_id, article_ids)
+
+    def add_articles(self, topic_id: int, article_ids: list[int]) -> None:
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO topic_articles (topic_id, article_id) VALUES (?, ?)",
+            [(topic_id, article_id) for article_id in sorted(set(article_ids))],
+        )
+
+    def drop_articles(self, article_ids: list[int]) -> None:
+        """Forget these articles in every topic (before they are matched again)."""
+        for start in range(0, len(article_ids), BATCH):
+            batch = article_ids[start : start + BATCH]
+            self._db.conn.execute(
+                f"DELETE FROM topic_articles WHERE article_id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+
+    def of_article(self, article_id: int) -> list[int]:
+        """The topics an article belongs to."""
+        rows = self._db.conn.execute(
+            "SELECT topic_id FROM topic_articles WHERE article_id = ?", (article_id,)
+        )
+        return [row[0] for row in rows]
