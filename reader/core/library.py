@@ -27,6 +27,7 @@ from reader.core.models import (
     OpmlResult,
     RelatedItem,
     SearchResult,
+    SourceCount,
     StoredArticle,
     Topic,
 )
@@ -174,6 +175,17 @@ class Library:
         """Star or unstar; False when there is no such article."""
         return self._storage.articles.set_flag(article_id, "starred", starred)
 
+    def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
+        """Mark every unread article of a view (default: all) read; how many were."""
+        return self._storage.articles.mark_all_read(view)
+
+    def next_unread(
+        self, article_id: int | None, view: HeadlineFilter | None = None, step: int = 1
+    ) -> Headline | None:
+        """The next (step 1) or previous (step -1) unread headline after `article_id` in
+        `headlines()` order of the view; None when there is none."""
+        return self._storage.articles.next_unread(article_id, view, step)
+
     def toggle_read(self, article_id: int) -> Headline | None:
         """Flip read / unread at once; the headline as it is now, or None when unknown."""
         return self._storage.articles.toggle_flag(article_id, "read")
@@ -196,6 +208,13 @@ class Library:
     def related(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
         """Related news for an article, or None when the id is unknown."""
         return self._related.related_to(article_id, limit)
+
+    def sources(self) -> list[SourceCount]:
+        """Every source with its unread and total counts, most articles first."""
+        return [
+            SourceCount(name, unread, total)
+            for name, unread, total in self._storage.articles.sources()
+        ]
 
     # -- topics ------------------------------------------------------------------------------
 

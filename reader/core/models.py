@@ -182,6 +182,15 @@ class HeadlineFilter:
 
 
 @dataclass
+class SourceCount:
+    """A source (a feed's title or a site's name; None: unknown) and its counts."""
+
+    name: str | None
+    unread: int
+    total: int
+
+
+@dataclass
 class Topic:
     """A saved search shown as a live view, with its counts."""
 

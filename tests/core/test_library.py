@@ -8,7 +8,7 @@ from reader.core.db.schema import MIGRATIONS
 from reader.core.errors import SchemaTooNew, StoreMissing
 from reader.core.ingest import read_inputs
 from reader.core.library import open_library
-from reader.core.models import Article, RelatedHeadline
+from reader.core.models import Article, HeadlineFilter, RelatedHeadline
 from reader.core.services.links import LinkResolver
 from tests.conftest import DEMO, SEED, sql
 
@@ -346,3 +346,38 @@ def test_a_watch_sees_articles_from_elsewhere_not_flag_marks(demo_library):
         assert not watch.changed(), "once per change"
         other.import_articles([Article(title="Baru dari luar", body="Isi baru.")])
         assert not watch.changed(), "an unchanged re-import changes nothing"
+
+
+def test_sources_with_their_counts(demo_library):
+    sources = demo_library.sources()
+    assert sum(s.total for s in sources) == demo_library.count() == 410
+    assert sources[0].name == "cnn indonesia" and sources[0].total == sources[0].unread == 155
+    assert [s.total for s in sources] == sorted((s.total for s in sources), reverse=True)
+    first = demo_library.headlines(0, 1, HeadlineFilter(source="cnn indonesia"))[0]
+    demo_library.set_read(first.id)
+    cnn = next(s for s in demo_library.sources() if s.name == "cnn indonesia")
+    assert (cnn.unread, cnn.total) == (154, 155)
+
+
+def test_mark_all_read_in_a_view_and_only_there(demo_library):
+    view = HeadlineFilter(source="suara")
+    suara = demo_library.count(view)
+    assert demo_library.mark_all_read(view) == suara
+    assert demo_library.count(HeadlineFilter(source="suara", unread=True)) == 0
+    assert demo_library.count(HeadlineFilter(unread=True)) == 410 - suara
+    assert demo_library.mark_all_read(view) == 0
+
+
+def test_next_and_previous_unread_follow_the_list_order(demo_library):
+    window = demo_library.headlines(0, 6)
+    demo_library.set_read(window[1].id)
+    demo_library.set_read(window[2].id)
+    assert demo_library.next_unread(None).id == window[0].id
+    assert demo_library.next_unread(window[0].id).id == window[3].id
+    assert demo_library.next_unread(window[3].id, step=-1).id == window[0].id
+    assert demo_library.next_unread(window[0].id, step=-1) is None
+    view = HeadlineFilter(source=window[3].source)
+    after = demo_library.next_unread(window[3].id, view)
+    assert after is None or (after.source == window[3].source and not after.read)
+    last = demo_library.headlines(409, 1)[0]
+    assert demo_library.next_unread(last.id) is None

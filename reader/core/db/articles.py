@@ -217,6 +217,46 @@ class Articles:
         row = self._db.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()
         return int(row[0])
 
+    def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
+        """Mark every unread article of the view read; how many were."""
+        where, params = _where(view)
+        where = f"{where} AND read = 0" if where else "WHERE read = 0"
+        conn = self._db.conn
+        with conn:
+            cursor = conn.execute(f"UPDATE articles SET read = 1 {where}", params)
+        return cursor.rowcount
+
+    def next_unread(
+        self, article_id: int | None, view: HeadlineFilter | None = None, step: int = 1
+    ) -> Headline | None:
+        """The next (step 1) or previous (-1) unread headline after `article_id` in `window`
+        order; from the top (or the bottom) when `article_id` is None."""
+        where, params = _where(view)
+        clauses = [where.removeprefix("WHERE ")] if where else []
+        clauses.append("read = 0")
+        args: list[object] = list(params)
+        if article_id is not None:
+            key = self.sort_key(article_id)
+            if key is not None:
+                later = "<" if step > 0 else ">"
+                clauses.append(f"(sort_key {later} ? OR (sort_key = ? AND id {later} ?))")
+                args += [key, key, article_id]
+        order = _ORDER if step > 0 else "ORDER BY sort_key ASC, id ASC"
+        row = self._db.conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM articles WHERE {' AND '.join(clauses)} "
+            f"{order} LIMIT 1",
+            args,
+        ).fetchone()
+        return _headline(row) if row else None
+
+    def sources(self) -> list[tuple[str | None, int, int]]:
+        """(source, unread, total) of every source, most articles first."""
+        rows = self._db.conn.execute(
+            "SELECT source, coalesce(sum(read = 0), 0), count(*) FROM articles "
+            "GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [(row[0], int(row[1]), int(row[2])) for row in rows]
+
     def position(self, article_id: int, view: HeadlineFilter | None = None) -> int | None:
         """Where an article stands in the headline list (`window` order), or None."""
         if not valid_id(article_id):

@@ -117,6 +117,8 @@ CREATE TABLE topic_articles (
     PRIMARY KEY (topic_id, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX topic_articles_article ON topic_articles(article_id);
+-- The navigator's per-source counts read this index alone.
+CREATE INDEX articles_source ON articles(source, read);
 INSERT OR REPLACE INTO meta (key, value) VALUES ('topics_seeded', '0');
 """
 

@@ -3,6 +3,12 @@
 feedparser 6.0 does not read JSON Feed, and JSON Feed is plain JSON with a short spec, so it
 gets its own small reader. Every entry becomes an Article; HTML in entries becomes plain
 paragraphs; dates keep the offset they were written with.
+
+Every entry of a feed, whatever its format, has the same source: the feed's own title (one clean
+line, the name `feeds list` shows once the feed is fetched), or, for a feed without a title, the
+site's name: the host of the feed's home page (its link), else of the feed's URL, else of the
+entry's. A "jpnn.com, JAKARTA - " lead inside an entry gives its dateline, not its source, so
+one feed never shows two source names.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from reader.core.dates import find_day_month, parse_date
 from reader.core.errors import EntryError
 from reader.core.ingest.html_text import html_to_text, looks_like_html
 from reader.core.ingest.http import host_of
-from reader.core.ingest.pages import split_lead, year_in_url
+from reader.core.ingest.pages import site_source, source_name, split_lead, year_in_url
 from reader.core.models import Article, ImportFailure, RelatedHeadline
 
 Item = Article | ImportFailure
@@ -55,10 +61,11 @@ def parse_feed(
             yield ImportFailure(origin, None, "not a feed (no RSS, Atom or JSON Feed found)")
         return  # a well-formed feed with no entries is simply empty
     feed = parsed.get("feed") or {}
+    title = source_name(_entry_text(feed.get("title_detail"), feed.get("title"), one_line=True))
     if info is not None:
-        info["title"] = clean_line(feed.get("title")) or None
+        info["title"] = title
     site = feed.get("link") or base_url or ""
-    source = host_of(site) or clean_line(feed.get("title")) or None
+    source = title or site_source(None, site)
     items: list[Item] = []
     for number, entry in enumerate(entries, start=1):
         try:
@@ -156,10 +163,12 @@ def parse_json_feed(
         yield ImportFailure(origin, None, 'malformed JSON Feed (no "items" list)')
         return
     site = document.get("home_page_url") if isinstance(document.get("home_page_url"), str) else ""
-    feed_title = document.get("title") if isinstance(document.get("title"), str) else ""
-    source = host_of(site or "") or clean_line(feed_title) or None
+    raw_title = document.get("title")
+    raw_title = raw_title if isinstance(raw_title, str) else ""
+    title = source_name(html_to_text(raw_title) if looks_like_html(raw_title) else raw_title)
     if info is not None:
-        info["title"] = clean_line(feed_title) or None
+        info["title"] = title
+    source = title or site_source(None, site or base_url)
     for number, item in enumerate(document["items"], start=1):
         try:
             yield _json_item(item, origin, number, source, base_url or site or None)
@@ -227,8 +236,8 @@ def _article(
 ) -> Article:
     lead = split_lead(body.split("\n\n", 1)[0])
     dateline: str | None = None
-    if lead:  # "jpnn.com, JAKARTA - ..." in the entry: the same rule as for pages
-        source, dateline, first = lead
+    if lead:  # "jpnn.com, JAKARTA - ..." in the entry: its dateline; the feed names the source
+        _, dateline, first = lead
         rest = body.split("\n\n", 1)[1] if "\n\n" in body else ""
         body = first + ("\n\n" + rest if rest else "")
     if published is None and not raw_date:

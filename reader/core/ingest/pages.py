@@ -1,11 +1,12 @@
 """Saved article pages (.html files and page URLs): title, main text, date, canonical URL.
 
 Metadata comes from the page's own tags (canonical link, Open Graph, article:published_time,
-a visible date line). The main text of a page in jpnn.com's layout is read by jpnn's rules: the
-"jpnn.com, JAKARTA -" lead gives source and dateline; the "(jpnn)" sign-off, "Baca Juga" boxes,
-menus, ads and "Redaktur & Reporter" lines are dropped; the "BERITA TERKAIT" list becomes the
-related headlines; `?page=N` continuations are joined by the caller with `join_pages`. Any
-other page's main text comes from trafilatura.
+a visible date line). The source is the name the article's lead gives ("jpnn.com, JAKARTA -",
+as in plain text), else the site's name (`og:site_name`, `application-name`), else the host.
+The main text of a page in jpnn.com's layout is read by jpnn's rules: the "(jpnn)" sign-off,
+"Baca Juga" boxes, menus, ads and "Redaktur & Reporter" lines are dropped; the "BERITA TERKAIT"
+list becomes the related headlines; `?page=N` continuations are joined by the caller with
+`join_pages`. Any other page's main text comes from trafilatura.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # lxml is imported where it is used: a plain-text import shou
 
 MAX_PAGES = 20  # continuation pages followed for one article
 MAX_RELATED = 20  # related headlines kept from one page
+MAX_NAME = 100  # characters kept of a source name (a feed's title, a site's name)
 
 _LEAD = re.compile(
     r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*"
@@ -84,6 +86,19 @@ def _decode(html: bytes, charset: str | None) -> str | bytes:
         return html
 
 
+def source_name(text: str | None) -> str | None:
+    """A feed's title or a site's name as a source: one clean line, at most MAX_NAME characters."""
+    name = clean_line(text)
+    if len(name) > MAX_NAME:
+        name = name[: MAX_NAME - 1].rsplit(" ", 1)[0].rstrip(" -|:,") + "…"
+    return name or None
+
+
+def site_source(name: str | None, url: str | None) -> str | None:
+    """The site's name as a source: `name` when the site gives one, else the host of `url`."""
+    return source_name(name) or host_of(url or "") or None
+
+
 def split_lead(paragraph: str) -> tuple[str, str, str] | None:
     """("jpnn.com", "JAKARTA", rest) for a lead "jpnn.com, JAKARTA - rest"; None otherwise."""
     match = _LEAD.match(paragraph.strip())
@@ -130,12 +145,13 @@ def parse_page(
     first, _, rest = body.partition("\n\n")
     if rest and _key(first) == _key(title):  # the headline repeated as the first paragraph
         body = rest
-    source = host_of(canonical or url or "") or None
+    source = site_source(_meta(tree, "og:site_name", "application-name"), canonical or url)
     dateline = None
     first, _, rest = body.partition("\n\n")
     lead = split_lead(first)
-    if lead:
-        source, dateline, first = lead
+    if lead:  # the article names its site itself, as the plain-text format does
+        lead_source, dateline, first = lead
+        source = source_name(lead_source) or source
         body = first + ("\n\n" + rest if rest else "")
     if not published:
         # "Senin (19/2)" in the text: complete it only with a year the page gives elsewhere.
