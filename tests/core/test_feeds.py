@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -49,8 +50,8 @@ def test_rss2_entries_become_plain_paragraphs_with_offset_dates():
             "<" not in article.body and "&amp;" not in article.body and "&nbsp;" not in article.body
         )
         assert "iklan" not in article.body and "color" not in article.body
-    # The jpnn lead inside an entry gives source and dateline, as on a page.
-    assert (first.source, first.dateline) == ("jpnn.com", "JAKARTA")
+    # The jpnn lead inside an entry gives its dateline; the source is the feed's title.
+    assert (first.source, first.dateline) == ("Berita Ketenagakerjaan", "JAKARTA")
     assert first.published_at == "2018-02-19T14:30:00+07:00"
     assert first.published_raw == "Mon, 19 Feb 2018 14:30:00 +0700"
     assert first.category == "Ketenagakerjaan"
@@ -60,7 +61,7 @@ def test_rss2_entries_become_plain_paragraphs_with_offset_dates():
         == "Upah minimum provinsi di Sulawesi Selatan naik tahun ini.\n\nSerikat buruh menyambut baik."
     )
     assert second.url == "https://berita.example.id/2018/03/ump-makassar"
-    assert second.source == "berita.example.id"
+    assert second.source == "Berita Ketenagakerjaan"
     assert second.published_at == "2018-03-20T09:00:00+08:00"
     # An Indonesian date in a feed, with the WIT zone (UTC+9).
     assert third.published_at == "2018-04-04T10:15:00+09:00"
@@ -98,7 +99,7 @@ def test_rss1_rss091_atom_and_json_feed():
     assert (jkp.published_at, jkp.category, jkp.source) == (
         "2018-07-01T08:00:00+09:00",
         "Jaminan Sosial",
-        "json.example.id",
+        "JSON Feed Naker",
     )
     assert (
         tka.title == "Pemerintah mengevaluasi izin tenaga kerja asing."
@@ -107,6 +108,82 @@ def test_rss1_rss091_atom_and_json_feed():
     assert [f.message() for f in _failures(items)] == [
         f"{FIXTURES / 'feeds' / 'jsonfeed.json'}: entry 3: no text for 'Tanpa isi'"
     ]
+
+
+# -- sources: the feed's title, the same for every entry of every format ------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "title", "count"),
+    [
+        ("rss2.xml", "Berita Ketenagakerjaan", 3),
+        ("rss1.rdf", "Kabar RDF", 1),
+        ("rss091.xml", "Kabar Lama", 1),
+        ("atom.xml", "Atom Tenaga Kerja", 2),
+        ("jsonfeed.json", "JSON Feed Naker", 2),
+    ],
+)
+def test_every_entry_of_a_feed_has_the_feeds_title_as_its_source(library, fixture, title, count):
+    result = library.import_inputs([str(FIXTURES / "feeds" / fixture)])
+    assert result.added == count
+    stored = library.headlines(0, 10)
+    assert [h.source for h in stored] == [title] * count
+    # The same name on the article itself, and a jpnn lead keeps only its dateline.
+    articles = [library.get(h.id) for h in stored]
+    assert {a.source for a in articles} == {title}
+    if fixture == "rss2.xml":
+        assert {a.dateline for a in articles} == {"JAKARTA", None}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "site"),
+    [
+        ("untitled.xml", "sunyi.example.id"),  # "www." dropped; a blank title is no title
+        ("untitled-atom.xml", "hening.example.id"),
+        ("untitled.json", "senyap.example.id"),
+    ],
+)
+def test_a_feed_without_a_title_gives_the_sites_name(library, fixture, site):
+    assert library.import_inputs([str(FIXTURES / "feeds" / fixture)]).failed == []
+    stored = [library.get(h.id) for h in library.headlines(0, 10)]
+    assert stored and {a.source for a in stored} == {site}
+
+
+def test_a_jpnn_lead_in_an_untitled_feed_gives_its_dateline_not_a_second_source():
+    pmi, las = _articles(read_inputs([str(FIXTURES / "feeds" / "untitled.xml")]))
+    assert (pmi.source, pmi.dateline) == ("sunyi.example.id", "SURABAYA")
+    assert pmi.body.startswith("Sebanyak 120 pekerja migran")
+    assert (las.source, las.dateline) == ("sunyi.example.id", None)
+
+
+def test_a_feed_title_becomes_one_clean_short_line():
+    long_title = "Kabar Kerja " + "sangat panjang " * 20
+    rss = (
+        '<rss version="2.0"><channel><title>  Kabar\n  Buruh \x1b[31m&amp; Serikat </title>'
+        "<item><title>A</title><link>https://k.example.id/a</link>"
+        "<description>Isi berita tentang buruh.</description></item></channel></rss>"
+    )
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">&lt;b&gt;Kabar&lt;/b&gt; '
+        "Naker</title><entry><title>A</title><link href='https://n.example.id/a'/><id>a</id>"
+        "<summary>Isi berita tentang naker.</summary></entry></feed>"
+    )
+    info: dict[str, str | None] = {}
+    (article,) = _articles(parse_feed(rss.encode(), "k.xml", info=info))
+    assert article.source == info["title"] == "Kabar Buruh & Serikat"
+    (article,) = _articles(parse_feed(atom.encode(), "n.xml"))
+    assert article.source == "Kabar Naker"
+    feed = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": long_title,
+            "items": [{"id": "1", "title": "A", "content_text": "Isi berita panjang."}],
+        }
+    )
+    (article,) = _articles(parse_json_feed(feed, "j.json"))
+    assert article.source is not None and article.source.startswith("Kabar Kerja sangat")
+    assert len(article.source) <= 100 and article.source.endswith(("sangat…", "panjang…"))
+    assert long_title.startswith(article.source[:-1])  # cut between words
 
 
 def test_malformed_and_non_feeds_fail_with_a_reason():
@@ -279,6 +356,35 @@ def test_fetch_stores_every_format_and_refetch_adds_nothing(library, server):
     assert atom_sent["If-Modified-Since"] == "Sun, 03 Jun 2018 04:26:40 GMT"
     assert json_sent["If-None-Match"] == 'W/"json-1"' and "If-Modified-Since" in json_sent
     assert all("If-None-Match" not in seen.headers for seen in server.requests[:3])
+
+
+def test_fetched_articles_are_named_as_feeds_list_names_their_feed(library, server):
+    urls = serve_standard_feeds(server)
+    untitled = server.serve_fixture("/untitled.xml", "feeds/untitled.xml", "application/rss+xml")
+    # Titles given by a person (or an OPML file) are replaced by the feed's own on fetch.
+    library.add_feed(urls["rss"], "Nama dari OPML")
+    library.add_feed(urls["atom"])
+    library.add_feed(urls["json"], "Nama Saya")
+    library.add_feed(untitled, "Feed Sunyi")
+    assert all(not r.failed for r in library.fetch())
+    titles = {f.url: f.title for f in library.feeds()}
+    assert titles == {
+        urls["rss"]: "Berita Ketenagakerjaan",
+        urls["atom"]: "Atom Tenaga Kerja",
+        urls["json"]: "JSON Feed Naker",
+        untitled: "Feed Sunyi",  # the document has no title: the given one stays
+    }
+    sources: dict[str | None, set[str | None]] = {}
+    for headline in library.headlines(0, 50):
+        article = library.get(headline.id)
+        assert article is not None and article.source == headline.source
+        sources.setdefault(article.origin, set()).add(article.source)
+    assert sources == {
+        urls["rss"]: {"Berita Ketenagakerjaan"},
+        urls["atom"]: {"Atom Tenaga Kerja"},
+        urls["json"]: {"JSON Feed Naker"},
+        untitled: {"sunyi.example.id"},  # the site's name, never the server's host
+    }
 
 
 def test_a_feed_without_validators_refetched_whole_adds_nothing(library, server):

@@ -127,6 +127,37 @@ def test_another_site_through_trafilatura():
     assert "Beranda" not in article.body and "©" not in article.body
 
 
+@pytest.mark.parametrize(
+    ("meta", "source"),
+    [
+        ('<meta property="og:site_name" content=" Kabar\nBuruh ">', "Kabar Buruh"),
+        ('<meta name="application-name" content="KabarBuruh.id">', "KabarBuruh.id"),
+        (
+            '<meta name="application-name" content="Aplikasi">'
+            '<meta property="og:site_name" content="Kabar Buruh">',
+            "Kabar Buruh",  # og:site_name first
+        ),
+        ("", "kabarburuh.example.id"),  # no name given: the host, without "www."
+    ],
+)
+def test_a_pages_source_is_the_sites_name(tmp_path, meta, source):
+    html = (PAGES / "generic-article.html").read_text(encoding="utf-8")
+    saved = tmp_path / "page.html"
+    saved.write_text(html.replace("<head>", "<head>" + meta, 1), encoding="utf-8")
+    assert _only_article(read_inputs([str(saved)])).source == source
+
+
+def test_a_jpnn_lead_names_the_source_of_a_page_as_in_plain_text(tmp_path):
+    html = JPNN.read_text(encoding="utf-8")
+    saved = tmp_path / "jpnn.html"
+    saved.write_text(
+        html.replace("<head>", '<head><meta property="og:site_name" content="JPNN.com">', 1),
+        encoding="utf-8",
+    )
+    article = parse_page(saved.read_bytes(), str(saved)).article
+    assert (article.source, article.dateline) == ("jpnn.com", "JAKARTA")
+
+
 def test_a_page_without_an_article_fails_with_a_reason(tmp_path):
     items = list(read_inputs([str(PAGES / "no-article.html")]))
     assert [i.message() for i in items] == [
