@@ -49,7 +49,7 @@ def test_usage_errors_exit_2_in_one_line(
 def test_help_and_version(invoke: Invoke) -> None:
     out = invoke(None, "--help")
     assert out.exit_code == 0 and "Read, search and connect Indonesian labour news" in out.stdout
-    commands = ["import", "search", "show", "related", "stats", "feeds", "fetch"]
+    commands = ["import", "search", "show", "related", "stats", "feeds", "fetch", "topics"]
     listed = [line.split()[0] for line in out.stdout.split("Commands:")[1].strip().splitlines()]
     assert listed == commands
     assert invoke(None, "search", "-h").stdout == invoke(None, "search", "--help").stdout
@@ -117,7 +117,7 @@ def test_every_error_ends_as_one_line_and_an_exit_code(
     code: int,
     stderr: str,
 ) -> None:
-    def fail(self: Library, query: str, limit: int = 20) -> None:
+    def fail(self: Library, query: str, limit: int = 20, topic: str | None = None) -> None:
         raise raised
 
     monkeypatch.setattr(Library, "search", fail)
@@ -166,7 +166,7 @@ def test_text_from_outside_reaches_the_terminal_without_escapes(
 ) -> None:
     hostile = _hit("Judul \x1b[31mmerah\x1b[0m\r\x1b[2K[bold]palsu[/bold]")
     result = types.SimpleNamespace(hits=[hostile], relaxed=False)
-    monkeypatch.setattr(Library, "search", lambda self, query, limit=20: result)
+    monkeypatch.setattr(Library, "search", lambda self, query, limit=20, topic=None: result)
     for terminal in (False, True):
         monkeypatch.setattr(output, "stdout_is_terminal", lambda terminal=terminal: terminal)
         out = invoke(demo_db, "search", "pekerja")
