@@ -1,10 +1,22 @@
-"""The rule for which panes show, without an app (the Pilot tests check it on screen)."""
+"""The rule for which panes show, without an app (the Pilot tests check it on screen), and
+the widths app.tcss gives them at every terminal width."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import itertools
+from pathlib import Path
 
-from reader.ui.layout import Pane, shown_panes, tab_order
+import pytest
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
+
+import reader.ui
+from reader.ui.layout import BREAKPOINTS, PANES, Pane, shown_panes, tab_order
+from reader.ui.widgets.headline_list import ONE_LINE, TWO_LINES, _wrap, title_lines
 
 
 @pytest.mark.parametrize(
@@ -29,3 +41,83 @@ def test_tab_brings_in_the_next_pane_when_one_fits() -> None:
     assert tab_order(40, None, "list") == ("list", "article")
     assert tab_order(40, True, "article") == ("list", "article", "related")
     assert tab_order(80, True, "article") == ("article", "related")
+
+
+class ReaderScreen(Screen[None]):
+    """The reader's panes, empty: app.tcss sizes them by this name and the screen's classes."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            for name in ("headlines", "article", "related"):
+                yield Widget(id=name)
+
+
+class Panes(App[None]):
+    CSS_PATH = Path(reader.ui.__file__).parent / "app.tcss"
+
+    def on_mount(self) -> None:
+        self.push_screen(ReaderScreen())
+
+
+def pane_widths(app: Panes, width: int, sidebar: bool | None) -> list[tuple[str, int, int]]:
+    """(pane, x, width) of the panes shown at `width` columns, arranged by app.tcss with the
+    classes the reader screen would have (its breakpoint class, its -show-<pane> classes)."""
+    screen = app.screen
+    breakpoint = [name for least, name in BREAKPOINTS if width >= least][-1]
+    for _, name in BREAKPOINTS:
+        screen.set_class(name == breakpoint, name)
+    shown = shown_panes(width, sidebar, "list")
+    for pane in PANES:
+        screen.set_class(pane in shown, f"-show-{pane}")
+    app.stylesheet.update_nodes(screen.walk_children(with_self=True))
+    arrangement = screen.query_one("#panes").arrange(Size(width, 20))
+    return [(str(p.widget.id), p.region.x, p.region.width) for p in arrangement.placements]
+
+
+def test_the_panes_fill_every_width_and_the_article_keeps_36_columns() -> None:
+    """Textual's fr solver honours min and max widths only when one binds at a time: every
+    width from 60 to 240 columns is arranged, with the sidebar by default, hidden and shown."""
+
+    async def scenario() -> None:
+        app = Panes()
+        async with app.run_test(size=(120, 20)):
+            assert pane_widths(app, 120, None) == [
+                ("headlines", 0, 44),
+                ("article", 44, 44),
+                ("related", 88, 32),
+            ]
+            for sidebar, width in itertools.product((None, False, True), range(60, 241)):
+                placed = pane_widths(app, width, sidebar)
+                panes = {name: size for name, _, size in placed}
+                assert [x for _, x, _ in placed] == list(
+                    itertools.accumulate([0, *panes.values()][:-1])
+                )
+                assert sum(panes.values()) == width, (sidebar, width)
+                assert panes["article"] >= 36, (sidebar, width)
+                assert panes.get("headlines", 24) >= 24, (sidebar, width)
+                if len(panes) == 3:
+                    assert 32 <= panes["related"] <= 34, width
+                    if panes["headlines"] < 90:  # the article the widest column until then
+                        assert panes["article"] >= max(panes["headlines"], panes["related"])
+                if width >= 120 and "headlines" in panes:
+                    assert panes["headlines"] - 3 > 40, width  # less its border and scrollbar
+
+    asyncio.run(scenario())
+
+
+def test_a_title_wraps_at_a_word_and_its_last_line_is_cut() -> None:
+    title = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
+    assert _wrap(title, 60, 2) == [title]
+    assert _wrap(title, 37, 2) == ["Kemnaker Terus Tingkatkan", "Perlindungan Pekerja Migran"]
+    assert _wrap(title, 20, 2) == ["Kemnaker Terus", "Tingkatkan Perlindu…"]
+    assert _wrap(title, 20, 1) == ["Kemnaker Terus Ting…"]
+    assert _wrap("Kementerian Ketenagakerjaan", 8, 2) == ["Kementer", "ian Ket…"]  # one long word
+    assert _wrap("", 20, 2) == [""]
+
+
+def test_titles_get_two_lines_only_where_two_lines_hold_them_and_one_does_not() -> None:
+    assert title_lines(ONE_LINE, 30) == 1  # one line holds most titles
+    assert title_lines(ONE_LINE - 1, 30) == 2
+    assert title_lines(TWO_LINES, 30) == 2
+    assert title_lines(TWO_LINES - 1, 30) == 1  # too narrow: cut, and more rows on screen
+    assert title_lines(40, 12) == 1  # too short a list for three-line rows

@@ -38,7 +38,8 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         app = test_app(library)
-        async with app.run_test(size=(160, 40)) as pilot:
+        # Wide enough for each paragraph on one line of the article (77 columns).
+        async with app.run_test(size=(200, 40)) as pilot:
             await settle(pilot)
             text = screen_text(app)
             article = app.query_one(ArticleView)
@@ -49,7 +50,7 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
             assert "[/oops] [dim]z" in text
             assert "[i]sumber[/i]" in text
             assert "http://e.com/[bold]a" in text
-            # The list shows the title's brackets too (truncated in its narrow column).
+            # The list shows the title's brackets too.
             assert "Judul [bold red]x[/]" in text
             svg = app.export_screenshot()
             assert "\x1b" not in svg and "\x1b" not in text

@@ -6,7 +6,7 @@ import re
 from collections import OrderedDict
 from typing import Any, Protocol
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +25,22 @@ from reader.ui.text import one_line, short_date
 ROW_HEIGHT = 2  # title line, then source and date (search hits add a snippet line)
 PAGE_SIZE = 64  # rows fetched per window
 MAX_PAGES = 16  # windows kept in memory (LRU)
+INDENT = 3  # the unread dot's column, before the title, the source and the snippet
+
+# When a title gets a second line. Headlines run from 20 to 83 cells (the bundled news: half
+# within 53, nine in ten within 64). From ONE_LINE cells of room one line holds about half of
+# them and the rest lose a few words; below TWO_LINES, two lines would still cut most of them,
+# so one line, cut, keeps more rows on the screen; and a list of fewer than TALL lines keeps its
+# rows short as well (at three lines a row it would show only a few headlines).
+ONE_LINE = 52
+TWO_LINES = 26
+TALL = 24
+
+
+def title_lines(room: int, height: int) -> int:
+    """How many lines the titles get, in a list with `room` cells for a title line and `height`
+    lines: two when two lines hold most headlines and one does not, else one (then cut)."""
+    return 2 if TWO_LINES <= room < ONE_LINE and height >= TALL else 1
 
 
 class HeadlineSource(Protocol):
@@ -111,6 +127,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, source: HeadlineSource | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source: HeadlineSource = source or ListedHeadlines([])
+        # Every row has the same height, so a line's row is a division: one or two title lines
+        # (by the list's size, see `title_lines`), the source's other lines, and blank lines
+        # under a title that needs fewer.
+        self.title_lines = 1
         self.row_height = self.source.row_height
         self.total = self.source.total
         self._pages: OrderedDict[int, list[Headline]] = OrderedDict()
@@ -121,19 +141,34 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def on_mount(self) -> None:
         self.virtual_size = Size(0, self.total * self.row_height)
 
+    def on_resize(self) -> None:
+        """Titles get a second line when the list has the room for it, or lose it."""
+        region = self.scrollable_content_region
+        lines = title_lines(self._title_room(region.width), region.height)
+        if lines == self.title_lines:
+            return
+        top_row = self.scroll_offset.y // self.row_height
+        self.title_lines = lines
+        self._set_rows(top_row)
+
+    def _set_rows(self, top_row: int) -> None:
+        """Rows as high as the source and the title lines need, `top_row` at the top (or as
+        near as the cursor allows: it stays on screen)."""
+        self.row_height = self.source.row_height + self.title_lines - 1
+        self.virtual_size = Size(0, self.total * self.row_height)
+        self.scroll_to(y=top_row * self.row_height, animate=False, immediate=True)
+        self._scroll_cursor_visible()
+        self.refresh()
+
     # -- data ------------------------------------------------------------------------------
 
     def set_source(self, source: HeadlineSource, cursor: int = 0) -> None:
         """Show another set of headlines (all, or search hits), cursor on `cursor`."""
         self.source = source
-        self.row_height = source.row_height
         self._pages.clear()
         self.total = source.total
-        self.virtual_size = Size(0, self.total * self.row_height)
         self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self._scroll_cursor_visible()
-        self.refresh()
+        self._set_rows(top_row=0)
 
     def headline(self, index: int) -> Headline | None:
         """The headline at `index`, fetching its window when it is not in memory."""
@@ -214,7 +249,14 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering -------------------------------------------------------------------------
 
+    @staticmethod
+    def _title_room(width: int) -> int:
+        """Cells for a title line: the width less the unread dot's column and a space."""
+        return max(0, width - INDENT - 1)
+
     def render_line(self, y: int) -> Strip:
+        """A row's lines: its title (one or two lines), its snippet (search hits), its source
+        and date, then blank lines up to the row's height."""
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
         index, part = divmod(line, self.row_height)
@@ -225,12 +267,19 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         background = base
         if index == self.cursor:
             background = base + self.get_component_rich_style("headline-list--cursor")
-        if part == 0:
-            segments = self._title_segments(headline, width, background, index == self.cursor)
-        elif part == self.row_height - 1:
+        title = _wrap(one_line(headline.title), self._title_room(width), self.title_lines)
+        part -= len(title)
+        snippet_lines = self.source.row_height - ROW_HEIGHT
+        if part < 0:
+            segments = self._title_segments(
+                headline, title[part], part == -len(title), background, index == self.cursor
+            )
+        elif part < snippet_lines:
+            segments = self._snippet_segments(headline, width, background)
+        elif part == snippet_lines:
             segments = self._meta_segments(headline, width, background)
         else:
-            segments = self._snippet_segments(headline, width, background)
+            segments = []  # under a title shorter than the row's title lines
         return Strip(segments).adjust_cell_length(width, background)
 
     def _style(self, name: str, background: Style) -> Style:
@@ -241,17 +290,16 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
     def _title_segments(
-        self, headline: Headline, width: int, bg: Style, is_cursor: bool
+        self, headline: Headline, text: str, first: bool, bg: Style, is_cursor: bool
     ) -> list[Segment]:
-        marker = Segment(
-            " ● " if not headline.read else "   ", self._style("headline-list--unread", bg)
-        )
+        """A line of the title (`first`: the line with the unread dot), already fitted."""
+        dot = " ● " if first and not headline.read else " " * INDENT
+        marker = Segment(dot, self._style("headline-list--unread", bg))
         if headline.read and not is_cursor:
             title_style = self._style("headline-list--read", bg)
         else:
             title_style = bg + Style(bold=True)
-        room = max(0, width - 4)
-        return [marker, Segment(_fit(one_line(headline.title), room), title_style)]
+        return [marker, Segment(text, title_style)]
 
     def _meta_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
         parts = [
@@ -259,9 +307,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         ]
         meta = " · ".join(parts)
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
-        room = max(0, width - 4 - star.cell_length)
+        room = max(0, width - INDENT - 1 - star.cell_length)
         meta_style = self._style("headline-list--meta", bg)
-        return [Segment("   ", bg), star, Segment(_fit(meta, room), meta_style)]
+        return [Segment(" " * INDENT, bg), star, Segment(_fit(meta, room), meta_style)]
 
     def _snippet_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
         """The hit's snippet, starting near its first match, matched words highlighted."""
@@ -272,8 +320,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             snippet = "…" + snippet[cut + 1 if cut > 0 else start :]
         meta = self._style("headline-list--meta", bg)
         match = self._style("headline-list--match", bg)
-        plain, spans = _fit_marked(snippet, max(0, width - 4))
-        segments = [Segment("   ", bg)]
+        plain, spans = _fit_marked(snippet, max(0, width - INDENT - 1))
+        segments = [Segment(" " * INDENT, bg)]
         position = 0
         for start, end in spans:
             segments.append(Segment(plain[position:start], meta))
@@ -305,6 +353,26 @@ def _fit_marked(snippet: str, width: int) -> tuple[str, list[tuple[int, int]]]:
             keep = start  # a match cut in two: leave it out whole
     kept = plain[:keep].rstrip()
     return kept + "…", [(start, end) for start, end in spans if end <= len(kept)]
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of `width` cells, broken after whole words where it can
+    be (a word longer than a line is broken in it); the last line cut with an ellipsis."""
+    result: list[str] = []
+    rest = text
+    while len(result) < lines - 1 and cell_len(rest) > width > 0:
+        words = rest.split(" ")
+        line = words[0]
+        for word in words[1:]:
+            if cell_len(line) + 1 + cell_len(word) > width:
+                break
+            line = f"{line} {word}"
+        if cell_len(line) > width:
+            line = chop_cells(line, width)[0]
+        result.append(line)
+        rest = rest[len(line) :].lstrip(" ")
+    result.append(_fit(rest, width))
+    return result
 
 
 def _fit(text: str, width: int) -> str:
