@@ -175,6 +175,11 @@ class Library:
         """Star or unstar; False when there is no such article."""
         return self._storage.articles.set_flag(article_id, "starred", starred)
 
+    def mark_story_read(self, article_id: int) -> list[int]:
+        """Mark the article and every other version of its story read (reading one version is
+        reading the story); the ids that were unread, in order."""
+        return self._storage.articles.mark_story_read(article_id)
+
     def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
         """Mark every unread article of a view (default: all) read; how many were."""
         return self._storage.articles.mark_all_read(view)

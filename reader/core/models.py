@@ -66,6 +66,7 @@ class Headline:
     read: bool
     starred: bool
     url: str | None = None
+    versions: int = 1  # in a list that folds stories: how many versions this row stands for
 
 
 @dataclass
@@ -179,6 +180,7 @@ class HeadlineFilter:
     starred: bool = False
     source: str | None = None
     topic: int | None = None  # a topic's id: the articles it holds
+    fold_stories: bool = False  # one row per story (its first version), with its count
 
 
 @dataclass

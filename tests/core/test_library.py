@@ -381,3 +381,60 @@ def test_next_and_previous_unread_follow_the_list_order(demo_library):
     assert after is None or (after.source == window[3].source and not after.read)
     last = demo_library.headlines(409, 1)[0]
     assert demo_library.next_unread(last.id) is None
+
+
+def _two_versions_and_another(library):
+    body = (
+        "Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
+        "di balai latihan kerja Bekasi pekan ini.\n\nPelatihan itu mencakup las, otomotif, "
+        "dan teknologi informasi, dengan sertifikat kompetensi bagi peserta yang lulus."
+    )
+    library.import_articles(
+        [
+            Article(
+                title="Kemnaker latih pencari kerja",
+                body="jpnn.com, JAKARTA - " + body,
+                url="https://a.id/1",
+                published_at="2018-02-19T10:00:00+07:00",
+            ),
+            Article(
+                title="Harga cabai naik",
+                body="Harga cabai di pasar naik tajam.",
+                url="https://c.id/3",
+                published_at="2018-02-20T10:00:00+07:00",
+            ),
+            Article(
+                title="KEMNAKER LATIH PENCARI KERJA",
+                body=body + " (jpnn)",
+                url="https://b.id/2",
+                published_at="2018-02-21T10:00:00+07:00",
+            ),
+        ]
+    )
+
+
+def test_a_folded_list_shows_a_story_once_with_its_versions(library):
+    _two_versions_and_another(library)
+    assert [h.title for h in library.headlines(0, 10)] == [
+        "KEMNAKER LATIH PENCARI KERJA",
+        "Harga cabai naik",
+        "Kemnaker latih pencari kerja",
+    ]
+    folded = HeadlineFilter(fold_stories=True)
+    rows = library.headlines(0, 10, folded)
+    assert [(h.title, h.versions) for h in rows] == [
+        ("Harga cabai naik", 1),
+        ("Kemnaker latih pencari kerja", 2),
+    ]
+    assert library.count(folded) == 2
+    assert library.position(rows[1].id, folded) == 1
+
+
+def test_reading_one_version_reads_the_story(library):
+    _two_versions_and_another(library)
+    first, other, second = (h.id for h in library.headlines(0, 10))
+    assert library.mark_story_read(first) == sorted([first, second])
+    assert library.headline(second).read and library.headline(first).read
+    assert not library.headline(other).read
+    assert library.mark_story_read(second) == []
+    assert library.mark_story_read(10**9) == []

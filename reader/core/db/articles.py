@@ -34,7 +34,12 @@ def valid_id(article_id: object) -> bool:
 
 
 def _headline(row: tuple[Any, ...]) -> Headline:
-    return Headline(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+    versions = int(row[7]) if len(row) > 7 else 1
+    return Headline(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], versions)
+
+
+# A story's versions all point at its first version (story_id); that one's story_id is NULL.
+_VERSIONS = "(SELECT count(*) FROM articles v WHERE v.story_id = articles.id) + 1"
 
 
 def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
@@ -52,6 +57,8 @@ def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
     if view.topic is not None:
         clauses.append("id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
         params.append(view.topic)
+    if view.fold_stories:
+        clauses.append("story_id IS NULL")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -206,8 +213,11 @@ class Articles:
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""
         where, params = _where(view)
+        columns = _HEADLINE_COLUMNS
+        if view is not None and view.fold_stories:
+            columns += f", {_VERSIONS}"
         rows = self._db.conn.execute(
-            f"SELECT {_HEADLINE_COLUMNS} FROM articles {where} {_ORDER} LIMIT ? OFFSET ?",
+            f"SELECT {columns} FROM articles {where} {_ORDER} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [_headline(row) for row in rows]
@@ -216,6 +226,19 @@ class Articles:
         where, params = _where(view)
         row = self._db.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()
         return int(row[0])
+
+    def mark_story_read(self, article_id: int) -> list[int]:
+        """Mark every version of the article's story read; the ids that were unread."""
+        if not valid_id(article_id):
+            return []
+        conn = self._db.conn
+        with conn:
+            rows = conn.execute(
+                "UPDATE articles SET read = 1 WHERE read = 0 AND coalesce(story_id, id) = "
+                "(SELECT coalesce(story_id, id) FROM articles WHERE id = ?) RETURNING id",
+                (article_id,),
+            ).fetchall()
+        return sorted(row[0] for row in rows)
 
     def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
         """Mark every unread article of the view read; how many were."""
