@@ -117,8 +117,12 @@ CREATE TABLE topic_articles (
     PRIMARY KEY (topic_id, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX topic_articles_article ON topic_articles(article_id);
--- The navigator's per-source counts read this index alone.
+-- The navigator's per-source counts read this index alone; the views' windows (a source,
+-- unread, starred) walk theirs in list order instead of sorting or scanning the table.
 CREATE INDEX articles_source ON articles(source, read);
+CREATE INDEX articles_source_sort ON articles(source, sort_key DESC, id DESC);
+CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0;
+CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1;
 INSERT OR REPLACE INTO meta (key, value) VALUES ('topics_seeded', '0');
 """
 
