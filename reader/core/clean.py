@@ -18,7 +18,12 @@ _ESCAPES = re.compile(
 )
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
 # can make a line display differently from what it says.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters, bidirectional embeddings and isolates, and the invisible characters that
+# hide words from search or reorder a line on screen: zero-width spaces and joiners,
+# direction marks, word joiners and invisible operators, the byte-order mark.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def clean_text(text: str) -> str:

@@ -191,11 +191,15 @@ def long_date(iso: str | None) -> str:
     return text if len(iso or "") <= 10 else f"{text} {moment:%H:%M} WIB"
 
 
-def wib_day_bound(day: str, end: bool) -> str:
-    """The UTC sort-key bound of a WIB day 'YYYY-MM-DD' (its first or last second)."""
-    start = datetime.fromisoformat(day).replace(tzinfo=WIB)
-    moment = start + timedelta(days=1, seconds=-1) if end else start
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def wib_day_bound(day: str, end: bool) -> str | None:
+    """The UTC sort-key bound of a WIB day 'YYYY-MM-DD' (its first or last second); None for
+    a day the calendar cannot hold (year 0, or the edges of year 1 and 9999 in UTC)."""
+    try:
+        start = datetime.fromisoformat(day).replace(tzinfo=WIB)
+        moment = start + timedelta(days=1, seconds=-1) if end else start
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError):
+        return None
 
 
 def find_day_month(text: str) -> str | None:

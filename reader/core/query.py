@@ -151,6 +151,8 @@ def _date_bound(value: str, end: bool) -> str | None:
     if not match:
         return None
     year = int(match.group(1))
+    if not 1 <= year <= 9999:
+        return None
     month = int(match.group(2)) if match.group(2) else (12 if end else 1)
     if not 1 <= month <= 12:
         return None
@@ -158,4 +160,7 @@ def _date_bound(value: str, end: bool) -> str | None:
     day = int(match.group(3)) if match.group(3) else (last if end else 1)
     if not 1 <= day <= last:
         return None
-    return wib_day_bound(f"{year:04d}-{month:02d}-{day:02d}", end)
+    bound = wib_day_bound(f"{year:04d}-{month:02d}-{day:02d}", end)
+    if bound is None:  # the first or last hours of the calendar: everything on that side
+        return "9999-12-31T23:59:59Z" if end else "0001-01-01T00:00:00Z"
+    return bound

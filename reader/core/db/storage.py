@@ -15,7 +15,7 @@ from reader.core.db.links import Links
 from reader.core.db.schema import migrate
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
-from reader.core.errors import StorageError
+from reader.core.errors import SchemaTooNew, StorageError
 
 
 class SqliteStorage:
@@ -27,6 +27,9 @@ class SqliteStorage:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             migrate(self.connections.conn)
+        except SchemaTooNew as error:
+            self.connections.close()
+            raise SchemaTooNew(f"{self.path}: {error}") from None
         except (sqlite3.DatabaseError, OSError) as error:
             self.connections.close()
             raise StorageError(f"{self.path}: cannot open the database ({error})") from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -88,18 +89,36 @@ def read_file(path: Path) -> Iterator[Item | Page]:
         )
         return
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Opening a FIFO would wait for a writer forever; a device has no end.
+            yield ImportFailure(origin, None, "not a regular file (a pipe, device or socket)")
+            return
+        if status.st_size > MAX_FILE_BYTES:
             yield ImportFailure(origin, None, "file larger than 256 MiB")
             return
         if suffix == ".jsonl":  # streamed: a large file never sits in memory whole
             with path.open("rb") as handle:
-                yield from parse_jsonl(_decoded_lines(handle, origin), origin)
-            return
+                if handle.read(2) not in _UTF16_BOMS:  # UTF-16 lines are not byte lines
+                    handle.seek(0)
+                    yield from parse_jsonl(_decoded_lines(handle, origin), origin)
+                    return
         data = path.read_bytes()
     except OSError as error:
         yield ImportFailure(origin, None, f"cannot read ({error.strerror or error})")
         return
     yield from parse_bytes(data, origin, suffix)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (a BOM allowed), or UTF-16 when the text starts with its byte-order mark (as
+    Windows tools write it). Raises UnicodeDecodeError for anything else."""
+    if data[:2] in _UTF16_BOMS:
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def _decoded_lines(handle: Iterable[bytes], origin: str) -> Iterator[str | ImportFailure]:
@@ -150,7 +169,7 @@ def _parse_bytes(
         yield page if page.next_pages or page.number > 1 or _links_pages(data) else page.article
         return
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as error:
         yield ImportFailure(origin, None, f"not UTF-8 text (byte {error.start})")
         return
@@ -262,7 +281,7 @@ def _read_response(
         from reader.core.ingest.feeds import parse_json_feed
 
         try:
-            text = response.body.decode("utf-8-sig")
+            text = decode_text(response.body)
         except UnicodeDecodeError as error:
             yield ImportFailure(origin, None, f"not UTF-8 text (byte {error.start})")
             return

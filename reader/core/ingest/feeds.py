@@ -154,6 +154,9 @@ def parse_json_feed(
     """Articles from a JSON Feed document (https://jsonfeed.org/version/1.1)."""
     try:
         document = json.loads(text)
+    except RecursionError:
+        yield ImportFailure(origin, None, "malformed JSON Feed (nested too deeply)")
+        return
     except json.JSONDecodeError as error:
         yield ImportFailure(
             origin, error.lineno, f"malformed JSON Feed ({error.msg}, column {error.colno})"

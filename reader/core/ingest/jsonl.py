@@ -19,6 +19,10 @@ BODY_KEYS = ("body", "content", "text")
 DATE_KEYS = ("published", "published_at", "date")
 
 
+# json.loads recurses once per level: a line nested thousands deep is refused, not a crash.
+TOO_DEEP = "invalid JSON (nested too deeply)"
+
+
 def parse_jsonl(
     lines: Iterable[str | ImportFailure], origin: str
 ) -> Iterator[Article | ImportFailure]:
@@ -37,6 +41,9 @@ def parse_jsonl(
         except json.JSONDecodeError as error:
             yield ImportFailure(origin, number, f"invalid JSON ({error.msg}, column {error.colno})")
             continue
+        except RecursionError:
+            yield ImportFailure(origin, number, TOO_DEEP)
+            continue
         yield _entry(value, origin, number)
     if not seen:
         yield ImportFailure(origin, None, "no articles in the file (it is empty)")
@@ -50,6 +57,9 @@ def parse_json(text: str, origin: str) -> Iterator[Article | ImportFailure]:
         yield ImportFailure(
             origin, error.lineno, f"invalid JSON ({error.msg}, column {error.colno})"
         )
+        return
+    except RecursionError:
+        yield ImportFailure(origin, None, TOO_DEEP)
         return
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]

@@ -1,0 +1,115 @@
+"""Bad input fails alone, in one line, and never hangs (issue 13, the core's part)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.core.db.schema import MIGRATIONS
+from reader.core.errors import SchemaTooNew
+from reader.core.library import Library, open_library
+from reader.core.models import ImportResult
+
+GOOD = json.dumps({"title": "Upah naik", "body": "Upah minimum naik tahun depan."})
+
+
+@pytest.mark.parametrize(
+    "query", ["since:0000", "until:0000", "since:0001", "until:0001", "since:9999", "until:9999"]
+)
+def test_dates_at_the_ends_of_the_calendar_never_raise(
+    demo_library_ro: Library, query: str
+) -> None:
+    result = demo_library_ro.search(f"pekerja {query}", 500)
+    assert isinstance(result.hits, list) and not result.fallback
+
+
+def test_the_first_and_last_days_mean_everything_on_their_side(demo_library_ro: Library) -> None:
+    every = {h.id for h in demo_library_ro.search("pekerja", 500).hits}
+    assert {h.id for h in demo_library_ro.search("pekerja since:0001", 500).hits} == {
+        h.id for h in demo_library_ro.search("pekerja since:0001-01-01", 500).hits
+    }
+    dated = {h.id for h in demo_library_ro.search("pekerja since:0001", 500).hits}
+    assert dated and dated <= every
+    assert {h.id for h in demo_library_ro.search("pekerja until:9999", 500).hits} == dated
+
+
+def test_a_line_nested_too_deep_fails_alone(library: Library, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text(
+        GOOD + "\n" + "[" * 100_000 + "]" * 100_000 + "\n" + GOOD.replace("naik", "turun") + "\n"
+    )
+    whole = tmp_path / "deep.json"
+    whole.write_text('{"articles": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    other = tmp_path / "other.jsonl"
+    other.write_text(GOOD.replace("Upah", "Gaji") + "\n")
+    result = library.import_inputs([str(deep), str(whole), str(other)])
+    assert result.added == 3
+    assert sorted(f.message() for f in result.failed) == [
+        f"{whole}: invalid JSON (nested too deeply)",
+        f"{deep}:2: invalid JSON (nested too deeply)",
+    ]
+
+
+def _import_in_a_thread(library: Library, inputs: list[str]) -> ImportResult:
+    box: list[ImportResult] = []
+    worker = threading.Thread(target=lambda: box.append(library.import_inputs(inputs)))
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the import hung"
+    return box[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_at_once_alone_or_in_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.jsonl")
+    (folder / "good.jsonl").write_text(GOOD + "\n")
+    os.mkfifo(tmp_path / "alone.jsonl")
+    with open_library(tmp_path / "a.db") as library:
+        result = _import_in_a_thread(library, [str(folder), str(tmp_path / "alone.jsonl")])
+    assert result.added == 1
+    assert sorted(f.message() for f in result.failed) == [
+        f"{tmp_path / 'alone.jsonl'}: not a regular file (a pipe, device or socket)",
+        f"{folder / 'pipe.jsonl'}: not a regular file (a pipe, device or socket)",
+    ]
+
+
+def test_utf16_files_are_read_as_text(library: Library, tmp_path: Path) -> None:
+    lines = tmp_path / "windows.jsonl"
+    lines.write_bytes((GOOD + "\r\n" + GOOD.replace("Upah", "Gaji") + "\r\n").encode("utf-16"))
+    document = tmp_path / "windows.json"
+    document.write_bytes(json.dumps([json.loads(GOOD.replace("Upah", "THR"))]).encode("utf-16"))
+    text = tmp_path / "windows.txt"
+    text.write_bytes("Judul dari Windows\nIsi artikel dari Windows.\n".encode("utf-16"))
+    result = library.import_inputs([str(lines), str(document), str(text)])
+    assert (result.added, result.failed) == (4, [])
+    assert {h.title for h in library.headlines(0, 10)} == {
+        "Upah naik",
+        "Gaji naik",
+        "THR naik",
+        "Judul dari Windows",
+    }
+
+
+def test_invisible_characters_are_removed(library: Library, tmp_path: Path) -> None:
+    hidden = "\u200bPe\u200dker\u200cja\u2060 mig\ufeffran \u200e\u200fdi\u2066 luar\u2069 negeri"
+    path = tmp_path / "hidden.jsonl"
+    path.write_text(json.dumps({"title": hidden, "body": hidden + "."}) + "\n")
+    library.import_inputs([str(path)])
+    article = library.get(library.search("pekerja migran", 1).hits[0].id)
+    assert article.title == "Pekerja migran di luar negeri"
+    assert article.body == "Pekerja migran di luar negeri."
+
+
+def test_a_newer_schema_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    with pytest.raises(SchemaTooNew, match=f"^{path}: database schema version"):
+        open_library(path)
