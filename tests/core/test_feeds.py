@@ -271,9 +271,16 @@ def test_redirects_are_bounded_and_stay_on_http(server):
         server.serve(f"/hop{n}", Route(status=302, location=f"/hop{n + 1}"))
     with pytest.raises(FetchError, match="too many redirects"):
         get(server.url("/hop0"), max_redirects=3)
-    server.serve("/to-ftp", Route(status=302, location="ftp://example.id/feed.xml"))
-    with pytest.raises(FetchError, match="redirect to a non-http"):
-        get(server.url("/to-ftp"))
+    targets = [
+        "ftp://example.id/feed.xml",
+        "file:///etc/passwd",
+        "data:text/plain,x",
+        "javascript:alert(1)",
+    ]
+    for n, target in enumerate(targets):
+        server.serve(f"/away{n}", Route(status=302, location=target))
+        with pytest.raises(FetchError, match="redirect to a non-http\\(s\\) URL refused"):
+            get(server.url(f"/away{n}"))
     for url in ("file:///etc/passwd", "ftp://example.id/x", "javascript:alert(1)", "http://"):
         with pytest.raises(FetchError, match="not an http"):
             get(url)

@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from http.client import HTTPMessage, HTTPResponse
 from typing import IO
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from reader.core.errors import FetchError
 
@@ -75,6 +75,13 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     def http_error_302(
         self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
     ) -> HTTPResponse | None:
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            # urllib refuses file:, data: and javascript: itself, with a message that reads
+            # like a redirect loop: say what happened.
+            newurl = urljoin(req.full_url, target)
+            if urlparse(newurl).scheme.lower() not in ("http", "https"):
+                raise FetchError(f"redirect to a non-http(s) URL refused: {newurl[:80]!r}", code)
         try:
             return super().http_error_302(req, fp, code, msg, headers)
         except urllib.error.HTTPError as error:
