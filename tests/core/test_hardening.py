@@ -113,3 +113,25 @@ def test_a_newer_schema_is_refused_naming_the_file(tmp_path: Path) -> None:
         conn.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
     with pytest.raises(SchemaTooNew, match=f"^{path}: database schema version"):
         open_library(path)
+
+
+def test_a_full_disk_says_so_and_what_was_saved(library: Library) -> None:
+    from reader.core.errors import StorageError
+    from reader.core.models import Article
+
+    body = " ".join(f"kata{n}" for n in range(400))
+    library.import_articles([Article(title=f"Awal {n}", body=body) for n in range(3)])
+    # SQLite's own page limit fills "the disk" for this connection: SQLITE_FULL, for real.
+    conn = library._storage.connections.conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 1400}")  # room for one chunk of 500
+    many = [Article(title=f"Berita {n}", body=f"{body} nomor{n}") for n in range(1500)]
+    with pytest.raises(StorageError) as failure:
+        library.import_articles(many)
+    message = str(failure.value)
+    assert message.startswith(f"{library.path}: the disk is full; ")
+    saved = int(message.split("; ")[1].split()[0])
+    assert saved == 500 and message.endswith("of this import were saved before it")
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    assert library.count() == 3 + saved  # exactly what it said: nothing half-written
+    assert library.search("awal", 10).hits

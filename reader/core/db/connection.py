@@ -14,10 +14,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.errors import StorageError
+
 if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+_REASONS = {
+    "database or disk is full": "the disk is full",
+    "attempt to write a readonly database": "the database is read-only",
+    "database is locked": "the database is busy (another program is writing to it)",
+}
+
+
+def describe(error: sqlite3.Error) -> str:
+    """What a failure of SQLite means, in words for a person."""
+    message = str(error)
+    return _REASONS.get(message, message)
+
+
 CACHE_KIB = 32 * 1024  # the FTS and band B-trees stay warm
 
 
@@ -69,15 +84,26 @@ class Connections:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE): all of it or none of it."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE): all of it or none of it.
+
+        A failure of SQLite itself (a full disk, a read-only file) becomes a StorageError that
+        names the file and says what happened.
+        """
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                # SQLite may have rolled back already (a full disk does): nothing to undo then.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StorageError(f"{self.path}: {describe(error)}") from error
 
     def close(self) -> None:
         """Close every connection, whichever thread opened it."""

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from reader.core import minhash
+from reader.core.errors import StorageError
 from reader.core.models import (
     Article,
     ArticleRecord,
@@ -100,14 +101,22 @@ class Indexer:
                 vocabulary = self.index.vocabulary()
             for item in good:
                 vocabulary.update(item.words)
-            self._write_chunk(good, vocabulary, result)
+            try:
+                self._write_chunk(good, vocabulary, result)
+            except StorageError as error:
+                saved = result.added + result.updated
+                raise StorageError(
+                    f"{error}; {saved} {'article' if saved == 1 else 'articles'} of this import "
+                    "were saved before it"
+                ) from error
             if progress is not None:
                 progress(result)
         return result
 
     def _write_chunk(
-        self, prepared: list[Prepared], vocabulary: set[str], result: ImportResult
+        self, prepared: list[Prepared], vocabulary: set[str], total: ImportResult
     ) -> None:
+        result = ImportResult()  # counted into the total only once the chunk is committed
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         added: Counter[str] = Counter()
         removed: Counter[str] = Counter()
@@ -146,6 +155,7 @@ class Indexer:
                 if self.arrived is not None:
                     self.arrived([a.id for a in arrivals])
                 self.transactions.bump_generation()
+        total.merge(result)
 
     def _find_story(self, item: Prepared, article_id: int | None) -> int | None:
         """The story of a stored near-duplicate, or None: the article starts its own story.
