@@ -86,11 +86,30 @@ class Query:
         )
 
 
+# FTS5's own syntax, typed or pasted, means what it would mean there: `{title}:w` and
+# `{title lead}: w` name columns, `body:w` a column, `NEAR(a b)` words near each other. The
+# reader searches those words (in the title for a title column), instead of looking for the
+# column names as words and finding nothing.
+_COLUMN_SET = re.compile(r"\{\s*([A-Za-z_\s]*?)\s*\}\s*:\s*")
+_FTS_COLUMN = re.compile(r"(?<![\w:-])(?:lead|body|title_x|lead_x|body_x)\s*:\s*(?=\S)", re.I)
+_NEAR = re.compile(r"\bNEAR\s*\(")
+
+
+def _fts_syntax_as_words(text: str) -> str:
+    def columns(match: re.Match[str]) -> str:
+        names = match.group(1).lower().split()
+        return "title:" if names == ["title"] else ""
+
+    text = _COLUMN_SET.sub(columns, text)
+    text = _FTS_COLUMN.sub("", text)
+    return _NEAR.sub(" ", text)
+
+
 def parse_query(text: str) -> Query:
     """Parse a query string. Never raises."""
     query = Query(text=text)
     pending_or = False
-    for match in _TOKEN.finditer(text or ""):
+    for match in _TOKEN.finditer(_fts_syntax_as_words(text or "")):
         negative = bool(match["neg"])
         name = (match["field"] or "").lower()
         value = match["phrase"] if match["phrase"] is not None else (match["word"] or "")

@@ -135,3 +135,20 @@ def test_a_full_disk_says_so_and_what_was_saved(library: Library) -> None:
     conn.execute("PRAGMA max_page_count = 1073741823")
     assert library.count() == 3 + saved  # exactly what it said: nothing half-written
     assert library.search("awal", 10).hits
+
+
+@pytest.mark.parametrize(
+    "query, same_as",
+    [
+        ("NEAR(pekerja", "pekerja"),
+        ("NEAR(pekerja migran)", "pekerja migran"),
+        ("body:pekerja", "pekerja"),
+        ("lead: pekerja", "pekerja"),
+        ("{title lead body}: pekerja", "pekerja"),
+        ("{title}:pekerja", "title:pekerja"),
+    ],
+)
+def test_fts_syntax_searches_its_words(demo_library_ro: Library, query: str, same_as: str) -> None:
+    expected = [h.id for h in demo_library_ro.search(same_as, 500).hits]
+    assert expected
+    assert [h.id for h in demo_library_ro.search(query, 500).hits] == expected
