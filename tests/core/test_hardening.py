@@ -152,3 +152,17 @@ def test_fts_syntax_searches_its_words(demo_library_ro: Library, query: str, sam
     expected = [h.id for h in demo_library_ro.search(same_as, 500).hits]
     assert expected
     assert [h.id for h in demo_library_ro.search(query, 500).hits] == expected
+
+
+def test_a_huge_article_is_refused_alone_and_at_once(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    huge = json.dumps({"title": "Besar", "body": "kata " * 2_000_000})  # 10 million characters
+    path.write_text(
+        GOOD + "\n" + huge + "\n" + json.dumps({"title": "x" * 5000, "body": "y"}) + "\n"
+    )
+    result = library.import_inputs([str(path)])
+    assert result.added == 1
+    assert [f.message() for f in result.failed] == [
+        f"{path}:2: the text is 10,000,000 characters, more than the 2,000,000 an article may have",
+        f"{path}:3: the title is longer than 2,000 characters",
+    ]

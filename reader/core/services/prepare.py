@@ -29,6 +29,10 @@ from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+# A news article is a few thousand characters; a long report, a hundred thousand. Anything
+# past these is not an article, and would cost memory and time out of all proportion.
+MAX_BODY_CHARS = 2_000_000
+MAX_TITLE_CHARS = 2_000
 PARALLEL_PREPARE = (os.cpu_count() or 1) > 1
 
 
@@ -50,6 +54,14 @@ class Prepared:
 
 def prepare(article: Article) -> Prepared:
     """Clean an importer's article and compute everything that does not need the store."""
+    size = len(article.body or "")
+    if size > MAX_BODY_CHARS:
+        # Checked before any work: cleaning, tokenizing and shingling grow with the text.
+        raise InvalidArticle(
+            f"the text is {size:,} characters, more than the {MAX_BODY_CHARS:,} an article may have"
+        )
+    if len(article.title or "") > MAX_TITLE_CHARS:
+        raise InvalidArticle(f"the title is longer than {MAX_TITLE_CHARS:,} characters")
     article.title = clean_line(article.title)
     article.body = clean_body(article.body or "")
     if not article.title:
