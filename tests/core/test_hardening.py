@@ -166,3 +166,81 @@ def test_a_huge_article_is_refused_alone_and_at_once(library: Library, tmp_path:
         f"{path}:2: the text is 10,000,000 characters, more than the 2,000,000 an article may have",
         f"{path}:3: the title is longer than 2,000 characters",
     ]
+
+
+class Trickle:
+    """A server on 127.0.0.1 that answers every request by sending `head`, then `drip` one
+    byte at a time every `pause` seconds, for as long as the client listens."""
+
+    def __init__(self, head: bytes, drip: bytes, pause: float = 0.2) -> None:
+        import socket
+
+        self.head, self.drip, self.pause = head, drip, pause
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/feed.xml"
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn) -> None:  # type: ignore[no-untyped-def]
+        import itertools
+
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(self.head)
+                for byte in itertools.cycle(self.drip):
+                    if self.stop.wait(self.pause):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize(
+    "head, drip",
+    [
+        # the body, one byte at a time, with a length, without one, and chunked
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n",
+            b"<rss>",
+        ),
+        (b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+            b"1\r\nx\r\n",
+        ),
+        # the headers, one line at a time
+        (b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n"),
+    ],
+)
+def test_the_timeout_bounds_the_whole_request(head: bytes, drip: bytes) -> None:
+    from reader.core.errors import FetchError
+    from reader.core.ingest.http import get
+
+    server = Trickle(head, drip)
+    box: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            get(server.url, timeout=1.0)
+        except BaseException as error:
+            box.append(error)
+
+    worker = threading.Thread(target=fetch)
+    worker.start()
+    worker.join(20)
+    server.close()
+    assert not worker.is_alive(), "the request outlived its timeout"
+    assert isinstance(box[0], FetchError) and str(box[0]) == "timed out after 1 s"

@@ -4,6 +4,10 @@ conditional requests (ETag / Last-Modified) so an unchanged feed costs a 304 and
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -94,6 +98,73 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
+class _Deadline:
+    """Shuts the request's sockets when its time is up.
+
+    Socket timeouts bound each wait, not the request: a server that sends a header line or a
+    body byte just inside every timeout could hold a fetch for ever. A timer closes every socket
+    the request opened (redirects included) at the deadline, which ends any read blocked on it.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if self.expired:
+                _shut(sock)
+            self._sockets.append(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
+    """http and https handlers whose connections report their sockets to `deadline`."""
+
+    class Watched(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class WatchedTLS(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class Plain(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+            return self.do_open(Watched, req)
+
+    class TLS(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+            return self.do_open(WatchedTLS, req)
+
+    return [Plain(), TLS()]
+
+
 def get(
     url: str,
     *,
@@ -114,16 +185,19 @@ def get(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_Redirects(max_redirects))
+    deadline = _Deadline(timeout)
+    opener = urllib.request.build_opener(_Redirects(max_redirects), *_handlers(deadline))
     request = urllib.request.Request(url, headers=headers)
     started = time.monotonic()
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with deadline, opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"response larger than {_size(max_bytes)}")
             encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
             body = _read(response, max_bytes, started, timeout)
+            if deadline.expired:  # the sockets were shut: what arrived is cut short
+                raise FetchError(f"timed out after {timeout:g} s")
             if encoding in ("gzip", "x-gzip"):
                 body = _gunzip(body, max_bytes)
             return Response(
@@ -148,12 +222,15 @@ def get(
         raise FetchError(f"HTTP {error.code} {error.reason}".rstrip(), error.code) from None
     except urllib.error.URLError as error:
         reason = error.reason
-        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        if deadline.expired or isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise FetchError(f"timed out after {timeout:g} s") from None
         raise FetchError(f"cannot fetch ({reason})") from None
     except TimeoutError:
         raise FetchError(f"timed out after {timeout:g} s") from None
-    except (OSError, ValueError) as error:  # connection reset, bad status line, bad URL...
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # A connection reset, a bad status line or chunk, too many headers, a bad URL...
+        if deadline.expired:
+            raise FetchError(f"timed out after {timeout:g} s") from None
         raise FetchError(f"cannot fetch ({error or type(error).__name__})") from None
 
 
@@ -161,7 +238,8 @@ def _read(response: HTTPResponse, max_bytes: int, started: float, timeout: float
     parts: list[bytes] = []
     size = 0
     while True:
-        chunk = response.read(_READ_CHUNK)
+        # read1: what one receive brings, so a trickle is noticed (read waits for it all).
+        chunk = response.read1(_READ_CHUNK)
         if not chunk:
             return b"".join(parts)
         size += len(chunk)
