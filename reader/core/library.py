@@ -8,6 +8,7 @@ needs, the way lemon24/reader's `make_reader()` does.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -270,10 +271,12 @@ class Library:
         timeout: float | None = None,
         max_bytes: int | None = None,
         progress: Progress | None = None,
+        cancel: threading.Event | None = None,
     ) -> list[FeedResult]:
         """Fetch the followed feeds (or those of `urls`) and store their new articles.
 
-        Defaults: 8 feeds at once, 20 s and 50 MiB per request.
+        Defaults: 8 feeds at once, 20 s and 50 MiB per request. Setting `cancel` from another
+        thread ends the fetch at once (what was stored stays).
         """
         options: dict[str, Any] = {}
         if workers is not None:
@@ -282,7 +285,7 @@ class Library:
             options["timeout"] = timeout
         if max_bytes is not None:
             options["max_bytes"] = max_bytes
-        return self._feeds.fetch(urls, progress=progress, **options)
+        return self._feeds.fetch(urls, progress=progress, cancel=cancel, **options)
 
     def import_opml(self, data: bytes | str) -> OpmlResult:
         """Follow every feed of an OPML document. Raises FeedError when it is not OPML."""

@@ -244,3 +244,25 @@ def test_the_timeout_bounds_the_whole_request(head: bytes, drip: bytes) -> None:
     server.close()
     assert not worker.is_alive(), "the request outlived its timeout"
     assert isinstance(box[0], FetchError) and str(box[0]) == "timed out after 1 s"
+
+
+def test_a_cancelled_fetch_ends_at_once_and_leaves_the_feed_as_it_was(library: Library) -> None:
+    from reader.core.errors import FetchError
+    from reader.core.ingest.http import get
+
+    server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
+    library.add_feed(server.url)
+    cancel = threading.Event()
+    box: list[object] = []
+    worker = threading.Thread(target=lambda: box.append(library.fetch(timeout=60, cancel=cancel)))
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # still trickling
+    cancel.set()
+    worker.join(10)  # a timeout of 60 s: ending now is the cancel's doing
+    assert not worker.is_alive()
+    assert box == [[]]
+    assert library.feeds()[0].last_fetched_at is None and library.feeds()[0].failures == 0
+    with pytest.raises(FetchError, match=r"^cancelled$"):
+        get(server.url, timeout=60, cancel=cancel)
+    server.close()

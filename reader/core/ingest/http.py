@@ -106,13 +106,29 @@ class _Deadline:
     the request opened (redirects included) at the deadline, which ends any read blocked on it.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, cancel: threading.Event | None = None) -> None:
         self.seconds = seconds
         self.expired = False
+        self.cancelled = False
+        self._cancel = cancel
+        self._done = threading.Event()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._timer = threading.Thread(target=self._run, daemon=True, name="http-deadline")
+
+    def _run(self) -> None:
+        end = time.monotonic() + self.seconds
+        while not self._done.is_set():
+            left = end - time.monotonic()
+            if self._cancel is not None and self._cancel.is_set():
+                self.cancelled = True
+                self._expire()
+                return
+            if left <= 0:
+                self._expire()
+                return
+            # With a cancel event to watch, look at it a few times a second.
+            self._done.wait(min(left, 0.1) if self._cancel is not None else left)
 
     def watch(self, sock: socket.socket | None) -> None:
         if sock is None:
@@ -133,7 +149,10 @@ class _Deadline:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        self._done.set()
+
+    def reason(self) -> str:
+        return "cancelled" if self.cancelled else f"timed out after {self.seconds:g} s"
 
 
 def _shut(sock: socket.socket) -> None:
@@ -173,11 +192,13 @@ def get(
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
+    cancel: threading.Event | None = None,
 ) -> Response:
     """GET `url`; raise FetchError with a one-line reason on any failure.
 
     `timeout` bounds each network wait and also the whole transfer, so a server that trickles
-    bytes cannot hold a fetch forever.
+    bytes cannot hold a fetch forever. Setting `cancel` (from another thread) ends the request
+    at once: FetchError("cancelled").
     """
     check_url(url)
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
@@ -185,7 +206,7 @@ def get(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = _Deadline(timeout)
+    deadline = _Deadline(timeout, cancel)
     opener = urllib.request.build_opener(_Redirects(max_redirects), *_handlers(deadline))
     request = urllib.request.Request(url, headers=headers)
     started = time.monotonic()
@@ -197,7 +218,7 @@ def get(
             encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
             body = _read(response, max_bytes, started, timeout)
             if deadline.expired:  # the sockets were shut: what arrived is cut short
-                raise FetchError(f"timed out after {timeout:g} s")
+                raise FetchError(deadline.reason())
             if encoding in ("gzip", "x-gzip"):
                 body = _gunzip(body, max_bytes)
             return Response(
@@ -222,7 +243,9 @@ def get(
         raise FetchError(f"HTTP {error.code} {error.reason}".rstrip(), error.code) from None
     except urllib.error.URLError as error:
         reason = error.reason
-        if deadline.expired or isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        if deadline.expired:
+            raise FetchError(deadline.reason()) from None
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise FetchError(f"timed out after {timeout:g} s") from None
         raise FetchError(f"cannot fetch ({reason})") from None
     except TimeoutError:
@@ -230,7 +253,7 @@ def get(
     except (OSError, ValueError, http.client.HTTPException) as error:
         # A connection reset, a bad status line or chunk, too many headers, a bad URL...
         if deadline.expired:
-            raise FetchError(f"timed out after {timeout:g} s") from None
+            raise FetchError(deadline.reason()) from None
         raise FetchError(f"cannot fetch ({error or type(error).__name__})") from None
 
 

@@ -10,6 +10,7 @@ next time.
 from __future__ import annotations
 
 import logging
+import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -106,13 +107,17 @@ class FeedService:
         timeout: float = TIMEOUT,
         max_bytes: int = MAX_BYTES,
         progress: Progress | None = None,
+        cancel: threading.Event | None = None,
     ) -> list[FeedResult]:
         """Fetch the followed feeds (or those of `urls`) concurrently and store what arrives.
 
         Conditional GET: a feed's ETag and Last-Modified from its last good fetch are sent
         back, so an unchanged feed answers 304 and costs nothing. `progress(done, total,
-        result)` is called in this thread after each feed.
+        result)` is called in this thread after each feed. Setting `cancel` (the reader
+        quitting) ends the requests under way at once; what was stored stays stored, and the
+        feeds not fetched are left as they were.
         """
+        cancel = cancel if cancel is not None else threading.Event()
         feeds = self.table.all()
         if urls is not None:
             wanted = {normal_url(url) for url in urls}
@@ -124,14 +129,19 @@ class FeedService:
             max_workers=max(1, min(workers, len(feeds))), thread_name_prefix="feed"
         )
         try:
-            futures = [pool.submit(_download, feed, timeout, max_bytes) for feed in feeds]
+            futures = [pool.submit(_download, feed, timeout, max_bytes, cancel) for feed in feeds]
             for done, future in enumerate(as_completed(futures), start=1):
+                if cancel.is_set():
+                    break
                 result = self._store(future.result())
                 results.append(result)
                 if progress is not None:
                     progress(done, len(feeds), result)
+        except BaseException:
+            cancel.set()  # Ctrl+C: the requests under way end now, not at their timeout
+            raise
         finally:
-            # On Ctrl+C, feeds not started are dropped; what was stored stays stored.
+            # Feeds not started are dropped; what was stored stays stored.
             pool.shutdown(wait=False, cancel_futures=True)
         order = {feed.url: n for n, feed in enumerate(feeds)}
         results.sort(key=lambda r: order[r.url])
@@ -244,7 +254,9 @@ class _Download:
     discovered: str | None = None  # the feed a subscribed page announced, followed instead
 
 
-def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
+def _download(
+    feed: Feed, timeout: float, max_bytes: int, cancel: threading.Event | None = None
+) -> _Download:
     """Runs in a pool thread: network and parsing only, no database."""
     result = _Download(feed)
     try:
@@ -254,6 +266,7 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
             last_modified=feed.last_modified,
             timeout=timeout,
             max_bytes=max_bytes,
+            cancel=cancel,
         )
     except FetchError as error:
         result.error, result.http_status = str(error), error.status
@@ -267,7 +280,7 @@ def _download(feed: Feed, timeout: float, max_bytes: int) -> _Download:
         links = feed_links(response.body, response.url)
         if links:
             try:
-                response = get(links[0], timeout=timeout, max_bytes=max_bytes)
+                response = get(links[0], timeout=timeout, max_bytes=max_bytes, cancel=cancel)
             except FetchError as error:
                 result.error = f"its feed {links[0]}: {error}"
                 result.http_status = error.status
