@@ -22,7 +22,7 @@ from reader.cli.feeds import feeds, fetch
 from reader.cli.options import Settings, db_option, open_store
 from reader.cli.output import PROG
 from reader.cli.topics import topics
-from reader.core.errors import ReaderError
+from reader.core.errors import Interrupted, ReaderError
 
 
 class RootGroup(Group):
@@ -56,6 +56,9 @@ class RootGroup(Group):
         except click.ClickException as error:
             output.error(error.format_message())
             return error.exit_code
+        except Interrupted as error:  # Ctrl+C of an import: what was saved is said
+            output.error(str(error))
+            return 130
         except ReaderError as error:
             output.error(str(error))
             return 1

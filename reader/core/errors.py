@@ -58,3 +58,7 @@ class StoreMissing(StorageError):
 
 class TopicError(ReaderError):
     """A topic request that cannot be carried out (no such topic, a name taken, an empty query)."""
+
+
+class Interrupted(ReaderError):
+    """Ctrl+C stopped an import; the message says how much of it was saved."""

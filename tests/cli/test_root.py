@@ -215,3 +215,19 @@ def test_progress_on_a_terminal_keeps_errors_on_their_own_lines(
     assert out.exit_code == 1
     assert f"kemnaker-reader: {path}:2: invalid JSON" in out.stderr
     assert out.stdout == "2 added, 0 updated, 0 unchanged, 1 failed\n"
+
+
+def test_ctrl_c_of_an_import_says_what_was_saved_and_exits_130(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core.errors import Interrupted
+
+    def interrupted(self: Library, inputs: object, progress: object = None) -> None:
+        raise Interrupted("interrupted; 500 articles of this import were saved")
+
+    monkeypatch.setattr(Library, "import_inputs", interrupted)
+    out = invoke(tmp_path / "x.db", "import", str(tmp_path))
+    assert out.exit_code == 130
+    assert lines(out.stderr) == [
+        "kemnaker-reader: interrupted; 500 articles of this import were saved"
+    ]

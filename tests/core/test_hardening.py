@@ -266,3 +266,23 @@ def test_a_cancelled_fetch_ends_at_once_and_leaves_the_feed_as_it_was(library: L
     with pytest.raises(FetchError, match=r"^cancelled$"):
         get(server.url, timeout=60, cancel=cancel)
     server.close()
+
+
+def test_ctrl_c_in_an_import_says_what_was_saved(library: Library) -> None:
+    from reader.core.errors import Interrupted
+    from reader.core.models import Article
+
+    def articles():  # type: ignore[no-untyped-def]
+        for n in range(4000):
+            if n == 3200:
+                raise KeyboardInterrupt
+            yield Article(title=f"Berita {n}", body=f"Isi berita nomor {n}.")
+
+    with pytest.raises(Interrupted) as stopped:
+        library.import_articles(articles())
+    message = str(stopped.value)
+    assert message.startswith("interrupted; ")
+    assert message.endswith(" articles of this import were saved")
+    saved = int(message.split()[1])
+    assert saved > 0 and saved % 500 == 0  # whole chunks only
+    assert library.count() == saved  # exactly what it says

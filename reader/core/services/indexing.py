@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from reader.core import minhash
-from reader.core.errors import StorageError
+from reader.core.errors import Interrupted, StorageError
 from reader.core.models import (
     Article,
     ArticleRecord,
@@ -87,6 +87,20 @@ class Indexer:
         URL) is updated when its content changed and left alone when it did not.
         """
         result = ImportResult()
+        try:
+            self._add(items, progress, result)
+        except StorageError as error:
+            raise StorageError(f"{error}; {_saved(result)} before it") from error
+        except KeyboardInterrupt:  # the chunk being written is rolled back whole
+            raise Interrupted(f"interrupted; {_saved(result)}") from None
+        return result
+
+    def _add(
+        self,
+        items: Iterable[Article | ImportFailure],
+        progress: Callable[[ImportResult], None] | None,
+        result: ImportResult,
+    ) -> None:
         vocabulary: set[str] | None = None
         for prepared in prepared_chunks(items):
             good: list[Prepared] = []
@@ -101,17 +115,9 @@ class Indexer:
                 vocabulary = self.index.vocabulary()
             for item in good:
                 vocabulary.update(item.words)
-            try:
-                self._write_chunk(good, vocabulary, result)
-            except StorageError as error:
-                saved = result.added + result.updated
-                raise StorageError(
-                    f"{error}; {saved} {'article' if saved == 1 else 'articles'} of this import "
-                    "were saved before it"
-                ) from error
+            self._write_chunk(good, vocabulary, result)
             if progress is not None:
                 progress(result)
-        return result
 
     def _write_chunk(
         self, prepared: list[Prepared], vocabulary: set[str], total: ImportResult
@@ -186,6 +192,11 @@ class Indexer:
             if score >= minhash.SAME_STORY and score > best:
                 best, story = score, other_story or other_id
         return story
+
+
+def _saved(result: ImportResult) -> str:
+    saved = result.added + result.updated
+    return f"{saved} {'article' if saved == 1 else 'articles'} of this import were saved"
 
 
 def _record(item: Prepared, index_extra: str) -> ArticleRecord:
