@@ -286,3 +286,80 @@ def test_ctrl_c_in_an_import_says_what_was_saved(library: Library) -> None:
     saved = int(message.split()[1])
     assert saved > 0 and saved % 500 == 0  # whole chunks only
     assert library.count() == saved  # exactly what it says
+
+
+IMPORT_FOREVER = """
+import sys
+from reader.core.library import open_library
+from reader.core.models import Article
+
+def articles():
+    n = 0
+    while True:
+        n += 1
+        yield Article(title=f"Berita {n}", body=f"Isi berita nomor {n} tentang upah buruh.")
+
+if __name__ == "__main__":
+    with open_library(sys.argv[1]) as library:
+        library.import_articles(articles())
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_a_killed_import_leaves_no_process_behind_and_a_whole_store(
+    tmp_path: Path, signal_name: str
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "forever.py"
+    script.write_text(IMPORT_FOREVER)
+    db = tmp_path / "a.db"
+    root = Path(__file__).resolve().parent.parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    importer = subprocess.Popen([sys.executable, str(script), str(db)], env=env)
+    helpers: list[int] = []
+    for _ in range(300):  # until the helper process (and its resource tracker) run
+        helpers = _children(importer.pid)
+        if helpers and db.exists():
+            break
+        time.sleep(0.1)
+    assert helpers, "the import never started its helper process"
+    time.sleep(1.0)  # some chunks written
+    helpers = _children(importer.pid)  # the helper and multiprocessing's resource tracker
+    importer.send_signal(getattr(signal, signal_name))
+    importer.wait(30)
+    for _ in range(100):
+        if not any(_running(pid) for pid in helpers):
+            break
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in helpers), "a helper outlived the import"
+    with open_library(db) as library:
+        count = library.count()
+        assert count % 500 == 0  # whole chunks only
+        if count:
+            assert len(library.search("upah buruh", 10).hits) == 10

@@ -10,6 +10,8 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +31,7 @@ from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+PARENT_CHECK_SECONDS = 0.5
 # A news article is a few thousand characters; a long report, a hundred thousand. Anything
 # past these is not an article, and would cost memory and time out of all proportion.
 MAX_BODY_CHARS = 2_000_000
@@ -167,7 +170,12 @@ def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFai
     # submitted, so a helper that dies at submit time loses nothing.
     queue: deque[tuple[list[Item], Future[list[Prepared | ImportFailure]] | None]] = deque()
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=leave_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             for chunk in chain((first, second), chunks):
                 queue.append((chunk, None))
                 queue[-1] = (chunk, pool.submit(prepare_chunk, chunk))
@@ -182,6 +190,22 @@ def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFai
         for chunk, _ in queue:
             yield prepare_chunk(chunk)
         yield from map(prepare_chunk, chunks)
+
+
+def leave_with_parent(parent: int) -> None:
+    """In the helper process: exit when the importing process is gone.
+
+    A parent killed with SIGKILL (or SIGTERM, which Python does not catch) cannot tell its
+    helper to stop, and the helper would wait for work for ever; its orphaned resource tracker
+    with it. The helper notices that it was re-parented and leaves.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _result(
