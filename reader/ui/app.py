@@ -25,6 +25,7 @@ from reader.ui.screens.reader import ReaderScreen
 from reader.ui.text import one_line, visible
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
 
 __all__ = ["ReaderApp", "UIConfig", "make_app", "run"]
@@ -184,7 +185,11 @@ class ReaderApp(App[int], inherit_bindings=False):
             return False
 
     def get_default_screen(self) -> ReaderScreen:
-        return ReaderScreen(self.library, cursor_blink=self.config.cursor_blink)
+        return ReaderScreen(
+            self.library,
+            cursor_blink=self.config.cursor_blink,
+            start_view=self.config.start_view,
+        )
 
     @property
     def reader(self) -> ReaderScreen:
@@ -195,7 +200,7 @@ class ReaderApp(App[int], inherit_bindings=False):
 def known_binding_ids() -> set[str]:
     """Every binding id the reader has: the names a `[keys]` table may remap."""
     return binding_ids(
-        [ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen]
+        [ReaderApp, ReaderScreen, Navigator, HeadlineList, ArticleView, RelatedPanel, HelpScreen]
     )
 
 

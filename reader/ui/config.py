@@ -16,8 +16,10 @@ class UIConfig:
     cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
     watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
     fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
+    # The view the reader opens on: "all", "unread", "starred" or a topic's name.
+    start_view: str = "Ketenagakerjaan"
     problem: str | None = None  # why the config file was ignored, shown once on start
-    key_problems: list[str] = field(default_factory=list)  # `[keys]` entries that were ignored
+    key_problems: list[str] = field(default_factory=list)  # `[keys]`/`[ui]` entries ignored
     path: Path | None = None  # the config file read, named in warnings about it
 
 
@@ -41,10 +43,18 @@ def load_config(path: Path) -> UIConfig:
                 problems.append(f'[keys] "{binding_id}" = {value!r} ignored: not a key string')
     else:
         problems.append("[keys] ignored: it must be a table")
-    theme = ui.get("theme") if isinstance(ui, dict) else None
+    if not isinstance(ui, dict):
+        problems.append("[ui] ignored: it must be a table")
+        ui = {}
+    theme = ui.get("theme")
+    start_view = ui.get("start_view", UIConfig.start_view)
+    if not isinstance(start_view, str) or not start_view.strip():
+        problems.append(f"[ui] start_view = {start_view!r} ignored: not a view's name")
+        start_view = UIConfig.start_view
     return UIConfig(
         keymap=keymap,
         theme=theme if isinstance(theme, str) else None,
+        start_view=start_view,
         key_problems=problems,
         path=path,
     )

@@ -17,6 +17,7 @@ from reader.ui.text import error_text
 # What each worker group was doing, for the message.
 TASKS = {
     "count": "Reading the headlines",
+    "views": "Counting the views",
     "article": "Reading the article",
     "related": "Finding related news",
     "search": "Searching",

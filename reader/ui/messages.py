@@ -12,6 +12,7 @@ from textual.message import Message
 
 from reader.core.models import RelatedItem, StoredArticle
 from reader.ui.state import SearchState
+from reader.ui.views import ALL, Counted, View
 
 
 @dataclass
@@ -50,6 +51,23 @@ class HeadlinesCounted(Message):
     position: int | None  # of the article under the cursor when the count was asked for
     quiet: bool = False  # say nothing about new articles
     report_none: bool = False  # say so when there are none (the refresh key)
+    view: View = ALL  # the view counted
+
+
+@dataclass
+class ViewsCounted(Message):
+    """Every view's counts, for the navigator; `request` tells stale counts from the newest."""
+
+    request: int
+    counts: list[Counted]
+
+
+@dataclass
+class StartViewFound(Message):
+    """The view the config asked to open on (None: no view has that name)."""
+
+    name: str
+    view: View | None
 
 
 @dataclass

@@ -20,6 +20,7 @@ class SearchState:
     snippets: dict[int, str] = field(default_factory=dict)  # article id -> «marked» snippet
     more: bool = False  # the search stopped at its limit: there are more hits
     relaxed: bool = False  # no article had every word: the closest ones are shown
+    scope: str | None = None  # the topic searched within (None: every article)
 
     @property
     def count(self) -> int:

@@ -52,7 +52,10 @@ def library(bundled_db: Path, tmp_path: Path) -> Iterator[Library]:
 
 
 def test_app(library: Library, **config: Any) -> ReaderApp:
-    """The app as the CLI builds it, with the input cursor's blink off for stable pictures."""
+    """The app as the CLI builds it, with the input cursor's blink off for stable pictures.
+
+    It opens on All unless a test says otherwise (the reader's default is a topic)."""
+    config.setdefault("start_view", "all")
     return make_app(library, UIConfig(cursor_blink=False, **config))
 
 

@@ -27,3 +27,14 @@ def test_a_non_string_value_is_ignored_and_reported(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.keymap == {"list.down": "j,down"}
     assert len(config.key_problems) == 1 and '"list.up" = 5' in config.key_problems[0]
+
+
+def test_the_start_view_is_read_from_the_ui_table(tmp_path: Path) -> None:
+    assert UIConfig().start_view == "Ketenagakerjaan"
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\nstart_view = "unread"\n', encoding="utf-8")
+    assert load_config(path).start_view == "unread"
+    path.write_text("[ui]\nstart_view = 3\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.start_view == "Ketenagakerjaan"
+    assert any("start_view" in problem for problem in config.key_problems)

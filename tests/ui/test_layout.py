@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 import reader.ui
-from reader.ui.layout import BREAKPOINTS, PANES, Pane, shown_panes, tab_order
+from reader.ui.layout import BREAKPOINTS, NAVIGATOR_WIDE, PANES, Pane, shown_panes, tab_order
 from reader.ui.widgets.headline_list import ONE_LINE, TWO_LINES, _wrap, title_lines
 
 
@@ -37,7 +37,26 @@ def test_shown_panes(width: int, choice: bool | None, in_use: Pane, shown: tuple
     assert shown_panes(width, choice, in_use) == shown
 
 
+@pytest.mark.parametrize(
+    "width, navigator, choice, in_use, shown",
+    [
+        (160, None, None, "list", ("navigator", "list", "article", "related")),  # room for all
+        (160, False, None, "list", ("list", "article", "related")),
+        (159, None, None, "list", ("list", "article", "related")),  # hidden by default
+        (120, True, None, "navigator", ("navigator", "list", "article")),  # in the sidebar's place
+        (80, True, None, "navigator", ("navigator", "article")),  # in the list's place
+        (40, True, None, "navigator", ("navigator",)),  # one pane at a time
+        (40, None, None, "navigator", ("list",)),  # only once asked for
+    ],
+)
+def test_shown_panes_with_the_navigator(
+    width: int, navigator: bool | None, choice: bool | None, in_use: Pane, shown: tuple[str]
+) -> None:
+    assert shown_panes(width, choice, in_use, navigator) == shown
+
+
 def test_tab_brings_in_the_next_pane_when_one_fits() -> None:
+    assert tab_order(40, None, "list", True) == ("navigator", "list", "article")
     assert tab_order(40, None, "list") == ("list", "article")
     assert tab_order(40, True, "article") == ("list", "article", "related")
     assert tab_order(80, True, "article") == ("article", "related")
@@ -48,7 +67,7 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            for name in ("headlines", "article", "related"):
+            for name in ("navigator", "headlines", "article", "related"):
                 yield Widget(id=name)
 
 
@@ -59,14 +78,16 @@ class Panes(App[None]):
         self.push_screen(ReaderScreen())
 
 
-def pane_widths(app: Panes, width: int, sidebar: bool | None) -> list[tuple[str, int, int]]:
+def pane_widths(
+    app: Panes, width: int, sidebar: bool | None, navigator: bool | None = None
+) -> list[tuple[str, int, int]]:
     """(pane, x, width) of the panes shown at `width` columns, arranged by app.tcss with the
     classes the reader screen would have (its breakpoint class, its -show-<pane> classes)."""
     screen = app.screen
     breakpoint = [name for least, name in BREAKPOINTS if width >= least][-1]
     for _, name in BREAKPOINTS:
         screen.set_class(name == breakpoint, name)
-    shown = shown_panes(width, sidebar, "list")
+    shown = shown_panes(width, sidebar, "list", navigator)
     for pane in PANES:
         screen.set_class(pane in shown, f"-show-{pane}")
     app.stylesheet.update_nodes(screen.walk_children(with_self=True))
@@ -76,7 +97,8 @@ def pane_widths(app: Panes, width: int, sidebar: bool | None) -> list[tuple[str,
 
 def test_the_panes_fill_every_width_and_the_article_keeps_36_columns() -> None:
     """Textual's fr solver honours min and max widths only when one binds at a time: every
-    width from 60 to 240 columns is arranged, with the sidebar by default, hidden and shown."""
+    width from 60 to 240 columns is arranged, with the sidebar and the navigator by default,
+    hidden and shown."""
 
     async def scenario() -> None:
         app = Panes()
@@ -86,16 +108,26 @@ def test_the_panes_fill_every_width_and_the_article_keeps_36_columns() -> None:
                 ("article", 44, 44),
                 ("related", 88, 32),
             ]
-            for sidebar, width in itertools.product((None, False, True), range(60, 241)):
-                placed = pane_widths(app, width, sidebar)
+            assert pane_widths(app, 120, None, True) == [
+                ("navigator", 0, 30),
+                ("headlines", 30, 45),
+                ("article", 75, 45),
+            ]
+            assert [w for _, _, w in pane_widths(app, NAVIGATOR_WIDE, None)] == [30, 48, 48, 34]
+            assert [w for _, _, w in pane_widths(app, 100, None, True)] == [30, 34, 36]
+            assert [w for _, _, w in pane_widths(app, 80, None, True)] == [32, 48]
+            choices = (None, False, True)
+            for sidebar, navigator, width in itertools.product(choices, choices, range(60, 241)):
+                placed = pane_widths(app, width, sidebar, navigator)
                 panes = {name: size for name, _, size in placed}
                 assert [x for _, x, _ in placed] == list(
                     itertools.accumulate([0, *panes.values()][:-1])
                 )
-                assert sum(panes.values()) == width, (sidebar, width)
-                assert panes["article"] >= 36, (sidebar, width)
-                assert panes.get("headlines", 24) >= 24, (sidebar, width)
-                if len(panes) == 3:
+                assert sum(panes.values()) == width, (sidebar, navigator, width)
+                assert panes["article"] >= 36, (sidebar, navigator, width)
+                assert panes.get("headlines", 24) >= 24, (sidebar, navigator, width)
+                assert 24 <= panes.get("navigator", 24) <= 34, (navigator, width)
+                if "related" in panes and "headlines" in panes:
                     assert 32 <= panes["related"] <= 34, width
                     if panes["headlines"] < 90:  # the article the widest column until then
                         assert panes["article"] >= max(panes["headlines"], panes["related"])

@@ -39,3 +39,22 @@ def test_help_screen(snap_compare: Any, library: Library) -> None:
         await pilot.press("question_mark")
 
     assert snap_compare(test_app(library), terminal_size=(120, 36), run_before=run_before)
+
+
+def with_navigator() -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("v")  # brought in: it does not show by default below 160 columns
+        await settle(pilot)
+
+    return run_before
+
+
+def test_navigator(snap_compare: Any, library: Library) -> None:
+    app = test_app(library, start_view="Ketenagakerjaan")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=with_navigator())
+
+
+def test_navigator_narrow(snap_compare: Any, library: Library) -> None:
+    app = test_app(library, start_view="Ketenagakerjaan")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=with_navigator())

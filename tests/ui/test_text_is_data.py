@@ -68,6 +68,7 @@ def test_the_ui_strips_escapes_even_if_the_store_kept_them(tmp_path: Path) -> No
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(160, 40)) as pilot:
+            app.reader.navigator = False  # the article as wide as before the navigator came
             await pilot.pause()
             app.query_one(ArticleView).show(raw)
             await pilot.pause()

@@ -1,8 +1,10 @@
-"""The reader screen: headline list, article and related sidebar. It owns the reading state.
+"""The reader screen: navigator, headline list, article and related sidebar. It owns the
+reading state.
 
-State lives in three reactives, each with a watcher that updates what follows from it:
-`search` (the list's source, the titles, the highlights), `sidebar` (the user's `r`) and `pane`
-(the pane in use). Widgets post messages up; every read of the library runs in a worker whose
+State lives in reactives, each with a watcher that updates what follows from it: `view` (what
+the list shows: All, Unread, Starred, a topic or a source), `search` (the list's source, the
+titles, the highlights), `sidebar` and `navigator` (the user's `r` and `v`) and `pane` (the
+pane in use). Widgets post messages up; every read of the library runs in a worker whose
 result comes back as a message, and stale results are dropped.
 """
 
@@ -29,7 +31,17 @@ from reader.core.library import Library
 from reader.core.models import Headline
 from reader.ui import failures
 from reader.ui.keymap import help_rows
-from reader.ui.layout import BREAKPOINTS, PANES, Pane, shown_panes, sidebar_shown, single, tab_order
+from reader.ui.layout import (
+    BREAKPOINTS,
+    PANES,
+    Pane,
+    navigator_shown,
+    room_for_all,
+    shown_panes,
+    sidebar_shown,
+    single,
+    tab_order,
+)
 from reader.ui.messages import (
     ArticleLoaded,
     FlagsChanged,
@@ -37,13 +49,17 @@ from reader.ui.messages import (
     OpenArticle,
     RelatedFound,
     SearchFinished,
+    StartViewFound,
+    ViewsCounted,
 )
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
+from reader.ui.views import ALL, BUILTIN, View, count_views, find_view
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
+from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
 
 SEARCH_LIMIT = 200
@@ -60,7 +76,7 @@ class OpensURLs(Protocol):
 
 
 class ReaderScreen(Screen[None], inherit_bindings=False):
-    """Three panes. Widgets post messages up; the screen decides what to open and show."""
+    """Four panes. Widgets post messages up; the screen decides what to open and show."""
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
     BINDINGS = [
@@ -112,6 +128,13 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             id="reader.copy_url",
         ),
         Binding(
+            "v",
+            "toggle_navigator",
+            "Views",
+            tooltip="Show or hide the navigator: All, Unread, Starred, topics, sources",
+            id="reader.navigator",
+        ),
+        Binding(
             "r",
             "toggle_sidebar",
             "Related",
@@ -136,16 +159,22 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         ),
     ]
 
-    search: var[SearchState | None] = var(None, init=False)  # None: all headlines
+    view: var[View] = var(ALL, init=False)  # what the list shows when no search is
+    search: var[SearchState | None] = var(None, init=False)  # None: the view's headlines
     sidebar: var[bool | None] = var(None, init=False)  # the user's r; None: shown when wide
+    navigator: var[bool | None] = var(None, init=False)  # the user's v; None: shown when wider
     pane: var[Pane] = var("list", init=False)  # in use; the only one shown on a narrow terminal
 
-    def __init__(self, library: Library, cursor_blink: bool = True) -> None:
+    def __init__(
+        self, library: Library, cursor_blink: bool = True, start_view: str = "all"
+    ) -> None:
         super().__init__()
         self.library = library
         self.cursor_blink = cursor_blink
+        self.start_view = start_view
         self._search_request = 0
         self._count_request = 0
+        self._views_request = 0
         self._opening: int | None = None  # the article asked for last; others' results are stale
         self._all_cursor = 0  # the list's cursor when a search began: Esc returns there
         self._known_count: int | None = None  # None until the first count
@@ -163,6 +192,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             compact=True,
         )
         with Horizontal(id="panes"):
+            yield Navigator(id="navigator")
             yield HeadlineList(id="headlines")  # empty until the first count comes back
             yield ArticleView(id="article")
             yield RelatedPanel(id="related")
@@ -174,10 +204,37 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         search.display = False
         self.article.border_title = "Article"
         self.related.border_title = "Related"
+        self.nav.border_title = "Views"
         self._flag_panes = (self.headlines, self.article)
-        self._update_titles()
         self._apply_layout()
         self.headlines.focus()
+        builtin = BUILTIN.get(self.start_view.strip().lower())
+        if builtin is not None:
+            self._start(builtin)
+        else:
+            self._update_titles()
+            self._find_start_view(self.start_view)  # a topic: its id is in the store
+
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    def _find_start_view(self, name: str) -> None:
+        self.post_message(StartViewFound(name, find_view(self.library, name)))
+
+    def on_start_view_found(self, message: StartViewFound) -> None:
+        if message.view is None:
+            self.notify(
+                f"[ui] start_view {one_line(message.name)!r}: no view or topic has that name; "
+                "showing All.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        self._start(message.view or ALL)
+
+    def _start(self, view: View) -> None:
+        """The first screen: the view's newest article is previewed once counted."""
+        self.set_reactive(ReaderScreen.view, view)
+        self.nav.show_current(view.key)
+        self._update_titles()
         self.refresh_headlines(quiet=True)  # the first count opens the newest article
 
     # -- panes ---------------------------------------------------------------------------------
@@ -195,12 +252,22 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         return self.query_one(RelatedPanel)
 
     @property
+    def nav(self) -> Navigator:
+        return self.query_one(Navigator)
+
+    @property
     def mode(self) -> Literal["all", "search"]:
-        """What the list shows: "all" headlines or "search" results."""
+        """What the list shows: the view's headlines ("all") or "search" results."""
         return "all" if self.search is None else "search"
 
     def _pane_widget(self, pane: Pane) -> Widget:
-        return {"list": self.headlines, "article": self.article, "related": self.related}[pane]
+        widgets: dict[Pane, Widget] = {
+            "navigator": self.nav,
+            "list": self.headlines,
+            "article": self.article,
+            "related": self.related,
+        }
+        return widgets[pane]
 
     def _pane_of(self, widget: Widget | None) -> Pane | None:
         return next((pane for pane in PANES if self._pane_widget(pane) is widget), None)
@@ -215,7 +282,10 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     def shown_panes(self) -> tuple[Pane, ...]:
         """The panes on screen now, in order (see reader.ui.layout)."""
-        return shown_panes(self.size.width, self.sidebar, self.pane)
+        return shown_panes(self.size.width, self.sidebar, self.pane, self.navigator)
+
+    def _navigator_shown(self) -> bool:
+        return navigator_shown(self.size.width, self.navigator)
 
     def _apply_layout(self) -> None:
         """Show the panes `shown_panes` names (app.tcss sizes them for the breakpoint), and
@@ -236,6 +306,9 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def watch_pane(self) -> None:
         self._apply_layout()
 
+    def watch_navigator(self) -> None:
+        self._apply_layout()
+
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()
 
@@ -245,36 +318,56 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     def _panes(self) -> list[Widget]:
         """The panes Tab cycles through, in order (one at a time on a narrow terminal)."""
-        order = tab_order(self.size.width, self.sidebar, self.pane)
+        order = tab_order(self.size.width, self.sidebar, self.pane, self.navigator)
         return [self._pane_widget(pane) for pane in order]
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         pane = self._pane_of(event.widget)
         if pane is None:
             return
-        if pane == "related" and not self._sidebar_shown():
-            self.sidebar = True
+        if pane == "related" and "related" not in self.shown_panes():
+            self._bring_in("related")
+        elif pane == "navigator" and "navigator" not in self.shown_panes():
+            self._bring_in("navigator")
         elif pane == "list" and "list" not in self.shown_panes() and not self._single():
-            self.sidebar = False  # back to the list: it takes its place from the related news
+            # Back to the list: it takes its place back from the related news or the navigator.
+            if self._navigator_shown():
+                self.navigator = None  # hidden here by default
+            else:
+                self.sidebar = False
         self.pane = pane
+
+    def _bring_in(self, pane: Literal["navigator", "related"]) -> None:
+        """Show the navigator or the related news; where both do not fit, the other goes."""
+        apart = not room_for_all(self.size.width)
+        if pane == "navigator":
+            self.navigator = True
+            if apart and not self._single():
+                self.sidebar = False
+        else:
+            self.sidebar = True
+            if apart and not self._single():
+                self.navigator = False
 
     # -- titles --------------------------------------------------------------------------------
 
     def _update_titles(self) -> None:
         state = self.search
+        name = one_line(self.view.name)  # a topic's or a source's name: text, never markup
         if state is None:
             total = self.headlines.total
             counted = f"{total:,}" if self._known_count is not None else "…"
-            self.headlines.border_title = Content(f"Headlines · {counted}")
+            self.headlines.border_title = Content.assemble((name, "bold"), f" · {counted}")
             self.headlines.border_subtitle = None
-            self.sub_title = f"{counted} articles"
+            self.sub_title = f"{name} · {counted} articles"  # the header shows it literally
             return
         query = one_line(state.query)
+        scope = one_line(state.scope) if state.scope else "all articles"
         self.headlines.border_title = Content.assemble(
-            "Search “", (query, "bold"), f"” · {state.found()}"
+            "Search “", (query, "bold"), f"” in {scope} · {state.found()}"
         )
-        self.headlines.border_subtitle = Content("Esc: all headlines")
-        self.sub_title = f"search “{query}” · {state.found()}"  # the header shows it literally
+        self.headlines.border_subtitle = Content(f"Esc: back to {name}")
+        self.sub_title = f"search “{query}” in {scope} · {state.found()}"
 
     # -- the headline count (first screen, refresh, articles stored from elsewhere) ------------
 
@@ -290,19 +383,44 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.refresh_headlines(report_none=True)
 
     def refresh_headlines(self, quiet: bool = False, report_none: bool = False) -> None:
-        """Count the headlines again (in a worker) and redraw the list, the cursor kept on the
-        same article. Search results are left alone; all headlines are re-read when the search
-        is left. `quiet`: say nothing about new articles; `report_none`: say when there are none.
+        """Count the view's headlines again (in a worker) and redraw the list, the cursor kept
+        on the same article; and every view's counts for the navigator. Search results are
+        left alone; the view is re-read when the search is left. `quiet`: say nothing about new
+        articles; `report_none`: say when there are none.
         """
         self._count_request += 1
         current = self.headlines.current if self.search is None else None
-        self._count(self._count_request, current.id if current else None, quiet, report_none)
+        keep = current.id if current and self._known_count is not None else None
+        self._count(self._count_request, self.view, keep, quiet, report_none)
+        self.refresh_views()
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
-    def _count(self, request: int, keep: int | None, quiet: bool, report_none: bool) -> None:
-        total = self.library.count()
-        position = self.library.position(keep) if keep is not None else None
-        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none))
+    def _count(
+        self, request: int, view: View, keep: int | None, quiet: bool, report_none: bool
+    ) -> None:
+        total = self.library.count(view.filter)
+        position = self.library.position(keep, view.filter) if keep is not None else None
+        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none, view))
+
+    def refresh_views(self) -> None:
+        """Count every view again for the navigator, in a worker (flags changed, articles
+        arrived); never on a cursor key."""
+        self._views_request += 1
+        self._count_views(self._views_request)
+
+    @work(thread=True, exclusive=True, group="views", exit_on_error=False)
+    def _count_views(self, request: int) -> None:
+        counts = count_views(self.library)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ViewsCounted(request, counts))
+
+    def on_views_counted(self, message: ViewsCounted) -> None:
+        if message.request == self._views_request:
+            self.nav.show_counts(message.counts, self.view.key)
+
+    def on_flags_changed(self, message: FlagsChanged) -> None:
+        """An article was read, unread, starred or unstarred: the navigator's counts follow."""
+        self.refresh_views()
 
     def on_headlines_counted(self, message: HeadlinesCounted) -> None:
         if message.request != self._count_request:
@@ -314,16 +432,48 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             if message.total == self.headlines.total and not first:
                 self.headlines.reload()  # same rows, maybe changed: no jump of the cursor
             else:
-                source = LibraryHeadlines(self.library, message.total)
+                source = LibraryHeadlines(self.library, message.total, message.view.filter)
                 self.headlines.set_source(source, cursor=message.position or 0)
             self._update_titles()
             if self._opening is None and self.headlines.current is not None:
                 # A preview, not a reading: launching the reader must not mark anything read.
                 self.open_article(self.headlines.current.id, mark_read=False)
+            elif first and self.headlines.current is None:
+                self._show_empty_view()
         if added > 0 and not message.quiet:
             self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
         elif added <= 0 and message.report_none:
             self.notify("No new articles.", timeout=2)
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def on_navigator_view_chosen(self, message: Navigator.ViewChosen) -> None:
+        message.stop()
+        self.leave_search()
+        self.view = message.view
+        if self._navigator_shown() and not room_for_all(self.size.width):
+            # Brought in to choose: it gives its place back (to the list or the related news).
+            self.navigator = None
+            self.sidebar = None
+        self._show_pane("list")
+
+    def watch_view(self, view: View) -> None:
+        """Another view: its headlines from the top, its newest article previewed."""
+        self._known_count = None
+        self._all_cursor = 0
+        self._opening = None
+        self.headlines.set_source(ListedHeadlines([]))  # until the view is counted
+        self.nav.show_current(view.key)
+        self._update_titles()
+        self.refresh_headlines(quiet=True)
+
+    def _show_empty_view(self) -> None:
+        self._opening = None
+        self.article.show_message(
+            f"No articles in {one_line(self.view.name)}",
+            "Choose another view in the navigator (v), or fetch feeds (Ctrl+P).",
+        )
+        self.related.show_note("No article open.")
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -409,7 +559,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def _search(self, request: int, text: str) -> None:
         worker = get_current_worker()
         # One more than shown: whether the limit cut the results off, at no extra cost.
-        result = self.library.search(text, SEARCH_LIMIT + 1)
+        scope = self.view.topic  # a topic's view searches within it; the others, everything
+        result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope)
         hits = result.hits[:SEARCH_LIMIT]
         if worker.is_cancelled:
             return
@@ -421,6 +572,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             snippets={hit.id: hit.snippet for hit in hits if hit.snippet},
             more=len(result.hits) > SEARCH_LIMIT,
             relaxed=any(hit.relaxed for hit in hits),
+            scope=scope,
         )
         if not worker.is_cancelled:
             self.post_message(SearchFinished(request, state))
@@ -449,12 +601,12 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self._opening = None
         self.article.show_message(
             f"Nothing matches “{one_line(state.query)}”",
-            "Try fewer words, another form of a word, or Esc for all headlines.",
+            f"Try fewer words, another form of a word, or Esc for {one_line(self.view.name)}.",
         )
         self.related.show_note("No article open.")
 
     def _list_all(self) -> None:
-        source = LibraryHeadlines(self.library, self._known_count or 0)
+        source = LibraryHeadlines(self.library, self._known_count or 0, self.view.filter)
         self.headlines.set_source(source, cursor=self._all_cursor)
         self.refresh_headlines(quiet=True)  # articles stored while the results were shown
         current = self.article.article
@@ -468,13 +620,16 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             self.related.show_note("No article open.")
 
     def show_all(self) -> None:
-        """Leave search results: back to every headline, highlighting off."""
+        """Leave search results: back to the view's headlines, highlighting off."""
+        self.leave_search()
+        self.headlines.focus()
+
+    def leave_search(self) -> None:
         self._search_request += 1  # any search still running is now stale
         search = self.query_one("#search", Input)
         search.value = ""
         search.display = False
         self.search = None
-        self.headlines.focus()
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -487,7 +642,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
                 self.headlines.focus()
             else:
                 self.show_all()
-        elif focused in (self.article, self.related):
+        elif focused in (self.article, self.related, self.nav):
             self.headlines.focus()
         elif self.search is not None:
             self.show_all()
@@ -508,12 +663,29 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             self.notify("No search matches in this article.", timeout=2)
 
     def action_toggle_sidebar(self) -> None:
-        shown = self._sidebar_shown()
-        self.sidebar = not shown
+        shown = self._sidebar_shown() and (self._single() or "related" in self.shown_panes())
+        if shown:
+            self.sidebar = False
+        else:
+            self._bring_in("related")
         if shown and self.focused is self.related:
             self._show_pane("article" if self.article.article else "list")
         elif not shown and self._single():
             self._show_pane("related")  # one pane at a time: show the related news now
+
+    def action_toggle_navigator(self) -> None:
+        """To the navigator (brought in where it was hidden), or, from it, away again; where it
+        does not fit beside the related news it takes their place, and gives it back."""
+        if self.focused is self.nav:
+            if room_for_all(self.size.width):
+                self.navigator = False
+            else:  # back to how this width shows the panes by default
+                self.navigator = self.sidebar = None
+            self._show_pane("list")
+            return
+        if "navigator" not in self.shown_panes():
+            self._bring_in("navigator")
+        self._show_pane("navigator")
 
     # -- flags ---------------------------------------------------------------------------------
 
@@ -571,6 +743,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         """
         for pane in self._flag_panes:
             pane.post_message(FlagsChanged(article_id, read, starred))
+        self.post_message(FlagsChanged(article_id, read, starred))  # the navigator's counts
 
     # -- the URL -------------------------------------------------------------------------------
 
@@ -624,6 +797,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         """The bindings as they are now (after the user's keymap), grouped by pane."""
         groups: list[tuple[str, list[DOMNode]]] = [
             ("Anywhere", [self.app, self]),
+            ("Navigator", [self.nav]),
             ("Headline list", [self.headlines]),
             ("Article", [self.article]),
             ("Related sidebar", [self.related]),

@@ -18,6 +18,7 @@ KEEP_FIRST = [
     "search",
     "quit",
     "toggle_sidebar",
+    "toggle_navigator",
     "command_palette",
     "back",
     "open_url",

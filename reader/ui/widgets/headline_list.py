@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from reader.core.highlight import SNIPPET_CLOSE, SNIPPET_OPEN
 from reader.core.library import Library
-from reader.core.models import Headline
+from reader.core.models import Headline, HeadlineFilter
 from reader.ui.messages import FlagsChanged, OpenArticle
 from reader.ui.text import one_line, short_date
 
@@ -55,19 +55,21 @@ class HeadlineSource(Protocol):
 
 
 class LibraryHeadlines:
-    """All stored headlines, newest first, read from the library a window at a time."""
+    """A view's stored headlines (all by default), newest first, read from the library a
+    window at a time."""
 
     row_height = ROW_HEIGHT
 
-    def __init__(self, library: Library, total: int) -> None:
+    def __init__(self, library: Library, total: int, view: HeadlineFilter | None = None) -> None:
         self.library = library
         self.total = total  # counted by the screen, in a worker
+        self.view = view
 
     def window(self, offset: int, limit: int) -> list[Headline]:
         # Read on the UI thread, on purpose: a window is one read of PAGE_SIZE rows along the
         # articles' sort index (0.3 ms at the top, 6 ms at the end of 100,000 rows, measured),
         # needed to paint the rows now; through a worker the rows would show blank first.
-        return self.library.headlines(offset, limit)
+        return self.library.headlines(offset, limit, self.view)
 
     def snippet(self, article_id: int) -> str | None:
         return None

@@ -1,0 +1,366 @@
+"""The navigator: All, Unread, Starred, topics and sources, each with its unread / total counts,
+choosing a view, the start view, search within a topic, and the key that brings it in."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.core.library import Library
+from reader.core.models import HeadlineFilter
+from reader.ui.screens.help import HelpScreen
+from reader.ui.views import ALL, STARRED, UNREAD, View
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.navigator import Navigator
+from reader.ui.widgets.related_panel import RelatedPanel
+from tests.ui.conftest import search, settle, test_app
+from tests.ui.test_refresh import _store_from_elsewhere
+
+TOPIC = "Ketenagakerjaan"
+
+
+def run(test: Any) -> None:
+    asyncio.run(test())
+
+
+def counts(app: Any) -> dict[str, tuple[int, int]]:
+    """The navigator's entries: view key -> (unread, total)."""
+    return {c.view.key: (c.unread, c.total) for c in app.query_one(Navigator).counts}
+
+
+def expected_counts(library: Library) -> dict[str, tuple[int, int]]:
+    """What the library says, asked directly, view by view."""
+    count = library.count
+    result = {
+        "all": (count(UNREAD.filter), count()),
+        "unread": (count(UNREAD.filter), count(UNREAD.filter)),
+        "starred": (count(HeadlineFilter(unread=True, starred=True)), count(STARRED.filter)),
+    }
+    for topic in library.topics():
+        view = HeadlineFilter(topic=topic.id)
+        result[f"topic:{topic.id}"] = (
+            count(HeadlineFilter(unread=True, topic=topic.id)),
+            count(view),
+        )
+    for source in library.sources():
+        if source.name:
+            unread = count(HeadlineFilter(unread=True, source=source.name))
+            result[f"source:{source.name}"] = (unread, count(HeadlineFilter(source=source.name)))
+    return result
+
+
+def entry_text(navigator: Navigator) -> list[str]:
+    return [navigator.get_option_at_index(i).prompt.plain for i in range(navigator.option_count)]
+
+
+def title(headlines: HeadlineList) -> str:
+    return headlines._border_title.plain  # as shown (the public getter gives markup)
+
+
+async def choose(pilot: Pilot[Any], key: str) -> View:
+    """v (to the navigator), the cursor onto the entry of `key`, Enter; wait for the list."""
+    app = pilot.app
+    navigator = app.query_one(Navigator)
+    if app.focused is not navigator:
+        await pilot.press("v")
+    index = next(
+        i
+        for i in range(navigator.option_count)
+        if (option := navigator.get_option_at_index(i)).id
+        and navigator.counts[int(option.id.removeprefix("view-"))].view.key == key
+    )
+    navigator.highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)
+    return app.reader.view
+
+
+def test_every_entry_shows_its_unread_and_total_counts(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            shown = counts(app)
+            assert shown == expected_counts(library)
+            keys = list(shown)
+            topics = [f"topic:{t.id}" for t in library.topics()]
+            sources = [f"source:{s.name}" for s in library.sources()]
+            assert keys == ["all", "unread", "starred", *topics, *sources]  # in this order
+            assert shown["all"] == (410, 410) and shown["topic:1"] == (38, 38)
+            text = entry_text(app.query_one(Navigator))
+            assert "▸ All" in text[0] and text[0].endswith(" 410/410")  # the shown view marked
+            assert "Topics" in text and "Sources" in text
+            assert any(t.startswith(f"  {TOPIC}") and t.endswith(" 38/38") for t in text)
+
+    run(scenario)
+
+
+def test_counts_follow_reading_starring_and_marking(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library, start_view=TOPIC)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            first = app.query_one(HeadlineList).current
+            assert counts(app)["topic:1"] == (38, 38)  # the first article is a preview: unread
+            await pilot.press("enter")  # read it
+            await settle(pilot)
+            assert library.headline(first.id).read
+            shown = counts(app)
+            assert shown["all"] == (409, 410) and shown["unread"] == (409, 409)
+            assert shown["topic:1"] == (37, 38)
+            assert (
+                shown[f"source:{first.source}"][0]
+                == expected_counts(library)[f"source:{first.source}"][0]
+            )
+            await pilot.press("s")  # star the open article
+            await settle(pilot)
+            assert counts(app)["starred"] == (0, 1)
+            await pilot.press("m")  # unread again
+            await settle(pilot)
+            assert counts(app)["starred"] == (1, 1) and counts(app)["topic:1"] == (38, 38)
+            assert counts(app) == expected_counts(library)
+
+    run(scenario)
+
+
+def test_counts_follow_articles_stored_from_elsewhere(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library, watch_interval=0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            navigator = app.query_one(Navigator)
+            await pilot.press("v", "j", "j")  # browsing the entries counts nothing
+            await settle(pilot)
+            assert not any(w.group == "views" for w in app.workers)
+            highlighted = navigator.highlighted_view
+            assert highlighted is not None and highlighted.key == "starred"
+            # Another Library on the same file stores two articles about pekerja and upah.
+            _store_from_elsewhere(library, "Berita Baru Satu", "Berita Baru Dua")
+            assert counts(app)["all"] == (410, 410)  # nothing moves until the store is checked
+            app.reader.check_store()
+            await settle(pilot)
+            shown = counts(app)
+            assert shown["all"] == (412, 412) and shown["topic:1"] == (40, 40)
+            assert shown["source:baru.example.id"] == (2, 2)
+            assert shown == expected_counts(library)
+            assert navigator.highlighted_view.key == "starred"  # the cursor stayed on its entry
+
+    run(scenario)
+
+
+def test_choosing_each_view_shows_its_headlines(library: Library) -> None:
+    async def scenario() -> None:
+        library.set_starred(library.headlines(0, 3)[2].id)
+        library.set_read(library.headlines(0, 2)[1].id)
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            for key in list(counts(app)):
+                view = await choose(pilot, key)
+                assert view.key == key
+                assert app.focused is headlines
+                total = library.count(view.filter)
+                assert headlines.total == total, key
+                assert counts(app)[key][1] == total
+                assert title(headlines) == f"{view.name} · {total:,}"
+                assert app.reader.sub_title == f"{view.name} · {total:,} articles"
+                rows = [headlines.headline(i) for i in range(min(total, 20))]
+                assert [r.id for r in rows] == [
+                    h.id for h in library.headlines(0, 20, view.filter)
+                ], key
+                if key == "unread":
+                    assert not any(r.read for r in rows)
+                elif key == "starred":
+                    assert all(r.starred for r in rows) and total == 1
+                elif view.kind == "source":
+                    assert all(r.source == view.name for r in rows)
+                # The view's newest article is previewed (still unread: a preview).
+                shown = app.query_one(ArticleView).article
+                if total:
+                    assert shown is not None and shown.id == rows[0].id, key
+                else:
+                    assert shown is None, key  # "No articles in ..." instead
+            assert counts(app)["unread"] == (409, 409)  # previews marked nothing read
+
+    run(scenario)
+
+
+def test_enter_chooses_and_cursor_keys_only_move(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            navigator = app.query_one(Navigator)
+            await pilot.press("v")
+            assert app.focused is navigator
+            await pilot.press("j", "j", "j")  # past the Topics heading, onto the first topic
+            assert navigator.highlighted_view.key == "topic:1"
+            await settle(pilot)
+            assert app.reader.view == ALL and headlines.total == 410
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.reader.view.name == TOPIC and headlines.total == 38
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "setting, key, total",
+    [("Ketenagakerjaan", "topic:1", 38), ("pHK", "topic:3", 4), ("unread", "unread", 410)],
+)
+def test_the_start_view_setting(library: Library, setting: str, key: str, total: int) -> None:
+    async def scenario() -> None:
+        app = test_app(library, start_view=setting)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            assert app.reader.view.key == key and headlines.total == total
+            newest = library.headlines(0, 1, app.reader.view.filter)[0]
+            assert app.query_one(ArticleView).article.id == newest.id
+            assert title(headlines).startswith(app.reader.view.name)
+            assert not app._notifications
+
+    run(scenario)
+
+
+def test_the_reader_opens_on_the_labour_topic_and_an_unknown_name_on_all(
+    library: Library,
+) -> None:
+    async def scenario() -> None:
+        from reader.ui.app import make_app
+        from reader.ui.config import UIConfig
+
+        assert UIConfig().start_view == TOPIC
+        app = make_app(library, UIConfig(cursor_blink=False))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.reader.view.name == TOPIC
+        app = test_app(library, start_view="Tidak Ada [bold]x")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.reader.view == ALL and app.query_one(HeadlineList).total == 410
+            messages = [n.message for n in app._notifications]
+            assert any("Tidak Ada [bold]x" in m and "showing All" in m for m in messages)
+
+    run(scenario)
+
+
+def test_search_stays_within_a_topic_and_esc_returns_to_it(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library, start_view=TOPIC)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await search(pilot, "jakarta")
+            within = {h.id for h in library.headlines(0, 100, app.reader.view.filter)}
+            state = app.reader.search
+            assert state is not None and state.scope == TOPIC and state.count > 0
+            assert {h.id for h in state.headlines} <= within
+            everywhere = library.search("jakarta", 201).hits
+            assert len(everywhere) > state.count  # the topic narrowed it
+            assert f"in {TOPIC}" in title(headlines)
+            assert f"Esc: back to {TOPIC}" in headlines._border_subtitle.plain
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.reader.search is None and headlines.total == 38
+            assert title(headlines) == f"{TOPIC} · 38"
+            # In a view that is not a topic, every article is searched, and the title says so.
+            await choose(pilot, "unread")
+            await search(pilot, "jakarta")
+            assert app.reader.search.scope is None
+            assert app.reader.search.count == min(len(everywhere), 200)
+            assert "in all articles" in title(headlines)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.reader.view.key == "unread"
+
+    run(scenario)
+
+
+def _displayed(app: Any) -> list[str]:
+    panes = [Navigator, HeadlineList, ArticleView, RelatedPanel]
+    return [pane.__name__ for pane in panes if app.query_one(pane).display]
+
+
+def test_where_it_does_not_fit_a_key_brings_the_navigator_in(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            navigator = app.query_one(Navigator)
+            assert _displayed(app) == ["HeadlineList", "ArticleView"]
+            await pilot.press("v")  # in the list's place; the article keeps its 36 columns
+            assert _displayed(app) == ["Navigator", "ArticleView"]
+            assert app.focused is navigator
+            assert app.query_one(ArticleView).region.width >= 36
+            await pilot.press("v")  # and away again
+            assert _displayed(app) == ["HeadlineList", "ArticleView"]
+            assert isinstance(app.focused, HeadlineList)
+            view = await choose(pilot, "topic:1")  # choosing gives the list its place back
+            assert view.name == TOPIC and _displayed(app) == ["HeadlineList", "ArticleView"]
+            assert isinstance(app.focused, HeadlineList)
+            # 120 columns: it takes the related sidebar's place, which comes back after.
+            await pilot.resize_terminal(120, 40)
+            await pilot.pause()
+            assert _displayed(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
+            await pilot.press("v")
+            assert _displayed(app) == ["Navigator", "HeadlineList", "ArticleView"]
+            await pilot.press("r")  # the related news take their place back
+            assert _displayed(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
+            await pilot.press("v", "escape")  # Esc: to the list, the navigator stays
+            assert isinstance(app.focused, HeadlineList)
+            assert _displayed(app) == ["Navigator", "HeadlineList", "ArticleView"]
+            await choose(pilot, "all")
+            assert _displayed(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
+            # From 160 columns it fits beside everything, and shows without asking.
+            await pilot.resize_terminal(160, 40)
+            await pilot.pause()
+            assert _displayed(app) == ["Navigator", "HeadlineList", "ArticleView", "RelatedPanel"]
+            widths = [app.query_one(p).region.width for p in (Navigator, HeadlineList)]
+            assert widths == [30, 48]
+            # Below 60 columns: one pane at a time, the navigator among them.
+            await pilot.resize_terminal(50, 24)
+            await pilot.pause()
+            await pilot.press("v")
+            assert _displayed(app) == ["Navigator"]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert _displayed(app) == ["HeadlineList"]
+
+    run(scenario)
+
+
+def test_the_navigator_key_has_an_id_and_is_in_the_help(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library, keymap={"reader.navigator": "f2"})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            sections = dict(app.reader.help_sections())
+            assert ("f2", "Views") in sections["Anywhere"]
+            assert ("⏎, l", "Show") in sections["Navigator"]
+            await pilot.press("f2")
+            assert isinstance(app.focused, Navigator)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+
+    run(scenario)
+
+
+def test_names_from_outside_are_text_not_markup(library: Library) -> None:
+    async def scenario() -> None:
+        library.add_topic("[b]Upah[/b] [x", "upah")
+        app = test_app(library, start_view="[b]upah[/b] [x")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("v")
+            text = entry_text(app.query_one(Navigator))
+            assert any("[b]Upah[/b] [x" in t for t in text)
+            assert title(app.query_one(HeadlineList)).startswith("[b]Upah[/b] [x · ")
+
+    run(scenario)
