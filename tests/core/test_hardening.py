@@ -363,3 +363,37 @@ def test_a_killed_import_leaves_no_process_behind_and_a_whole_store(
         assert count % 500 == 0  # whole chunks only
         if count:
             assert len(library.search("upah buruh", 10).hits) == 10
+
+
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        (
+            b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(150)) + b"\r\n",
+            "cannot fetch (got more than 100 headers)",
+        ),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n", "cannot fetch ("),
+        (b"HTTTP/9 banana\r\n\r\n", "cannot fetch ("),
+        (
+            b"HTTP/1.1 404 Not Found\x1b]52;c;aGk=\x07\x1b[2J\r\nContent-Length: 0\r\n\r\n",
+            "HTTP 404 Not Found",
+        ),
+    ],
+)
+def test_broken_http_is_one_failure_and_the_other_feeds_arrive(
+    library: Library, answer: bytes, reason: str
+) -> None:
+    from tests.localserver import LocalServer, serve_standard_feeds
+
+    broken = Trickle(answer, b"", pause=0.05)
+    with LocalServer() as server:
+        served = serve_standard_feeds(server)
+        good = [served["rss"], served["atom"], served["json"]]
+        for url in [*good, broken.url]:
+            library.add_feed(url)
+        results = {r.url: r for r in library.fetch(timeout=5)}
+    broken.close()
+    failure = results[broken.url]
+    assert failure.failed and failure.error.startswith(reason), failure.error
+    assert "\x1b" not in failure.error and "\x07" not in failure.error
+    assert all(not results[url].failed and results[url].added for url in good)

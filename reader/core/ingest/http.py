@@ -17,6 +17,7 @@ from http.client import HTTPMessage, HTTPResponse
 from typing import IO
 from urllib.parse import urljoin, urlparse
 
+from reader.core.clean import clean_line
 from reader.core.errors import FetchError
 
 TIMEOUT = 20.0
@@ -240,7 +241,9 @@ def get(
                 etag=error.headers.get("ETag") or etag,
                 last_modified=error.headers.get("Last-Modified") or last_modified,
             )
-        raise FetchError(f"HTTP {error.code} {error.reason}".rstrip(), error.code) from None
+        # The reason phrase is the server's text: one clean line, never an escape sequence.
+        reason = clean_line(str(error.reason))[:200]
+        raise FetchError(f"HTTP {error.code} {reason}".rstrip(), error.code) from None
     except urllib.error.URLError as error:
         reason = error.reason
         if deadline.expired:

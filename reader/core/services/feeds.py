@@ -271,6 +271,10 @@ def _download(
     except FetchError as error:
         result.error, result.http_status = str(error), error.status
         return result
+    except Exception as error:  # a bug below must cost this feed, not the whole fetch
+        log.exception("fetching %s", feed.url)
+        result.error = f"cannot fetch ({type(error).__name__}: {error})"
+        return result
     result.response, result.http_status = response, response.status
     if response.not_modified:
         return result
