@@ -242,8 +242,8 @@ def get(
                 last_modified=error.headers.get("Last-Modified") or last_modified,
             )
         # The reason phrase is the server's text: one clean line, never an escape sequence.
-        reason = clean_line(str(error.reason))[:200]
-        raise FetchError(f"HTTP {error.code} {reason}".rstrip(), error.code) from None
+        phrase = clean_line(str(error.reason))[:200]
+        raise FetchError(f"HTTP {error.code} {phrase}".rstrip(), error.code) from None
     except urllib.error.URLError as error:
         reason = error.reason
         if deadline.expired:
