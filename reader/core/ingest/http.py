@@ -250,14 +250,15 @@ def get(
             raise FetchError(deadline.reason()) from None
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise FetchError(f"timed out after {timeout:g} s") from None
-        raise FetchError(f"cannot fetch ({reason})") from None
+        raise FetchError(f"cannot fetch ({clean_line(str(reason))[:200]})") from None
     except TimeoutError:
         raise FetchError(f"timed out after {timeout:g} s") from None
     except (OSError, ValueError, http.client.HTTPException) as error:
         # A connection reset, a bad status line or chunk, too many headers, a bad URL...
         if deadline.expired:
             raise FetchError(deadline.reason()) from None
-        raise FetchError(f"cannot fetch ({error or type(error).__name__})") from None
+        said = clean_line(str(error))[:200]  # may quote the server's own bytes
+        raise FetchError(f"cannot fetch ({said or type(error).__name__})") from None
 
 
 def _read(response: HTTPResponse, max_bytes: int, started: float, timeout: float) -> bytes:
