@@ -20,6 +20,7 @@ from reader.ui import failures
 from reader.ui.config import UIConfig, load_config
 from reader.ui.keymap import binding_ids
 from reader.ui.providers import HeadlineCommands
+from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
 from reader.ui.text import one_line, visible
@@ -200,7 +201,17 @@ class ReaderApp(App[int], inherit_bindings=False):
 def known_binding_ids() -> set[str]:
     """Every binding id the reader has: the names a `[keys]` table may remap."""
     return binding_ids(
-        [ReaderApp, ReaderScreen, Navigator, HeadlineList, ArticleView, RelatedPanel, HelpScreen]
+        [
+            ReaderApp,
+            ReaderScreen,
+            Navigator,
+            HeadlineList,
+            ArticleView,
+            RelatedPanel,
+            HelpScreen,
+            ConfirmScreen,
+            NameScreen,
+        ]
     )
 
 

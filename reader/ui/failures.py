@@ -22,6 +22,9 @@ TASKS = {
     "related": "Finding related news",
     "search": "Searching",
     "flags": "Changing a mark",
+    "flags-all": "Marking all read",
+    "unread": "Finding the next unread article",
+    "topics": "Saving the topic",
     "fetch": "Fetching feeds",
 }
 

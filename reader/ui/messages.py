@@ -12,7 +12,7 @@ from textual.message import Message
 
 from reader.core.models import RelatedItem, StoredArticle
 from reader.ui.state import SearchState
-from reader.ui.views import ALL, Counted, View
+from reader.ui.views import Counted, View
 
 
 @dataclass
@@ -51,7 +51,15 @@ class HeadlinesCounted(Message):
     position: int | None  # of the article under the cursor when the count was asked for
     quiet: bool = False  # say nothing about new articles
     report_none: bool = False  # say so when there are none (the refresh key)
-    view: View = ALL  # the view counted
+
+
+@dataclass
+class UnreadFound(Message):
+    """The next (or previous) unread article of the view and where it stands (None: none)."""
+
+    request: int
+    article_id: int | None
+    position: int | None
 
 
 @dataclass

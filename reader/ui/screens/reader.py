@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from typing import Literal, Protocol, runtime_checkable
 
 from textual import events, on, work
@@ -26,9 +27,10 @@ from textual.widget import Widget
 from textual.widgets import Header, Input
 from textual.worker import Worker, get_current_worker
 
+from reader.core.errors import TopicError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
-from reader.core.models import Headline
+from reader.core.models import Headline, HeadlineFilter
 from reader.ui import failures
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -50,8 +52,10 @@ from reader.ui.messages import (
     RelatedFound,
     SearchFinished,
     StartViewFound,
+    UnreadFound,
     ViewsCounted,
 )
+from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
@@ -135,6 +139,46 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             id="reader.navigator",
         ),
         Binding(
+            "u",
+            "toggle_unread_only",
+            "Unread only",
+            show=False,
+            tooltip="Show only the unread articles of the view, or all of them again",
+            id="reader.unread_only",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_unread(1)",
+            "Next unread",
+            show=False,
+            tooltip="Open the next unread article of the view",
+            id="reader.next_unread",
+        ),
+        Binding(
+            "left_square_bracket",
+            "next_unread(-1)",
+            "Previous unread",
+            show=False,
+            tooltip="Open the previous unread article of the view",
+            id="reader.previous_unread",
+        ),
+        Binding(
+            "A",
+            "mark_all_read",
+            "Mark all read",
+            show=False,
+            tooltip="Mark every article of the view read (asks first)",
+            id="reader.mark_all_read",
+        ),
+        Binding(
+            "S",
+            "save_search",
+            "Save as topic",
+            show=False,
+            tooltip="Save the current search as a topic",
+            id="reader.save_topic",
+        ),
+        Binding(
             "r",
             "toggle_sidebar",
             "Related",
@@ -160,6 +204,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     ]
 
     view: var[View] = var(ALL, init=False)  # what the list shows when no search is
+    unread_only: var[bool] = var(False, init=False)  # the user's u: the view's unread only
     search: var[SearchState | None] = var(None, init=False)  # None: the view's headlines
     sidebar: var[bool | None] = var(None, init=False)  # the user's r; None: shown when wide
     navigator: var[bool | None] = var(None, init=False)  # the user's v; None: shown when wider
@@ -175,6 +220,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self._search_request = 0
         self._count_request = 0
         self._views_request = 0
+        self._unread_request = 0
         self._opening: int | None = None  # the article asked for last; others' results are stale
         self._all_cursor = 0  # the list's cursor when a search began: Esc returns there
         self._known_count: int | None = None  # None until the first count
@@ -354,6 +400,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def _update_titles(self) -> None:
         state = self.search
         name = one_line(self.view.name)  # a topic's or a source's name: text, never markup
+        if self.unread_only and self.view.key != "unread":
+            name += ", unread"
         if state is None:
             total = self.headlines.total
             counted = f"{total:,}" if self._known_count is not None else "…"
@@ -391,16 +439,20 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self._count_request += 1
         current = self.headlines.current if self.search is None else None
         keep = current.id if current and self._known_count is not None else None
-        self._count(self._count_request, self.view, keep, quiet, report_none)
+        self._count(self._count_request, self.listed(), keep, quiet, report_none)
         self.refresh_views()
+
+    def listed(self) -> HeadlineFilter:
+        """The filter of the headlines the list shows: the view's, unread only after u."""
+        return replace(self.view.filter, unread=True) if self.unread_only else self.view.filter
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _count(
-        self, request: int, view: View, keep: int | None, quiet: bool, report_none: bool
+        self, request: int, view: HeadlineFilter, keep: int | None, quiet: bool, report_none: bool
     ) -> None:
-        total = self.library.count(view.filter)
-        position = self.library.position(keep, view.filter) if keep is not None else None
-        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none, view))
+        total = self.library.count(view)
+        position = self.library.position(keep, view) if keep is not None else None
+        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none))
 
     def refresh_views(self) -> None:
         """Count every view again for the navigator, in a worker (flags changed, articles
@@ -432,7 +484,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             if message.total == self.headlines.total and not first:
                 self.headlines.reload()  # same rows, maybe changed: no jump of the cursor
             else:
-                source = LibraryHeadlines(self.library, message.total, message.view.filter)
+                source = LibraryHeadlines(self.library, message.total, self.listed())
                 self.headlines.set_source(source, cursor=message.position or 0)
             self._update_titles()
             if self._opening is None and self.headlines.current is not None:
@@ -459,13 +511,104 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     def watch_view(self, view: View) -> None:
         """Another view: its headlines from the top, its newest article previewed."""
+        self.nav.show_current(view.key)
+        self._list_anew()
+
+    def watch_unread_only(self) -> None:
+        self._list_anew()
+
+    def _list_anew(self) -> None:
         self._known_count = None
         self._all_cursor = 0
         self._opening = None
         self.headlines.set_source(ListedHeadlines([]))  # until the view is counted
-        self.nav.show_current(view.key)
         self._update_titles()
         self.refresh_headlines(quiet=True)
+
+    def action_toggle_unread_only(self) -> None:
+        self.leave_search()
+        self.unread_only = not self.unread_only
+        self.headlines.focus()
+
+    # -- unread: next, previous, all read ----------------------------------------------------
+
+    def action_next_unread(self, step: int) -> None:
+        """Open the next (or previous) unread article of the list's view after the cursor."""
+        if self.search is not None:
+            self.notify("Esc first: next unread works in a view, not in search results.")
+            return
+        self._unread_request += 1
+        current = self.headlines.current
+        self._find_unread(self._unread_request, current.id if current else None, step)
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def _find_unread(self, request: int, after: int | None, step: int) -> None:
+        view = self.listed()
+        found = self.library.next_unread(after, view, step)
+        position = self.library.position(found.id, view) if found else None
+        self.post_message(UnreadFound(request, found.id if found else None, position))
+
+    def on_unread_found(self, message: UnreadFound) -> None:
+        if message.request != self._unread_request or self.search is not None:
+            return
+        if message.article_id is None or message.position is None:
+            self.notify(f"No more unread articles in {one_line(self.view.name)}.", timeout=3)
+            return
+        self.headlines.cursor = message.position
+        self.open_article(message.article_id)
+        self._show_pane("article")
+
+    def action_mark_all_read(self) -> None:
+        name = one_line(self.view.name)
+        question = Content.assemble(
+            "Mark every article in ", (name, "bold"), " read? ", "(m marks one unread again.)"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_read(self.listed(), name)
+
+        self.app.push_screen(ConfirmScreen("Mark all read", question), answered)
+
+    @work(thread=True, exclusive=True, group="flags-all", exit_on_error=False)
+    def _mark_all_read(self, view: HeadlineFilter, name: str) -> None:
+        marked = self.library.mark_all_read(view)
+        self.notify(f"{marked} marked read in {name}.", timeout=3, markup=False)
+        self.app.call_from_thread(self.refresh_headlines, True)
+        self.app.call_from_thread(self._reload_open_article)
+
+    def _reload_open_article(self) -> None:
+        shown = self.article.article
+        if shown is not None and not shown.read:
+            self.article.post_message(FlagsChanged(shown.id, True, shown.starred))
+
+    # -- saving a search as a topic ------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        state = self.search
+        if state is None:
+            self.notify("Search first (/), then save the search as a topic.", timeout=3)
+            return
+        query = one_line(state.query)
+        prompt = Content.assemble("A name for the topic “", (query, "bold"), "”:")
+
+        def named(name: str | None) -> None:
+            if name:
+                self._save_topic(name, state.query)
+
+        self.app.push_screen(NameScreen("Save as topic", prompt, query), named)
+
+    @work(thread=True, group="topics", exit_on_error=False)
+    def _save_topic(self, name: str, query: str) -> None:
+        try:
+            topic = self.library.add_topic(name, query)
+        except TopicError as error:
+            self.notify(f"Not saved: {one_line(str(error))}", severity="warning", markup=False)
+            return
+        self.notify(
+            f"Saved “{one_line(topic.name)}”: {topic.total} articles.", timeout=3, markup=False
+        )
+        self.app.call_from_thread(self.refresh_views)
 
     def _show_empty_view(self) -> None:
         self._opening = None
@@ -606,7 +749,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.related.show_note("No article open.")
 
     def _list_all(self) -> None:
-        source = LibraryHeadlines(self.library, self._known_count or 0, self.view.filter)
+        source = LibraryHeadlines(self.library, self._known_count or 0, self.listed())
         self.headlines.set_source(source, cursor=self._all_cursor)
         self.refresh_headlines(quiet=True)  # articles stored while the results were shown
         current = self.article.article

@@ -1,0 +1,133 @@
+"""Keys for following the news (issue 9, item 4): unread only, next / previous unread, mark all
+read (asked first) and saving a search as a topic."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.widgets import Input
+
+from reader.core.library import Library
+from reader.core.models import HeadlineFilter
+from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.navigator import Navigator
+from tests.ui.conftest import search, settle, test_app
+from tests.ui.test_navigator import choose, counts
+
+TOPIC = "Ketenagakerjaan"
+
+
+def run(test: Any) -> None:
+    asyncio.run(test())
+
+
+def test_u_shows_the_views_unread_articles_only(library: Library) -> None:
+    async def scenario() -> None:
+        topic = library.topic(TOPIC)
+        first_two = library.headlines(0, 2, HeadlineFilter(topic=topic.id))
+        for headline in first_two:
+            library.set_read(headline.id)
+        app = test_app(library, start_view=TOPIC)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            assert headlines.total == 38
+            await pilot.press("u")
+            await settle(pilot)
+            assert app.reader.unread_only and headlines.total == 36
+            assert not any(headlines.headline(i).read for i in range(36))
+            assert headlines._border_title.plain == f"{TOPIC}, unread · 36"
+            await pilot.press("u")
+            await settle(pilot)
+            assert headlines.total == 38
+
+    run(scenario)
+
+
+def test_brackets_open_the_next_and_previous_unread(library: Library) -> None:
+    async def scenario() -> None:
+        rows = library.headlines(0, 5)
+        library.set_read(rows[1].id)
+        library.set_read(rows[2].id)
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            article = app.query_one(ArticleView)
+            await pilot.press("right_square_bracket")  # from row 0: rows 1 and 2 are read
+            await settle(pilot)
+            assert headlines.cursor == 3 and article.article.id == rows[3].id
+            assert library.headline(rows[3].id).read  # opened, so read
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert headlines.cursor == 0 and article.article.id == rows[0].id
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert any("No more unread" in n.message for n in app._notifications)
+            assert headlines.cursor == 0
+
+    run(scenario)
+
+
+def test_A_marks_the_view_read_after_asking(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library, start_view=TOPIC)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            topic = library.topic(TOPIC)
+            await pilot.press("A")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("n")  # no: nothing changes
+            await settle(pilot)
+            assert library.count(HeadlineFilter(unread=True, topic=topic.id)) == 38
+            await pilot.press("A")
+            await pilot.press("y")
+            await settle(pilot)
+            assert library.count(HeadlineFilter(unread=True, topic=topic.id)) == 0
+            assert library.count(HeadlineFilter(unread=True)) == 410 - 38  # only the view
+            assert counts(app)["topic:1"] == (0, 38)
+            headlines = app.query_one(HeadlineList)
+            assert all(headlines.headline(i).read for i in range(10))  # the rows show it
+            assert app.query_one(ArticleView).article.read
+
+    run(scenario)
+
+
+def test_S_saves_the_search_as_a_topic(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("S")  # no search yet
+            assert not isinstance(app.screen, NameScreen)
+            await search(pilot, "pekerja migran")
+            await pilot.press("S")
+            assert isinstance(app.screen, NameScreen)
+            app.screen.query_one(Input).value = "Migran [saya]"
+            await pilot.press("enter")
+            await settle(pilot)
+            topic = library.topic("Migran [saya]")
+            assert topic.query == "pekerja migran" and topic.total > 0
+            assert f"topic:{topic.id}" in counts(app)
+            view = await choose(pilot, f"topic:{topic.id}")
+            assert app.query_one(HeadlineList).total == topic.total
+            assert view.name == "Migran [saya]"
+            assert isinstance(app.query_one(Navigator), Navigator)
+
+    run(scenario)
+
+
+def test_the_new_keys_have_ids_and_are_in_the_help(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            rows = dict(app.reader.help_sections())["Anywhere"]
+            described = {description for _, description in rows}
+            assert {"Unread only", "Next unread", "Previous unread", "Mark all read"} <= described
+            assert "Save as topic" in described
+
+    run(scenario)
