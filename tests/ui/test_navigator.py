@@ -266,6 +266,10 @@ def test_search_stays_within_a_topic_and_esc_returns_to_it(library: Library) -> 
             assert len(everywhere) > state.count  # the topic narrowed it
             assert f"in {TOPIC}" in title(headlines)
             assert f"Esc: back to {TOPIC}" in headlines._border_subtitle.plain
+            await pilot.press("w")  # widened: the same words in every article
+            await settle(pilot)
+            assert app.reader.search.scope is None and "in all articles" in title(headlines)
+            assert app.reader.search.count == min(len(everywhere), 200)
             await pilot.press("escape")
             await settle(pilot)
             assert app.reader.search is None and headlines.total == 38

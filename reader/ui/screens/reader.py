@@ -139,6 +139,14 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             id="reader.navigator",
         ),
         Binding(
+            "w",
+            "widen_search",
+            "Search all",
+            show=False,
+            tooltip="Search every article, not only the topic's",
+            id="reader.widen_search",
+        ),
+        Binding(
             "u",
             "toggle_unread_only",
             "Unread only",
@@ -414,7 +422,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.headlines.border_title = Content.assemble(
             "Search “", (query, "bold"), f"” in {scope} · {state.found()}"
         )
-        self.headlines.border_subtitle = Content(f"Esc: back to {name}")
+        widen = " · w: search all" if state.scope else ""
+        self.headlines.border_subtitle = Content(f"Esc: back to {name}{widen}")
         self.sub_title = f"search “{query}” in {scope} · {state.found()}"
 
     # -- the headline count (first screen, refresh, articles stored from elsewhere) ------------
@@ -692,17 +701,23 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.run_search(text)
         self.headlines.focus()
 
-    def run_search(self, text: str) -> None:
-        """Start a search; only the newest request's results will be shown."""
+    def run_search(self, text: str, everywhere: bool = False) -> None:
+        """Start a search (within the view's topic, unless `everywhere`); only the newest
+        request's results will be shown."""
         self._search_request += 1
         self.headlines.border_subtitle = Content(f"searching “{one_line(text)}”…")
-        self._search(self._search_request, text)
+        # A topic's view searches within it; the others, everything.
+        scope = None if everywhere else self.view.topic
+        self._search(self._search_request, text, scope)
+
+    def action_widen_search(self) -> None:
+        if self.search is not None and self.search.scope is not None:
+            self.run_search(self.search.query, everywhere=True)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, request: int, text: str) -> None:
+    def _search(self, request: int, text: str, scope: str | None) -> None:
         worker = get_current_worker()
         # One more than shown: whether the limit cut the results off, at no extra cost.
-        scope = self.view.topic  # a topic's view searches within it; the others, everything
         result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope)
         hits = result.hits[:SEARCH_LIMIT]
         if worker.is_cancelled:
