@@ -102,6 +102,19 @@ class ReaderApp(App[int], inherit_bindings=False):
             if screen.search is not None:
                 yield SystemCommand("All headlines", "Leave search results", screen.show_all)
             yield SystemCommand(
+                "Views", "All, Unread, Starred, topics and sources", screen.action_toggle_navigator
+            )
+            yield SystemCommand(
+                "Unread only",
+                "The view's unread articles, or all again",
+                screen.action_toggle_unread_only,
+            )
+            yield SystemCommand(
+                "Mark all read",
+                "Every article of the view (asks first)",
+                screen.action_mark_all_read,
+            )
+            yield SystemCommand(
                 "Related sidebar", "Show or hide the related news", screen.action_toggle_sidebar
             )
             yield SystemCommand("Keys", "Every key binding", screen.action_help)

@@ -17,7 +17,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import search, settle, test_app
+from tests.ui.conftest import palette, search, settle, test_app
 from tests.ui.test_refresh import _store_from_elsewhere
 
 TOPIC = "Ketenagakerjaan"
@@ -366,5 +366,22 @@ def test_names_from_outside_are_text_not_markup(library: Library) -> None:
             text = entry_text(app.query_one(Navigator))
             assert any("[b]Upah[/b] [x" in t for t in text)
             assert title(app.query_one(HeadlineList)).startswith("[b]Upah[/b] [x · ")
+
+    run(scenario)
+
+
+def test_cursor_keys_in_the_list_count_nothing(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            requests = app.reader._views_request
+            await pilot.press("j", "j", "k", "G", "g")
+            await settle(pilot)
+            assert app.reader._views_request == requests
+            await palette(pilot, "views")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.focused, Navigator)
 
     run(scenario)
