@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from collections.abc import Iterable
 from typing import cast
 
+from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -60,6 +62,9 @@ class ReaderApp(App[int], inherit_bindings=False):
         self.library = library
         self.config = config or UIConfig()
         self._fetch_notice: Notification | None = None  # on screen while a fetch runs
+        # Set when the reader quits: a fetch under way ends at once instead of at its timeouts
+        # (Python waits for the worker's thread before the process can end).
+        self._stop_fetching = threading.Event()
         if self.config.theme:
             self.theme = self.config.theme
 
@@ -131,6 +136,15 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     # -- fetching feeds ------------------------------------------------------------------------
 
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self._stop_fetching.set()
+        super().exit(result, return_code, message)
+
     def fetch_feeds(self) -> None:
         """Fetch the followed feeds in a worker; the new articles appear when it is done."""
         if self._fetch_notice is not None:
@@ -145,7 +159,7 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_feeds(self) -> None:
-        results = self.library.fetch(timeout=self.config.fetch_timeout)
+        results = self.library.fetch(timeout=self.config.fetch_timeout, cancel=self._stop_fetching)
         self.call_from_thread(self._fetched, results)
 
     def _fetch_done(self) -> None:

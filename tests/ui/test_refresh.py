@@ -151,3 +151,37 @@ def test_the_fetching_notice_stays_until_the_fetch_ends(
             assert any("1 feed: 1 new article" in m for m in messages), messages
 
     asyncio.run(scenario())
+
+
+def test_quitting_during_a_fetch_ends_the_fetch_at_once(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.test_hardening import Trickle
+
+    server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
+    library.add_feed(server.url)
+    ended = threading.Event()
+    real_fetch = library.fetch
+
+    def watched_fetch(**options: Any) -> list[FeedResult]:
+        try:
+            return real_fetch(**options)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(library, "fetch", watched_fetch)
+
+    async def scenario() -> None:
+        app = test_app(library, watch_interval=0, fetch_timeout=60)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            app.fetch_feeds()
+            await pilot.pause()
+            assert not ended.is_set()  # the server trickles: the fetch is under way
+            await pilot.press("q")
+
+    asyncio.run(scenario())
+    # A 60 s timeout and a server that never finishes: only quitting can have ended it.
+    assert ended.wait(10)
+    server.close()
+    assert library.feeds()[0].last_fetched_at is None  # left as it was
