@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import astuple
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.core.db.connection import Connections
 from reader.core.models import (
@@ -42,7 +42,8 @@ def _headline(row: tuple[Any, ...]) -> Headline:
 _VERSIONS = "(SELECT count(*) FROM articles v WHERE v.story_id = articles.id) + 1"
 
 
-def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
+def _where(view: HeadlineFilter | None, joined: bool = False) -> tuple[str, list[object]]:
+    """The WHERE clause of a view; `joined`: the topic is the join of `_scope`, not a clause."""
     if view is None:
         return "", []
     clauses: list[str] = []
@@ -54,12 +55,42 @@ def _where(view: HeadlineFilter | None) -> tuple[str, list[object]]:
     if view.source is not None:
         clauses.append("source IS ?")
         params.append(view.source)
-    if view.topic is not None:
+    if view.topic is not None and not joined:
         clauses.append("id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
         params.append(view.topic)
     if view.fold_stories:
         clauses.append("story_id IS NULL")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class Scope(NamedTuple):
+    """Where a view's rows come from, in list order."""
+
+    source: str  # FROM ...
+    where: str
+    params: list[object]
+    order: str
+    key: str  # the sort key's column, and the id's, for "before this article"
+    id: str
+
+
+def _scope(view: HeadlineFilter | None) -> Scope:
+    """A topic's view walks the topic's own index (topic_articles_order) in list order and
+    joins the articles it names; every other view walks the articles."""
+    if view is not None and view.topic is not None:
+        where, params = _where(view, joined=True)
+        clause = "t.topic_id = ?"
+        where = f"{where} AND {clause}" if where else f"WHERE {clause}"
+        return Scope(
+            "topic_articles t JOIN articles ON articles.id = t.article_id",
+            where,
+            [*params, view.topic],
+            "ORDER BY t.sort_key DESC, t.article_id DESC",
+            "t.sort_key",
+            "t.article_id",
+        )
+    where, params = _where(view)
+    return Scope("articles", where, params, _ORDER, "sort_key", "id")
 
 
 class Articles:
@@ -212,19 +243,21 @@ class Articles:
 
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""
-        where, params = _where(view)
-        columns = _HEADLINE_COLUMNS
+        scope = _scope(view)
+        columns = ", ".join(f"articles.{c.strip()}" for c in _HEADLINE_COLUMNS.split(","))
         if view is not None and view.fold_stories:
             columns += f", {_VERSIONS}"
         rows = self._db.conn.execute(
-            f"SELECT {columns} FROM articles {where} {_ORDER} LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            f"SELECT {columns} FROM {scope.source} {scope.where} {scope.order} LIMIT ? OFFSET ?",
+            (*scope.params, limit, offset),
         )
         return [_headline(row) for row in rows]
 
     def count(self, view: HeadlineFilter | None = None) -> int:
-        where, params = _where(view)
-        row = self._db.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()
+        scope = _scope(view)
+        row = self._db.conn.execute(
+            f"SELECT count(*) FROM {scope.source} {scope.where}", scope.params
+        ).fetchone()
         return int(row[0])
 
     def mark_story_read(self, article_id: int) -> list[int]:
@@ -288,11 +321,12 @@ class Articles:
         row = conn.execute("SELECT sort_key FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
-        where, params = _where(view)
-        before = "(sort_key > ? OR (sort_key = ? AND id > ?))"
-        where = f"{where} AND {before}" if where else f"WHERE {before}"
+        scope = _scope(view)
+        before = f"({scope.key} > ? OR ({scope.key} = ? AND {scope.id} > ?))"
+        where = f"{scope.where} AND {before}" if scope.where else f"WHERE {before}"
         found = conn.execute(
-            f"SELECT count(*) FROM articles {where}", (*params, row[0], row[0], article_id)
+            f"SELECT count(*) FROM {scope.source} {where}",
+            (*scope.params, row[0], row[0], article_id),
         ).fetchone()
         return int(found[0])
 

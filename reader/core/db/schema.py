@@ -114,9 +114,11 @@ CREATE TABLE topics (
 CREATE TABLE topic_articles (
     topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sort_key TEXT NOT NULL,  -- the article's, so a topic's window is one index range
     PRIMARY KEY (topic_id, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX topic_articles_article ON topic_articles(article_id);
+CREATE INDEX topic_articles_order ON topic_articles(topic_id, sort_key DESC, article_id DESC);
 -- The navigator's per-source counts read this index alone; the views' windows (a source,
 -- unread, starred) walk theirs in list order instead of sorting or scanning the table.
 CREATE INDEX articles_source ON articles(source, read);

@@ -66,10 +66,14 @@ class Topics:
         self.add_articles(topic_id, article_ids)
 
     def add_articles(self, topic_id: int, article_ids: list[int]) -> None:
-        self._db.conn.executemany(
-            "INSERT OR IGNORE INTO topic_articles (topic_id, article_id) VALUES (?, ?)",
-            [(topic_id, article_id) for article_id in sorted(set(article_ids))],
-        )
+        ids = sorted(set(article_ids))
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            self._db.conn.execute(
+                "INSERT OR IGNORE INTO topic_articles (topic_id, article_id, sort_key) "
+                f"SELECT ?, id, sort_key FROM articles WHERE id IN ({','.join('?' * len(batch))})",
+                (topic_id, *batch),
+            )
 
     def drop_articles(self, article_ids: list[int]) -> None:
         """Forget these articles in every topic (before they are matched again)."""
