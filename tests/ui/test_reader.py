@@ -192,7 +192,7 @@ def test_n_and_N_step_through_the_matches(library: Library) -> None:
             assert article.match_index == 1
             await pilot.press("N", "N")
             assert article.match_index == count - 1
-            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()  # the scroll follows a refresh
             body = article.query_one("#article-body")
             assert article.scroll_y > 0 or body.region.height < article.size.height
 

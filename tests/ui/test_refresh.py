@@ -22,7 +22,7 @@ def _store_from_elsewhere(library: Library, *titles: str) -> None:
             [
                 Article(
                     title=title,
-                    body=f"{title}. Isi berita tentang pekerja dan upah.",
+                    body=f"{title}. Isi berita tentang buruh dan upah minimum.",
                     url=f"https://baru.example.id/{n}",
                     source="baru.example.id",
                     published_at=f"2099-01-0{n + 1}T08:00:00+07:00",

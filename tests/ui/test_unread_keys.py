@@ -34,15 +34,15 @@ def test_u_shows_the_views_unread_articles_only(library: Library) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
-            assert headlines.total == 38
+            assert headlines.total == 22
             await pilot.press("u")
             await settle(pilot)
-            assert app.reader.unread_only and headlines.total == 36
-            assert not any(headlines.headline(i).read for i in range(36))
-            assert headlines._border_title.plain == f"{TOPIC}, unread · 36"
+            assert app.reader.unread_only and headlines.total == 20
+            assert not any(headlines.headline(i).read for i in range(20))
+            assert headlines._border_title.plain == f"{TOPIC}, unread · 20"
             await pilot.press("u")
             await settle(pilot)
-            assert headlines.total == 38
+            assert headlines.total == 22
 
     run(scenario)
 
@@ -82,13 +82,13 @@ def test_A_marks_the_view_read_after_asking(library: Library) -> None:
             assert isinstance(app.screen, ConfirmScreen)
             await pilot.press("n")  # no: nothing changes
             await settle(pilot)
-            assert library.count(HeadlineFilter(unread=True, topic=topic.id)) == 38
+            assert library.count(HeadlineFilter(unread=True, topic=topic.id)) == 22
             await pilot.press("A")
             await pilot.press("y")
             await settle(pilot)
             assert library.count(HeadlineFilter(unread=True, topic=topic.id)) == 0
-            assert library.count(HeadlineFilter(unread=True)) == 410 - 38  # only the view
-            assert counts(app)["topic:1"] == (0, 38)
+            assert library.count(HeadlineFilter(unread=True)) == 410 - 22  # only the view
+            assert counts(app)["topic:1"] == (0, 22)
             headlines = app.query_one(HeadlineList)
             assert all(headlines.headline(i).read for i in range(10))  # the rows show it
             assert app.query_one(ArticleView).article.read
