@@ -67,6 +67,7 @@ class Headline:
     starred: bool
     url: str | None = None
     versions: int = 1  # in a list that folds stories: how many versions this row stands for
+    stored_at: str | None = None  # when it was first stored (an undated article shows it)
 
 
 @dataclass
@@ -158,6 +159,7 @@ class ExistingArticle:
     title: str
     body: str
     index_extra: str
+    sort_key: str = ""
 
 
 class Candidate(NamedTuple):

@@ -438,3 +438,19 @@ def test_reading_one_version_reads_the_story(library):
     assert not library.headline(other).read
     assert library.mark_story_read(second) == []
     assert library.mark_story_read(10**9) == []
+
+
+def test_undated_articles_sort_by_when_they_were_first_stored(library):
+    old = "2018-02-19T10:00:00+07:00"
+    library.import_articles([Article(title="Lama", body="Berita lama.", published_at=old)])
+    library.import_articles([Article(title="Tanpa tanggal", body="Isi.", url="https://x.id/t")])
+    first = library.headlines(0, 2)
+    assert [h.title for h in first] == ["Tanpa tanggal", "Lama"]
+    assert first[0].published_at is None and first[0].stored_at
+    library.import_articles(
+        [Article(title="Tanpa tanggal", body="Isi baru.", url="https://x.id/t")]
+    )
+    again = library.headlines(0, 2)
+    assert again[0].title == "Tanpa tanggal" and again[0].stored_at == first[0].stored_at
+    stats = library.stats()
+    assert stats["oldest"] == stats["newest"] == "2018-02-19T03:00:00Z"  # dated articles only

@@ -4,7 +4,9 @@ factory and `settle`, which waits for the reader's workers instead of sleeping."
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +33,24 @@ def _quick_idle_checks() -> Iterator[None]:
     textual._wait.SLEEP_GRANULARITY = saved
 
 
+STORED_AT = "2026-11-01T03:00:00Z"
+
+
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled articles, imported once per session; tests get copies."""
     path = tmp_path_factory.mktemp("bundled") / "articles.db"
     with open_library(path) as library:
         library.import_bundled()
+    # Pictures must not change with the day the tests run: the undated seed shows when it was
+    # stored, so the store says it was stored at one fixed moment.
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE articles SET imported_at = ?", (STORED_AT,))
+        conn.execute("UPDATE articles SET sort_key = ? WHERE published_at IS NULL", (STORED_AT,))
+        conn.execute(
+            "UPDATE topic_articles SET sort_key = "
+            "(SELECT a.sort_key FROM articles a WHERE a.id = topic_articles.article_id)"
+        )
     # Closing the last connection folds the write-ahead log into the file: one file to copy.
     assert not Path(f"{path}-wal").exists()
     return path

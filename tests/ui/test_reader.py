@@ -236,7 +236,9 @@ def test_o_opens_the_url_and_y_copies_it(library: Library) -> None:
         app.open_in_browser = lambda url, **kw: opened.append(url)  # no real browser here
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
+            await pilot.press("j")  # the first row is the seed, stored undated and without a URL
             url = app.query_one(HeadlineList).current.url
+            assert url
             await pilot.press("o", "y")
             assert opened == [url]
             assert app.clipboard == url
@@ -674,7 +676,9 @@ def test_o_and_y_say_what_really_happened(library: Library, monkeypatch) -> None
                 return notify(message, **kwargs)
 
             screen.notify = record
+            await pilot.press("j")  # the first row (the seed) has no URL
             url = app.query_one(HeadlineList).current.url
+            assert url
             asked: list[str] = []
             monkeypatch.setattr(webbrowser, "open", lambda u, new=0: asked.append(u) or False)
             await pilot.press("o")
@@ -824,5 +828,28 @@ def test_a_failure_in_the_core_is_one_notification_and_nothing_is_left_waiting(
             assert app.reader.search is None  # the list still shows every headline
             assert app.query_one(HeadlineList).border_subtitle is None  # not "searching…"
             assert app.is_running
+
+    run(scenario)
+
+
+def test_an_undated_article_sorts_by_when_it_was_stored_and_says_so(library: Library) -> None:
+    from reader.core.models import Article
+
+    library.import_articles([Article(title="Tanpa tanggal", body="Isi berita tanpa tanggal.")])
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            newest, seed = headlines.headline(0), headlines.headline(1)
+            # Both undated: stored after the 2018 news, the later one first.
+            assert newest.title == "Tanpa tanggal" and seed.title == SEED_TITLE
+            assert newest.published_at is None and newest.stored_at
+            row = " ".join(str(headlines.render_line(y).text) for y in range(headlines.row_height))
+            assert "stored " in row
+            article = app.query_one(ArticleView)
+            assert article.article.id == newest.id
+            assert "stored " in str(article.query_one("#article-meta").render())
 
     run(scenario)

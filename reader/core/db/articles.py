@@ -18,7 +18,7 @@ _ARTICLE_COLUMNS = (
     "id, url, source, dateline, title, body, published_at, published_raw, category, "
     "origin, read, starred, imported_at, coalesce(story_id, id)"
 )
-_HEADLINE_COLUMNS = "id, title, source, published_at, read, starred, url"
+_HEADLINE_COLUMNS = "id, title, source, published_at, read, starred, url, imported_at"
 _RECORD_COLUMNS = (
     "url, source, dateline, title, title_key, body, published_at, published_raw, sort_key, "
     "category, content_hash, origin, index_extra, minhash, story_id"
@@ -34,8 +34,18 @@ def valid_id(article_id: object) -> bool:
 
 
 def _headline(row: tuple[Any, ...]) -> Headline:
-    versions = int(row[7]) if len(row) > 7 else 1
-    return Headline(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6], versions)
+    versions = int(row[8]) if len(row) > 8 else 1
+    return Headline(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        bool(row[4]),
+        bool(row[5]),
+        row[6],
+        versions=versions,
+        stored_at=row[7],
+    )
 
 
 # A story's versions all point at its first version (story_id); that one's story_id is NULL.
@@ -110,7 +120,7 @@ class Articles:
     ) -> ExistingArticle | None:
         """The stored article an import would replace: same URL, or same title and source."""
         conn = self._db.conn
-        columns = "id, content_hash, title, body, index_extra"
+        columns = "id, content_hash, title, body, index_extra, sort_key"
         if url:
             row = conn.execute(f"SELECT {columns} FROM articles WHERE url = ?", (url,)).fetchone()
         else:
@@ -392,7 +402,9 @@ class Articles:
         conn = self._db.conn
         (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
             "SELECT count(*), count(DISTINCT source), sum(read = 0), sum(starred), "
-            "sum(published_at IS NOT NULL), min(nullif(sort_key, '')), max(nullif(sort_key, '')), "
+            "sum(published_at IS NOT NULL), "
+            "min(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
+            "max(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
             "count(DISTINCT coalesce(story_id, id)) FROM articles"
         ).fetchone()
         by_source = conn.execute(

@@ -128,7 +128,15 @@ CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred 
 INSERT OR REPLACE INTO meta (key, value) VALUES ('topics_seeded', '0');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Undated articles sort by when they were first stored, not after every dated one.
+_V6 = """
+UPDATE articles SET sort_key = imported_at WHERE sort_key = '';
+UPDATE topic_articles SET sort_key =
+    (SELECT a.sort_key FROM articles a WHERE a.id = topic_articles.article_id)
+    WHERE sort_key = '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

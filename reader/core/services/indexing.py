@@ -136,6 +136,9 @@ class Indexer:
                     continue
                 values, extra = fts_row(item, vocabulary.__contains__)
                 record = _record(item, extra)
+                if not record.sort_key:
+                    # Undated: it sorts by when it was first stored (an update keeps that).
+                    record.sort_key = existing.sort_key if existing is not None else now
                 if existing is None:
                     record.story_id = self._find_story(item, None)
                     article_id = self.articles.insert(record, now)

@@ -863,6 +863,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
                 shown.read,
                 shown.starred,
                 shown.url,
+                stored_at=shown.imported_at,
             )
         return current
 

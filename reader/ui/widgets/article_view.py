@@ -128,6 +128,8 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
     @staticmethod
     def _meta(article: StoredArticle) -> str:
         date = long_date(article.published_at) or one_line(article.published_raw)
+        if not date and article.imported_at:  # undated: when it was stored, said as such
+            date = f"stored {long_date(article.imported_at)}"
         parts = [one_line(article.source), one_line(article.dateline), date]
         return " · ".join(part for part in parts if part) or "source and date unknown"
 

@@ -304,9 +304,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return [marker, Segment(text, title_style)]
 
     def _meta_segments(self, headline: Headline, width: int, bg: Style) -> list[Segment]:
-        parts = [
-            part for part in (one_line(headline.source), short_date(headline.published_at)) if part
-        ]
+        date = short_date(headline.published_at)
+        if not date and headline.stored_at:  # undated: when it was stored, said as such
+            date = f"stored {short_date(headline.stored_at)}"
+        parts = [part for part in (one_line(headline.source), date) if part]
         meta = " · ".join(parts)
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
         room = max(0, width - INDENT - 1 - star.cell_length)
