@@ -344,14 +344,6 @@ class Articles:
         """The highest article id (O(1)); a stand-in for the article count in idf."""
         return int(self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
-    def ids_after(self, article_id: int) -> list[int]:
-        return [
-            row[0]
-            for row in self._db.conn.execute(
-                "SELECT id FROM articles WHERE id > ? ORDER BY id", (article_id,)
-            )
-        ]
-
     def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]:
         """{id: (title, body)} of the articles of `ids` that exist."""
         found: dict[int, tuple[str, str]] = {}
@@ -389,14 +381,6 @@ class Articles:
             (key, exclude),
         ).fetchone()
         return int(row[0]) if row else None
-
-    def title_keys(self, ids: list[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        rows = self._db.conn.execute(
-            f"SELECT id, title_key FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
-        )
-        return dict(rows.fetchall())
 
     def stats(self) -> dict[str, Any]:
         conn = self._db.conn

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from reader.core.db.connection import Connections
 from reader.core.errors import QueryError, StorageError
@@ -173,11 +174,13 @@ class TextIndex:
                 "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
             )
             args = [match, limit]
-        return self._candidates(sql, args, match)
+        return [Candidate(*row) for row in self._query(sql, args, match)]
 
-    def _candidates(self, sql: str, args: list[object], match: str) -> list[Candidate]:
+    def _query(self, sql: str, args: list[object], match: str) -> list[tuple[Any, ...]]:
+        """Run a query that holds a MATCH expression; a rejected expression is a QueryError,
+        any other failure a StorageError naming the file."""
         try:
-            return [Candidate(*row) for row in self._db.conn.execute(sql, args)]
+            return self._db.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError as error:
             if _rejected(error):
                 raise QueryError(f"the index rejected {match[:200]!r} ({error})") from error
@@ -189,17 +192,18 @@ class TextIndex:
         """The newest articles that pass the filters (a query of filters only), rank 0."""
         where, params = _filters(filters)
         clauses = [where] if where else []
-        if exclude is not None:
+        excluded = render(exclude) if exclude is not None else ""
+        if excluded:
             clauses.append(
                 "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
             )
-            params = [*params, render(exclude)]
+            params = [*params, excluded]
         sql = (
             f"SELECT {_CANDIDATE_COLUMNS}, 0.0 FROM articles a "
             + ("WHERE " + " AND ".join(clauses) if clauses else "")
             + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
         )
-        return self._candidates(sql, [*params, limit], str(params[-1]) if exclude else "")
+        return [Candidate(*row) for row in self._query(sql, [*params, limit], excluded)]
 
     def matching(
         self,
@@ -246,12 +250,7 @@ class TextIndex:
                 scope.append(f"a.id IN ({','.join('?' * len(batch))})")
                 scope_args += batch
             sql = "SELECT a.id FROM articles a" + (" WHERE " + " AND ".join(scope) if scope else "")
-            try:
-                found += [row[0] for row in self._db.conn.execute(sql, scope_args)]
-            except sqlite3.OperationalError as error:
-                if _rejected(error):
-                    raise QueryError(f"the index rejected {sql[:200]!r} ({error})") from error
-                raise StorageError(f"{self._db.path}: matching failed ({error})") from error
+            found += [row[0] for row in self._query(sql, scope_args, sql)]
         return found
 
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:

@@ -48,9 +48,7 @@ class Links:
             ).fetchall()
         return found
 
-    def pending_naming(
-        self, url: str | None, title_key: str, prefix: str
-    ) -> list[tuple[int, int, str]]:
+    def pending_naming(self, url: str | None, prefix: str) -> list[tuple[int, int, str]]:
         """Unresolved headlines that may name an article: the same URL, or a title that starts
         with `prefix` (its first words), as (article_id, position, title_key)."""
         conn = self._db.conn

@@ -80,9 +80,5 @@ class SqliteStorage:
                 total += candidate.stat().st_size
         return total
 
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into the database file."""
-        self.connections.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
     def close(self) -> None:
         self.connections.close()

@@ -25,21 +25,29 @@ class Topics:
 
     def all(self) -> list[Topic]:
         """Every topic, in its place, with its unread and total counts."""
+        return self._with_counts("", [])
+
+    def find(self, name: str) -> Topic | None:
+        """The topic called `name` (case ignored, as the column's collation), counts included."""
+        found = self._with_counts("WHERE t.name = ?", [" ".join(name.split())])
+        return found[0] if found else None
+
+    def queries(self) -> list[tuple[int, str]]:
+        """(id, query) of every topic: what matching arriving articles needs, no counts."""
+        return self._db.conn.execute("SELECT id, query FROM topics ORDER BY id").fetchall()
+
+    def _with_counts(self, where: str, params: list[object]) -> list[Topic]:
         rows = self._db.conn.execute(
             "SELECT t.id, t.name, t.query, t.builtin, count(a.id), "
             "coalesce(sum(a.read = 0), 0) FROM topics t "
             "LEFT JOIN topic_articles m ON m.topic_id = t.id "
-            "LEFT JOIN articles a ON a.id = m.article_id "
-            "GROUP BY t.id ORDER BY t.position, t.id"
+            f"LEFT JOIN articles a ON a.id = m.article_id {where} "
+            "GROUP BY t.id ORDER BY t.position, t.id",
+            params,
         )
         return [
             Topic(row[0], row[1], row[2], bool(row[3]), unread=row[5], total=row[4]) for row in rows
         ]
-
-    def find(self, name: str) -> Topic | None:
-        """The topic called `name` (case ignored), counts included."""
-        folded = name.strip().casefold()
-        return next((t for t in self.all() if t.name.casefold() == folded), None)
 
     def add(self, name: str, query: str, builtin: bool = False) -> int:
         """A new topic, last in order; its articles are set with `set_articles`."""
@@ -52,9 +60,6 @@ class Topics:
 
     def rename(self, topic_id: int, name: str) -> None:
         self._table().update(topic_id, {"name": name})
-
-    def set_query(self, topic_id: int, query: str) -> None:
-        self._table().update(topic_id, {"query": query})
 
     def remove(self, topic_id: int) -> None:
         self._table().delete(topic_id)  # its membership goes with it (ON DELETE CASCADE)
@@ -83,10 +88,3 @@ class Topics:
                 f"DELETE FROM topic_articles WHERE article_id IN ({','.join('?' * len(batch))})",
                 batch,
             )
-
-    def of_article(self, article_id: int) -> list[int]:
-        """The topics an article belongs to."""
-        rows = self._db.conn.execute(
-            "SELECT topic_id FROM topic_articles WHERE article_id = ?", (article_id,)
-        )
-        return [row[0] for row in rows]

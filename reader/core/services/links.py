@@ -30,9 +30,7 @@ class ArticleLookup(Protocol):
 class LinkTable(Protocol):
     def replace(self, article_id: int, headlines: list[tuple[str, str, str | None]]) -> None: ...
     def pending_of(self, article_ids: list[int]) -> list[tuple[int, int, str, str | None]]: ...
-    def pending_naming(
-        self, url: str | None, title_key: str, prefix: str
-    ) -> list[tuple[int, int, str]]: ...
+    def pending_naming(self, url: str | None, prefix: str) -> list[tuple[int, int, str]]: ...
     def resolve(self, targets: list[tuple[int, int, int]]) -> None: ...
     def title_candidates(self, words: list[str], limit: int) -> list[tuple[int, str]]: ...
 
@@ -77,9 +75,7 @@ class LinkResolver:
             if not words:
                 continue
             prefix = " ".join(words[:PREFIX_WORDS])
-            for article_id, position, key in self.links.pending_naming(
-                arrival.url, arrival.title_key, prefix
-            ):
+            for article_id, position, key in self.links.pending_naming(arrival.url, prefix):
                 if article_id != arrival.id and (not key or titles_match(key, arrival.title_key)):
                     targets.append((article_id, position, arrival.id))
         if targets:
