@@ -50,6 +50,7 @@ class ReaderFooter(Footer):
     """A Footer that drops its least useful hints until the rest fit on the row."""
 
     _shown: Hints | None = None
+    _pending = False
 
     def _hints(self, screen: Screen[object]) -> Hints:
         bindings = tuple(
@@ -60,11 +61,20 @@ class ReaderFooter(Footer):
         return bindings, self.app.size.width
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        # Textual calls this on every change of focus, often twice for one key press, and the
-        # Footer then rebuilds every hint; rebuild only when the hints would differ.
-        if self.is_attached and screen is self.screen and self._hints(screen) == self._shown:
+        # Textual calls this on every change of focus, often several times for one key press,
+        # and the Footer would rebuild every hint after each; rebuild once, after the refresh,
+        # and only when the hints differ by then.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        super().bindings_changed(screen)
+        if not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._pending = False
+        if self.is_attached and self._hints(self.screen) != self._shown:
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
@@ -77,5 +87,4 @@ class ReaderFooter(Footer):
 
     def on_resize(self) -> None:
         # Another width may fit more hints, or fewer.
-        if self._hints(self.screen) != self._shown:
-            self.call_after_refresh(self.recompose)
+        self.bindings_changed(self.screen)
