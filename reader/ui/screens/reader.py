@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Literal, Protocol, runtime_checkable
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -84,8 +85,16 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
     BINDINGS = [
+        # A priority binding runs as the app reads the key, before the keys after it are sent
+        # on: the search box has the focus by then, so `/upah minimum` typed in one burst (or
+        # pasted) lands in the box instead of running `u`, `m`, ... as commands.
         Binding(
-            "slash", "search", "Search", tooltip="Search the stored articles", id="reader.search"
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search the stored articles",
+            id="reader.search",
+            priority=True,
         ),
         Binding(
             "escape,h",
@@ -688,9 +697,11 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     # -- search --------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a `/` typed into the box is a character
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)  # now, not after this key's turn (see BINDINGS)
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
