@@ -7,15 +7,16 @@ needs, the way lemon24/reader's `make_reader()` does.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from reader.core.db import SqliteStorage
-from reader.core.errors import StoreMissing
+from reader.core.errors import StorageError, StoreMissing
 from reader.core.ingest import read_inputs
 from reader.core.models import (
     Article,
@@ -44,6 +45,25 @@ from reader.core.services.topics import TopicService
 log = logging.getLogger(__name__)
 
 ImportProgress = Callable[[ImportResult], None]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _writes(
+    method: Callable[Concatenate[Library, _P], _R],
+) -> Callable[Concatenate[Library, _P], _R]:
+    """A method that changes the store: on a read-only store it is refused before any work
+    (nothing fetched, nothing read from the inputs) with one StorageError saying why."""
+
+    @functools.wraps(method)
+    def checked(self: Library, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        reason = self._storage.read_only
+        if reason is not None:
+            raise StorageError(f"{self.path} is read-only ({reason}); nothing was changed")
+        return method(self, *args, **kwargs)
+
+    return checked
 
 
 def open_library(path: str | Path | None = None, *, create: bool = True) -> Library:
@@ -79,6 +99,8 @@ class Library:
             storage.articles, storage.index, storage.stories, storage.links
         )
         self._feeds = FeedService(storage.feeds, self.import_articles)
+        if storage.read_only is not None:
+            return  # read as it is: the one-time upgrades below wait for a writable open
         if storage.get_meta("links_resolved") == "0":
             # A store from before links were resolved on arrival: resolve its headlines once.
             with storage.transaction():
@@ -96,6 +118,12 @@ class Library:
         """Close every connection the library opened, in any thread."""
         self._storage.close()
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the store can only be read (a 0444 file, a read-only folder or mount):
+        reading works, and every method that would change it raises StorageError."""
+        return self._storage.read_only is not None
+
     def __enter__(self) -> Library:
         return self
 
@@ -109,6 +137,7 @@ class Library:
 
     # -- importing ---------------------------------------------------------------------------
 
+    @_writes
     def import_articles(
         self,
         items: Iterable[Article | ImportFailure],
@@ -131,7 +160,7 @@ class Library:
         """First launch: an empty store that follows no feeds gets the bundled articles, so the
         reader is not empty; a store that follows feeds never gets the demo articles."""
         folder = bundled_data_dir()
-        if folder is None or self.count() > 0 or self.feeds():
+        if self.read_only or folder is None or self.count() > 0 or self.feeds():
             return None
         seed = folder / "seed"
         inputs = [str(seed), str(folder)] if seed.is_dir() else [str(folder)]
@@ -168,19 +197,23 @@ class Library:
 
     # -- flags -------------------------------------------------------------------------------
 
+    @_writes
     def set_read(self, article_id: int, read: bool = True) -> bool:
         """Mark read or unread; False when there is no such article."""
         return self._storage.articles.set_flag(article_id, "read", read)
 
+    @_writes
     def set_starred(self, article_id: int, starred: bool = True) -> bool:
         """Star or unstar; False when there is no such article."""
         return self._storage.articles.set_flag(article_id, "starred", starred)
 
+    @_writes
     def mark_story_read(self, article_id: int) -> list[int]:
         """Mark the article and every other version of its story read (reading one version is
         reading the story); the ids that were unread, in order."""
         return self._storage.articles.mark_story_read(article_id)
 
+    @_writes
     def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
         """Mark every unread article of a view (default: all) read; how many were."""
         return self._storage.articles.mark_all_read(view)
@@ -192,10 +225,12 @@ class Library:
         `headlines()` order of the view; None when there is none."""
         return self._storage.articles.next_unread(article_id, view, step)
 
+    @_writes
     def toggle_read(self, article_id: int) -> Headline | None:
         """Flip read / unread at once; the headline as it is now, or None when unknown."""
         return self._storage.articles.toggle_flag(article_id, "read")
 
+    @_writes
     def toggle_starred(self, article_id: int) -> Headline | None:
         """Flip the star at once; the headline as it is now, or None when unknown."""
         return self._storage.articles.toggle_flag(article_id, "starred")
@@ -232,15 +267,18 @@ class Library:
         """The topic called `name` (case ignored). Raises TopicError when there is none."""
         return self._topics.get(name)
 
+    @_writes
     def add_topic(self, name: str, query: str) -> Topic:
         """Save a search as a topic. Raises TopicError for a taken name or an empty query."""
         with self._storage.transaction():
             return self._topics.add(name, query)
 
+    @_writes
     def rename_topic(self, name: str, new_name: str) -> Topic:
         with self._storage.transaction():
             return self._topics.rename(name, new_name)
 
+    @_writes
     def remove_topic(self, name: str) -> None:
         """Delete a topic (its articles stay). Raises TopicError when there is none."""
         with self._storage.transaction():
@@ -248,10 +286,12 @@ class Library:
 
     # -- feeds -------------------------------------------------------------------------------
 
+    @_writes
     def add_feed(self, url: str, title: str | None = None) -> bool:
         """Follow a feed; False when it was followed already. Raises FeedError for a bad URL."""
         return self._feeds.add(url, title)
 
+    @_writes
     def remove_feed(self, url: str) -> bool:
         """Stop following a feed (its articles stay); False when it was not followed."""
         return self._feeds.remove(url)
@@ -263,6 +303,7 @@ class Library:
     def feed(self, url: str) -> Feed | None:
         return self._feeds.get(url)
 
+    @_writes
     def fetch(
         self,
         urls: Iterable[str] | None = None,
@@ -287,6 +328,7 @@ class Library:
             options["max_bytes"] = max_bytes
         return self._feeds.fetch(urls, progress=progress, cancel=cancel, **options)
 
+    @_writes
     def import_opml(self, data: bytes | str) -> OpmlResult:
         """Follow every feed of an OPML document. Raises FeedError when it is not OPML."""
         return self._feeds.import_opml(data)

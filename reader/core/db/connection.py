@@ -7,12 +7,14 @@ closes every one of them, whichever thread opened it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from reader.core.errors import StorageError
 
@@ -36,11 +38,50 @@ def describe(error: sqlite3.Error) -> str:
 CACHE_KIB = 32 * 1024  # the FTS and band B-trees stay warm
 
 
+def why_read_only(path: Path) -> str | None:
+    """Why an existing store cannot be written (None when it can, or does not exist yet).
+
+    Asked of the file system (access(2)) for whoever runs the reader, so a 0444 file, a
+    read-only mount, a folder where SQLite cannot make its write-ahead log, and a log or
+    shared-memory file left behind unwritable all count.
+    """
+    if not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"its folder {os.path.abspath(path.parent)} cannot be written"
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return f"{side.name} beside it cannot be written"
+    return None
+
+
+def _in_use(path: Path) -> bool:
+    """Whether a writer's files are beside the store: a shared-memory file or a non-empty log."""
+    wal = Path(f"{path}-wal")
+    return Path(f"{path}-shm").exists() or (wal.exists() and wal.stat().st_size > 0)
+
+
 class Connections:
-    """This thread's connection to one database file, opened on first use."""
+    """This thread's connection to one database file, opened on first use.
+
+    A store that cannot be written (`read_only` says why) is opened read-only, so reading it
+    never tries to write. When no writer's files are beside it, it is read as it is
+    (`immutable=1`): SQLite would otherwise make a shared-memory file there, which a read-only
+    folder refuses and which, left unwritable, would keep the store read-only after its own
+    mode is mended. The reader then takes it that nobody writes the file while it reads.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.read_only = why_read_only(path)
+        self._uri: str | None = None
+        if self.read_only is not None:
+            self._uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
+            if not _in_use(path):
+                self._uri += "&immutable=1"
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[sqlite3.Connection] = []
@@ -57,9 +98,14 @@ class Connections:
         # check_same_thread=False only so close() may close it from another thread; each
         # connection is used by the thread that opened it.
         conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            self._uri or self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=self._uri is not None,
         )
-        conn.execute("PRAGMA journal_mode=WAL")
+        if self.read_only is None:
+            conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.core.errors import SchemaTooNew
+from reader.core.errors import SchemaTooNew, StorageError
 
 FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
 
@@ -140,13 +140,23 @@ MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the database up to SCHEMA_VERSION, one migration per transaction."""
+def migrate(conn: sqlite3.Connection, read_only: str | None = None) -> None:
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction.
+
+    A store that cannot be written (`read_only` says why) is read as it is when it is current;
+    an older one raises StorageError, since reading it needs its migrations.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"database schema version {version} is newer than this kemnaker-reader "
             f"understands ({SCHEMA_VERSION}); upgrade kemnaker-reader"
+        )
+    if read_only is not None and version < SCHEMA_VERSION:
+        what = "is not a kemnaker-reader database yet" if version == 0 else "needs an upgrade"
+        raise StorageError(
+            f"it {what} (schema version {version} of {SCHEMA_VERSION}), and it is read-only: "
+            f"{read_only}"
         )
     for number in range(version, SCHEMA_VERSION):
         conn.executescript(

@@ -15,7 +15,7 @@ from reader.core.db.links import Links
 from reader.core.db.schema import migrate
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
-from reader.core.errors import SchemaTooNew, StorageError
+from reader.core.errors import StorageError
 
 
 class SqliteStorage:
@@ -26,10 +26,10 @@ class SqliteStorage:
         self.connections = Connections(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            migrate(self.connections.conn)
-        except SchemaTooNew as error:
+            migrate(self.connections.conn, self.connections.read_only)
+        except StorageError as error:  # a newer schema, an old one that cannot be upgraded
             self.connections.close()
-            raise SchemaTooNew(f"{self.path}: {error}") from None
+            raise type(error)(f"{self.path}: {error}") from None
         except (sqlite3.DatabaseError, OSError) as error:
             self.connections.close()
             raise StorageError(f"{self.path}: cannot open the database ({error})") from None
@@ -39,6 +39,11 @@ class SqliteStorage:
         self.links = Links(self.connections)
         self.feeds = Feeds(self.connections)
         self.topics = Topics(self.connections)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the store cannot be written, or None when it can."""
+        return self.connections.read_only
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -654,6 +654,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: int, mark_read: bool) -> None:
         article = self.library.get(article_id)
+        # A read-only store is read without marks (pressing m or s says why it cannot).
+        mark_read = mark_read and not self.library.read_only
         if article is not None and mark_read and not article.read:
             with self._flags_lock:
                 self.library.set_read(article_id, True)
