@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import textual._wait
 from textual.command import CommandInput
+from textual.geometry import Size
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
@@ -86,6 +87,21 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
+
+
+async def resize(pilot: Pilot[Any], width: int, height: int) -> None:
+    """Resize the terminal and wait until the screen has been laid out at the new size.
+
+    Pilot's own wait is an idle check (5 ms with little CPU spent), shorter than the timer after
+    which the app passes a resize on to the screen; on a loaded machine it returned with the
+    old layout still on screen."""
+    await pilot.resize_terminal(width, height)
+    size = Size(width, height)
+    for _ in range(200):  # a second at most; the assertions after it tell what went wrong
+        if pilot.app.screen.size == size:
+            break
+        await pilot.pause(0.005)
+    await pilot.pause()
 
 
 async def search(pilot: Pilot[Any], text: str) -> None:

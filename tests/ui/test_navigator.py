@@ -17,7 +17,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import palette, search, settle, test_app
+from tests.ui.conftest import palette, resize, search, settle, test_app
 from tests.ui.test_refresh import _store_from_elsewhere
 
 TOPIC = "Ketenagakerjaan"
@@ -325,8 +325,7 @@ def test_where_it_does_not_fit_a_key_brings_the_navigator_in(library: Library) -
             assert view.name == TOPIC and _displayed(app) == ["HeadlineList", "ArticleView"]
             assert isinstance(app.focused, HeadlineList)
             # 120 columns: it takes the related sidebar's place, which comes back after.
-            await pilot.resize_terminal(120, 40)
-            await pilot.pause()
+            await resize(pilot, 120, 40)
             assert _displayed(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
             await pilot.press("v")
             assert _displayed(app) == ["Navigator", "HeadlineList", "ArticleView"]
@@ -338,14 +337,12 @@ def test_where_it_does_not_fit_a_key_brings_the_navigator_in(library: Library) -
             await choose(pilot, "all")
             assert _displayed(app) == ["HeadlineList", "ArticleView", "RelatedPanel"]
             # From 160 columns it fits beside everything, and shows without asking.
-            await pilot.resize_terminal(160, 40)
-            await pilot.pause()
+            await resize(pilot, 160, 40)
             assert _displayed(app) == ["Navigator", "HeadlineList", "ArticleView", "RelatedPanel"]
             widths = [app.query_one(p).region.width for p in (Navigator, HeadlineList)]
             assert widths == [30, 48]
             # Below 60 columns: one pane at a time, the navigator among them.
-            await pilot.resize_terminal(50, 24)
-            await pilot.pause()
+            await resize(pilot, 50, 24)
             await pilot.press("v")
             assert _displayed(app) == ["Navigator"]
             await pilot.press("enter")

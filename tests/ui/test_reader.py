@@ -18,7 +18,7 @@ from reader.ui.state import SearchState
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import palette, search, settle, test_app
+from tests.ui.conftest import palette, resize, search, settle, test_app
 
 SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 
@@ -312,8 +312,7 @@ def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(library: Library) ->
             await pilot.press("r")
             await pilot.pause()
             assert related.styles.display == "none"
-            await pilot.resize_terminal(130, 30)
-            await pilot.pause()
+            await resize(pilot, 130, 30)
             assert related.styles.display == "none"  # the user's choice wins
 
     run(scenario)
@@ -556,8 +555,7 @@ def test_a_very_narrow_terminal_shows_one_pane_at_a_time(library: Library) -> No
             await pilot.press("tab")
             await pilot.pause()
             assert _shown(app) == ["ArticleView"]
-            await pilot.resize_terminal(120, 36)
-            await pilot.pause()
+            await resize(pilot, 120, 36)
             assert _shown(app) == ["HeadlineList", "ArticleView"]  # r hid the sidebar: it stays so
             await pilot.press("r")
             await pilot.pause()
@@ -574,7 +572,7 @@ def test_the_footer_hints_fit_the_width(library: Library) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             for width in (80, 60, 40):
-                await pilot.resize_terminal(width, 24)
+                await resize(pilot, width, 24)
                 await settle(pilot)
                 keys = list(app.screen.query(FooterKey))
                 assert keys and all(key.region.right <= width for key in keys), width
@@ -741,15 +739,13 @@ def test_the_panes_fit_every_width_and_the_article_keeps_36_columns(library: Lib
                 (60, two, [24, 36]),
             ]
             for width, shown, widths in expected:
-                await pilot.resize_terminal(width, 30)
-                await pilot.pause()
+                await resize(pilot, width, 30)
                 assert _shown(app) == shown, width
                 panes = [pane for pane in (headlines, article, related) if pane.display]
                 assert [pane.region.width for pane in panes] == widths, width
             await pilot.press("r")  # from here down, the related news take the list's place
             for width in (99, 80, 71, 70, 69, 60):
-                await pilot.resize_terminal(width, 30)
-                await pilot.pause()
+                await resize(pilot, width, 30)
                 assert _shown(app) == ["ArticleView", "RelatedPanel"], width
                 assert related.region.width == min(34, width - 36), width
                 assert article.region.width == width - related.region.width, width
@@ -786,8 +782,7 @@ def test_the_list_uses_the_width_it_is_given(library: Library) -> None:
             assert LONG_TITLE in _list_text(headlines)
             # 120 columns: 41 columns for the list, and the title on two lines, cut nowhere.
             # The cursor's row stays on screen although every row grew a line.
-            await pilot.resize_terminal(120, 36)
-            await pilot.pause()
+            await resize(pilot, 120, 36)
             assert headlines.scrollable_content_region.width > 40
             assert (headlines.title_lines, headlines.row_height) == (2, 3)
             lines = _list_text(headlines)
@@ -796,8 +791,7 @@ def test_the_list_uses_the_width_it_is_given(library: Library) -> None:
             top = headlines.scroll_offset.y
             assert top <= index * 3 and (index + 1) * 3 <= top + len(lines)
             # 80 columns: 29 columns, one line again, cut with an ellipsis.
-            await pilot.resize_terminal(80, 24)
-            await pilot.pause()
+            await resize(pilot, 80, 24)
             assert (headlines.title_lines, headlines.row_height) == (1, 2)
             assert "Larangan motor lewat tha…" in _list_text(headlines)
 
