@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import threading
 import webbrowser
 from collections.abc import Iterable
@@ -72,6 +75,25 @@ class ReaderApp(App[int], inherit_bindings=False):
         if self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
         self._use_config_keymap()
+        self._answer_signals()
+
+    def _answer_signals(self) -> None:
+        """In a terminal: SIGTERM ends the reader as `q` does, so the terminal gets its screen,
+        cursor and mouse back (exit code 143); after SIGTSTP and SIGCONT (Ctrl+Z, then `fg`)
+        the screen is drawn again at once instead of staying blank until a key.
+
+        Textual's driver stops and restarts application mode on SIGTSTP/SIGCONT itself but
+        draws nothing on its return; SIGTERM it leaves to Python, which ends the process where
+        it stands. Headless (tests), the process's signals are left alone.
+        """
+        if self.is_headless:
+            return
+        self.app_resume_signal.subscribe(self, lambda _: self.refresh(layout=True))
+        # Not on Windows, nor outside the main thread: there the default stays.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(
+                signal.SIGTERM, lambda: self.exit(return_code=128 + signal.SIGTERM)
+            )
 
     def _use_config_keymap(self) -> None:
         """The user's `[keys]`; what was ignored in it (or in the file) is said once."""
