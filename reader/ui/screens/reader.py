@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Literal, Protocol, runtime_checkable
 
@@ -234,6 +236,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.library = library
         self.cursor_blink = cursor_blink
         self.start_view = start_view
+        self._layout_held = 0  # inside _layout_change: lay out once, at its end
         self._search_request = 0
         self._count_request = 0
         self._views_request = 0
@@ -350,14 +353,31 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def _navigator_shown(self) -> bool:
         return navigator_shown(self.size.width, self.navigator)
 
+    @contextmanager
+    def _layout_change(self) -> Iterator[None]:
+        """Change several of sidebar, navigator and pane, and lay the panes out once after."""
+        self._layout_held += 1
+        try:
+            yield
+        finally:
+            self._layout_held -= 1
+            self._apply_layout()
+
     def _apply_layout(self) -> None:
         """Show the panes `shown_panes` names (app.tcss sizes them for the breakpoint), and
         move the focus off a pane that went away."""
-        if not self.size.width:
+        if not self.size.width or self._layout_held:
             return
         shown = self.shown_panes()
+        # A class change restyles every pane; change them all, then restyle once.
+        changed = False
         for pane in PANES:
-            self.set_class(pane in shown, f"-show-{pane}")
+            name = f"-show-{pane}"
+            if self.has_class(name) != (pane in shown):
+                self.set_class(pane in shown, name, update=False)
+                changed = True
+        if changed:
+            self.update_node_styles()
         focused = self._pane_of(self.focused)
         if focused is not None and focused not in shown:
             # What had focus went away (r hid it, or the terminal shrank): focus what is shown.
@@ -388,29 +408,32 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         pane = self._pane_of(event.widget)
         if pane is None:
             return
-        if pane == "related" and "related" not in self.shown_panes():
-            self._bring_in("related")
-        elif pane == "navigator" and "navigator" not in self.shown_panes():
-            self._bring_in("navigator")
-        elif pane == "list" and "list" not in self.shown_panes() and not self._single():
-            # Back to the list: it takes its place back from the related news or the navigator.
-            if self._navigator_shown():
-                self.navigator = None  # hidden here by default
-            else:
-                self.sidebar = False
-        self.pane = pane
+        with self._layout_change():
+            if pane == "related" and "related" not in self.shown_panes():
+                self._bring_in("related")
+            elif pane == "navigator" and "navigator" not in self.shown_panes():
+                self._bring_in("navigator")
+            elif pane == "list" and "list" not in self.shown_panes() and not self._single():
+                # Back to the list: it takes its place back from the related news or the
+                # navigator.
+                if self._navigator_shown():
+                    self.navigator = None  # hidden here by default
+                else:
+                    self.sidebar = False
+            self.pane = pane
 
     def _bring_in(self, pane: Literal["navigator", "related"]) -> None:
         """Show the navigator or the related news; where both do not fit, the other goes."""
         apart = not room_for_all(self.size.width)
-        if pane == "navigator":
-            self.navigator = True
-            if apart and not self._single():
-                self.sidebar = False
-        else:
-            self.sidebar = True
-            if apart and not self._single():
-                self.navigator = False
+        with self._layout_change():
+            if pane == "navigator":
+                self.navigator = True
+                if apart and not self._single():
+                    self.sidebar = False
+            else:
+                self.sidebar = True
+                if apart and not self._single():
+                    self.navigator = False
 
     # -- titles --------------------------------------------------------------------------------
 
@@ -521,11 +544,12 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         message.stop()
         self.leave_search()
         self.view = message.view
-        if self._navigator_shown() and not room_for_all(self.size.width):
-            # Brought in to choose: it gives its place back (to the list or the related news).
-            self.navigator = None
-            self.sidebar = None
-        self._show_pane("list")
+        with self._layout_change():
+            if self._navigator_shown() and not room_for_all(self.size.width):
+                # Brought in to choose: it gives its place back (to the list or the related).
+                self.navigator = None
+                self.sidebar = None
+            self._show_pane("list")
 
     def watch_view(self, view: View) -> None:
         """Another view: its headlines from the top, its newest article previewed."""
@@ -834,6 +858,10 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             self.notify("No search matches in this article.", timeout=2)
 
     def action_toggle_sidebar(self) -> None:
+        with self._layout_change():
+            self._toggle_sidebar()
+
+    def _toggle_sidebar(self) -> None:
         shown = self._sidebar_shown() and (self._single() or "related" in self.shown_panes())
         if shown:
             self.sidebar = False
@@ -847,6 +875,10 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def action_toggle_navigator(self) -> None:
         """To the navigator (brought in where it was hidden), or, from it, away again; where it
         does not fit beside the related news it takes their place, and gives it back."""
+        with self._layout_change():
+            self._toggle_navigator()
+
+    def _toggle_navigator(self) -> None:
         if self.focused is self.nav:
             if room_for_all(self.size.width):
                 self.navigator = False
