@@ -259,9 +259,10 @@ class Library:
 
     # -- topics ------------------------------------------------------------------------------
 
-    def topics(self) -> list[Topic]:
-        """Every topic (saved search) in order, with its unread and total counts."""
-        return self._topics.all()
+    def topics(self, fold: bool = False) -> list[Topic]:
+        """Every topic (saved search) in order, with its unread and total counts (`fold`: a
+        story once)."""
+        return self._topics.all(fold)
 
     def topic(self, name: str) -> Topic:
         """The topic called `name` (case ignored). Raises TopicError when there is none."""

@@ -239,6 +239,7 @@ class ReaderApp(App[int], inherit_bindings=False):
             self.library,
             cursor_blink=self.config.cursor_blink,
             start_view=self.config.start_view,
+            fold_stories=self.config.fold_stories,
         )
 
     @property

@@ -18,6 +18,8 @@ class UIConfig:
     fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
     # The view the reader opens on: "all", "unread", "starred" or a topic's name.
     start_view: str = "Ketenagakerjaan"
+    # A story stored from several sources shows once, as "n versions"; false lists each one.
+    fold_stories: bool = True
     problem: str | None = None  # why the config file was ignored, shown once on start
     key_problems: list[str] = field(default_factory=list)  # `[keys]`/`[ui]` entries ignored
     path: Path | None = None  # the config file read, named in warnings about it
@@ -51,8 +53,13 @@ def load_config(path: Path) -> UIConfig:
     if not isinstance(start_view, str) or not start_view.strip():
         problems.append(f"[ui] start_view = {start_view!r} ignored: not a view's name")
         start_view = UIConfig.start_view
+    fold_stories = ui.get("fold_stories", UIConfig.fold_stories)
+    if not isinstance(fold_stories, bool):
+        problems.append(f"[ui] fold_stories = {fold_stories!r} ignored: not true or false")
+        fold_stories = UIConfig.fold_stories
     return UIConfig(
         keymap=keymap,
+        fold_stories=fold_stories,
         theme=theme if isinstance(theme, str) else None,
         start_view=start_view,
         key_problems=problems,

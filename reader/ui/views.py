@@ -6,7 +6,7 @@ them reads the store, so `count_views` and `find_view` run in the screen's worke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from reader.core.errors import TopicError
@@ -52,11 +52,20 @@ def source_view(name: str) -> View:
     return View(f"source:{name}", name, HeadlineFilter(source=name), "source")
 
 
-def count_views(library: Library) -> list[Counted]:
-    """Every view in the navigator's order with its counts (a few index lookups; a worker's)."""
-    unread = library.count(UNREAD.filter)
+def folds(view: View) -> bool:
+    """Whether the view shows a story once when stories are folded: All, Unread and topics do;
+    Starred and a source list each of their own articles (a starred version, or a source's
+    version of a story first stored from elsewhere, must not vanish)."""
+    return view.kind == "topic" or view.key in ("all", "unread")
+
+
+def count_views(library: Library, fold: bool = False) -> list[Counted]:
+    """Every view in the navigator's order with its counts (a few index lookups; a worker's).
+
+    `fold`: a story counts once where the list shows it once (see `folds`)."""
+    unread = library.count(replace(UNREAD.filter, fold_stories=fold))
     counted = [
-        Counted(ALL, unread, library.count()),
+        Counted(ALL, unread, library.count(replace(ALL.filter, fold_stories=fold))),
         Counted(UNREAD, unread, unread),
         Counted(
             STARRED,
@@ -64,7 +73,7 @@ def count_views(library: Library) -> list[Counted]:
             library.count(STARRED.filter),
         ),
     ]
-    counted += [Counted(topic_view(t), t.unread, t.total) for t in library.topics()]
+    counted += [Counted(topic_view(t), t.unread, t.total) for t in library.topics(fold)]
     # An article of no known source cannot be asked for by name: it stays in All.
     counted += [
         Counted(source_view(s.name), s.unread, s.total) for s in library.sources() if s.name

@@ -454,3 +454,18 @@ def test_undated_articles_sort_by_when_they_were_first_stored(library):
     assert again[0].title == "Tanpa tanggal" and again[0].stored_at == first[0].stored_at
     stats = library.stats()
     assert stats["oldest"] == stats["newest"] == "2018-02-19T03:00:00Z"  # dated articles only
+
+
+def test_a_topics_folded_counts_count_a_story_once(library):
+    _two_versions_and_another(library)
+    library.add_topic("Pelatihan kerja", "pencari kerja")
+    first, _, second = (h.id for h in library.headlines(0, 10))
+    topic = next(t for t in library.topics() if t.name == "Pelatihan kerja")
+    folded = next(t for t in library.topics(fold=True) if t.name == "Pelatihan kerja")
+    assert (topic.unread, topic.total) == (2, 2)
+    assert (folded.unread, folded.total) == (1, 1)
+    assert library.count(HeadlineFilter(topic=topic.id, fold_stories=True)) == folded.total
+    library.mark_story_read(second)
+    folded = next(t for t in library.topics(fold=True) if t.name == "Pelatihan kerja")
+    assert (folded.unread, folded.total) == (0, 1)
+    assert library.headline(first).read

@@ -276,9 +276,11 @@ class Articles:
             return []
         conn = self._db.conn
         with conn:
+            # The story's first version (its id) and the others (story_id = it), both by index.
             rows = conn.execute(
-                "UPDATE articles SET read = 1 WHERE read = 0 AND coalesce(story_id, id) = "
-                "(SELECT coalesce(story_id, id) FROM articles WHERE id = ?) RETURNING id",
+                "WITH story(id) AS (SELECT coalesce(story_id, id) FROM articles WHERE id = ?) "
+                "UPDATE articles SET read = 1 WHERE read = 0 AND (id = (SELECT id FROM story) "
+                "OR story_id = (SELECT id FROM story)) RETURNING id",
                 (article_id,),
             ).fetchall()
         return sorted(row[0] for row in rows)

@@ -23,9 +23,10 @@ class Topics:
     def _table(self) -> Table:
         return self._db.table_db.table("topics")
 
-    def all(self) -> list[Topic]:
-        """Every topic, in its place, with its unread and total counts."""
-        return self._with_counts("", [])
+    def all(self, fold: bool = False) -> list[Topic]:
+        """Every topic, in its place, with its unread and total counts (`fold`: a story's
+        versions count once, as in a list that folds stories)."""
+        return self._with_counts("", [], fold)
 
     def find(self, name: str) -> Topic | None:
         """The topic called `name` (case ignored, as the column's collation), counts included."""
@@ -36,12 +37,13 @@ class Topics:
         """(id, query) of every topic: what matching arriving articles needs, no counts."""
         return self._db.conn.execute("SELECT id, query FROM topics ORDER BY id").fetchall()
 
-    def _with_counts(self, where: str, params: list[object]) -> list[Topic]:
+    def _with_counts(self, where: str, params: list[object], fold: bool = False) -> list[Topic]:
+        folded = " AND a.story_id IS NULL" if fold else ""
         rows = self._db.conn.execute(
             "SELECT t.id, t.name, t.query, t.builtin, count(a.id), "
             "coalesce(sum(a.read = 0), 0) FROM topics t "
             "LEFT JOIN topic_articles m ON m.topic_id = t.id "
-            f"LEFT JOIN articles a ON a.id = m.article_id {where} "
+            f"LEFT JOIN articles a ON a.id = m.article_id{folded} {where} "
             "GROUP BY t.id ORDER BY t.position, t.id",
             params,
         )

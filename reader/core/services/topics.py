@@ -19,7 +19,7 @@ MAX_NAME = 80
 
 
 class TopicTable(Protocol):
-    def all(self) -> list[Topic]: ...
+    def all(self, fold: bool = False) -> list[Topic]: ...
     def find(self, name: str) -> Topic | None: ...
     def queries(self) -> list[tuple[int, str]]: ...
     def add(self, name: str, query: str, builtin: bool = False) -> int: ...
@@ -56,9 +56,9 @@ class TopicService:
         self.table = table
         self.matcher = matcher
 
-    def all(self) -> list[Topic]:
-        """Every topic in order, with its unread and total counts."""
-        return self.table.all()
+    def all(self, fold: bool = False) -> list[Topic]:
+        """Every topic in order, with its unread and total counts (`fold`: a story once)."""
+        return self.table.all(fold)
 
     def get(self, name: str) -> Topic:
         """The topic called `name` (case ignored); TopicError when there is none."""

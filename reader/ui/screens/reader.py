@@ -62,7 +62,7 @@ from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
-from reader.ui.views import ALL, BUILTIN, View, count_views, find_view
+from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
@@ -230,10 +230,15 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     pane: var[Pane] = var("list", init=False)  # in use; the only one shown on a narrow terminal
 
     def __init__(
-        self, library: Library, cursor_blink: bool = True, start_view: str = "all"
+        self,
+        library: Library,
+        cursor_blink: bool = True,
+        start_view: str = "all",
+        fold_stories: bool = True,
     ) -> None:
         super().__init__()
         self.library = library
+        self.fold_stories = fold_stories
         self.cursor_blink = cursor_blink
         self.start_view = start_view
         self._layout_held = 0  # inside _layout_change: lay out once, at its end
@@ -484,8 +489,10 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.refresh_views()
 
     def listed(self) -> HeadlineFilter:
-        """The filter of the headlines the list shows: the view's, unread only after u."""
-        return replace(self.view.filter, unread=True) if self.unread_only else self.view.filter
+        """The filter of the headlines the list shows: the view's, unread only after u, a
+        story once when stories are folded."""
+        listed = replace(self.view.filter, fold_stories=self.fold_stories and folds(self.view))
+        return replace(listed, unread=True) if self.unread_only else listed
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _count(
@@ -503,7 +510,7 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="views", exit_on_error=False)
     def _count_views(self, request: int) -> None:
-        counts = count_views(self.library)
+        counts = count_views(self.library, self.fold_stories)
         if not get_current_worker().is_cancelled:
             self.post_message(ViewsCounted(request, counts))
 
@@ -608,7 +615,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._mark_all_read(self.listed(), name)
+                # Every version, not only the first of each story the folded list shows.
+                self._mark_all_read(replace(self.listed(), fold_stories=False), name)
 
         self.app.push_screen(ConfirmScreen("Mark all read", question), answered)
 
@@ -682,9 +690,11 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         mark_read = mark_read and not self.library.read_only
         if article is not None and mark_read and not article.read:
             with self._flags_lock:
-                self.library.set_read(article_id, True)
+                # Reading one version of a story reads the story: its other versions too.
+                read = self.library.mark_story_read(article_id)
                 article.read = True
-                self._flags_changed(article_id, True, article.starred)
+                for headline in self.library.headlines_by_id(read):
+                    self._flags_changed(headline.id, True, headline.starred)
         self.post_message(ArticleLoaded(article_id, article))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

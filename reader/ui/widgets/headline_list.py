@@ -307,7 +307,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         date = short_date(headline.published_at)
         if not date and headline.stored_at:  # undated: when it was stored, said as such
             date = f"stored {short_date(headline.stored_at)}"
-        parts = [part for part in (one_line(headline.source), date) if part]
+        versions = f"{headline.versions} versions" if headline.versions > 1 else ""
+        parts = [part for part in (one_line(headline.source), date, versions) if part]
         meta = " · ".join(parts)
         star = Segment("★ " if headline.starred else "", self._style("headline-list--star", bg))
         room = max(0, width - INDENT - 1 - star.cell_length)
