@@ -38,3 +38,13 @@ def test_the_start_view_is_read_from_the_ui_table(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.start_view == "Ketenagakerjaan"
     assert any("start_view" in problem for problem in config.key_problems)
+
+
+def test_folding_stories_is_on_unless_the_ui_table_says_false(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[ui]\nfold_stories = false\n", encoding="utf-8")
+    assert UIConfig().fold_stories and not load_config(path).fold_stories
+    path.write_text('[ui]\nfold_stories = "no"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.fold_stories
+    assert any("fold_stories" in problem for problem in config.key_problems)
