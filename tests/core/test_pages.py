@@ -321,3 +321,43 @@ def test_the_article_date_wins_over_a_latest_news_box():
     )
     article = parse_page(html, "x.html").article
     assert article.published_at == "2018-02-19T14:30:00+08:00"
+
+
+def test_a_page_too_large_for_trafilatura_is_read_from_its_densest_paragraphs(monkeypatch):
+    import reader.core.ingest.pages as pages
+
+    html = (FIXTURES / "pages" / "generic-article.html").read_bytes()
+    by_trafilatura = parse_page(html, "g.html").article
+    monkeypatch.setattr(pages, "MAX_TRAFILATURA_CHARS", len(html) - 1)
+    by_density = parse_page(html, "g.html").article
+    assert by_density.body == by_trafilatura.body
+    assert by_density.body.startswith("Pemerintah menetapkan kenaikan upah minimum provinsi")
+    assert "Beranda" not in by_density.body and "©" not in by_density.body
+
+
+def test_markup_that_starts_no_tag_is_text_or_nothing_never_a_slow_rescan():
+    # The standard library's parser rescanned the rest of the input at each such "<" (20 KB of
+    # "<a " took 5 s; bench/bench_pages.py measures the growth). These are the answers.
+    from reader.core.ingest.html_text import html_to_text
+
+    assert html_to_text("Upah < 5 juta dan 1<2, <p>naik</p>") == "Upah < 5 juta dan 1<2,\n\nnaik"
+    assert html_to_text("Judul <a " * 3) == "Judul"
+    assert html_to_text("<p>x</p><!-- tidak ditutup") == "x"
+    assert html_to_text("Gaji &amp; THR&nbsp;naik<br>lagi") == "Gaji & THR naik lagi"
+    assert html_to_text("a\x00b <script>alert(1)</script>c") == "ab c"
+
+
+def test_boxes_dropped_in_a_row_keep_the_text_between_them():
+    html = (
+        "<html><body><h1>Judul Berita Panjang</h1><div><p>jpnn.com, JAKARTA - Pekerja migran "
+        "mendapat perlindungan baru dari pemerintah pusat tahun ini.</p>"
+        + "<ins>iklan</ins>sisa "
+        * 3
+        + "<p>Paragraf kedua yang cukup panjang untuk dihitung sebagai isi artikel.</p></div>"
+        "</body></html>"
+    )
+    body = parse_page(html, "x.html").article.body
+    assert body.split("\n\n")[1:] == [
+        "sisa sisa sisa",
+        "Paragraf kedua yang cukup panjang untuk dihitung sebagai isi artikel.",
+    ]

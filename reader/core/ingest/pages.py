@@ -12,14 +12,16 @@ list becomes the related headlines; `?page=N` continuations are joined by the ca
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urljoin, urlparse
 
 from reader.core.clean import clean_line
 from reader.core.dates import find_day_month, parse_date
 from reader.core.errors import PageError
-from reader.core.ingest.html_text import html_to_text
+from reader.core.ingest.html_text import tree_to_text
 from reader.core.ingest.http import host_of
 from reader.core.models import Article, RelatedHeadline
 
@@ -28,7 +30,17 @@ if TYPE_CHECKING:  # lxml is imported where it is used: a plain-text import shou
 
 MAX_PAGES = 20  # continuation pages followed for one article
 MAX_RELATED = 20  # related headlines kept from one page
+MAX_RELATED_HEADINGS = 5  # "BERITA TERKAIT" headings looked under, at most, in one page
 MAX_NAME = 100  # characters kept of a source name (a feed's title, a site's name)
+MAX_DATE_LINE = 80  # characters of a visible date line ("Senin, 19 Februari 2018 14:30 WIB")
+# Pages up to this many characters of HTML go to trafilatura; its time grows faster than the
+# page (1 MB 0.7 s, 4 MB 2.8 s, 8 MB 8.8 s), so a larger page's text is found by
+# `_densest_body`, whose time grows with the page. Real article pages are far smaller.
+MAX_TRAFILATURA_CHARS = 2_000_000
+
+# Every walk over a page below is an element iteration (`iter`), never an XPath `//` search:
+# libxml2 sorts the nodes such a search finds, and on a page of a few MB that costs seconds
+# where the walk costs milliseconds (bench/bench_pages.py prints both kinds of growth).
 
 _LEAD = re.compile(
     r"^(?P<source>[^,\s][^,]{1,60}?)\s*,\s*"
@@ -137,7 +149,7 @@ def parse_page(
     if container is not None:
         body = _jpnn_body(container)
     else:
-        body = _generic_body(html, base)
+        body = _generic_body(html, base, tree)
     if not _has_article(body):
         raise PageError("no article text found in the page")
     if not title:
@@ -193,10 +205,10 @@ def feed_links(html: bytes | str, base: str) -> list[str]:
     except (lxml.etree.ParserError, ValueError):
         return []
     found = []
-    for link in tree.xpath("//link[@href]"):
+    for link in tree.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
-        if "alternate" in rel and kind in _FEED_TYPES:
+        if "alternate" in rel and kind in _FEED_TYPES and link.get("href") is not None:
             url = urljoin(base, link.get("href").strip())
             if url.lower().startswith(("http://", "https://")) and url not in found:
                 found.append(url)
@@ -238,18 +250,26 @@ def _key(text: str) -> str:
 
 
 def _meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:
-        for node in tree.xpath(
-            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'
-        ):
-            value = (node.get("content") or "").strip()
-            if value:
-                return value
-    return None
+    """The content of the first <meta> named by the first of `names` that the page has."""
+    found: dict[str, str] = {}
+    for node in tree.iter("meta"):
+        value = (node.get("content") or "").strip()
+        if value:
+            for key in ("property", "name", "itemprop"):
+                found.setdefault(node.get(key) or "", value)
+    return next((found[name] for name in names if name in found), None)
+
+
+def _canonical_hrefs(tree: HtmlElement) -> list[str]:
+    return [
+        link.get("href")
+        for link in tree.iter("link")
+        if link.get("rel") == "canonical" and link.get("href") is not None
+    ]
 
 
 def _raw_canonical(tree: HtmlElement) -> str | None:
-    hrefs = tree.xpath('//link[@rel="canonical"]/@href')
+    hrefs = _canonical_hrefs(tree)
     return hrefs[0] if hrefs else _meta(tree, "og:url")
 
 
@@ -261,7 +281,7 @@ def _page_number(url: str | None) -> int | None:
 
 
 def _canonical(tree: HtmlElement, url: str | None) -> str | None:
-    for raw in [*tree.xpath('//link[@rel="canonical"]/@href'), _meta(tree, "og:url") or ""]:
+    for raw in [*_canonical_hrefs(tree), _meta(tree, "og:url") or ""]:
         href = raw.strip()
         if href:
             full = urljoin(url, href) if url else href
@@ -280,7 +300,7 @@ def _without_page(url: str) -> str:
 
 
 def _title(tree: HtmlElement) -> str:
-    for node in tree.xpath("//h1"):
+    for node in tree.iter("h1"):
         text = clean_line(node.text_content())
         if text:
             return text
@@ -300,6 +320,8 @@ def _date(tree: HtmlElement, scope: HtmlElement | None = None) -> tuple[str | No
     A visible date line inside the article (`scope`) is looked for first, so that the dates of
     a "latest news" box elsewhere on the page are not taken for the article's.
     """
+    import lxml.etree
+
     meta = _meta(
         tree,
         "article:published_time",
@@ -310,40 +332,67 @@ def _date(tree: HtmlElement, scope: HtmlElement | None = None) -> tuple[str | No
         "og:published_time",
     )
     for root in ([scope] if scope is not None else []) + [tree]:
-        for node in root.xpath(".//time"):
-            visible = clean_line(node.text_content())
-            if parse_date(visible):
+        for node in root.iterdescendants("time"):
+            visible = _short_text(node)
+            if visible and parse_date(visible):
                 return visible, parse_date(meta) or parse_date(visible)
             stamp = node.get("datetime")
             if stamp and not meta:
                 meta = stamp
-        for node in root.xpath(".//*[@class]"):
-            if _DATE_CLASSES.search(node.get("class", "")) and len(node) <= 3:
-                visible = clean_line(node.text_content())
-                if len(visible) < 80 and parse_date(visible):
+        for node in root.iterdescendants(lxml.etree.Element):
+            if _DATE_CLASSES.search(node.get("class") or "") and len(node) <= 3:
+                visible = _short_text(node)
+                if visible and parse_date(visible):
                     return visible, parse_date(meta) or parse_date(visible)
     if meta and parse_date(meta):
         return meta, parse_date(meta)
     return None, None
 
 
+def _short_text(node: HtmlElement, limit: int = MAX_DATE_LINE) -> str | None:
+    """The node's text on one line when it is shorter than `limit`, else None, reading no more
+    of it than that (a "date" box may hold the whole page)."""
+    parts, size = [], 0
+    for text in node.itertext():
+        parts.append(text)
+        size += len(text)
+        if size > 4 * limit:  # room for the spaces a clean line drops
+            return None
+    line = clean_line("".join(parts))
+    return line if len(line) < limit else None
+
+
+def _own_text(node: HtmlElement) -> str:
+    """The text directly inside `node`, not inside its children (XPath's `text()`)."""
+    return (node.text or "") + "".join(child.tail or "" for child in node)
+
+
+def _links(node: HtmlElement) -> Iterator[HtmlElement]:
+    """The <a href> at or below `node`, in document order."""
+    return (a for a in node.iter("a") if a.get("href") is not None)
+
+
 def _related(tree: HtmlElement, base: str | None) -> list[RelatedHeadline]:
-    """The links listed under a "BERITA TERKAIT" heading."""
-    for heading in tree.xpath("//*[self::h2 or self::h3 or self::h4 or self::div or self::span]"):
-        own = clean_line("".join(heading.xpath("text()")))
-        if own.lower() != "berita terkait":
-            continue
+    """The links listed under a "BERITA TERKAIT" heading (the first few such headings)."""
+    headings = (
+        node
+        for node in tree.iter("h2", "h3", "h4", "div", "span")
+        if clean_line(_own_text(node)).lower() == "berita terkait"
+    )
+    for heading in islice(headings, MAX_RELATED_HEADINGS):
         # The list right after the heading; failing that, the heading's own box when it is a
         # box of links and not the whole page.
         links: list[HtmlElement] = []
         for sibling in heading.itersiblings():
             if sibling.tag in ("h1", "h2", "h3", "h4") or (links and sibling.tag == "div"):
                 break
-            links.extend(sibling.xpath("descendant-or-self::a[@href]"))
+            links.extend(islice(_links(sibling), MAX_RELATED - len(links)))
+            if len(links) >= MAX_RELATED:
+                break
         if not links:
             box = heading.getparent()
             if box is not None and box.tag not in ("body", "html", "main", "article"):
-                links = box.xpath(".//a[@href]")
+                links = list(islice(_links(box), MAX_RELATED))
         items = []
         for link in links[:MAX_RELATED]:
             title = clean_line(link.text_content())
@@ -361,8 +410,8 @@ def _next_pages(tree: HtmlElement, base: str | None) -> list[str]:
     if not base:
         return []
     found: dict[int, str] = {}
-    for href in tree.xpath("//a/@href"):
-        full = urljoin(base, href)
+    for link in _links(tree):
+        full = urljoin(base, link.get("href"))
         numbers = parse_qs(urlparse(full).query).get("page")
         if not numbers or not numbers[0].isdigit() or int(numbers[0]) < 2:
             continue
@@ -376,7 +425,7 @@ def _next_pages(tree: HtmlElement, base: str | None) -> list[str]:
 
 def _jpnn_lead(tree: HtmlElement) -> HtmlElement | None:
     """The paragraph that starts "jpnn.com, JAKARTA -", or None."""
-    for paragraph in tree.xpath("//p"):
+    for paragraph in tree.iter("p"):
         if _JPNN_LEAD.match(paragraph.text_content()):
             return paragraph
     return None
@@ -408,8 +457,6 @@ def _jpnn_container(lead: HtmlElement | None) -> HtmlElement | None:
 
 
 def _jpnn_body(container: HtmlElement) -> str:
-    import lxml.html
-
     for node in list(container.iter()):
         if not isinstance(node.tag, str) or node is container:
             continue
@@ -417,24 +464,35 @@ def _jpnn_body(container: HtmlElement) -> str:
             _BOILERPLATE_CLASSES.search(node.get("class", "") + " " + node.get("id", ""))
         ):
             _drop(node)
-    return _filter_lines(html_to_text(lxml.html.tostring(container, encoding="unicode")))
+    return _filter_lines(tree_to_text(container))
 
 
 def _drop(node: HtmlElement) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    tail = node.tail
-    previous = node.getprevious()
-    parent.remove(node)
-    if tail:  # keep the text that followed the dropped element
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    """Empty a boilerplate element in place: its content goes, the text after it stays.
+
+    It becomes an empty <span>, which adds no break; removing it instead would append its
+    tail to the text before it, copying that text again for every element dropped in a row.
+    """
+    node.clear(keep_tail=True)
+    node.tag = "span"
 
 
-def _generic_body(html: str | bytes, url: str | None) -> str:
+def _densest_body(tree: HtmlElement) -> str:
+    """The main text of a page too large for trafilatura, in time that grows with the page:
+    the element whose own paragraphs hold the most text, without its boilerplate."""
+    weight: dict[HtmlElement, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            weight[parent] = weight.get(parent, 0) + len(paragraph.text_content())
+    if not weight:
+        return ""
+    return _jpnn_body(max(weight, key=weight.__getitem__))
+
+
+def _generic_body(html: str | bytes, url: str | None, tree: HtmlElement) -> str:
+    if len(html) > MAX_TRAFILATURA_CHARS:
+        return _densest_body(tree)
     import trafilatura
 
     text = trafilatura.extract(
