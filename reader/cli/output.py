@@ -2,8 +2,11 @@
 rich tables and progress when a person is watching a terminal.
 
 rich is imported only on the terminal path, so commands that print to a pipe never load it.
-Every string that came from outside (titles, URLs, file names, a server's error message) goes
-through `safe()` before it reaches the terminal.
+Every line printed here passes through `safe()` (the core's `safe_text`, the one function the
+reader uses too): the commands make each piece of outside text (titles, URLs, file names, a
+server's error message) one safe line, and `echo`, `error`, the tables and the progress notes
+pass their whole text through it again, so nothing a command forgot reaches the terminal.
+JSON escapes what it carries instead.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Literal, Protocol
 
 import click
 
-from reader.core.clean import clean_text
+from reader.core.clean import safe_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,14 +37,13 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MATCH_STYLE = "bold yellow"
 
 
-def safe(text: str, *, multiline: bool = False) -> str:
-    """`text` from outside made harmless for a terminal.
+def safe(text: str | None, *, multiline: bool = False) -> str:
+    """`text` from outside made harmless for a terminal (see reader.core.clean.safe_text).
 
     Escape sequences and control characters are removed; the result is one line unless
     `multiline` (an article's body keeps its paragraphs).
     """
-    cleaned = clean_text(text)
-    return cleaned if multiline else " ".join(cleaned.splitlines())
+    return safe_text(text, multiline=multiline)
 
 
 def count(n: int, noun: str) -> str:
@@ -50,7 +52,7 @@ def count(n: int, noun: str) -> str:
 
 
 def echo(line: str = "") -> None:
-    click.echo(line)
+    click.echo(safe(line, multiline=True))
 
 
 def error_line(message: str) -> str:
@@ -124,7 +126,7 @@ def marked(snippet: str, open_mark: str, close_mark: str) -> list[Piece]:
 def table(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> None:
     """Rows as a rich table on standard output (call it only when `stdout_is_terminal()`).
 
-    Cells must already be `safe()`.
+    Each cell is made `safe()` here (again, when the command did already).
     """
     from rich import box
     from rich.table import Table
@@ -144,7 +146,12 @@ def table(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> None:
         )
     for row in rows:
         grid.add_row(
-            *(Text(cell) if isinstance(cell, str) else Text.assemble(*cell) for cell in row)
+            *(
+                Text(safe(cell))
+                if isinstance(cell, str)
+                else Text.assemble(*((safe(text), style) for text, style in cell))
+                for cell in row
+            )
         )
     _console().print(grid)
 
@@ -165,7 +172,7 @@ class _Silent:
         pass
 
     def note(self, line: str) -> None:
-        click.echo(line, err=True)
+        click.echo(safe(line, multiline=True), err=True)
 
 
 class _Bar:
@@ -178,7 +185,7 @@ class _Bar:
     def note(self, line: str) -> None:
         from rich.text import Text
 
-        self._bar.console.print(Text(line), soft_wrap=True)
+        self._bar.console.print(Text(safe(line, multiline=True)), soft_wrap=True)
 
 
 @contextmanager

@@ -16,14 +16,15 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
-# can make a line display differently from what it says.
 # Control characters, bidirectional embeddings and isolates, and the invisible characters that
 # hide words from search or reorder a line on screen: zero-width spaces and joiners,
 # direction marks, word joiners and invisible operators, the byte-order mark.
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+
+# Every way of breaking a line, told as "\n" (a lone CR would move the cursor back over the line).
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
@@ -38,6 +39,25 @@ def clean_text(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+def safe_text(text: str | None, *, multiline: bool = False) -> str:
+    """Any text about to be printed on a terminal or shown in the reader, made harmless.
+
+    The one function every output path of the command line and the reader uses for text that
+    came from outside (titles, URLs, file names, a server's reason phrase or headers, exception
+    messages): escape sequences go whole, then C0 and C1 controls, bidi embeddings, overrides
+    and isolates, and invisible characters. The result is one line (line breaks and tabs become
+    spaces) unless `multiline`, which keeps line breaks and tabs. Unlike `clean_text`, it keeps
+    the text's characters as they are (no normalisation): it is for showing, not for storing.
+    """
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    if multiline:
+        return text
+    return text.replace("\n", " ").replace("\t", " ")
 
 
 def clean_line(text: str | None) -> str:

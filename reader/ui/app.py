@@ -15,7 +15,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.notifications import Notification, Notify
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -94,6 +94,25 @@ class ReaderApp(App[int], inherit_bindings=False):
             asyncio.get_running_loop().add_signal_handler(
                 signal.SIGTERM, lambda: self.exit(return_code=128 + signal.SIGTERM)
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of the reader (screens and widgets notify through the app), its
+        message and title passed through the one function that makes text safe to show."""
+        super().notify(
+            visible(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def _use_config_keymap(self) -> None:
         """The user's `[keys]`; what was ignored in it (or in the file) is said once."""

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.content import Content
 
-from reader.core.clean import clean_text
+from reader.core.clean import safe_text
 from reader.core.dates import in_wib
 from reader.core.dates import long_date as long_date  # the article header's date
 from reader.core.errors import ReaderError
-
-# Anything that could move the cursor or change the terminal's state; newlines and tabs are
-# the only controls article text may keep (the core cleans on import; this is defence in depth).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 def visible(text: str | None) -> str:
-    """Text with escape sequences and control characters removed (newlines kept)."""
-    if not text:
-        return ""
-    return _CONTROLS.sub("", clean_text(text) if "\x1b" in text else text)
+    """Text with escape sequences and control characters removed (newlines kept): the core's
+    `safe_text`, the one function the command line uses too. Newlines and tabs are the only
+    controls article text may keep (the core cleans on import; this is defence in depth)."""
+    return safe_text(text, multiline=True)
 
 
 def one_line(text: str | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
 import socket
 import threading
 import time
@@ -48,11 +49,17 @@ class Response:
         return self.status == 304
 
 
+_NOT_IN_URLS = re.compile("[\x00-\x20\x7f-\x9f]")
+
+
 def check_url(url: str) -> None:
-    """Raise FetchError unless `url` is an http(s) URL with a host."""
+    """Raise FetchError unless `url` is an http(s) URL with a host, and nothing in it that a
+    URL cannot hold: spaces and control characters (an escape sequence in a link)."""
     parts = urlparse(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FetchError(f"not an http(s) URL: {url[:80]!r}")
+    if _NOT_IN_URLS.search(url):
+        raise FetchError(f"not a URL (it holds spaces or control characters): {url[:80]!r}")
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
