@@ -97,8 +97,10 @@ async def resize(pilot: Pilot[Any], width: int, height: int) -> None:
     old layout still on screen."""
     await pilot.resize_terminal(width, height)
     size = Size(width, height)
+    # The app's size changes at once; the screen's layout (its compositor's size) only once
+    # the screen has handled the resize, and with it the breakpoints and the pane classes.
     for _ in range(200):  # a second at most; the assertions after it tell what went wrong
-        if pilot.app.screen.size == size:
+        if pilot.app.screen._compositor.size == size:
             break
         await pilot.pause(0.005)
     await pilot.pause()

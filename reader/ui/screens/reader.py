@@ -62,7 +62,7 @@ from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
-from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds
+from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds, topic_view
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
@@ -659,6 +659,62 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             f"Saved “{one_line(topic.name)}”: {topic.total} articles.", timeout=3, markup=False
         )
         self.app.call_from_thread(self.refresh_views)
+
+    def on_navigator_topic_action(self, message: Navigator.TopicAction) -> None:
+        """R or D on a topic in the navigator: ask for the new name, or whether to delete."""
+        message.stop()
+        view = message.view
+        name = one_line(view.name)
+        if message.action == "rename":
+
+            def named(new_name: str | None) -> None:
+                if new_name and new_name != view.name:
+                    self._rename_topic(view, new_name)
+
+            prompt = Content.assemble("A new name for “", (name, "bold"), "”:")
+            self.app.push_screen(NameScreen("Rename topic", prompt, view.name), named)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete_topic(view)
+
+        question = Content.assemble(
+            "Delete the topic ", (name, "bold"), "? Its articles stay in the store."
+        )
+        self.app.push_screen(ConfirmScreen("Delete topic", question), answered)
+
+    @work(thread=True, group="topics", exit_on_error=False)
+    def _rename_topic(self, view: View, new_name: str) -> None:
+        try:
+            topic = self.library.rename_topic(view.name, new_name)
+        except TopicError as error:
+            self.notify(f"Not renamed: {one_line(str(error))}", severity="warning", markup=False)
+            return
+        self.notify(f"Renamed to “{one_line(topic.name)}”.", timeout=3, markup=False)
+        self.app.call_from_thread(self._topic_changed, view, topic_view(topic))
+
+    @work(thread=True, group="topics", exit_on_error=False)
+    def _delete_topic(self, view: View) -> None:
+        try:
+            self.library.remove_topic(view.name)
+        except TopicError as error:
+            self.notify(f"Not deleted: {one_line(str(error))}", severity="warning", markup=False)
+            return
+        self.notify(f"Deleted “{one_line(view.name)}”.", timeout=3, markup=False)
+        self.app.call_from_thread(self._topic_changed, view, None)
+
+    def _topic_changed(self, old: View, new: View | None) -> None:
+        """A topic was renamed (`new`) or deleted (None): the navigator and, when the list
+        shows that topic, its titles follow; a deleted topic's list gives way to All."""
+        if self.view.key == old.key:
+            if new is None:
+                self.leave_search()
+                self.view = ALL
+            else:
+                self.set_reactive(ReaderScreen.view, new)  # the same articles: no reload
+                self._update_titles()
+        self.refresh_views()
 
     def _show_empty_view(self) -> None:
         self._opening = None

@@ -4,7 +4,7 @@ unread / total counts (Newsboat's feed list). Enter chooses a view; the screen s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from rich.cells import cell_len, set_cell_size
 from textual import events
@@ -37,6 +37,16 @@ class Navigator(OptionList, inherit_bindings=False):
         Binding(
             "enter,l", "select", "Show", tooltip="Show this view's headlines", id="navigator.show"
         ),
+        Binding(
+            "R", "rename_topic", "Rename", tooltip="Rename the topic", id="navigator.rename_topic"
+        ),
+        Binding(
+            "D,delete",
+            "delete_topic",
+            "Delete",
+            tooltip="Delete the topic (its articles stay)",
+            id="navigator.delete_topic",
+        ),
     ]
 
     @dataclass
@@ -44,6 +54,13 @@ class Navigator(OptionList, inherit_bindings=False):
         """The user chose a view to read."""
 
         view: View
+
+    @dataclass
+    class TopicAction(Message):
+        """The user asked to rename or delete the topic `view` (the screen asks and does it)."""
+
+        view: View
+        action: Literal["rename", "delete"]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -115,6 +132,27 @@ class Navigator(OptionList, inherit_bindings=False):
     def action_last(self) -> None:
         if self.counts:
             self.highlighted = self.option_count - 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Renaming and deleting are for topics: the keys show only on a topic's entry."""
+        if action in ("rename_topic", "delete_topic"):
+            view = self.highlighted_view
+            return view is not None and view.kind == "topic"
+        return True
+
+    def action_rename_topic(self) -> None:
+        self._topic_action("rename")
+
+    def action_delete_topic(self) -> None:
+        self._topic_action("delete")
+
+    def _topic_action(self, action: Literal["rename", "delete"]) -> None:
+        view = self.highlighted_view
+        if view is not None and view.kind == "topic":
+            self.post_message(self.TopicAction(view, action))
+
+    def on_option_list_option_highlighted(self) -> None:
+        self.refresh_bindings()  # the topic keys come and go with the entry under the cursor
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
