@@ -10,6 +10,17 @@ from reader.core.text import Token, light_stem, word_groups
 SNIPPET_OPEN, SNIPPET_CLOSE = "«", "»"
 SNIPPET_WORDS = 32
 
+# Function words: a match of one of these alone (a relaxed query's `dan`) is not worth showing,
+# so it is marked only inside a run of marked words that holds a word of substance.
+STOPWORDS = frozenset(
+    """
+    ada adalah agar akan antara atas atau bagi bahwa bisa dalam dan dapat dari dengan di dia
+    hingga ia ini itu jika juga karena ke kepada lagi maka masih namun nya oleh pada para pula
+    pun saat sampai sebagai secara sedang sehingga sejak serta seperti sudah telah tentang
+    terhadap tersebut tetapi tidak untuk yaitu yakni yang
+    """.split()
+)
+
 
 def _never(word: str) -> bool:
     return False
@@ -40,7 +51,7 @@ class Matcher:
         return bool(self.stems) and light_stem(token.parts, self.is_word) in self.stems
 
     def flags(self, tokens: list[Token]) -> list[bool]:
-        """For each token, whether it is part of a match."""
+        """For each token, whether it is part of a match (stopwords never alone)."""
         flags = [self._word(t) for t in tokens]
         if self.phrases:
             words = [" ".join(t.parts) for t in tokens]
@@ -49,7 +60,7 @@ class Matcher:
                 for i in range(len(words) - size + 1):
                     if words[i] == phrase[0] and tuple(words[i : i + size]) == phrase:
                         flags[i : i + size] = [True] * size
-        return flags
+        return _drop_stopword_runs(tokens, flags)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the matched words of `text`, in order."""
@@ -57,6 +68,26 @@ class Matcher:
             return []
         tokens = list(word_groups(text))
         return [(t.start, t.end) for t, hit in zip(tokens, self.flags(tokens), strict=True) if hit]
+
+
+def _is_stopword(token: Token) -> bool:
+    return all(part in STOPWORDS for part in token.parts)
+
+
+def _drop_stopword_runs(tokens: list[Token], flags: list[bool]) -> list[bool]:
+    """Unmark every run of marked tokens that holds nothing but stopwords."""
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        end = i
+        while end < len(flags) and flags[end]:
+            end += 1
+        if all(_is_stopword(tokens[j]) for j in range(i, end)):
+            flags[i:end] = [False] * (end - i)
+        i = end
+    return flags
 
 
 def snippet(body: str, matcher: Matcher, words: int = SNIPPET_WORDS) -> str:

@@ -207,3 +207,26 @@ def test_a_detached_clitic_is_not_an_exclusion(library):
 
 def test_an_unclosed_quote_falls_back_to_the_words(demo_library_ro):
     assert ids(demo_library_ro, '"pekerja migran') == ids(demo_library_ro, "pekerja migran")
+
+
+def test_snippets_never_mark_stopwords_alone(library):
+    library.import_articles(
+        [Article(title="Pasar", body="Harga cabai dan bawang naik menjelang lebaran.")]
+    )
+    result = library.search("dan durian", 5)
+    assert result.relaxed and [h.id for h in result.hits] == [1]
+    assert SNIPPET_OPEN not in result.hits[0].snippet, "`dan` alone is not a match worth showing"
+    text = "Harga cabai dan bawang naik."
+    assert result.matcher.spans(text) == []
+    both = library.search("cabai dan bawang", 5).hits[0].snippet
+    assert f"{SNIPPET_OPEN}cabai{SNIPPET_CLOSE} {SNIPPET_OPEN}dan{SNIPPET_CLOSE}" in both
+
+
+def test_a_stem_only_match_does_not_outrank_the_word_itself(library):
+    library.import_articles(
+        [
+            Article(title="Satu", body="Pemerintah membuatnya untuk para petani di desa itu."),
+            Article(title="Dua", body="Pemerintah membuat aturan untuk para petani di desa itu."),
+        ]
+    )
+    assert ids(library, "membuat petani")[:1] == [2]

@@ -346,13 +346,16 @@ class Articles:
         """The highest article id (O(1)); a stand-in for the article count in idf."""
         return int(self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
-    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]:
-        """{id: (title, body)} of the articles of `ids` that exist."""
+    def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]:
+        """{id: (title, body)} of the articles of `ids` that exist; with `chars`, only the
+        body's first `chars` characters are read (bounded work whatever an article's size)."""
         found: dict[int, tuple[str, str]] = {}
+        body = "body" if chars is None else f"substr(body, 1, {int(chars)})"
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             rows = self._db.conn.execute(
-                f"SELECT id, title, body FROM articles WHERE id IN ({','.join('?' * len(batch))})",
+                f"SELECT id, title, {body} FROM articles "
+                f"WHERE id IN ({','.join('?' * len(batch))})",
                 batch,
             )
             found.update((row[0], (row[1], row[2])) for row in rows)

@@ -12,7 +12,6 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from reader.core.aliases import aliases, longest_member
@@ -26,12 +25,20 @@ from reader.core.text import light_stem, strip_nya, surface_string, surface_word
 
 log = logging.getLogger(__name__)
 
-# bm25 weights: title, lead, body, then the same three for stem-only matches.
-WEIGHTS = Weights(10.0, 3.0, 1.0, 4.0, 1.2, 0.4)
-RECENCY = 0.1  # at most +10% for the newest hit: a tie-break, not a ranking
+# bm25 weights: title, lead, body, then the same three for stem-only matches. The stem columns
+# hold only the stems the surface lacks, so they are sparse and FTS5 would give their phrases an
+# inflated idf (an article with "membuatnya" outranking one with "membuat"): they match, but
+# score nothing; the article's other words rank it.
+WEIGHTS = Weights(10.0, 3.0, 1.0, 0.0, 0.0, 0.0)
 RELAXED_CANDIDATES = 100
-FEW_HITS = 5  # below this many hits, the full-stemming fallback (if installed) widens the query
-FALLBACK_WEIGHT = 0.3
+FAMILY_WEIGHT = 0.3  # a hit found only through root families counts this share of its score
+# Snippets and Python-side tests read at most this much of a body: bounded work per article.
+TEXT_CHARS = 100_000
+RESCORED = 100  # family hits scored with whole families as terms (the rest are not shown)
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
+# Fewer strict hits than a page: the words widen to their root families. A constant, not the
+# caller's limit, so the first hits of a search are the same whatever number is asked for.
+PAGE = 20
 
 
 class SearchIndex(Protocol):
@@ -61,7 +68,7 @@ class SearchIndex(Protocol):
 
 
 class ArticleTexts(Protocol):
-    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
+    def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]: ...
     def max_id(self) -> int: ...
 
 
@@ -88,6 +95,7 @@ class Part:
     expression: Expression
     test: Callable[[DocWords], bool]
     words: tuple[str, ...] = ()  # the query words it stands for (their rarity weighs it)
+    forms: frozenset[str] = frozenset()  # a single word's accepted forms, family included
 
 
 def _has_phrase(words: tuple[str, ...] | list[str]) -> Callable[[DocWords], bool]:
@@ -153,6 +161,7 @@ class QueryBuilder:
                 or any(word in doc.words for word in relatives)
             ),
             group,
+            frozenset([*group, stem, *relatives]) if len(group) == 1 else frozenset(),
         )
 
     def _add_phrase(self, words: tuple[str, ...]) -> None:
@@ -260,8 +269,8 @@ class Searcher:
     def search(self, text: str, limit: int = 20, topic: int | None = None) -> SearchResult:
         """Search the store. Any string is a valid query; its content never raises.
 
-        Every word must match (exact form, light stem or alias). Too few hits: the query widens
-        to root families, if the stemmer is installed. None at all: it relaxes to any word.
+        Every word must match (exact form, light stem or alias). Fewer hits than a page: the
+        words widen to their root families. None at all: it relaxes to any word.
         Should the index still reject the query, its plain words are searched instead. With a
         topic, only its articles are searched; an empty query then lists them newest first.
         """
@@ -287,7 +296,7 @@ class Searcher:
         matcher = plan.builder.matcher
         result.matcher, result.relaxed = matcher, plan.relaxed
         chosen = scored[:limit]
-        texts = self.articles.texts([row.id for row, _ in chosen])
+        texts = self.articles.texts([row.id for row, _ in chosen], TEXT_CHARS)
         result.hits = [
             SearchHit(
                 id=row.id,
@@ -331,7 +340,7 @@ class _Plan:
             newest = self.index.newest(self.limit, exclude=self.negative, filters=self.filters)
             return _rerank(newest)
         scored = self.ranked(all_of([p.expression for p in self.parts]), self.candidates)
-        if len(scored) < FEW_HITS and stemmer.available():
+        if len(scored) < PAGE:
             scored = self.widen(scored)
         if not scored and len(self.parts) > 1:
             self.relaxed = True
@@ -340,13 +349,66 @@ class _Plan:
         return scored
 
     def widen(self, scored: Scored) -> Scored:
+        """Fewer hits than a page: the words also find their root families. A hit found that way
+        is ranked among the others at FAMILY_WEIGHT of its score (below them all, a strong
+        family hit would sit under weak exact ones; at full weight, families would crowd out
+        the exact forms)."""
         wide = QueryBuilder(self.index, families=True)
         parts = wide.positive(self.query)
         if not wide.widened:
             return scored
         self.builder, self.parts = wide, parts
-        more = self.ranked(all_of([p.expression for p in parts]), self.candidates)
-        return _append_low(scored, more)
+        more = self.ranked(all_of([p.expression for p in parts]), max(self.candidates, RESCORED))
+        seen = {row.id for row, _ in scored}
+        family = [row for row, _ in more if row.id not in seen][:RESCORED]
+        return _mix_in(scored, self._family_scores(family))
+
+    def _family_scores(self, rows: list[Candidate]) -> Scored:
+        """BM25 of family hits with each word's family counted as one term.
+
+        FTS5 scores every form of a family as a term of its own, so an article with one rare
+        form (penegasan) outranks one that uses the common form eight times (menegaskan). Here
+        a word's forms share one count and one document frequency, as a stemmed index would
+        have them; the formula and the column weights are FTS5's, so the scale stays
+        comparable with the strict hits'.
+        """
+        if not rows:
+            return []
+        texts = self.searcher.articles.texts([row.id for row in rows], TEXT_CHARS)
+        total = max(self.searcher.articles.max_id(), 1)
+        forms = sorted({form for part in self.parts for form in part.forms})
+        df = self.index.document_frequencies(forms)
+        idf = []
+        for part in self.parts:
+            hits = min(max((df.get(form, 0) for form in part.forms), default=0) or 1, total)
+            idf.append(max(math.log((total - hits + 0.5) / (hits + 0.5)), 1e-6))
+        counted = []
+        for row in rows:
+            title, body = texts.get(row.id, ("", ""))
+            lead, _, rest = body.partition("\n\n")
+            columns = [surface_words(title), surface_words(lead), surface_words(rest)]
+            doc = (
+                DocWords.of(title + "\n" + body, self.index.is_word)
+                if any(not part.forms for part in self.parts)
+                else None
+            )
+            weights = []
+            for part in self.parts:
+                if part.forms:
+                    tf = [sum(1 for w in words if w in part.forms) for words in columns]
+                    weights.append(sum(w * n for w, n in zip(WEIGHTS[:3], tf, strict=True)))
+                else:
+                    weights.append(1.0 if doc is not None and part.test(doc) else 0.0)
+            counted.append((row, sum(len(words) for words in columns), weights))
+        average = sum(size for _, size, _ in counted) / len(counted) or 1.0
+        scored = []
+        for row, size, weights in counted:
+            norm = BM25_K1 * (1.0 - BM25_B + BM25_B * size / average)
+            score = sum(
+                i * w * (BM25_K1 + 1.0) / (w + norm) for i, w in zip(idf, weights, strict=True)
+            )
+            scored.append((row, round(score, 4)))
+        return scored
 
     def _most_parts_first(self, scored: Scored) -> Scored:
         """Relaxed order: BM25 scaled by how much of the query an article covers, a rare word
@@ -356,7 +418,7 @@ class _Plan:
         df = self.index.document_frequencies(words)
         total = max(self.searcher.articles.max_id(), 1)
         weight = [sum(math.log(1 + total / df.get(w, 1)) for w in p.words) or 1.0 for p in parts]
-        texts = self.searcher.articles.texts([row.id for row, _ in scored])
+        texts = self.searcher.articles.texts([row.id for row, _ in scored], TEXT_CHARS)
         ranked = []
         for row, score in scored:
             title, body = texts.get(row.id, ("", ""))
@@ -367,37 +429,20 @@ class _Plan:
         return [(row, score) for score, row in ranked]
 
 
-def _append_low(first: Scored, more: Scored) -> Scored:
-    """Fallback hits after the hits proper, at a low weight, each article once."""
+def _mix_in(first: Scored, more: Scored) -> Scored:
+    """The hits proper with the family hits mixed in at FAMILY_WEIGHT, each article once."""
     seen = {row.id for row, _ in first}
-    floor = min((score for _, score in first), default=0.0)
-    low = [
-        (row, round(min(score * FALLBACK_WEIGHT, floor), 4))
-        for row, score in more
-        if row.id not in seen
+    mixed = first + [
+        (row, round(score * FAMILY_WEIGHT, 4)) for row, score in more if row.id not in seen
     ]
-    return first + low
+    mixed.sort(key=lambda item: -item[1])
+    return mixed
 
 
 def _rerank(rows: list[Candidate]) -> Scored:
-    """Relevance (-bm25), nudged by recency relative to the newest candidate."""
-    newest = max((r.sort_key for r in rows if r.sort_key), default="")
-    scored = []
-    for row in rows:
-        relevance = -row.rank
-        bonus = 0.0
-        if newest and row.sort_key:
-            bonus = RECENCY / (1.0 + _days_between(row.sort_key, newest) / 365.0)
-        scored.append((row, round(relevance * (1.0 + bonus), 4) if relevance else 0.0))
+    """Relevance (-bm25), best first. Recency is not mixed in: a bonus of a few percent is
+    larger than many BM25 gaps, so it would reorder hits rather than break ties."""
+    scored = [(row, round(-row.rank, 4) if row.rank else 0.0) for row in rows]
     if any(score for _, score in scored):
         scored.sort(key=lambda item: -item[1])
     return scored
-
-
-def _days_between(older: str, newer: str) -> float:
-    try:
-        a = datetime.fromisoformat(older)
-        b = datetime.fromisoformat(newer)
-    except ValueError:
-        return 0.0
-    return max(0.0, (b - a).total_seconds() / 86400.0)
