@@ -122,3 +122,57 @@ def test_a_headline_stored_later_resolves_later(library):
         ]
     )
     assert library.get(1).related[0].target_id == 2
+
+
+def test_an_article_with_no_near_neighbour_shows_no_similar_articles(library):
+    library.import_articles(
+        [
+            Article(
+                title="Buruh tekstil Bandung terkena PHK massal",
+                body="Ribuan buruh pabrik tekstil di Bandung terkena pemutusan hubungan kerja "
+                "karena pesanan ekspor tekstil turun. Serikat buruh tekstil menuntut pesangon.",
+            ),
+            Article(
+                title="Pabrik tekstil Bandung tutup, buruh menuntut pesangon",
+                body="Serikat buruh tekstil Bandung menuntut pesangon setelah pabrik tekstil "
+                "tutup dan ribuan buruh kehilangan pekerjaan karena ekspor turun.",
+            ),
+            Article(
+                title="Banjir rendam permukiman di Samarinda",
+                body="Hujan deras semalam membuat sungai meluap dan banjir merendam rumah warga "
+                "di tiga kelurahan Samarinda; petugas mengevakuasi lansia dengan perahu karet.",
+            ),
+        ]
+        + [
+            # Other news, so that words of two articles are rare enough to be distinctive.
+            Article(title=f"Harga cabai di pasar {n}", body=f"Harga cabai rawit naik {n} persen.")
+            for n in range(15)
+        ]
+    )
+    near = [i for i in library.related(1, 10) if i.reason == "similar"]
+    assert [i.id for i in near][:1] == [2]
+    assert all(i.score >= 0.2 for i in near), "the floor holds"
+    assert library.related(3, 10) == [], "a flood story has no near neighbour: none shown"
+
+
+def test_related_reads_a_bounded_part_of_each_article(library, monkeypatch):
+    from reader.core import minhash
+    from reader.core.services import related
+
+    paragraph = "Buruh pabrik tekstil menuntut pesangon setelah pabrik tutup mendadak. "
+    library.import_articles(
+        [
+            Article(title="Pabrik tekstil tutup", body=paragraph * 3),
+            Article(title="Pabrik tekstil tutup lagi", body=(paragraph * 3 + "\n\n") * 5000),
+        ]
+    )
+    sizes = []
+    real = minhash.shingles
+
+    def counted(body):
+        sizes.append(len(body))
+        return real(body)
+
+    monkeypatch.setattr(minhash, "shingles", counted)
+    library.related(1, 10)
+    assert sizes and max(sizes) <= related.TEXT_CHARS

@@ -24,18 +24,26 @@ TOP_TERMS = 20
 CANDIDATES = 60  # similar articles considered; those within the window come first
 MAX_DF = 0.2  # a term in more than a fifth of the articles says little and costs much
 WINDOW_DAYS = 30
-MIN_SIMILARITY = 0.1  # of the article's own score; below it a match is noise
+# A similar article scores at least this share of the article's own score, or it is not shown:
+# chosen on the corpus (bench/eval_related.py), where 93% of the similar articles shown above it
+# share the article's IndoSum category (84% at 0.1, 70% with no floor, 25% by chance).
+MIN_SIMILARITY = 0.2
 MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n versions" row
 CHECK_SIMILAR = 0.5  # similar articles this close are checked for being the same story
 SIMILAR_WEIGHTS = Weights(10.0, 3.0, 1.0)
 BAND_CANDIDATES = 200
+# The work per article is bounded, so one huge article costs no more than a long one: its
+# terms, its shingles and those of each candidate come from the body's first TEXT_CHARS
+# characters (a long news article has about 10,000), and at most TERM_WORDS words are counted.
+TEXT_CHARS = 100_000
+TERM_WORDS = 20_000
 _KEY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class RelatedArticles(Protocol):
     def get(self, article_id: int) -> StoredArticle | None: ...
     def headline(self, article_id: int) -> Headline | None: ...
-    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
+    def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]: ...
     def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
     def max_id(self) -> int: ...
     def sort_key(self, article_id: int) -> str | None: ...
@@ -110,13 +118,13 @@ class RelatedFinder:
         Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
         the exact Jaccard of the shingle sets.
         """
-        own = minhash.shingles(article.body)
+        own = minhash.shingles(article.body[:TEXT_CHARS])
         if not len(own):
             return []
         keys = minhash.band_keys(minhash.signature(own))
         candidates = self.bands.sharing_any(keys, article.id, BAND_CANDIDATES)
         wanted = list(dict.fromkeys([*candidates, *also]))
-        texts = self.articles.texts(wanted)
+        texts = self.articles.texts(wanted, TEXT_CHARS)
         items = []
         for headline in self.articles.headlines_by_id([i for i in wanted if i in texts]):
             score = minhash.jaccard(own, minhash.shingles(texts[headline.id][1]))
@@ -127,8 +135,12 @@ class RelatedFinder:
 
     def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
         """The article's top terms by tf-idf, document frequency from the term statistics."""
-        words = surface_words(article.title) * 3 + surface_words(article.body)
-        tf = Counter(w for w in words if len(w) > 2 and not w.isdigit() and w not in FUNCTION_WORDS)
+        words = surface_words(article.title) * 3 + surface_words(article.body[:TEXT_CHARS])
+        tf = Counter(
+            w
+            for w in words[:TERM_WORDS]
+            if len(w) > 2 and not w.isdigit() and w not in FUNCTION_WORDS
+        )
         if not tf:
             return []
         candidates = [w for w, _ in tf.most_common(200)]

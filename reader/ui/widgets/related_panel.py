@@ -59,7 +59,7 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         self.for_article = article_id
         self.items = list(items or [])
         if not self.items:
-            self.show_note("No related news found.")
+            self.show_note("No similar articles.")
             return
         options: list[Option | None] = []
         for reason, heading in REASONS.items():
