@@ -1,0 +1,65 @@
+"""Ctrl+C of `fetch` ends it at once (issue 13: 146 s, each slow feed waited to its timeout).
+
+The installed command fetches two feeds that trickle a byte every 0.2 s with a timeout of 60 s,
+and gets SIGINT (what Ctrl+C sends) once both requests are under way.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core.library import open_library
+from tests.core.test_hardening import Trickle
+
+COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
+
+
+@pytest.mark.skipif(COMMAND is None, reason="the console script is not installed")
+def test_ctrl_c_ends_a_fetch_of_slow_feeds_at_once(tmp_path: Path) -> None:
+    server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
+    answering: list[object] = []
+    answer = server._answer
+
+    def counted(conn) -> None:  # type: ignore[no-untyped-def]
+        answering.append(conn)
+        answer(conn)
+
+    server._answer = counted  # type: ignore[method-assign]
+    db = tmp_path / "articles.db"
+    with open_library(db) as library:
+        library.add_feed(server.url)
+        library.add_feed(server.url.replace("feed.xml", "other.xml"))
+    env = {k: v for k, v in os.environ.items() if k != "KEMNAKER_READER_DB"}
+    assert COMMAND is not None
+    fetching = subprocess.Popen(
+        [COMMAND, "--db", str(db), "fetch", "--timeout", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(answering) < 2:  # both requests under way
+            assert fetching.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        asked = time.monotonic()
+        fetching.send_signal(signal.SIGINT)
+        _, err = fetching.communicate(timeout=20)
+        took = time.monotonic() - asked
+    finally:
+        fetching.kill()
+        server.close()
+    assert fetching.returncode == 130
+    assert took < 10, f"{took:.1f} s after Ctrl+C"  # the timeouts were 60 s
+    assert "Traceback" not in err
+    with open_library(db) as library:  # the feeds were left as they were
+        assert all(feed.last_fetched_at is None for feed in library.feeds())
