@@ -55,11 +55,13 @@ class HeadlinesCounted(Message):
 
 @dataclass
 class UnreadFound(Message):
-    """The next (or previous) unread article of the view and where it stands (None: none)."""
+    """The next (or previous) unread article of the view and where it stands (None: none);
+    `view`: found in another view, the next one on with unread articles."""
 
     request: int
     article_id: int | None
     position: int | None
+    view: View | None = None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.navigator import Navigator
 from tests.ui.conftest import search, settle, test_app
-from tests.ui.test_navigator import choose, counts
+from tests.ui.test_navigator import choose, counts, title
 
 TOPIC = "Ketenagakerjaan"
 
@@ -68,6 +68,39 @@ def test_brackets_open_the_next_and_previous_unread(library: Library) -> None:
             await settle(pilot)
             assert any("No more unread" in n.message for n in app._notifications)
             assert headlines.cursor == 0
+
+    run(scenario)
+
+
+def test_brackets_go_on_to_the_next_view_with_unread_articles(library: Library) -> None:
+    """As Newsboat's n goes on to the next feed: a topic read to its end leads to the next
+    topic (or source) in the navigator that has unread articles, and back again."""
+    first = library.topics()[0]
+    library.mark_all_read(HeadlineFilter(topic=first.id))  # read to its end
+    topics = library.topics()  # (reading the first read some of the others' articles too)
+    second = next(t for t in topics[1:] if t.unread)
+    assert topics.index(second) > 1  # a topic with nothing unread in between is passed over
+    newest = library.next_unread(None, HeadlineFilter(topic=second.id))
+    assert newest is not None
+
+    async def scenario() -> None:
+        app = test_app(library, start_view=first.name)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            assert app.reader.view.key == f"topic:{second.id}"
+            assert article.article.id == newest.id and library.headline(newest.id).read
+            headlines = app.query_one(HeadlineList)
+            assert headlines.current.id == newest.id
+            assert title(headlines).startswith(second.name)
+            assert counts(app)[f"topic:{second.id}"][0] == second.unread - 1
+            # Back: the first topic has no unread article left, and nothing before it has.
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert app.reader.view.key == f"topic:{second.id}"
+            assert any("No more unread" in n.message for n in app._notifications)
 
     run(scenario)
 

@@ -491,7 +491,10 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def listed(self) -> HeadlineFilter:
         """The filter of the headlines the list shows: the view's, unread only after u, a
         story once when stories are folded."""
-        listed = replace(self.view.filter, fold_stories=self.fold_stories and folds(self.view))
+        return self._filter_of(self.view)
+
+    def _filter_of(self, view: View) -> HeadlineFilter:
+        listed = replace(view.filter, fold_stories=self.fold_stories and folds(view))
         return replace(listed, unread=True) if self.unread_only else listed
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
@@ -566,13 +569,16 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def watch_unread_only(self) -> None:
         self._list_anew()
 
-    def _list_anew(self) -> None:
+    def _list_anew(self, keep: int | None = None) -> None:
+        """The view's list from nothing; the cursor on `keep` once counted (else the top)."""
         self._known_count = None
         self._all_cursor = 0
         self._opening = None
         self.headlines.set_source(ListedHeadlines([]))  # until the view is counted
         self._update_titles()
-        self.refresh_headlines(quiet=True)
+        self._count_request += 1
+        self._count(self._count_request, self.listed(), keep, True, False)
+        self.refresh_views()
 
     def action_toggle_unread_only(self) -> None:
         self.leave_search()
@@ -588,17 +594,48 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             return
         self._unread_request += 1
         current = self.headlines.current
-        self._find_unread(self._unread_request, current.id if current else None, step)
+        self._find_unread(
+            self._unread_request, current.id if current else None, step, self._views_on(step)
+        )
+
+    def _views_on(self, step: int) -> list[View]:
+        """Where `]` (or `[`) goes on to when a topic or a source has no more unread articles,
+        as Newsboat goes to the next feed: the topics and sources after it (before it) in the
+        navigator that have unread articles, nearest first."""
+        if self.view.kind == "view":
+            return []  # All and Unread hold every unread article; Starred stays itself
+        counted = self.nav.counts
+        keys = [c.view.key for c in counted]
+        if self.view.key not in keys:
+            return []
+        here = keys.index(self.view.key)
+        onward = counted[here + 1 :] if step > 0 else counted[:here][::-1]
+        return [c.view for c in onward if c.unread > 0 and c.view.kind != "view"]
 
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
-    def _find_unread(self, request: int, after: int | None, step: int) -> None:
+    def _find_unread(self, request: int, after: int | None, step: int, onward: list[View]) -> None:
         view = self.listed()
         found = self.library.next_unread(after, view, step)
+        if found is None:
+            for other in onward:
+                found = self.library.next_unread(None, self._filter_of(other), step)
+                if found is not None:
+                    self.post_message(UnreadFound(request, found.id, None, other))
+                    return
         position = self.library.position(found.id, view) if found else None
         self.post_message(UnreadFound(request, found.id if found else None, position))
 
     def on_unread_found(self, message: UnreadFound) -> None:
         if message.request != self._unread_request or self.search is not None:
+            return
+        if message.view is not None and message.article_id is not None:
+            # On to the next view with unread articles, its first (or last) one open.
+            self.set_reactive(ReaderScreen.view, message.view)
+            self.nav.show_current(message.view.key)
+            self._list_anew(keep=message.article_id)
+            self.open_article(message.article_id)
+            self._show_pane("article")
+            self.notify(f"On to {one_line(message.view.name)}.", timeout=2, markup=False)
             return
         if message.article_id is None or message.position is None:
             self.notify(f"No more unread articles in {one_line(self.view.name)}.", timeout=3)
