@@ -78,22 +78,25 @@ class ReaderApp(App[int], inherit_bindings=False):
         self._answer_signals()
 
     def _answer_signals(self) -> None:
-        """In a terminal: SIGTERM ends the reader as `q` does, so the terminal gets its screen,
-        cursor and mouse back (exit code 143); after SIGTSTP and SIGCONT (Ctrl+Z, then `fg`)
-        the screen is drawn again at once instead of staying blank until a key.
+        """In a terminal: SIGTERM, SIGHUP and SIGQUIT end the reader as `q` does, so the
+        terminal gets its screen, cursor and mouse back (exit code 128 + the signal's number);
+        after SIGTSTP and SIGCONT (Ctrl+Z, then `fg`) the screen is drawn again at once instead
+        of staying blank until a key.
 
         Textual's driver stops and restarts application mode on SIGTSTP/SIGCONT itself but
-        draws nothing on its return; SIGTERM it leaves to Python, which ends the process where
-        it stands. Headless (tests), the process's signals are left alone.
+        draws nothing on its return, and ends on SIGINT itself; the others it leaves to Python,
+        which ends the process where it stands. Headless (tests), signals are left alone.
         """
         if self.is_headless:
             return
         self.app_resume_signal.subscribe(self, lambda _: self.refresh(layout=True))
-        # Not on Windows, nor outside the main thread: there the default stays.
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(
-                signal.SIGTERM, lambda: self.exit(return_code=128 + signal.SIGTERM)
-            )
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
+            number = getattr(signal, name, None)
+            # Not on Windows, nor outside the main thread: there the default stays.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                if number is not None:
+                    loop.add_signal_handler(number, self._end_on_signal, number)
 
     def notify(
         self,
@@ -113,6 +116,9 @@ class ReaderApp(App[int], inherit_bindings=False):
             timeout=timeout,
             markup=markup,
         )
+
+    def _end_on_signal(self, number: int) -> None:
+        self.exit(return_code=128 + number)
 
     def _use_config_keymap(self) -> None:
         """The user's `[keys]`; what was ignored in it (or in the file) is said once."""
