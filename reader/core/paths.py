@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_state_dir
 
 APP_NAME = "kemnaker-reader"
 DB_ENV = "KEMNAKER_READER_DB"
@@ -24,6 +24,15 @@ def config_path() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def state_dir() -> Path:
+    """$KEMNAKER_READER_STATE, else the user's state directory: what the reader keeps between
+    runs that is neither articles nor settings (the search history)."""
+    override = os.environ.get("KEMNAKER_READER_STATE")
+    if override:
+        return Path(override).expanduser()
+    return Path(user_state_dir(APP_NAME, appauthor=False))
 
 
 def bundled_data_dir() -> Path | None:

@@ -14,15 +14,18 @@ from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.constants import DEFAULT_THEME
 from textual.driver import Driver
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker
 
 from reader.core.library import Library
 from reader.core.models import FeedResult
 from reader.ui import failures
-from reader.ui.config import UIConfig, load_config
+from reader.ui.config import UIConfig, load_config, save_ui_value
+from reader.ui.history import SearchHistory
 from reader.ui.keymap import binding_ids
 from reader.ui.providers import HeadlineCommands
 from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
@@ -33,6 +36,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
+from reader.ui.widgets.search_box import SearchBox
 
 __all__ = ["ReaderApp", "UIConfig", "make_app", "run"]
 
@@ -68,10 +72,24 @@ class ReaderApp(App[int], inherit_bindings=False):
         # Set when the reader quits: a fetch under way ends at once instead of at its timeouts
         # (Python waits for the worker's thread before the process can end).
         self._stop_fetching = threading.Event()
-        if self.config.theme:
-            self.theme = self.config.theme
+        theme = self.config.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            known = ", ".join(sorted(self.available_themes))
+            self.config.key_problems.append(
+                f"[ui] theme = {theme!r} ignored: no such theme (themes: {known})"
+            )
+            self.config.theme = None  # (the file keeps it until a theme is chosen)
+        self.history = SearchHistory(
+            self.config.state_dir / "search-history" if self.config.state_dir else None,
+            self.config.search_history,
+        ).load()
+        if self.history.problem:
+            self.config.key_problems.append(self.history.problem)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         if self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
         self._use_config_keymap()
@@ -116,6 +134,19 @@ class ReaderApp(App[int], inherit_bindings=False):
             timeout=timeout,
             markup=markup,
         )
+
+    def _save_theme(self, theme: Theme) -> None:
+        """A theme chosen in the reader (the palette's "Change theme") is the next run's too:
+        it is written to the config file's [ui] table, the rest of the file left as it was."""
+        if theme.name == (self.config.theme or DEFAULT_THEME) or self.config.path is None:
+            return
+        self.config.theme = theme.name
+        try:
+            save_ui_value(self.config.path, "theme", theme.name)
+        except (OSError, ValueError) as error:
+            self.notify(
+                f"The theme is not saved: {error}", severity="warning", markup=False, timeout=6
+            )
 
     def _end_on_signal(self, number: int) -> None:
         self.exit(return_code=128 + number)
@@ -265,6 +296,7 @@ class ReaderApp(App[int], inherit_bindings=False):
             cursor_blink=self.config.cursor_blink,
             start_view=self.config.start_view,
             fold_stories=self.config.fold_stories,
+            history=self.history,
         )
 
     @property
@@ -286,6 +318,7 @@ def known_binding_ids() -> set[str]:
             HelpScreen,
             ConfirmScreen,
             NameScreen,
+            SearchBox,
         ]
     )
 
@@ -297,8 +330,10 @@ def make_app(library: Library, config: UIConfig | None = None) -> ReaderApp:
 
 def run(library: Library) -> int:
     """Run the reader on `library` until the user quits; the exit code for the CLI."""
-    from reader.core.paths import config_path
+    from reader.core.paths import config_path, state_dir
 
-    app = make_app(library, load_config(config_path()))
+    config = load_config(config_path())
+    config.state_dir = state_dir()
+    app = make_app(library, config)
     app.run()
     return app.return_code or 0

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from reader.ui.history import write_whole
 
 
 @dataclass
@@ -20,9 +24,11 @@ class UIConfig:
     start_view: str = "Ketenagakerjaan"
     # A story stored from several sources shows once, as "n versions"; false lists each one.
     fold_stories: bool = True
+    search_history: int = 100  # queries kept for Up / Down in the search box; 0: none
     problem: str | None = None  # why the config file was ignored, shown once on start
     key_problems: list[str] = field(default_factory=list)  # `[keys]`/`[ui]` entries ignored
     path: Path | None = None  # the config file read, named in warnings about it
+    state_dir: Path | None = None  # where the search history is kept (None: not kept)
 
 
 def load_config(path: Path) -> UIConfig:
@@ -30,7 +36,7 @@ def load_config(path: Path) -> UIConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return UIConfig()
+        return UIConfig(path=path)  # (a theme chosen in the reader will be saved there)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return UIConfig(problem=f"{path}: ignored ({error}); fix it or delete it")
     keys = data.get("keys", {})
@@ -49,10 +55,16 @@ def load_config(path: Path) -> UIConfig:
         problems.append("[ui] ignored: it must be a table")
         ui = {}
     theme = ui.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        problems.append(f"[ui] theme = {theme!r} ignored: not a theme's name")
     start_view = ui.get("start_view", UIConfig.start_view)
     if not isinstance(start_view, str) or not start_view.strip():
         problems.append(f"[ui] start_view = {start_view!r} ignored: not a view's name")
         start_view = UIConfig.start_view
+    history = ui.get("search_history", UIConfig.search_history)
+    if isinstance(history, bool) or not isinstance(history, int) or not 0 <= history <= 10_000:
+        problems.append(f"[ui] search_history = {history!r} ignored: not a number of queries")
+        history = UIConfig.search_history
     fold_stories = ui.get("fold_stories", UIConfig.fold_stories)
     if not isinstance(fold_stories, bool):
         problems.append(f"[ui] fold_stories = {fold_stories!r} ignored: not true or false")
@@ -60,8 +72,45 @@ def load_config(path: Path) -> UIConfig:
     return UIConfig(
         keymap=keymap,
         fold_stories=fold_stories,
+        search_history=history,
         theme=theme if isinstance(theme, str) else None,
         start_view=start_view,
         key_problems=problems,
         path=path,
     )
+
+
+UI_TABLE = re.compile(r"^\s*\[\s*ui\s*\]\s*(#.*)?$")
+ANY_TABLE = re.compile(r"^\s*\[")
+
+
+def save_ui_value(path: Path, key: str, value: str) -> None:
+    """Set `key = "value"` in the `[ui]` table of the config file, changing nothing else in it
+    (comments and other settings stay); the file is made when there is none. Raises OSError
+    when it cannot be written, ValueError when the file is not TOML (it is left alone)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    tomllib.loads(text)  # a broken file is not edited (TOMLDecodeError is a ValueError)
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    start = next((i for i, text_line in enumerate(lines) if UI_TABLE.match(text_line)), None)
+    if start is None:
+        lines += ["\n" if lines else "", "[ui]\n", line]
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if ANY_TABLE.match(lines[i])), len(lines)
+        )
+        own = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        found = next((i for i in range(start + 1, end) if own.match(lines[i])), None)
+        if found is None:
+            lines.insert(start + 1, line)
+        else:
+            lines[found] = line
+    new = "".join(lines)
+    if tomllib.loads(new).get("ui", {}).get(key) != value:
+        raise ValueError(f"{path}: could not set [ui] {key} without changing the file's meaning")
+    write_whole(path, new)

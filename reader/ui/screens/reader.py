@@ -35,6 +35,7 @@ from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import Headline, HeadlineFilter
 from reader.ui import failures
+from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
     BREAKPOINTS,
@@ -68,6 +69,7 @@ from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
 from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
+from reader.ui.widgets.search_box import SearchBox
 
 SEARCH_LIMIT = 200
 RELATED_LIMIT = 12
@@ -235,10 +237,12 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         cursor_blink: bool = True,
         start_view: str = "all",
         fold_stories: bool = True,
+        history: SearchHistory | None = None,
     ) -> None:
         super().__init__()
         self.library = library
         self.fold_stories = fold_stories
+        self.history = history
         self.cursor_blink = cursor_blink
         self.start_view = start_view
         self._layout_held = 0  # inside _layout_change: lay out once, at its end
@@ -257,7 +261,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        yield Input(
+        yield SearchBox(
+            self.history,
             placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
             id="search",
             compact=True,
@@ -828,7 +833,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     def action_search(self) -> None:
         if isinstance(self.focused, Input):
             raise SkipAction()  # a `/` typed into the box is a character
-        search = self.query_one("#search", Input)
+        search = self.query_one("#search", SearchBox)
+        search.history.reset()
         search.display = True
         self.set_focus(search)  # now, not after this key's turn (see BINDINGS)
 
@@ -838,6 +844,11 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         if not text:
             self.show_all()
             return
+        box = self.query_one("#search", SearchBox)
+        box.history.add(text)
+        if box.history.problem:
+            self.notify(box.history.problem, severity="warning", markup=False, timeout=6)
+            box.history.problem = None
         self.run_search(text)
         self.headlines.focus()
 

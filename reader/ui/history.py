@@ -1,0 +1,92 @@
+"""The search history: the queries run, oldest first, kept in a file between runs.
+
+Up and Down in the search box walk it (newest first); a query run again moves to the end. The
+file is one query per line; losing it loses nothing else, so a file that cannot be read or
+written leaves the history empty or unsaved and says why once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class SearchHistory:
+    def __init__(self, path: Path | None, limit: int = 100) -> None:
+        self.path = path
+        self.limit = max(0, limit)
+        self.queries: list[str] = []
+        self.problem: str | None = None  # why the file could not be read or written
+        self._step = 0  # how far back Up has gone: 0 is the box as typed
+        self._typed = ""  # what was in the box before Up
+
+    def load(self) -> SearchHistory:
+        if self.path is None or self.limit == 0:
+            return self
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return self
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem = f"search history {self.path}: not read ({error})"
+            return self
+        lines = [line.strip() for line in text.splitlines()]
+        self.queries = [line for line in lines if line][-self.limit :]
+        return self
+
+    def add(self, query: str) -> None:
+        """Remember a query that was run (on one line), and save the history."""
+        query = " ".join(query.split())
+        self.reset()
+        if not query or self.limit == 0:
+            return
+        if query in self.queries:
+            self.queries.remove(query)
+        self.queries.append(query)
+        del self.queries[: -self.limit]
+        self._save()
+
+    def reset(self) -> None:
+        """Back to the box as typed (a new search begins)."""
+        self._step = 0
+        self._typed = ""
+
+    def older(self, typed: str) -> str | None:
+        """The query before the one shown (Up); None at the oldest."""
+        if self._step >= len(self.queries):
+            return None
+        if self._step == 0:
+            self._typed = typed
+        self._step += 1
+        return self.queries[-self._step]
+
+    def newer(self) -> str | None:
+        """The query after the one shown (Down), and at the end what was typed; None when
+        nothing was gone back to."""
+        if self._step == 0:
+            return None
+        self._step -= 1
+        return self.queries[-self._step] if self._step else self._typed
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            write_whole(self.path, "".join(f"{query}\n" for query in self.queries))
+        except OSError as error:
+            self.problem = f"search history {self.path}: not saved ({error})"
+            self.path = None  # said once; kept in memory for this run
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write `text` beside `path` and move it over `path`: a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(name, path)
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,32 @@
+"""The search box: an Input whose Up and Down walk the search history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+from reader.ui.history import SearchHistory
+
+
+class SearchBox(Input):
+    BINDINGS = [
+        Binding("up", "history_older", "Older search", show=False, id="search.older"),
+        Binding("down", "history_newer", "Newer search", show=False, id="search.newer"),
+    ]
+
+    def __init__(self, history: SearchHistory | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.history = history or SearchHistory(None, 0)
+
+    def action_history_older(self) -> None:
+        self._show(self.history.older(self.value))
+
+    def action_history_newer(self) -> None:
+        self._show(self.history.newer())
+
+    def _show(self, query: str | None) -> None:
+        if query is not None:
+            self.value = query
+            self.cursor_position = len(query)
