@@ -115,23 +115,30 @@ def test_a_newer_schema_is_refused_naming_the_file(tmp_path: Path) -> None:
         open_library(path)
 
 
-def test_a_full_disk_says_so_and_what_was_saved(library: Library) -> None:
+def test_a_full_disk_says_so_and_what_was_saved(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.services.prepare as prepare
     from reader.core.errors import StorageError
     from reader.core.models import Article
 
+    # Chunks of 25 instead of 500 (a chunk is what is saved whole), prepared in this process:
+    # the same path in a twentieth of the time (tests/cli/test_full_disk.py fills a real disk).
+    monkeypatch.setattr(prepare, "CHUNK", 25)
+    monkeypatch.setattr(prepare, "PARALLEL_PREPARE", False)
     body = " ".join(f"kata{n}" for n in range(400))
     library.import_articles([Article(title=f"Awal {n}", body=body) for n in range(3)])
     # SQLite's own page limit fills "the disk" for this connection: SQLITE_FULL, for real.
     conn = library._storage.connections.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.execute(f"PRAGMA max_page_count = {pages + 1400}")  # room for one chunk of 500
-    many = [Article(title=f"Berita {n}", body=f"{body} nomor{n}") for n in range(1500)]
+    conn.execute(f"PRAGMA max_page_count = {pages + 60}")  # room for one chunk of 25
+    many = [Article(title=f"Berita {n}", body=f"{body} nomor{n}") for n in range(75)]
     with pytest.raises(StorageError) as failure:
         library.import_articles(many)
     message = str(failure.value)
     assert message.startswith(f"{library.path}: the disk is full; ")
     saved = int(message.split("; ")[1].split()[0])
-    assert saved == 500 and message.endswith("of this import were saved before it")
+    assert saved == 25 and message.endswith("of this import were saved before it")
     conn.execute("PRAGMA max_page_count = 1073741823")
     assert library.count() == 3 + saved  # exactly what it said: nothing half-written
     assert library.search("awal", 10).hits
@@ -268,13 +275,20 @@ def test_a_cancelled_fetch_ends_at_once_and_leaves_the_feed_as_it_was(library: L
     server.close()
 
 
-def test_ctrl_c_in_an_import_says_what_was_saved(library: Library) -> None:
+def test_ctrl_c_in_an_import_says_what_was_saved(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.services.prepare as prepare
     from reader.core.errors import Interrupted
     from reader.core.models import Article
 
+    # Chunks of 25 instead of 500 (only this process cuts them; the helper process prepares
+    # what it is sent): the same path, with the helper, for a twentieth of the articles.
+    monkeypatch.setattr(prepare, "CHUNK", 25)
+
     def articles():  # type: ignore[no-untyped-def]
-        for n in range(4000):
-            if n == 3200:
+        for n in range(200):
+            if n == 160:
                 raise KeyboardInterrupt
             yield Article(title=f"Berita {n}", body=f"Isi berita nomor {n}.")
 
@@ -284,7 +298,7 @@ def test_ctrl_c_in_an_import_says_what_was_saved(library: Library) -> None:
     assert message.startswith("interrupted; ")
     assert message.endswith(" articles of this import were saved")
     saved = int(message.split()[1])
-    assert saved > 0 and saved % 500 == 0  # whole chunks only
+    assert saved > 0 and saved % 25 == 0  # whole chunks only
     assert library.count() == saved  # exactly what it says
 
 
