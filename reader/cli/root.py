@@ -19,6 +19,7 @@ from reader.cli import output
 from reader.cli.articles import import_, related, search, show, stats
 from reader.cli.commands import Group
 from reader.cli.feeds import feeds, fetch
+from reader.cli.keeping import purge
 from reader.cli.options import Settings, db_option, open_store
 from reader.cli.output import PROG
 from reader.cli.topics import topics
@@ -98,20 +99,35 @@ def cli(ctx: click.Context) -> int | None:
 
 
 def open_reader(ctx: click.Context) -> int:
-    """The default command: the reader, on the bundled articles the first time."""
+    """The default command: the reader, on the bundled articles the first time it opens the
+    default store (no --db, or --db naming that same file) with no articles and no feeds; a
+    store named by --db elsewhere never gets them."""
     if not output.has_terminal():
         raise click.UsageError(
             f"the reader needs a terminal; without one, use a command such as '{PROG} search QUERY'"
         )
     library = open_store(ctx, create=True)
-    library.import_bundled()
+    if _is_default_store(ctx):
+        library.import_bundled()
     from reader.ui.app import run
 
     code: int = run(library)
     return code
 
 
-for command in (import_, search, show, related, stats, feeds, fetch, topics):
+def _is_default_store(ctx: click.Context) -> bool:
+    from reader.core.paths import default_db_path
+
+    chosen = ctx.ensure_object(Settings).db
+    if chosen is None:
+        return True
+    try:
+        return chosen.resolve() == default_db_path().resolve()
+    except OSError:
+        return False
+
+
+for command in (import_, search, show, related, stats, feeds, fetch, topics, purge):
     cli.add_command(command)
 
 

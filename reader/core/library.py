@@ -11,6 +11,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -27,7 +28,9 @@ from reader.core.models import (
     ImportFailure,
     ImportResult,
     OpmlResult,
+    PurgeResult,
     RelatedItem,
+    Removal,
     SearchResult,
     SourceCount,
     StoredArticle,
@@ -39,6 +42,7 @@ from reader.core.services.feeds import FeedService, Progress
 from reader.core.services.indexing import Indexer
 from reader.core.services.links import LinkResolver
 from reader.core.services.related import RelatedFinder
+from reader.core.services.removal import Remover
 from reader.core.services.search import Searcher
 from reader.core.services.topics import TopicService
 
@@ -99,6 +103,9 @@ class Library:
             storage.articles, storage.index, storage.stories, storage.links
         )
         self._feeds = FeedService(storage.feeds, self.import_articles)
+        self._remover = Remover(
+            storage.articles, storage.index, storage.stories, storage.links, resolver, storage
+        )
         if storage.read_only is not None:
             return  # read as it is: the one-time upgrades below wait for a writable open
         if storage.get_meta("links_resolved") == "0":
@@ -158,13 +165,57 @@ class Library:
 
     def import_bundled(self) -> ImportResult | None:
         """First launch: an empty store that follows no feeds gets the bundled articles, so the
-        reader is not empty; a store that follows feeds never gets the demo articles."""
+        reader is not empty; a store that follows feeds never gets the demo articles.
+
+        Only the first call decides: a store that was offered them once (it had articles or
+        feeds then, or it took them and `purge --demo` removed them since) never gets them
+        again. The articles are marked as bundled, which `purge(Removal(bundled=True))` uses.
+        """
         folder = bundled_data_dir()
-        if self.read_only or folder is None or self.count() > 0 or self.feeds():
+        if self.read_only or folder is None or self._storage.get_meta("bundled_offered"):
+            return None
+        with self._storage.transaction():
+            self._storage.set_meta("bundled_offered", "1")
+        if self.count() > 0 or self.feeds():
             return None
         seed = folder / "seed"
         inputs = [str(seed), str(folder)] if seed.is_dir() else [str(folder)]
-        return self.import_inputs(inputs)
+        return self._indexer.add_articles(read_inputs(inputs), bundled=True)
+
+    # -- removing ----------------------------------------------------------------------------
+
+    @_writes
+    def purge(
+        self,
+        *,
+        demo: bool = False,
+        sources: Iterable[str] = (),
+        older_than: timedelta | None = None,
+        ids: Iterable[int] = (),
+        include_starred: bool = False,
+        now: datetime | None = None,
+    ) -> PurgeResult:
+        """Remove articles, keeping the index, the stories, the links, the topics and the
+        counts right, in one transaction. Every selector given narrows the choice: the bundled
+        (demo) articles, any of `sources` (case ignored), those published more than
+        `older_than` before `now` (undated ones: stored before then), any of `ids`. Starred
+        articles stay unless `include_starred`. Raises ValueError when no selector is given.
+
+        `result.removed` is how many went; `kept_starred` how many matched but were starred;
+        `unknown_ids` the ids asked for that are not stored.
+        """
+        before = None
+        if older_than is not None:
+            moment = (now or datetime.now(UTC)) - older_than
+            before = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        removal = Removal(
+            bundled=demo,
+            sources=tuple(sources),
+            before=before,
+            ids=tuple(ids),
+            include_starred=include_starred,
+        )
+        return self._remover.purge(removal)
 
     # -- reading -----------------------------------------------------------------------------
 

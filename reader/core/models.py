@@ -248,3 +248,28 @@ class OpmlResult:
     added: int = 0
     known: int = 0
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Which articles `purge` removes: every selector given narrows the choice (all of them must
+    hold), and at least one is needed. Starred articles stay unless `include_starred`."""
+
+    bundled: bool = False  # the articles the first launch imported from data/
+    sources: tuple[str, ...] = ()  # any of these sources (case ignored)
+    before: str | None = None  # sort key: dated before it (undated: stored before it)
+    ids: tuple[int, ...] = ()  # any of these ids
+    include_starred: bool = False
+
+    @property
+    def selects(self) -> bool:
+        return self.bundled or bool(self.sources) or self.before is not None or bool(self.ids)
+
+
+@dataclass
+class PurgeResult:
+    """What a purge did."""
+
+    removed: int = 0
+    kept_starred: int = 0  # matched, but starred (and `include_starred` was not given)
+    unknown_ids: list[int] = field(default_factory=list)  # ids asked for that are not stored

@@ -49,7 +49,7 @@ def test_usage_errors_exit_2_in_one_line(
 def test_help_and_version(invoke: Invoke) -> None:
     out = invoke(None, "--help")
     assert out.exit_code == 0 and "Read, search and connect Indonesian labour news" in out.stdout
-    commands = ["import", "search", "show", "related", "stats", "feeds", "fetch", "topics"]
+    commands = ["import", "search", "show", "related", "stats", "feeds", "fetch", "topics", "purge"]
     listed = [line.split()[0] for line in out.stdout.split("Commands:")[1].strip().splitlines()]
     assert listed == commands
     assert invoke(None, "search", "-h").stdout == invoke(None, "search", "--help").stdout
@@ -142,17 +142,25 @@ def test_the_reader_is_the_default_command_and_first_launch_imports_once(
 
     def run(library: Library) -> int:
         launches.append(library.count())
-        first = library.headlines(0, 1)[0]
-        assert library.get(first.id).source  # type: ignore[union-attr]  # real articles
+        if launches[-1]:
+            first = library.headlines(0, 1)[0]
+            assert library.get(first.id).source  # type: ignore[union-attr]  # real articles
         return 0
 
     monkeypatch.setattr(output, "has_terminal", lambda: True)
     monkeypatch.setitem(sys.modules, "reader.ui.app", types.SimpleNamespace(run=run))
-    db = tmp_path / "first.db"
-    assert invoke(db).exit_code == 0
-    assert invoke(db, "search", "pekerja", "--limit", "1", "--json").exit_code == 0
-    assert invoke(db).exit_code == 0
-    assert launches == [410, 410], "the bundled articles are imported once, on first launch"
+    default = tmp_path / "default.db"  # the default store: no --db
+    assert invoke(None, KEMNAKER_READER_DB=str(default)).exit_code == 0
+    assert invoke(default, "search", "pekerja", "--limit", "1", "--json").exit_code == 0
+    assert invoke(None, KEMNAKER_READER_DB=str(default)).exit_code == 0
+    assert invoke(default, KEMNAKER_READER_DB=str(default)).exit_code == 0  # --db naming it
+    assert launches == [410, 410, 410], "the bundled articles are imported once, on first launch"
+    assert invoke(default, "purge", "--demo", "--json").stdout == '{\n  "removed": 410\n}\n'
+    assert invoke(None, KEMNAKER_READER_DB=str(default)).exit_code == 0
+    assert launches[-1] == 0, "a store emptied by purge --demo is not filled again"
+    elsewhere = tmp_path / "elsewhere.db"  # a store of its own: never the demo articles
+    assert invoke(elsewhere).exit_code == 0
+    assert launches[-1] == 0
 
 
 def _hit(title: str, snippet: str = "kata «pekerja» lain") -> SearchHit:

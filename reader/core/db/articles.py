@@ -11,6 +11,7 @@ from reader.core.models import (
     ExistingArticle,
     Headline,
     HeadlineFilter,
+    Removal,
     StoredArticle,
 )
 
@@ -150,6 +151,106 @@ class Articles:
         self._db.conn.execute(
             "UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)
         )
+
+    # -- the bundled articles, and removing articles (inside the caller's transaction) -------
+
+    def mark_bundled(self, ids: list[int]) -> None:
+        """These articles came from the bundled data (the first launch's import)."""
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO bundled_articles (article_id) VALUES (?)", [(i,) for i in ids]
+        )
+
+    def unmark_bundled(self, ids: list[int]) -> None:
+        """These articles were stored again from elsewhere: no longer only demo articles."""
+        self._db.conn.executemany(
+            "DELETE FROM bundled_articles WHERE article_id = ?", [(i,) for i in ids]
+        )
+
+    def selected(self, removal: Removal) -> tuple[list[int], list[int]]:
+        """(ids to remove, ids kept because they are starred) of what `removal` selects."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if removal.bundled:
+            clauses.append("id IN (SELECT article_id FROM bundled_articles)")
+        if removal.sources:
+            names = sorted({name.lower() for name in removal.sources})
+            clauses.append(f"lower(source) IN ({','.join('?' * len(names))})")
+            params += names
+        if removal.before is not None:
+            clauses.append("sort_key < ?")
+            params.append(removal.before)
+        ids = sorted({i for i in removal.ids if valid_id(i)})
+        if removal.ids and not ids:
+            return [], []
+        found: list[tuple[int, int]] = []
+        batches: list[list[int] | None] = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+        for batch in batches or [None]:
+            where = list(clauses)
+            args = list(params)
+            if batch is not None:
+                where.append(f"id IN ({','.join('?' * len(batch))})")
+                args += batch
+            found += self._db.conn.execute(
+                f"SELECT id, starred FROM articles WHERE {' AND '.join(where)} ORDER BY id", args
+            ).fetchall()
+        if removal.include_starred:
+            return [row[0] for row in found], []
+        return [i for i, starred in found if not starred], [i for i, starred in found if starred]
+
+    def existing(self, ids: list[int]) -> set[int]:
+        """Those of `ids` that are stored."""
+        wanted = sorted({i for i in ids if valid_id(i)})
+        found: set[int] = set()
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start : start + BATCH]
+            rows = self._db.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(batch))})", batch
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def indexed_texts(self, ids: list[int]) -> list[tuple[int, str, str, str, bytes]]:
+        """(id, title, body, index_extra, minhash): what taking these articles out of the index
+        and the story bands needs."""
+        found: list[tuple[int, str, str, str, bytes]] = []
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            found += self._db.conn.execute(
+                "SELECT id, title, body, index_extra, minhash FROM articles "
+                f"WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            ).fetchall()
+        return found
+
+    def delete(self, ids: list[int]) -> None:
+        """Delete the rows; their own links, topic places and bundled marks go with them
+        (ON DELETE CASCADE). The index, the bands and the stories are the caller's."""
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            self._db.conn.execute(
+                f"DELETE FROM articles WHERE id IN ({','.join('?' * len(batch))})", batch
+            )
+
+    def regroup_stories(self, removed: list[int]) -> None:
+        """After the first version of a story was deleted, its oldest remaining version (the
+        lowest id) becomes the story's first and the others point at it."""
+        conn = self._db.conn
+        orphaned: list[int] = []
+        for start in range(0, len(removed), BATCH):
+            batch = removed[start : start + BATCH]
+            orphaned += [
+                row[0]
+                for row in conn.execute(
+                    "SELECT DISTINCT story_id FROM articles "
+                    f"WHERE story_id IN ({','.join('?' * len(batch))})",
+                    batch,
+                )
+            ]
+        for old in orphaned:
+            row = conn.execute("SELECT min(id) FROM articles WHERE story_id = ?", (old,)).fetchone()
+            new = int(row[0])
+            conn.execute("UPDATE articles SET story_id = NULL WHERE id = ?", (new,))
+            conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (new, old))
 
     # -- flags -------------------------------------------------------------------------------
 

@@ -119,13 +119,15 @@ class TextIndex:
         return {row[0] for row in self._db.conn.execute("SELECT term FROM term_stats WHERE df > 0")}
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
-        """How many articles hold each of `terms` (absent terms are left out)."""
+        """How many articles hold each of `terms` (absent terms are left out, and so are the
+        words of articles updated or removed since, whose count is down to 0)."""
         found: dict[str, int] = {}
         for start in range(0, len(terms), BATCH):
             batch = terms[start : start + BATCH]
             found.update(
                 self._db.conn.execute(
-                    f"SELECT term, df FROM term_stats WHERE term IN ({','.join('?' * len(batch))})",
+                    "SELECT term, df FROM term_stats "
+                    f"WHERE term IN ({','.join('?' * len(batch))}) AND df > 0",
                     batch,
                 ).fetchall()
             )

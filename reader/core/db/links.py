@@ -79,6 +79,22 @@ class Links:
             [(target, article_id, position) for article_id, position, target in targets],
         )
 
+    def unlink_targets(self, removed: list[int]) -> list[int]:
+        """Headlines that named a removed article wait again (as headlines not stored); the ids
+        of the articles that hold them."""
+        holders: set[int] = set()
+        for start in range(0, len(removed), 500):
+            batch = removed[start : start + 500]
+            holders.update(
+                row[0]
+                for row in self._db.conn.execute(
+                    "UPDATE related_links SET target_id = NULL "
+                    f"WHERE target_id IN ({','.join('?' * len(batch))}) RETURNING article_id",
+                    batch,
+                )
+            )
+        return sorted(holders)
+
     def title_candidates(self, words: list[str], limit: int) -> list[tuple[int, str]]:
         """(id, title_key) of the articles whose titles best match any of `words` (BM25)."""
         expression = AnyOf(tuple(Phrase((word,), "title") for word in words))

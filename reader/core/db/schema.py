@@ -136,7 +136,25 @@ UPDATE topic_articles SET sort_key =
     WHERE sort_key = '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# The bundled articles (data/: the seed and the IndoSum demo) are marked when they are stored,
+# so `purge --demo` removes exactly them; `bundled_offered` says the store's first launch has
+# had its chance at them, so a store emptied by a purge is not filled again. A store from before
+# this version got them, if at all, from those files: its articles imported from a file of that
+# name are marked (the origin is the path the import read), and a store that holds articles
+# has had its first launch.
+_V7 = """
+CREATE TABLE bundled_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+);
+INSERT INTO bundled_articles (article_id)
+    SELECT id FROM articles
+    WHERE replace(origin, '\\', '/') LIKE '%/demo/indosum-demo.jsonl'
+       OR replace(origin, '\\', '/') LIKE '%/seed/000_2d42871219c94602.txt';
+INSERT OR REPLACE INTO meta (key, value)
+    SELECT 'bundled_offered', '1' WHERE EXISTS (SELECT 1 FROM articles);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

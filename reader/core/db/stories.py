@@ -24,6 +24,13 @@ class StoryBands:
     def remove(self, article_id: int) -> None:
         self._db.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
 
+    def remove_bands(self, article_id: int, bands: list[int]) -> None:
+        """Take an article out of the bands it was added to (by key: no scan of the table)."""
+        self._db.conn.executemany(
+            "DELETE FROM story_bands WHERE key = ? AND article_id = ?",
+            [(key, article_id) for key in bands],
+        )
+
     def sharing_each(self, bands: list[int], exclude: int | None) -> list[int]:
         """For each band, a few articles in it: an id once per band it shares (for counting)."""
         if not bands:

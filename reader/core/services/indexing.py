@@ -36,6 +36,8 @@ class ArticleRows(Protocol):
     def set_story(self, article_id: int, story_id: int | None) -> None: ...
     def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]: ...
     def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
+    def mark_bundled(self, ids: list[int]) -> None: ...
+    def unmark_bundled(self, ids: list[int]) -> None: ...
 
 
 class IndexRows(Protocol):
@@ -79,16 +81,20 @@ class Indexer:
         self,
         items: Iterable[Article | ImportFailure],
         progress: Callable[[ImportResult], None] | None = None,
+        *,
+        bundled: bool = False,
     ) -> ImportResult:
         """Store articles; failures passed in are collected, so one call reports a whole import.
 
         Articles are written in chunks, each in one transaction: an article is stored whole or
         not at all. An article already stored (same URL, or same title and source without a
-        URL) is updated when its content changed and left alone when it did not.
+        URL) is updated when its content changed and left alone when it did not. `bundled`:
+        the new articles are the bundled ones (marked so, in the same transaction); an article
+        stored again by any other import loses that mark.
         """
         result = ImportResult()
         try:
-            self._add(items, progress, result)
+            self._add(items, progress, result, bundled)
         except StorageError as error:
             raise StorageError(f"{error}; {_saved(result)} before it") from error
         except KeyboardInterrupt:  # the chunk being written is rolled back whole
@@ -100,6 +106,7 @@ class Indexer:
         items: Iterable[Article | ImportFailure],
         progress: Callable[[ImportResult], None] | None,
         result: ImportResult,
+        bundled: bool = False,
     ) -> None:
         vocabulary: set[str] | None = None
         for prepared in prepared_chunks(items):
@@ -115,18 +122,24 @@ class Indexer:
                 vocabulary = self.index.vocabulary()
             for item in good:
                 vocabulary.update(item.words)
-            self._write_chunk(good, vocabulary, result)
+            self._write_chunk(good, vocabulary, result, bundled)
             if progress is not None:
                 progress(result)
 
     def _write_chunk(
-        self, prepared: list[Prepared], vocabulary: set[str], total: ImportResult
+        self,
+        prepared: list[Prepared],
+        vocabulary: set[str],
+        total: ImportResult,
+        bundled: bool = False,
     ) -> None:
         result = ImportResult()  # counted into the total only once the chunk is committed
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         added: Counter[str] = Counter()
         removed: Counter[str] = Counter()
         arrivals: list[Arrival] = []
+        inserted: list[int] = []
+        updated: list[int] = []
         with self.transactions.transaction():
             for item in prepared:
                 a = item.article
@@ -142,6 +155,7 @@ class Indexer:
                 if existing is None:
                     record.story_id = self._find_story(item, None)
                     article_id = self.articles.insert(record, now)
+                    inserted.append(article_id)
                     result.added += 1
                 else:
                     article_id = existing.id
@@ -151,6 +165,7 @@ class Indexer:
                     self.articles.update(article_id, record)
                     self.articles.set_story(article_id, self._find_story(item, article_id))
                     removed.update(set(" ".join(old[:3]).split()))
+                    updated.append(article_id)
                     result.updated += 1
                 self.index.add(article_id, values)
                 self.links.store_links(article_id, a.related)
@@ -159,6 +174,10 @@ class Indexer:
                 added.update(item.words)
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
             self.index.count_terms(added, removed)
+            if bundled and inserted:
+                self.articles.mark_bundled(inserted)
+            elif updated and not bundled:
+                self.articles.unmark_bundled(updated)
             self.links.arrived(arrivals)
             if arrivals:
                 if self.arrived is not None:
