@@ -23,6 +23,13 @@ class OpenArticle(Message):
 
 
 @dataclass
+class SearchFor(Message):
+    """Search the store for these words: a linked headline that is not stored."""
+
+    text: str
+
+
+@dataclass
 class FlagsChanged(Message, bubble=False):
     """An article's read and starred flags as the library now stores them.
 

@@ -55,6 +55,7 @@ from reader.ui.messages import (
     OpenArticle,
     RelatedFound,
     SearchFinished,
+    SearchFor,
     StartViewFound,
     UnreadFound,
     ViewsCounted,
@@ -852,6 +853,15 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.run_search(text)
         self.headlines.focus()
 
+    def on_search_for(self, message: SearchFor) -> None:
+        """Enter on a linked headline that is not stored: the store searched for its words
+        (everywhere: the headline may be in another view)."""
+        box = self.query_one("#search", SearchBox)
+        box.value = message.text
+        box.display = True
+        self.run_search(message.text, everywhere=True)
+        self.headlines.focus()
+
     def run_search(self, text: str, everywhere: bool = False) -> None:
         """Start a search (within the view's topic, unless `everywhere`); only the newest
         request's results will be shown."""
@@ -1066,6 +1076,12 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
     # -- the URL -------------------------------------------------------------------------------
 
     def _target_url(self) -> str | None:
+        linked = self.related.highlighted_item if self.focused is self.related else None
+        if linked is not None:  # a related entry, stored or not
+            if not linked.url:
+                self.notify("This headline has no URL.", severity="warning", timeout=2)
+                return None
+            return one_line(linked.url)
         target = self._target()
         if target is None:
             self.notify("No article is open.", severity="warning", timeout=2)

@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.models import RelatedItem
-from reader.ui.messages import OpenArticle
+from reader.ui.messages import OpenArticle, SearchFor
 from reader.ui.text import one_line, short_date
 
 REASONS = {
@@ -21,7 +21,8 @@ REASONS = {
 
 
 class RelatedPanel(OptionList, inherit_bindings=False):
-    """Entries stored in the reader can be opened; headlines not in the store are dim."""
+    """Entries stored in the reader open with Enter; a headline the article links to that is
+    not stored is dim, and Enter searches the store for its words (`o` opens its URL)."""
 
     DEFAULT_CSS = """
     RelatedPanel { background: $surface; }
@@ -85,11 +86,23 @@ class RelatedPanel(OptionList, inherit_bindings=False):
             (i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None
         )
 
+    @property
+    def highlighted_item(self) -> RelatedItem | None:
+        """The entry under the cursor (None on a heading, or when nothing is highlighted)."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id
+        return self.items[int(option_id.rsplit("-", 1)[1])] if option_id else None
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option.id
-        if option_id is not None:
-            self.post_message(OpenArticle(int(option_id.split("-")[1])))
+        item = self.highlighted_item
+        if item is None:
+            return
+        if item.id is not None:
+            self.post_message(OpenArticle(item.id))
+        else:
+            self.post_message(SearchFor(one_line(item.title)))
 
 
 def _option(item: RelatedItem, n: int) -> Option:
@@ -97,7 +110,6 @@ def _option(item: RelatedItem, n: int) -> Option:
     meta = " · ".join(part for part in parts if part)
     if item.id is None:
         meta = "not in the reader" + (f" · {meta}" if meta else "")
-    if item.id is None:
-        return Option(Content(f"{one_line(item.title)}\n{meta}").stylize("dim"), disabled=True)
+        return Option(Content(f"{one_line(item.title)}\n{meta}").stylize("dim"), id=f"linked-{n}")
     prompt = Content.assemble(one_line(item.title), "\n", (meta, "dim"))
     return Option(prompt, id=f"related-{item.id}-{n}")
