@@ -1,15 +1,20 @@
-"""Commands that keep a store in shape: `purge` (remove articles)."""
+"""Commands that keep a store in shape and take its articles elsewhere: `purge` (remove
+articles) and `export` (write them out as Markdown, CSV or JSON Lines)."""
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from reader.cli import output
-from reader.cli.commands import Command
-from reader.cli.options import db_option, json_option, with_library
+from reader.cli.commands import Command, QueryCommand
+from reader.cli.options import db_option, json_option, limit_option, with_library
+from reader.core.models import HeadlineFilter
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -79,3 +84,95 @@ def purge(
             kept = output.count(result.kept_starred, "starred article")
             output.echo(f"kept {kept} (--include-starred removes them too)")
     return 1 if result.unknown_ids else 0
+
+
+@click.command(
+    cls=QueryCommand,
+    short_help="write articles as Markdown, CSV or JSON Lines",
+    help="Write articles, newest first, to a file or standard output: every article, those of "
+    "a topic, the unread or starred ones, and with QUERY only those that have all its words "
+    "(as a topic does). md and jsonl carry the body; csv has id, title, url, source and "
+    "published_at.",
+)
+@click.argument("query", nargs=-1)
+@click.option("--topic", metavar="NAME", help="the articles of a topic (see 'topics list')")
+@click.option("--unread", is_flag=True, help="only unread articles")
+@click.option("--starred", is_flag=True, help="only starred articles")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["md", "csv", "jsonl"]),
+    help="Markdown, CSV or JSON Lines",
+)
+@click.option("-o", "--output", "file", metavar="FILE", help="write here (default: stdout)")
+@limit_option(100_000, "most articles (default: all, up to 100,000)")
+@db_option
+@with_library(create=False)
+def export(
+    library: Library,
+    query: tuple[str, ...],
+    topic: str | None,
+    unread: bool,
+    starred: bool,
+    fmt: str,
+    file: str | None,
+    limit: int,
+) -> int:
+    if unread and starred:
+        raise click.UsageError("--unread and --starred cannot be used together")
+    text = " ".join(query)
+    view = HeadlineFilter(
+        unread=unread,
+        starred=starred,
+        topic=library.topic(topic).id if topic is not None else None,
+    )
+    title = _title(text, topic, unread, starred)
+    if not file or file == "-":
+        library.export(sys.stdout, fmt, query=text, view=view, limit=limit, title=title)
+        return 0
+    count = _export_to(Path(file), library, fmt, text, view, limit, title)
+    output.echo(f"wrote {output.count(count, 'article')} to {output.safe(file)}")
+    return 0
+
+
+def _title(query: str, topic: str | None, unread: bool, starred: bool) -> str:
+    parts = [f"matching {query!r}"] if query.strip() else []
+    if topic is not None:
+        parts.append(f"in the topic {' '.join(topic.split())}")
+    if unread or starred:
+        parts.append("unread" if unread else "starred")
+    return "Articles" + (" " + ", ".join(parts) if parts else "")
+
+
+def _export_to(
+    path: Path,
+    library: Library,
+    fmt: str,
+    query: str,
+    view: HeadlineFilter,
+    limit: int,
+    title: str,
+) -> int:
+    """Write the export beside `path` and move it there once it is whole: a failure leaves no
+    half-written file (and an older file of that name as it was)."""
+    if path.is_dir():
+        raise click.ClickException(f"{path}: cannot write (it is a folder)")
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        # Made as any new file is (0666 less the umask), so the export gets the usual mode.
+        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write ({error.strerror or error})") from None
+    try:
+        with handle:
+            count = library.export(handle, fmt, query=query, view=view, limit=limit, title=title)
+        os.replace(part, path)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise click.ClickException(f"{path}: cannot write ({error.strerror or error})") from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return count

@@ -19,7 +19,7 @@ from reader.cli import output
 from reader.cli.articles import import_, related, search, show, stats
 from reader.cli.commands import Group
 from reader.cli.feeds import feeds, fetch
-from reader.cli.keeping import purge
+from reader.cli.keeping import export, purge
 from reader.cli.options import Settings, db_option, open_store
 from reader.cli.output import PROG
 from reader.cli.topics import topics
@@ -127,7 +127,7 @@ def _is_default_store(ctx: click.Context) -> bool:
         return False
 
 
-for command in (import_, search, show, related, stats, feeds, fetch, topics, purge):
+for command in (import_, search, show, related, stats, feeds, fetch, topics, purge, export):
     cli.add_command(command)
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import IO, Any, Concatenate, ParamSpec, TypeVar
 
 from reader.core.db import SqliteStorage
-from reader.core.errors import StorageError, StoreMissing
+from reader.core.errors import QueryError, StorageError, StoreMissing
 from reader.core.ingest import read_inputs
 from reader.core.models import (
     Article,
@@ -38,6 +38,7 @@ from reader.core.models import (
 )
 from reader.core.paths import bundled_data_dir, default_db_path
 from reader.core.services.changes import ChangeWatch
+from reader.core.services.export import write_articles
 from reader.core.services.feeds import FeedService, Progress
 from reader.core.services.indexing import Indexer
 from reader.core.services.links import LinkResolver
@@ -45,6 +46,7 @@ from reader.core.services.related import RelatedFinder
 from reader.core.services.removal import Remover
 from reader.core.services.search import Searcher
 from reader.core.services.topics import TopicService
+from reader.core.text import surface_words
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +309,38 @@ class Library:
             SourceCount(name, unread, total)
             for name, unread, total in self._storage.articles.sources()
         ]
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export(
+        self,
+        out: IO[str],
+        fmt: str,
+        *,
+        query: str | None = None,
+        view: HeadlineFilter | None = None,
+        limit: int | None = None,
+        title: str | None = None,
+    ) -> int:
+        """Write the articles of a view (default: all), newest first, to `out` as "md", "csv"
+        or "jsonl" (see reader.core.services.export); how many were written. With `query`,
+        only those that match it strictly (every word, as a topic holds them). Never writes.
+        """
+        ids = self._storage.articles.ids(view)
+        if query is not None and query.strip():
+            try:
+                matched = set(self._searcher.matching_ids(query))
+            except QueryError:  # as search does: the query's plain words instead
+                matched = set(self._searcher.matching_ids(" ".join(surface_words(query))))
+            ids = [i for i in ids if i in matched]
+        if limit is not None:
+            ids = ids[:limit]
+
+        def articles() -> Iterable[StoredArticle]:
+            for start in range(0, len(ids), 200):
+                yield from self._storage.articles.get_many(ids[start : start + 200])
+
+        return write_articles(articles(), fmt, out, title)
 
     # -- topics ------------------------------------------------------------------------------
 

@@ -49,7 +49,18 @@ def test_usage_errors_exit_2_in_one_line(
 def test_help_and_version(invoke: Invoke) -> None:
     out = invoke(None, "--help")
     assert out.exit_code == 0 and "Read, search and connect Indonesian labour news" in out.stdout
-    commands = ["import", "search", "show", "related", "stats", "feeds", "fetch", "topics", "purge"]
+    commands = [
+        "import",
+        "search",
+        "show",
+        "related",
+        "stats",
+        "feeds",
+        "fetch",
+        "topics",
+        "purge",
+        "export",
+    ]
     listed = [line.split()[0] for line in out.stdout.split("Commands:")[1].strip().splitlines()]
     assert listed == commands
     assert invoke(None, "search", "-h").stdout == invoke(None, "search", "--help").stdout

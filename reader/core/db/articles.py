@@ -49,6 +49,42 @@ def _headline(row: tuple[Any, ...]) -> Headline:
     )
 
 
+def _stored(row: tuple[Any, ...]) -> StoredArticle:
+    """A row of `_ARTICLE_COLUMNS` as an article."""
+    (
+        id_,
+        url,
+        source,
+        dateline,
+        title,
+        body,
+        published_at,
+        published_raw,
+        category,
+        origin,
+        read,
+        starred,
+        imported_at,
+        story_id,
+    ) = row
+    return StoredArticle(
+        title=title,
+        body=body,
+        url=url,
+        source=source,
+        dateline=dateline,
+        published_at=published_at,
+        published_raw=published_raw,
+        category=category,
+        origin=origin,
+        id=id_,
+        read=bool(read),
+        starred=bool(starred),
+        imported_at=imported_at,
+        story_id=story_id,
+    )
+
+
 # A story's versions all point at its first version (story_id); that one's story_id is NULL.
 _VERSIONS = "(SELECT count(*) FROM articles v WHERE v.story_id = articles.id) + 1"
 
@@ -296,40 +332,28 @@ class Articles:
         row = self._db.conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        if row is None:
-            return None
-        (
-            id_,
-            url,
-            source,
-            dateline,
-            title,
-            body,
-            published_at,
-            published_raw,
-            category,
-            origin,
-            read,
-            starred,
-            imported_at,
-            story_id,
-        ) = row
-        return StoredArticle(
-            title=title,
-            body=body,
-            url=url,
-            source=source,
-            dateline=dateline,
-            published_at=published_at,
-            published_raw=published_raw,
-            category=category,
-            origin=origin,
-            id=id_,
-            read=bool(read),
-            starred=bool(starred),
-            imported_at=imported_at,
-            story_id=story_id,
+        return _stored(row) if row is not None else None
+
+    def get_many(self, ids: list[int]) -> list[StoredArticle]:
+        """The articles of `ids` in that order (unknown ids left out), without their links."""
+        found: dict[int, StoredArticle] = {}
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = self._db.conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+                f"WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found.update((row[0], _stored(row)) for row in rows)
+        return [found[i] for i in ids if i in found]
+
+    def ids(self, view: HeadlineFilter | None = None) -> list[int]:
+        """Every id of the view, in `window` order."""
+        scope = _scope(view)
+        rows = self._db.conn.execute(
+            f"SELECT articles.id FROM {scope.source} {scope.where} {scope.order}", scope.params
         )
+        return [row[0] for row in rows]
 
     def headline(self, article_id: int) -> Headline | None:
         if not valid_id(article_id):
