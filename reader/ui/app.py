@@ -8,6 +8,7 @@ import signal
 import threading
 import webbrowser
 from collections.abc import Iterable
+from datetime import datetime
 from typing import cast
 
 from rich.console import RenderableType
@@ -29,6 +30,7 @@ from reader.ui.history import SearchHistory
 from reader.ui.keymap import binding_ids
 from reader.ui.providers import HeadlineCommands
 from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
+from reader.ui.screens.fetch_log import FetchLogScreen, summary
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
 from reader.ui.text import one_line, visible
@@ -69,6 +71,9 @@ class ReaderApp(App[int], inherit_bindings=False):
         self.library = library
         self.config = config or UIConfig()
         self._fetch_notice: Notification | None = None  # on screen while a fetch runs
+        self._fetching = False
+        self.last_fetch: list[FeedResult] = []  # every feed of the last fetch (the fetch log)
+        self.last_fetch_at = ""
         # Set when the reader quits: a fetch under way ends at once instead of at its timeouts
         # (Python waits for the worker's thread before the process can end).
         self._stop_fetching = threading.Event()
@@ -90,6 +95,9 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        if self.config.fetch_every > 0:
+            # The open reader keeps up by itself (a store that follows no feed: nothing to do).
+            self.set_interval(self.config.fetch_every * 60, self.fetch_on_schedule)
         if self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
         self._use_config_keymap()
@@ -211,6 +219,11 @@ class ReaderApp(App[int], inherit_bindings=False):
                 "Fetch every followed feed now (as `kemnaker-reader fetch`)",
                 self.fetch_feeds,
             )
+            yield SystemCommand(
+                "Fetch log",
+                "Every feed of the last fetch, the failed ones first with the reason",
+                self.show_fetch_log,
+            )
 
     # -- fetching feeds ------------------------------------------------------------------------
 
@@ -225,7 +238,7 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     def fetch_feeds(self) -> None:
         """Fetch the followed feeds in a worker; the new articles appear when it is done."""
-        if self._fetch_notice is not None:
+        if self._fetching:
             self.notify("Feeds are being fetched already.", timeout=3)
             return
         # Shown until the fetch ends (it can take fetch_timeout per feed), then the result.
@@ -233,18 +246,39 @@ class ReaderApp(App[int], inherit_bindings=False):
             "Fetching feeds… the result shows here when done.", timeout=FETCH_NOTICE_SECONDS
         )
         self.post_message(Notify(self._fetch_notice))
-        self._fetch_feeds()
+        self._fetching = True
+        self._fetch_feeds(scheduled=False)
+
+    def fetch_on_schedule(self) -> None:
+        """The timer's fetch: quiet unless it brings articles or a feed fails."""
+        if not self._fetching:
+            self._fetching = True
+            self._fetch_feeds(scheduled=True)
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
-    def _fetch_feeds(self) -> None:
-        results = self.library.fetch(timeout=self.config.fetch_timeout, cancel=self._stop_fetching)
-        self.call_from_thread(self._fetched, results)
+    def _fetch_feeds(self, scheduled: bool) -> None:
+        def progress(done: int, total: int, result: FeedResult) -> None:
+            self.call_from_thread(self._show_progress, done, total)
+
+        results = self.library.fetch(
+            timeout=self.config.fetch_timeout, cancel=self._stop_fetching, progress=progress
+        )
+        self.call_from_thread(self._fetched, results, scheduled)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if self._fetching:
+            self.title = f"{self.TITLE} · fetching {done} of {total} feeds"
 
     def _fetch_done(self) -> None:
+        self._fetching = False
+        self.title = self.TITLE
         if self._fetch_notice is not None:
             # Textual has no public way to take back one notification before its timeout.
             self._unnotify(self._fetch_notice)
             self._fetch_notice = None
+
+    def show_fetch_log(self) -> None:
+        self.push_screen(FetchLogScreen(self.last_fetch, self.last_fetch_at))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The fetch failed as a whole: the notice goes, the reason is told (once)."""
@@ -252,24 +286,23 @@ class ReaderApp(App[int], inherit_bindings=False):
             self._fetch_done()
             failures.report(self, event.worker)
 
-    def _fetched(self, results: list[FeedResult]) -> None:
+    def _fetched(self, results: list[FeedResult], scheduled: bool = False) -> None:
         self._fetch_done()
         if not results:
-            self.notify(
-                "No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
-                severity="warning",
-                markup=False,
-            )
+            if not scheduled:
+                self.notify(
+                    "No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
+                    severity="warning",
+                    markup=False,
+                )
             return
+        self.last_fetch = results
+        self.last_fetch_at = datetime.now().astimezone().strftime("%H:%M")
         self.reader.refresh_headlines(quiet=True)
-        added = sum(result.added for result in results)
-        failed = [result for result in results if result.failed]
-        feeds = f"{len(results)} {'feed' if len(results) == 1 else 'feeds'}"
-        summary = f"{feeds}: {added} new {'article' if added == 1 else 'articles'}"
-        if failed:
-            first = failed[0]
-            summary += f", {len(failed)} failed ({one_line(first.url)}: {one_line(first.error)})"
-        self.notify(summary, severity="warning" if failed else "information", markup=False)
+        failed = any(result.failed for result in results)
+        if scheduled and not failed and not any(result.added for result in results):
+            return  # nothing new, nothing wrong: the reader says nothing
+        self.notify(summary(results), severity="warning" if failed else "information", markup=False)
 
     # -- the rest ------------------------------------------------------------------------------
 
@@ -317,6 +350,7 @@ def known_binding_ids() -> set[str]:
             RelatedPanel,
             HelpScreen,
             ConfirmScreen,
+            FetchLogScreen,
             NameScreen,
             SearchBox,
         ]

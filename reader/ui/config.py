@@ -25,6 +25,7 @@ class UIConfig:
     # A story stored from several sources shows once, as "n versions"; false lists each one.
     fold_stories: bool = True
     search_history: int = 100  # queries kept for Up / Down in the search box; 0: none
+    fetch_every: float = 30.0  # minutes between fetches of the followed feeds; 0: never
     problem: str | None = None  # why the config file was ignored, shown once on start
     key_problems: list[str] = field(default_factory=list)  # `[keys]`/`[ui]` entries ignored
     path: Path | None = None  # the config file read, named in warnings about it
@@ -65,6 +66,14 @@ def load_config(path: Path) -> UIConfig:
     if isinstance(history, bool) or not isinstance(history, int) or not 0 <= history <= 10_000:
         problems.append(f"[ui] search_history = {history!r} ignored: not a number of queries")
         history = UIConfig.search_history
+    fetch_every = ui.get("fetch_every", UIConfig.fetch_every)
+    if (
+        isinstance(fetch_every, bool)
+        or not isinstance(fetch_every, int | float)
+        or not (0 <= fetch_every <= 7 * 24 * 60)
+    ):
+        problems.append(f"[ui] fetch_every = {fetch_every!r} ignored: not a number of minutes")
+        fetch_every = UIConfig.fetch_every
     fold_stories = ui.get("fold_stories", UIConfig.fold_stories)
     if not isinstance(fold_stories, bool):
         problems.append(f"[ui] fold_stories = {fold_stories!r} ignored: not true or false")
@@ -73,6 +82,7 @@ def load_config(path: Path) -> UIConfig:
         keymap=keymap,
         fold_stories=fold_stories,
         search_history=history,
+        fetch_every=float(fetch_every),
         theme=theme if isinstance(theme, str) else None,
         start_view=start_view,
         key_problems=problems,

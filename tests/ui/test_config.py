@@ -135,3 +135,17 @@ def test_bad_history_lengths_are_reported(tmp_path: Path) -> None:
         config = load_config(path)
         assert config.search_history == 100
         assert any("search_history" in problem for problem in config.key_problems)
+
+
+def test_the_fetch_schedule_is_read_in_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert UIConfig().fetch_every == 30
+    path.write_text("[ui]\nfetch_every = 0\n", encoding="utf-8")
+    assert load_config(path).fetch_every == 0
+    path.write_text("[ui]\nfetch_every = 2.5\n", encoding="utf-8")
+    assert load_config(path).fetch_every == 2.5
+    for bad in ("-1", '"hourly"', "false"):
+        path.write_text(f"[ui]\nfetch_every = {bad}\n", encoding="utf-8")
+        config = load_config(path)
+        assert config.fetch_every == 30
+        assert any("fetch_every" in problem for problem in config.key_problems)

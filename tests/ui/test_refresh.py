@@ -115,7 +115,7 @@ def test_fetch_feeds_from_the_palette_brings_new_articles(library: Library) -> N
                 await settle(pilot)
                 assert headlines.total == 413
                 titles = [n.message for n in app._notifications]
-                assert any("2 feeds: 3 new articles, 1 failed" in t for t in titles), titles
+                assert any("2 feeds: 3 new articles; 1 failed" in t for t in titles), titles
                 assert any("timed out after 0.5 s" in t for t in titles)
 
     asyncio.run(scenario())
@@ -185,3 +185,54 @@ def test_quitting_during_a_fetch_ends_the_fetch_at_once(
     assert ended.wait(10)
     server.close()
     assert library.feeds()[0].last_fetched_at is None  # left as it was
+
+
+def test_the_reader_fetches_on_its_schedule_and_lists_every_failed_feed(
+    library: Library,
+) -> None:
+    from reader.ui.screens.fetch_log import FetchLogScreen, log_lines
+    from tests.localserver import LocalServer, Route
+
+    async def scenario() -> None:
+        with LocalServer() as server:
+            good = server.serve_fixture("/rss.xml", "feeds/rss2.xml", "application/rss+xml")
+            missing = server.serve("/gone.xml", Route(b"not here", status=404))
+            broken = server.serve_fixture(
+                "/broken.xml", "feeds/malformed.xml", "application/rss+xml"
+            )
+            for url in (good, missing, broken):
+                library.add_feed(url)
+            titles: list[str] = []
+            # Every 0.01 minutes: the first round comes after 0.6 s, with no key pressed.
+            app = test_app(library, watch_interval=0, fetch_timeout=5, fetch_every=0.01)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await settle(pilot)
+                headlines = app.query_one(HeadlineList)
+                # (Textual's watch wants a Python function, not a list's bound builtin.)
+                app.watch(app, "title", lambda title: titles.append(title), init=False)  # noqa: PLW0108
+                for _ in range(300):  # 3 s at most
+                    if app.last_fetch:
+                        break
+                    await pilot.pause(0.01)
+                await settle(pilot)
+                assert {result.url for result in app.last_fetch} == {good, missing, broken}
+                assert headlines.total >= 413
+                # The header counted the feeds as they were done, then went back.
+                assert "kemnaker-reader · fetching 1 of 3 feeds" in titles
+                assert app.title == "kemnaker-reader"
+                # The summary counts every failure and names both failed feeds.
+                summary = next(n.message for n in app._notifications if "failed" in n.message)
+                assert "3 feeds: 3 new articles; 2 failed: " in summary
+                assert missing in summary and broken in summary and "404" in summary
+                # The fetch log: the failed feeds first, each with its reason.
+                await palette(pilot, "fetch log")
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, FetchLogScreen)
+                text = log_lines(app.last_fetch).plain
+                assert text.index(missing) < text.index(good) and "404" in text
+                assert text.splitlines()[0] == "Failed: 2"
+                await pilot.press("escape")
+                assert not isinstance(app.screen, FetchLogScreen)
+
+    asyncio.run(scenario())
