@@ -1,7 +1,7 @@
 """Export SVG screenshots of the reader for the README: `make screenshots`.
 
 Runs the app headless at 120x36 on a fresh store of the bundled articles and saves the main
-screen, a search and the help screen into screenshots/.
+screen, a search and the help screen into screenshots/, and the navigator at 160x40.
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ async def settle(pilot: Pilot[Any]) -> None:
             return
 
 
-async def export(library: Library, name: str, keys: list[str]) -> Path:
+async def export(
+    library: Library, name: str, keys: list[str], size: tuple[int, int] = SIZE
+) -> Path:
     app = make_app(library, UIConfig(cursor_blink=False))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
@@ -53,6 +55,7 @@ def main() -> int:
         ("search", ["slash", *QUERY, "enter"]),
         ("help", ["question_mark"]),
     ]
+    wide = [("navigator", [], (160, 40))]  # from 160 columns the navigator stays on the left
     with (
         tempfile.TemporaryDirectory() as folder,
         open_library(Path(folder) / "articles.db") as library,
@@ -60,6 +63,9 @@ def main() -> int:
         library.import_bundled()
         for name, keys in shots:
             path = asyncio.run(export(library, name, keys))
+            print(f"wrote {path.relative_to(OUT.parent)}")
+        for name, keys, size in wide:
+            path = asyncio.run(export(library, name, keys, size))
             print(f"wrote {path.relative_to(OUT.parent)}")
     return 0
 
