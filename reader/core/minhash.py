@@ -9,21 +9,35 @@ from __future__ import annotations
 
 import re
 import zlib
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING
 
 from reader.core.text import surface_words
+
+# numpy is imported where it is first used, not with this module: the reader's first screen
+# needs neither (the library imports this module with the services that use it), and numpy
+# costs about a fifth of a second to load. Each function below binds it again (a dict lookup).
+if TYPE_CHECKING:
+    import numpy as np
 
 PERMUTATIONS = 63
 ROWS_PER_BAND = 3
 BANDS = PERMUTATIONS // ROWS_PER_BAND
 SAME_STORY = 0.5  # Jaccard at or above which two bodies tell the same story
 
-# Multiply-shift hashing: ((a * x + b) mod 2**64) >> 32 with a odd is a universal family, and
-# numpy's uint64 arithmetic wraps exactly like that.
-_rng = np.random.default_rng(20180219)
-_A = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_B = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
+
+@cache
+def _hash_parameters() -> tuple[np.ndarray, np.ndarray]:
+    """Multiply-shift hashing: ((a * x + b) mod 2**64) >> 32 with a odd is a universal family,
+    and numpy's uint64 arithmetic wraps exactly like that. Fixed by the seed: stored signatures
+    stay comparable."""
+    import numpy as np
+
+    rng = np.random.default_rng(20180219)
+    a = rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
+    return a, b
+
 
 # "jpnn.com, JAKARTA - ", "Jakarta, CNN Indonesia -- ", "Jakarta (ANTARA News) - ": a short
 # head (at most six words) before a dash at the very start of the lead.
@@ -47,6 +61,8 @@ def clean_for_shingles(body: str) -> str:
 def shingles(body: str) -> np.ndarray:
     """Hashes of the word 3-shingles of the cleaned body, sorted and unique (a set: a repeated
     lead adds almost nothing)."""
+    import numpy as np
+
     words = surface_words(clean_for_shingles(body))
     if not words:
         return np.empty(0, dtype=np.uint64)
@@ -59,6 +75,8 @@ def shingles(body: str) -> np.ndarray:
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle sets."""
+    import numpy as np
+
     if not len(a) or not len(b):
         return 0.0
     common = len(np.intersect1d(a, b, assume_unique=True))
@@ -67,15 +85,20 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def signature(shingle_set: np.ndarray) -> np.ndarray:
     """The MinHash signature (PERMUTATIONS uint32 values) of a set of shingle hashes."""
+    import numpy as np
+
     if not len(shingle_set):
         return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
-    mixed = (shingle_set[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
+    a, b = _hash_parameters()
+    mixed = (shingle_set[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
     lowest: np.ndarray = mixed.min(axis=0).astype(np.uint32)
     return lowest
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
     """One signed 63-bit key per band, for an indexed lookup of candidates."""
+    import numpy as np
+
     rows = sig.astype(np.uint64).reshape(BANDS, ROWS_PER_BAND)
     keys = rows[:, 0] * np.uint64(0x9E3779B97F4A7C15)
     keys = (keys ^ rows[:, 1]) * np.uint64(0xC2B2AE3D27D4EB4F)
@@ -85,6 +108,8 @@ def band_keys(sig: np.ndarray) -> list[int]:
 
 
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    import numpy as np
+
     return float(np.count_nonzero(sig_a == sig_b)) / PERMUTATIONS
 
 
@@ -93,4 +118,6 @@ def to_blob(sig: np.ndarray) -> bytes:
 
 
 def from_blob(blob: bytes) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(blob, dtype="<u4")

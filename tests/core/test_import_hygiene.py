@@ -13,3 +13,15 @@ def test_core_imports_neither_textual_nor_rich():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"reader.core pulled in: {out.stdout.strip()}"
+
+
+def test_the_reader_starts_without_the_heavy_libraries():
+    """What the first screen does not need is not loaded before it (issue 11): numpy (near
+    duplicates), feedparser, trafilatura and lxml (feeds and pages) load on first use."""
+    code = (
+        "import sys, reader.cli, reader.cli.root, reader.ui.app, reader.core.library\n"
+        "heavy = {'numpy', 'feedparser', 'trafilatura', 'lxml', 'Sastrawi'}\n"
+        "print(','.join(sorted(heavy & {n.split('.')[0] for n in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"loaded before the first screen: {out.stdout.strip()}"

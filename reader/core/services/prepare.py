@@ -18,8 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import chain
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
@@ -27,6 +26,9 @@ from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
 from reader.core.models import Article, ImportFailure, RelatedHeadline
 from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, title_key
+
+if TYPE_CHECKING:
+    import numpy as np  # (loaded with reader.core.minhash's first use)
 
 log = logging.getLogger(__name__)
 
