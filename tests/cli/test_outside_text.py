@@ -213,7 +213,8 @@ def test_the_reader_shows_no_escape_from_a_server_or_the_store(
                 shown.append(app.export_screenshot())
 
     asyncio.run(scenario())
-    assert any(text.startswith("4 feeds: 1 new article, 4 failed (") for text in shown), shown[:-2]
+    told = [text for text in shown[:-2] if text.startswith("4 feeds: 1 new article")]
+    assert told and "reason.xml" in told[0] and "HTTP 404 Not Found" in told[0], shown[:-2]
     screen = shown[-2]
     assert "Kabar" in screen and "Upah buruh" in screen  # the navigator, the list, the article
     for text in shown:
