@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reader.cli import output
-from reader.cli.commands import Command, QueryCommand
+from reader.cli.commands import Command, FilterCommand, QueryCommand
 from reader.cli.options import db_option, json_option, limit_option, with_library
 from reader.cli.output import Column, safe
+from reader.core.models import HeadlineFilter
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -220,11 +221,48 @@ def _print_related(items: list[RelatedItem]) -> None:
         output.echo(f"{ident:>6}  {reason:10}  {title}")
 
 
-@click.command(cls=Command, short_help="what the database holds", help="What the database holds.")
+@click.command(
+    cls=FilterCommand,
+    short_help="what the database holds",
+    help="What the database holds. With --by month (or week): how many articles each month "
+    "holds, by publication date (undated ones apart), of a topic and of the articles that "
+    "have every word of QUERY.",
+)
+@click.argument("query", nargs=-1)
+@click.option(
+    "--by",
+    "period",
+    type=click.Choice(["month", "week"]),
+    help="count the articles per month (or ISO week)",
+)
+@click.option("--topic", metavar="NAME", help="with --by: the articles of a topic")
 @json_option("print the figures as JSON")
 @db_option
 @with_library(create=False)
-def stats(library: Library, as_json: bool) -> int:
+def stats(
+    library: Library, query: tuple[str, ...], period: str | None, topic: str | None, as_json: bool
+) -> int:
+    if period is None:
+        if query or topic is not None:
+            raise click.UsageError("QUERY and --topic count articles per period: add --by month")
+        return _figures(library, as_json)
+    view = HeadlineFilter(topic=library.topic(topic).id) if topic is not None else None
+    counts = library.per_period(view, " ".join(query), period)
+    if as_json:
+        output.print_json([{period: c.period, "count": c.count} for c in counts])
+        return 0
+    if not counts:
+        output.echo("no articles")
+        return 0
+    widest = max(c.count for c in counts)
+    for entry in counts:
+        label = entry.period or "undated"
+        bar = "#" * round(40 * entry.count / widest) if widest else ""
+        output.echo(f"{label:8} {entry.count:>6}  {bar}".rstrip())
+    return 0
+
+
+def _figures(library: Library, as_json: bool) -> int:
     figures = library.stats()
     if as_json:
         output.print_json(figures)

@@ -20,6 +20,7 @@ class Command(click.Command):
     """
 
     dash_words = False
+    single_dash_words = False  # "-word" is a word, "--word" still an option
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, self._words_last(ctx, args))
@@ -44,7 +45,8 @@ class Command(click.Command):
                 i += size
                 continue
             is_option = len(word) > 1 and word.startswith("-")
-            if is_option and not (self.dash_words or _NEGATIVE_NUMBER.match(word)):
+            as_word = self.dash_words or (self.single_dash_words and not word.startswith("--"))
+            if is_option and not (as_word or _NEGATIVE_NUMBER.match(word)):
                 options.append(word)
             else:
                 words.append(word)
@@ -56,6 +58,13 @@ class QueryCommand(Command):
     """A command whose words are a search query: `-word` is an exclusion, never an option."""
 
     dash_words = True
+
+
+class FilterCommand(Command):
+    """A command whose words are a query that narrows what it works on (`export`, `stats`):
+    `-word` is an exclusion, while an unknown `--option` is still named as unknown."""
+
+    single_dash_words = True
 
 
 class Group(click.Group):

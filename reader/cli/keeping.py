@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reader.cli import output
-from reader.cli.commands import Command, QueryCommand
+from reader.cli.commands import Command, FilterCommand
 from reader.cli.options import db_option, json_option, limit_option, with_library
 from reader.core.models import HeadlineFilter
 
@@ -87,7 +87,7 @@ def purge(
 
 
 @click.command(
-    cls=QueryCommand,
+    cls=FilterCommand,
     short_help="write articles as Markdown, CSV or JSON Lines",
     help="Write articles, newest first, to a file or standard output: every article, those of "
     "a topic, the unread or starred ones, and with QUERY only those that have all its words "

@@ -28,6 +28,7 @@ from reader.core.models import (
     ImportFailure,
     ImportResult,
     OpmlResult,
+    PeriodCount,
     PurgeResult,
     RelatedItem,
     Removal,
@@ -45,6 +46,7 @@ from reader.core.services.links import LinkResolver
 from reader.core.services.related import RelatedFinder
 from reader.core.services.removal import Remover
 from reader.core.services.search import Searcher
+from reader.core.services.timeline import timeline
 from reader.core.services.topics import TopicService
 from reader.core.text import surface_words
 
@@ -328,10 +330,7 @@ class Library:
         """
         ids = self._storage.articles.ids(view)
         if query is not None and query.strip():
-            try:
-                matched = set(self._searcher.matching_ids(query))
-            except QueryError:  # as search does: the query's plain words instead
-                matched = set(self._searcher.matching_ids(" ".join(surface_words(query))))
+            matched = set(self._matching(query))
             ids = [i for i in ids if i in matched]
         if limit is not None:
             ids = ids[:limit]
@@ -341,6 +340,31 @@ class Library:
                 yield from self._storage.articles.get_many(ids[start : start + 200])
 
         return write_articles(articles(), fmt, out, title)
+
+    def _matching(self, query: str) -> list[int]:
+        """The articles that have every word of `query` (as a topic holds them)."""
+        try:
+            return self._searcher.matching_ids(query)
+        except QueryError:  # as search does: the query's plain words instead
+            return self._searcher.matching_ids(" ".join(surface_words(query)))
+
+    # -- timeline ----------------------------------------------------------------------------
+
+    def per_period(
+        self,
+        view: HeadlineFilter | None = None,
+        query: str | None = None,
+        period: str = "month",
+    ) -> list[PeriodCount]:
+        """How many articles of a view (default: all) each month ("2018-02") or ISO week
+        ("2018-W07") holds, by WIB publication date, oldest first, with every period between
+        the first and the last (0 for an empty one); the undated articles last, as a period of
+        None, when there are any. With `query`, only the articles that have all its words.
+        Never writes. Raises ValueError for a period other than "month" or "week".
+        """
+        ids = self._matching(query) if query is not None and query.strip() else None
+        days, undated = self._storage.articles.per_day(view, ids)
+        return timeline(days, undated, period)
 
     # -- topics ------------------------------------------------------------------------------
 

@@ -273,3 +273,12 @@ class PurgeResult:
     removed: int = 0
     kept_starred: int = 0  # matched, but starred (and `include_starred` was not given)
     unknown_ids: list[int] = field(default_factory=list)  # ids asked for that are not stored
+
+
+@dataclass
+class PeriodCount:
+    """How many articles a month ("2018-02") or an ISO week ("2018-W07") holds; a period of
+    None holds the undated ones."""
+
+    period: str | None
+    count: int

@@ -102,6 +102,7 @@ def test_bad_export_requests_get_one_line(invoke: Invoke, library: Library, tmp_
         (["--topic", "nope", "--format", "md"], 1, "no topic called 'nope'"),
         (["--format", "md", "-o", str(tmp_path / "no" / "x.md")], 1, "cannot write"),
         (["--format", "md", "-o", str(tmp_path)], 1, "it is a folder"),
+        (["--format", "md", "--bogus"], 2, "No such option '--bogus'"),
     ]
     for args, code, reason in cases:
         out = invoke(db, "export", *args)

@@ -395,6 +395,35 @@ class Articles:
         ).fetchone()
         return int(row[0])
 
+    def per_day(
+        self, view: HeadlineFilter | None = None, ids: list[int] | None = None
+    ) -> tuple[dict[str, int], int]:
+        """({WIB day "YYYY-MM-DD": dated articles}, undated articles) of the view, or of those
+        of `ids` in it."""
+        scope = _scope(view)
+        day = "substr(datetime(articles.sort_key, '+7 hours'), 1, 10)"
+        dated = "articles.published_at IS NOT NULL"
+        select = (
+            f"SELECT CASE WHEN {dated} THEN {day} END, count(*) FROM {scope.source} {scope.where}"
+        )
+        days: dict[str, int] = {}
+        undated = 0
+        batches: list[list[int] | None] = (
+            [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)] if ids is not None else [None]
+        )
+        for batch in batches:
+            sql, params = select, list(scope.params)
+            if batch is not None:
+                among = f"articles.id IN ({','.join('?' * len(batch))})"
+                sql += f" AND {among}" if scope.where else f" WHERE {among}"
+                params += batch
+            for key, count in self._db.conn.execute(sql + " GROUP BY 1", params):
+                if key is None:
+                    undated += count
+                else:
+                    days[key] = days.get(key, 0) + count
+        return days, undated
+
     def mark_story_read(self, article_id: int) -> list[int]:
         """Mark every version of the article's story read; the ids that were unread."""
         if not valid_id(article_id):
