@@ -193,6 +193,14 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             id="reader.mark_all_read",
         ),
         Binding(
+            "D,delete",
+            "delete_article",
+            "Delete",
+            show=False,
+            tooltip="Delete the article under the cursor from the store (asks first)",
+            id="reader.delete_article",
+        ),
+        Binding(
             "S",
             "save_search",
             "Save as topic",
@@ -649,6 +657,53 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.headlines.cursor = message.position
         self.open_article(message.article_id)
         self._show_pane("article")
+
+    def action_delete_article(self) -> None:
+        """D: the list's cursor row (or the open article) out of the store, asked first."""
+        if self.focused not in (self.headlines, self.article):
+            return  # (D in the navigator is the topic's; elsewhere it means nothing)
+        target = self._target()
+        if target is None:
+            return
+        index = self.headlines.cursor if self.headlines.current == target else None
+        star = " It is starred." if target.starred else ""
+        question = Content.assemble(
+            "Delete “", (one_line(target.title), "bold"), f"” from the store?{star}"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete_article(target.id, index)
+
+        self.app.push_screen(ConfirmScreen("Delete article", question), answered)
+
+    @work(thread=True, group="delete", exit_on_error=False)
+    def _delete_article(self, article_id: int, index: int | None) -> None:
+        # The row after it takes its place under the cursor (the row before, at the end).
+        keep = None
+        if index is not None and self.search is None:
+            ids = [h.id for h in self.library.headlines(max(0, index - 1), 3, self.listed())]
+            if article_id in ids:
+                at = ids.index(article_id)
+                keep = ids[at + 1] if at + 1 < len(ids) else (ids[at - 1] if at else None)
+        removed = self.library.purge(ids=[article_id], include_starred=True).removed
+        self.app.call_from_thread(self._article_deleted, article_id, keep, removed)
+
+    def _article_deleted(self, article_id: int, keep: int | None, removed: int) -> None:
+        if not removed:
+            self.notify("That article was no longer in the store.", timeout=3)
+        else:
+            self.notify("Deleted.", timeout=2)
+        if self.search is not None:
+            self.run_search(self.search.query, everywhere=self.search.scope is None)
+        else:
+            self._known_count = None
+            self._count_request += 1
+            self._count(self._count_request, self.listed(), keep, True, False)
+            self.refresh_views()
+        shown = self.article.article
+        if shown is not None and shown.id == article_id:
+            self._opening = None  # the next count previews the row under the cursor
 
     def action_mark_all_read(self) -> None:
         name = one_line(self.view.name)
