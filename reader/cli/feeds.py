@@ -118,6 +118,37 @@ def import_opml(library: Library, file: str) -> int:
     return 1 if result.problems else 0
 
 
+@feeds.command(cls=Command, short_help="suggested feeds of Indonesian news sites")
+@click.option("--add", "follow", is_flag=True, help="follow every suggested feed")
+@json_option("print the suggestions as JSON")
+@db_option
+@with_library()
+def suggest(library: Library, follow: bool, as_json: bool) -> int:
+    """Public feeds of Indonesian news sites (labour, economy and national news) that the
+    reader suggests; --add follows them all. They are never followed by themselves."""
+    if follow:
+        result = library.follow_suggested()
+        for problem in result.problems:
+            output.error(problem)
+    suggestions = library.suggested_feeds()
+    if as_json:
+        output.print_json([asdict(feed) for feed in suggestions])
+    elif not suggestions:
+        output.echo("no suggested feeds are installed")
+    elif follow:
+        output.echo(
+            f"{result.added} feeds added, {result.known} already followed; "
+            f"'{PROG} fetch' brings their articles"
+        )
+    else:
+        for feed in suggestions:
+            mark = "followed" if feed.followed else "-"
+            output.echo(f"{mark:9} {safe(feed.url)}  {safe(feed.title or '')}".rstrip())
+        if not all(feed.followed for feed in suggestions):
+            output.echo(f"'{PROG} feeds suggest --add' follows them all")
+    return 1 if follow and result.problems else 0
+
+
 @feeds.command(cls=Command, short_help="write the feeds as OPML")
 @click.argument("file", metavar="[FILE]", required=False)
 @db_option

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import IO, Any, Concatenate, ParamSpec, TypeVar
 
 from reader.core.db import SqliteStorage
-from reader.core.errors import QueryError, StorageError, StoreMissing
+from reader.core.errors import FeedError, QueryError, StorageError, StoreMissing
 from reader.core.ingest import read_inputs
 from reader.core.models import (
     Article,
@@ -35,6 +35,7 @@ from reader.core.models import (
     SearchResult,
     SourceCount,
     StoredArticle,
+    SuggestedFeed,
     Topic,
 )
 from reader.core.paths import bundled_data_dir, default_db_path
@@ -72,6 +73,22 @@ def _writes(
         return method(self, *args, **kwargs)
 
     return checked
+
+
+SUGGESTIONS = Path("feeds") / "indonesia.opml"
+
+
+def _suggestions_file() -> Path | None:
+    folder = bundled_data_dir()
+    path = folder / SUGGESTIONS if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def _read_suggestions(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise FeedError(f"{path}: cannot read ({error.strerror or error})") from None
 
 
 def open_library(path: str | Path | None = None, *, create: bool = True) -> Library:
@@ -445,6 +462,22 @@ class Library:
 
     def export_opml(self) -> str:
         return self._feeds.export_opml()
+
+    def suggested_feeds(self) -> list[SuggestedFeed]:
+        """The bundled suggestions (public feeds of Indonesian news sites, in
+        data/feeds/indonesia.opml), each saying whether it is followed; never followed by
+        themselves (see `follow_suggested`). Empty when the file is not installed. Never
+        writes. Raises FeedError when the file is not OPML."""
+        path = _suggestions_file()
+        return self._feeds.suggested(_read_suggestions(path)) if path is not None else []
+
+    @_writes
+    def follow_suggested(self) -> OpmlResult:
+        """Follow every suggested feed (see `suggested_feeds`); `fetch` brings their articles."""
+        path = _suggestions_file()
+        if path is None:
+            return OpmlResult()
+        return self._feeds.import_opml(_read_suggestions(path))
 
     # -- changes and figures -----------------------------------------------------------------
 

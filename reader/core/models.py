@@ -282,3 +282,13 @@ class PeriodCount:
 
     period: str | None
     count: int
+
+
+@dataclass
+class SuggestedFeed:
+    """A feed of the bundled suggestions (data/feeds/indonesia.opml), and whether it is
+    followed already."""
+
+    url: str
+    title: str | None
+    followed: bool = False

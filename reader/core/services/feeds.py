@@ -25,7 +25,15 @@ from reader.core.ingest import read_response
 from reader.core.ingest.fetch import detect_format
 from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, check_url, get
 from reader.core.ingest.pages import feed_links
-from reader.core.models import Article, Feed, FeedResult, ImportFailure, ImportResult, OpmlResult
+from reader.core.models import (
+    Article,
+    Feed,
+    FeedResult,
+    ImportFailure,
+    ImportResult,
+    OpmlResult,
+    SuggestedFeed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +209,12 @@ class FeedService:
             except FeedError as error:
                 result.problems.append(str(error))
         return result
+
+    def suggested(self, data: bytes | str) -> list[SuggestedFeed]:
+        """The feeds of a suggestions OPML document, each saying whether it is followed."""
+        followed = {feed.url for feed in self.table.all()}
+        found = [(normal_url(url), title) for url, title in read_opml(data)]
+        return [SuggestedFeed(url, title, url in followed) for url, title in found]
 
     def export_opml(self) -> str:
         """The followed feeds as an OPML 2.0 document."""
