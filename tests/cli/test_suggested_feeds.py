@@ -38,8 +38,6 @@ def test_the_bundled_suggestions_are_feeds_the_sites_publish(library: Library) -
         site = parts.hostname or ""
         assert site.endswith(SITES), site
     assert library.feeds() == [], "suggestions are never followed by themselves"
-    library.import_bundled()
-    assert library.feeds() == []
 
 
 def _local_copies(server: LocalServer, folder: Path, missing: str) -> dict[str, str]:
