@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from reader.core.models import RelatedItem, StoredArticle
+from reader.core.models import PeriodCount, RelatedItem, StoredArticle
 from reader.ui.state import SearchState
 from reader.ui.views import Counted, View
 
@@ -47,6 +47,14 @@ class ArticleLoaded(Message):
 
     article_id: int
     article: StoredArticle | None
+
+
+@dataclass
+class WeeksCounted(Message):
+    """The view's articles per week, for the list's chart (`request` tells stale ones)."""
+
+    request: int
+    periods: list[PeriodCount]
 
 
 @dataclass

@@ -206,10 +206,10 @@ def test_the_reader_fetches_on_its_schedule_and_lists_every_failed_feed(
             # Every 0.01 minutes: the first round comes after 0.6 s, with no key pressed.
             app = test_app(library, watch_interval=0, fetch_timeout=5, fetch_every=0.01)
             async with app.run_test(size=(120, 36)) as pilot:
-                await settle(pilot)
-                headlines = app.query_one(HeadlineList)
                 # (Textual's watch wants a Python function, not a list's bound builtin.)
                 app.watch(app, "title", lambda title: titles.append(title), init=False)  # noqa: PLW0108
+                await settle(pilot)
+                headlines = app.query_one(HeadlineList)
                 for _ in range(300):  # 3 s at most
                     if app.last_fetch:
                         break

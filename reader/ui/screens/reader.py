@@ -33,7 +33,7 @@ from textual.worker import Worker, get_current_worker
 from reader.core.errors import TopicError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
-from reader.core.models import Headline, HeadlineFilter
+from reader.core.models import Headline, HeadlineFilter, PeriodCount
 from reader.ui import failures
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
@@ -59,9 +59,11 @@ from reader.ui.messages import (
     StartViewFound,
     UnreadFound,
     ViewsCounted,
+    WeeksCounted,
 )
 from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.help import HelpScreen, HelpSections
+from reader.ui.sparkline import sparkline
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
 from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds, topic_view
@@ -255,6 +257,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.cursor_blink = cursor_blink
         self.start_view = start_view
         self._layout_held = 0  # inside _layout_change: lay out once, at its end
+        self._weeks: list[PeriodCount] = []  # the view's articles per week (the list's chart)
+        self._weeks_request = 0
         self._search_request = 0
         self._count_request = 0
         self._views_request = 0
@@ -465,7 +469,9 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             total = self.headlines.total
             counted = f"{total:,}" if self._known_count is not None else "…"
             self.headlines.border_title = Content.assemble((name, "bold"), f" · {counted}")
-            self.headlines.border_subtitle = None
+            room = self.headlines.size.width - 12  # "per week " and the corners
+            chart = sparkline(self._weeks, min(26, room))
+            self.headlines.border_subtitle = Content(f"per week {chart}") if chart else None
             self.sub_title = f"{name} · {counted} articles"  # the header shows it literally
             return
         query = one_line(state.query)
@@ -511,6 +517,23 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         listed = replace(view.filter, fold_stories=self.fold_stories and folds(view))
         return replace(listed, unread=True) if self.unread_only else listed
 
+    def count_weeks(self) -> None:
+        """The view's articles per week for the list's chart, in a worker (a view chosen,
+        articles arrived or deleted; never on a cursor key)."""
+        self._weeks_request += 1
+        self._count_weeks(self._weeks_request, replace(self.listed(), unread=False))
+
+    @work(thread=True, exclusive=True, group="weeks", exit_on_error=False)
+    def _count_weeks(self, request: int, view: HeadlineFilter) -> None:
+        periods = self.library.per_period(view, period="week")
+        if not get_current_worker().is_cancelled:
+            self.post_message(WeeksCounted(request, periods))
+
+    def on_weeks_counted(self, message: WeeksCounted) -> None:
+        if message.request == self._weeks_request:
+            self._weeks = message.periods
+            self._update_titles()
+
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _count(
         self, request: int, view: HeadlineFilter, keep: int | None, quiet: bool, report_none: bool
@@ -544,6 +567,8 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             return  # stale: a newer count was asked for
         first = self._known_count is None
         added = 0 if self._known_count is None else message.total - self._known_count
+        if first or added:
+            self.count_weeks()
         self._known_count = message.total
         if self.search is None:
             if message.total == self.headlines.total and not first:
