@@ -119,3 +119,25 @@ def test_sastrawi_joins_the_keys_only_when_in_use():
         stemmer.use_sastrawi(True)
     assert stemmer.sastrawi_in_use()
     assert stemmer.keys(word) == without | {root}
+
+
+def test_a_family_counts_as_one_term(library, without_sastrawi):
+    """An article that uses the family's common form often outranks one with a rare form once
+    (FTS5 alone would rank the rare form first, for its idf)."""
+    library.import_articles(
+        [
+            Article(
+                title="Startup", body="Bisnis baru itu tumbuh. Bisnis itu untung. Bisnis lagi."
+            ),
+            Article(title="Selebritas", body="Artis itu kini berbisnis pakaian di kota."),
+        ]
+        + [
+            Article(title=f"Pasar {n}", body=f"Bisnis kecil di pasar {n} ramai pembeli.")
+            for n in range(3)
+        ]
+        + [
+            Article(title=f"Cuaca {n}", body=f"Hujan turun di kota {n} sore ini.")
+            for n in range(20)
+        ]
+    )
+    assert ids(library, "pebisnis")[:1] == [1]
