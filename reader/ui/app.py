@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.constants import DEFAULT_THEME
+from textual.content import Content
 from textual.driver import Driver
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
@@ -23,7 +24,7 @@ from textual.theme import Theme
 from textual.worker import Worker
 
 from reader.core.library import Library
-from reader.core.models import FeedResult
+from reader.core.models import FeedResult, SuggestedFeed
 from reader.ui import failures
 from reader.ui.config import UIConfig, load_config, save_ui_value
 from reader.ui.history import SearchHistory
@@ -220,6 +221,11 @@ class ReaderApp(App[int], inherit_bindings=False):
                 self.fetch_feeds,
             )
             yield SystemCommand(
+                "Suggested sources",
+                "Follow public feeds of Indonesian news sites (labour, economy, national news)",
+                self.suggest_sources,
+            )
+            yield SystemCommand(
                 "Fetch log",
                 "Every feed of the last fetch, the failed ones first with the reason",
                 self.show_fetch_log,
@@ -277,6 +283,39 @@ class ReaderApp(App[int], inherit_bindings=False):
             self._unnotify(self._fetch_notice)
             self._fetch_notice = None
 
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def suggest_sources(self) -> None:
+        """The bundled suggestions not followed yet, offered in one question."""
+        new = [feed for feed in self.library.suggested_feeds() if not feed.followed]
+        self.call_from_thread(self._offer_sources, new)
+
+    def _offer_sources(self, new: list[SuggestedFeed]) -> None:
+        if not new:
+            self.notify("Every suggested source is followed already.", timeout=3)
+            return
+        names = ", ".join(one_line(feed.title or feed.url) for feed in new)
+        question = Content.assemble(
+            f"Follow {len(new)} suggested {'feed' if len(new) == 1 else 'feeds'} and fetch "
+            "them now?\n",
+            (names, "dim"),
+            "\n(Not checked from here: a feed that fails is named in the fetch log.)",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._follow_suggested()
+
+        self.push_screen(ConfirmScreen("Suggested sources", question), answered)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _follow_suggested(self) -> None:
+        result = self.library.follow_suggested()
+        self.call_from_thread(self._followed, result.added)
+
+    def _followed(self, added: int) -> None:
+        self.notify(f"Following {added} more {'feed' if added == 1 else 'feeds'}.", timeout=3)
+        self.fetch_feeds()
+
     def show_fetch_log(self) -> None:
         self.push_screen(FetchLogScreen(self.last_fetch, self.last_fetch_at))
 
@@ -291,7 +330,8 @@ class ReaderApp(App[int], inherit_bindings=False):
         if not results:
             if not scheduled:
                 self.notify(
-                    "No feeds are followed: add one with 'kemnaker-reader feeds add URL'.",
+                    "No feeds are followed: Ctrl+P “Suggested sources” offers Indonesian news "
+                    "feeds, or add one with 'kemnaker-reader feeds add URL'.",
                     severity="warning",
                     markup=False,
                 )
