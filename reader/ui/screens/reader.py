@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from textual import events, on, work
@@ -35,6 +37,7 @@ from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import Headline, HeadlineFilter, PeriodCount
 from reader.ui import failures
+from reader.ui.export import write_markdown
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -201,6 +204,14 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             show=False,
             tooltip="Delete the article under the cursor from the store (asks first)",
             id="reader.delete_article",
+        ),
+        Binding(
+            "E",
+            "export_list",
+            "Save list",
+            show=False,
+            tooltip="Save the list (the view or the search's articles) as a Markdown file",
+            id="reader.export_list",
         ),
         Binding(
             "S",
@@ -729,6 +740,37 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         shown = self.article.article
         if shown is not None and shown.id == article_id:
             self._opening = None  # the next count previews the row under the cursor
+
+    def action_export_list(self) -> None:
+        """E: the list's articles, with their text, to a Markdown file named in a box."""
+        state = self.search
+        name = one_line(self.view.name if state is None else f"{self.view.name} {state.query}")
+        stem = "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "articles"
+        suggested = str(Path.cwd() / f"{stem}-{date.today().isoformat()}.md")
+        prompt = Content.assemble("Save the articles of ", (name, "bold"), " as Markdown to:")
+
+        def named(path: str | None) -> None:
+            if path:
+                self._export_list(Path(path).expanduser(), name, state)
+
+        self.app.push_screen(NameScreen("Save list", prompt, suggested), named)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export_list(self, path: Path, name: str, state: SearchState | None) -> None:
+        # A search saves the articles that have every word of it (the search's strict
+        # matches), within the view's topic when it searched one.
+        view = self.listed() if state is None else self._filter_of(self.view)
+        query = state.query if state is not None else None
+        if state is not None and state.scope is None:
+            view = replace(view, topic=None)
+        try:
+            written = write_markdown(self.library, path, view, query, name)
+        except OSError as error:
+            self.notify(
+                f"Not saved: {path}: {error.strerror or error}", severity="warning", markup=False
+            )
+            return
+        self.notify(f"Saved {written} articles to {path}", timeout=5, markup=False)
 
     def action_mark_all_read(self) -> None:
         name = one_line(self.view.name)
