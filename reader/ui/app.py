@@ -55,6 +55,16 @@ class ReaderApp(App[int], inherit_bindings=False):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
+        # In the reader's raw mode Ctrl+Z is a key, not the terminal's stop: it stops the
+        # process as a shell expects (`fg` brings it back, redrawn; see _answer_signals).
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Suspend",
+            show=False,
+            tooltip="Stop the reader; fg in the shell brings it back",
+            id="app.suspend",
+        ),
         Binding(
             "ctrl+p",
             "command_palette",
