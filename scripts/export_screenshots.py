@@ -61,11 +61,12 @@ def main() -> int:
         open_library(Path(folder) / "articles.db") as library,
     ):
         library.import_bundled()
-        for name, keys in shots:
-            path = asyncio.run(export(library, name, keys))
-            print(f"wrote {path.relative_to(OUT.parent)}")
+        # The navigator first: its counts before the other pictures open (and read) articles.
         for name, keys, size in wide:
             path = asyncio.run(export(library, name, keys, size))
+            print(f"wrote {path.relative_to(OUT.parent)}")
+        for name, keys in shots:
+            path = asyncio.run(export(library, name, keys))
             print(f"wrote {path.relative_to(OUT.parent)}")
     return 0
 
