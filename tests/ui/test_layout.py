@@ -85,12 +85,15 @@ def pane_widths(
     classes the reader screen would have (its breakpoint class, its -show-<pane> classes)."""
     screen = app.screen
     breakpoint = [name for least, name in BREAKPOINTS if width >= least][-1]
-    for _, name in BREAKPOINTS:
-        screen.set_class(name == breakpoint, name)
     shown = shown_panes(width, sidebar, "list", navigator)
-    for pane in PANES:
-        screen.set_class(pane in shown, f"-show-{pane}")
-    app.stylesheet.update_nodes(screen.walk_children(with_self=True))
+    classes = {breakpoint} | {f"-show-{pane}" for pane in shown}
+    every = {name for _, name in BREAKPOINTS} | {f"-show-{pane}" for pane in PANES}
+    if classes != set(screen.classes) & every:
+        # Restyled once, and only when the classes change (at a breakpoint, or another choice
+        # of panes): most widths only arrange again.
+        for name in every:
+            screen.set_class(name in classes, name, update=False)
+        app.stylesheet.update_nodes(screen.walk_children(with_self=True))
     arrangement = screen.query_one("#panes").arrange(Size(width, 20))
     return [(str(p.widget.id), p.region.x, p.region.width) for p in arrangement.placements]
 
