@@ -157,7 +157,7 @@ def test_choosing_each_view_shows_its_headlines(library: Library) -> None:
         library.set_starred(library.headlines(0, 3)[2].id)
         library.set_read(library.headlines(0, 2)[1].id)
         app = test_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             shown_counts = counts(app)
