@@ -35,7 +35,9 @@ def feeds() -> None:
 @db_option
 @with_library()
 def add(library: Library, urls: tuple[str, ...]) -> int:
-    """Follow feeds (RSS, Atom, JSON Feed); `fetch` brings their articles."""
+    """Follow feeds (RSS, Atom, JSON Feed); `fetch` brings their articles. A site's home
+    page works too: its first fetch follows the feed it announces or, without one, the pages
+    its sitemap lists."""
     failed = False
     for url in urls:
         try:
@@ -75,8 +77,11 @@ def _state(feed: Feed) -> str:
     if feed.last_fetched_at is None:
         return "never fetched"
     if feed.last_error:
-        return f"failed {feed.last_fetched_at}: {safe(feed.last_error)}"
+        via = " (read through its sitemap)" if feed.kind == "sitemap" else ""
+        return f"failed {feed.last_fetched_at}{via}: {safe(feed.last_error)}"
     news = "not modified" if feed.last_status == 304 else f"{feed.last_added} new"
+    if feed.kind == "sitemap":
+        news += " pages, read through its sitemap (the site has no feed)"
     return f"fetched {feed.last_fetched_at}, {news}"
 
 
@@ -211,6 +216,9 @@ def fetch(
             if result.moved_to:
                 announced = f"a page; following the feed it announces, {result.moved_to}"
                 bar.note(safe(f"{result.url}: {announced}"))
+            if result.sitemap:
+                found = f"announces no feed; following the site's sitemap, {result.sitemap}"
+                bar.note(safe(f"{result.url}: {found}"))
             bar.update(done)
 
         results = library.fetch(urls or None, workers=workers, timeout=timeout, progress=report)
@@ -233,6 +241,7 @@ def _result_json(result: FeedResult) -> dict[str, object]:
     return {
         "url": result.url,
         "moved_to": result.moved_to,
+        "sitemap": result.sitemap,
         "status": result.status,
         "http_status": result.http_status,
         "added": result.added,

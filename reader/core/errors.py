@@ -48,6 +48,10 @@ class FeedError(ReaderError):
     """A subscription request that cannot be carried out (a bad URL, a bad OPML file)."""
 
 
+class SitemapError(ReaderError):
+    """A site's sitemap cannot be found or read (none served, bad XML, another site's)."""
+
+
 class QueryError(ReaderError):
     """The full-text index rejected a search expression."""
 

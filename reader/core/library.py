@@ -123,7 +123,7 @@ class Library:
         self._related = RelatedFinder(
             storage.articles, storage.index, storage.stories, storage.links
         )
-        self._feeds = FeedService(storage.feeds, self.import_articles)
+        self._feeds = FeedService(storage.feeds, self.import_articles, storage.articles.stored_urls)
         self._remover = Remover(
             storage.articles, storage.index, storage.stories, storage.links, resolver, storage
         )

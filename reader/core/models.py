@@ -220,6 +220,7 @@ class Feed:
     last_error: str | None = None
     last_added: int = 0
     failures: int = 0
+    kind: str = "feed"  # "feed", or "sitemap": a site without a feed, read through its sitemap
 
 
 @dataclass
@@ -234,6 +235,7 @@ class FeedResult:
     http_status: int | None = None
     error: str | None = None  # why the feed failed as a whole
     moved_to: str | None = None  # a page was subscribed: now its announced feed is
+    sitemap: str | None = None  # a home page without a feed: now read through this sitemap
     entry_failures: list[ImportFailure] = field(default_factory=list)  # bad entries, feed kept
 
     @property

@@ -11,6 +11,7 @@ import pytest
 from reader.cli import output
 from reader.core.library import Library
 from tests.cli.conftest import Invoke, lines
+from tests.core.test_sitemaps import serve_site
 from tests.localserver import FIXTURES, LocalServer, Route, serve_standard_feeds
 
 
@@ -49,6 +50,7 @@ def test_feeds_add_list_remove(invoke: Invoke, library: Library) -> None:
         "last_error",
         "last_added",
         "failures",
+        "kind",
     }
     assert lines(invoke(db, "feeds", "list").stdout) == [
         "https://berita.example.id/rss.xml",
@@ -95,6 +97,7 @@ def test_fetch_then_fetch_again(invoke: Invoke, library: Library, server: LocalS
     assert set(results[0]) == {
         "url",
         "moved_to",
+        "sitemap",
         "status",
         "http_status",
         "added",
@@ -215,3 +218,29 @@ def test_feed_state_lives_in_the_article_database(invoke: Invoke, library: Libra
         assert conn.execute("SELECT url FROM feeds").fetchall() == [
             ("https://berita.example.id/rss.xml",)
         ]
+
+
+def test_a_site_without_a_feed_is_followed_through_its_sitemap(
+    invoke: Invoke, library: Library, server: LocalServer
+) -> None:
+    db = library.path
+    home = serve_site(server)
+    assert invoke(db, "feeds", "add", home).exit_code == 0
+    out = invoke(db, "fetch")
+    assert out.exit_code == 0, out.stderr
+    assert lines(out.stderr) == [
+        f"{home}: announces no feed; following the site's sitemap, "
+        f"{server.url('/sitemap_index.xml')}"
+    ]
+    assert out.stdout == (
+        "1 feed: 3 articles added, 0 updated, 0 unchanged since the last fetch, 0 failed\n"
+    )
+    listed = lines(invoke(db, "feeds", "list").stdout)
+    assert listed[0] == home
+    assert listed[1].startswith("    Kabar Kerja · fetched ")
+    assert listed[1].endswith(", 3 new pages, read through its sitemap (the site has no feed)")
+    out = invoke(db, "fetch", "--json")
+    (result,) = json.loads(out.stdout)
+    assert (result["status"], result["added"], result["sitemap"]) == ("fetched", 0, None)
+    (feed,) = json.loads(invoke(db, "feeds", "list", "--json").stdout)
+    assert feed["kind"] == "sitemap"

@@ -534,6 +534,18 @@ class Articles:
         row = self._db.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
         return int(row[0]) if row else None
 
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        """Those of `urls` that an article is stored under (the unique url index, in chunks)."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.conn.execute(
+                f"SELECT url FROM articles WHERE url IN ({marks})", chunk
+            ).fetchall()
+            found.update(row[0] for row in rows)
+        return found
+
     def find_by_title_key(self, key: str, exclude: int | None = None) -> int | None:
         row = self._db.conn.execute(
             "SELECT id FROM articles WHERE title_key = ? AND id IS NOT ? ORDER BY id LIMIT 1",

@@ -52,6 +52,12 @@ class Feeds:
         if row is not None:
             table.update(row["id"], {"url": new_url})
 
+    def set_kind(self, url: str, kind: str) -> None:
+        table = self._table()
+        row = next(iter(table.rows_where("url = ?", [url], select="id")), None)
+        if row is not None:
+            table.update(row["id"], {"kind": kind})
+
     def record_failure(self, url: str, fetched_at: str, status: int | None, error: str) -> None:
         """The feed failed as a whole: its validators stay, so the next fetch asks again."""
         self._update(

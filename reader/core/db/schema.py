@@ -154,7 +154,13 @@ INSERT OR REPLACE INTO meta (key, value)
     SELECT 'bundled_offered', '1' WHERE EXISTS (SELECT 1 FROM articles);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# A site that announces no feed is followed through its sitemap: its row says so, and `fetch`
+# reads the sitemap's newest pages instead of fetching the row's URL as a feed.
+_V8 = """
+ALTER TABLE feeds ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -228,7 +228,7 @@ def get(
             if deadline.expired:  # the sockets were shut: what arrived is cut short
                 raise FetchError(deadline.reason())
             if encoding in ("gzip", "x-gzip"):
-                body = _gunzip(body, max_bytes)
+                body = gunzip(body, max_bytes)
             return Response(
                 url=response.geturl(),
                 status=response.status,
@@ -284,7 +284,7 @@ def _read(response: HTTPResponse, max_bytes: int, started: float, timeout: float
         parts.append(chunk)
 
 
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
+def gunzip(data: bytes, max_bytes: int) -> bytes:
     """Decompress a gzip body, refusing one that grows past the size limit (a zip bomb)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:

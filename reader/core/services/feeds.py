@@ -5,6 +5,11 @@ overlap); the articles are written by the calling thread as each feed arrives, s
 sees one writer and a failure of one feed never holds back the others. Validators (ETag,
 Last-Modified) are kept only after a feed was stored, so a feed that failed is fetched whole
 next time.
+
+A site's home page that announces no feed is followed through its sitemap (kind "sitemap"):
+each round finds the sitemap again (ingest/sitemaps.py), the calling thread picks the pages it
+has not stored yet, newest first and at most SITEMAP_PAGES, and a pool thread reads them with
+the page rules of `import URL`.
 """
 
 from __future__ import annotations
@@ -13,18 +18,19 @@ import logging
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import quoteattr
 
-from reader.core.errors import FeedError, FetchError
+from reader.core.errors import FeedError, FetchError, SitemapError
 from reader.core.ingest import read_response
 from reader.core.ingest.fetch import detect_format
 from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, check_url, get
 from reader.core.ingest.pages import feed_links
+from reader.core.ingest.sitemaps import Found, SitemapEntry, find_pages
 from reader.core.models import (
     Article,
     Feed,
@@ -38,8 +44,10 @@ from reader.core.models import (
 log = logging.getLogger(__name__)
 
 WORKERS = 8
+SITEMAP_PAGES = 20  # pages of a sitemap read in one round: the newest not stored yet
 
 AddArticles = Callable[[Iterable[Article | ImportFailure]], ImportResult]
+StoredUrls = Callable[[list[str]], set[str]]  # which of these URLs an article is stored under
 Progress = Callable[[int, int, FeedResult], None]
 
 
@@ -49,6 +57,7 @@ class FeedTable(Protocol):
     def all(self) -> list[Feed]: ...
     def get(self, url: str) -> Feed | None: ...
     def rename(self, url: str, new_url: str) -> None: ...
+    def set_kind(self, url: str, kind: str) -> None: ...
     def record_failure(self, url: str, fetched_at: str, status: int | None, error: str) -> None: ...
     def record_fetch(
         self,
@@ -83,9 +92,12 @@ def normal_url(url: str) -> str:
 class FeedService:
     """Subscriptions in the feed table; fetched articles go through `add_articles`."""
 
-    def __init__(self, table: FeedTable, add_articles: AddArticles) -> None:
+    def __init__(
+        self, table: FeedTable, add_articles: AddArticles, stored_urls: StoredUrls
+    ) -> None:
         self.table = table
         self.add_articles = add_articles
+        self.stored_urls = stored_urls
 
     def add(self, url: str, title: str | None = None) -> bool:
         """Follow `url`; False when it was followed already. Raises FeedError for a bad URL."""
@@ -137,14 +149,25 @@ class FeedService:
             max_workers=max(1, min(workers, len(feeds))), thread_name_prefix="feed"
         )
         try:
-            futures = [pool.submit(_download, feed, timeout, max_bytes, cancel) for feed in feeds]
-            for done, future in enumerate(as_completed(futures), start=1):
-                if cancel.is_set():
-                    break
-                result = self._store(future.result())
-                results.append(result)
-                if progress is not None:
-                    progress(done, len(feeds), result)
+            waiting = {pool.submit(_download, feed, timeout, max_bytes, cancel) for feed in feeds}
+            while waiting and not cancel.is_set():
+                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    if cancel.is_set():
+                        break
+                    download = future.result()
+                    if download.pages is not None:
+                        # A sitemap's pages: those not stored yet are read next, in the pool.
+                        fresh = self._unstored(download.pages)
+                        reading = pool.submit(
+                            _read_pages, download, fresh, timeout, max_bytes, cancel
+                        )
+                        waiting.add(reading)
+                        continue
+                    result = self._store(download)
+                    results.append(result)
+                    if progress is not None:
+                        progress(len(results), len(feeds), result)
         except BaseException:
             cancel.set()  # Ctrl+C: the requests under way end now, not at their timeout
             raise
@@ -155,6 +178,12 @@ class FeedService:
         results.sort(key=lambda r: order[r.url])
         return results
 
+    def _unstored(self, pages: list[SitemapEntry]) -> list[str]:
+        """The newest SITEMAP_PAGES of `pages` (newest first) that no article is stored under."""
+        urls = [page.url for page in pages]
+        stored = self.stored_urls(urls)
+        return [url for url in urls if url not in stored][:SITEMAP_PAGES]
+
     def _store(self, download: _Download) -> FeedResult:
         feed = download.feed
         result = FeedResult(feed.url, http_status=download.http_status)
@@ -164,15 +193,19 @@ class FeedService:
             self.table.record_failure(feed.url, now, download.http_status, download.error)
             return result
         response = download.response
-        assert response is not None
-        if response.not_modified:
+        if response is not None and response.not_modified:
             result.status = "unchanged"
         else:
             imported = self.add_articles(download.items)
             result.added, result.updated = imported.added, imported.updated
             result.unchanged = imported.unchanged
             result.entry_failures = imported.failed
-        etag, last_modified = response.etag, response.last_modified
+        # A sitemap round has no validators: the sitemap is read again next time.
+        etag = response.etag if response is not None else None
+        last_modified = response.last_modified if response is not None else None
+        if download.sitemap and feed.kind != "sitemap":
+            result.sitemap = download.sitemap
+            self.table.set_kind(feed.url, "sitemap")
         if download.partial_error:
             result.status, result.error = "failed", download.partial_error
             etag = last_modified = None  # fetched whole next time, in case it is mended
@@ -186,7 +219,7 @@ class FeedService:
         self.table.record_fetch(
             url,
             fetched_at=now,
-            status=response.status,
+            status=response.status if response is not None else 200,
             etag=etag,
             last_modified=last_modified,
             error=result.error,
@@ -266,6 +299,8 @@ class _Download:
     partial_error: str | None = None  # the feed is broken, but some entries were recovered
     http_status: int | None = None
     discovered: str | None = None  # the feed a subscribed page announced, followed instead
+    sitemap: str | None = None  # the site is read through its sitemaps (the first one named)
+    pages: list[SitemapEntry] | None = None  # a sitemap's pages, newest first, not read yet
 
 
 def _download(
@@ -273,6 +308,17 @@ def _download(
 ) -> _Download:
     """Runs in a pool thread: network and parsing only, no database."""
     result = _Download(feed)
+    if feed.kind == "sitemap":
+        try:
+            found = find_pages(feed.url, timeout=timeout, max_bytes=max_bytes, cancel=cancel)
+        except (SitemapError, FetchError) as error:
+            result.error = str(error)
+            return result
+        except Exception as error:  # a bug below must cost this site, not the whole fetch
+            log.exception("reading the sitemap of %s", feed.url)
+            result.error = f"cannot read its sitemap ({type(error).__name__}: {error})"
+            return result
+        return _with_pages(result, found)
     try:
         response = get(
             feed.url,
@@ -293,9 +339,24 @@ def _download(
     if response.not_modified:
         return result
     kind = detect_format(response.body, response.url, response.content_type)
-    if kind == "page" and not feed.last_fetched_at:
-        # A site's home page rather than its feed: follow the feed the page announces.
+    no_sitemap: str | None = None
+    if kind == "page" and (not feed.last_fetched_at or feed.failures):
+        # A site's home page rather than its feed: follow the feed the page announces (looked
+        # for on the first fetch, and again while the page keeps failing).
         links = feed_links(response.body, response.url)
+        if not links and (_home_page(feed.url) or _home_page(response.url)):
+            # No feed: the site's sitemap, when it has one, lists its newest pages.
+            try:
+                found = find_pages(
+                    response.url, timeout=timeout, max_bytes=max_bytes, cancel=cancel
+                )
+            except SitemapError as error:
+                no_sitemap = str(error)
+            except FetchError as error:  # cancelled
+                result.error = str(error)
+                return result
+            else:
+                return _with_pages(result, found)
         if links:
             try:
                 response = get(links[0], timeout=timeout, max_bytes=max_bytes, cancel=cancel)
@@ -331,4 +392,61 @@ def _download(
         reason = failures[0].error
         result.error = reason + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else "")
         result.items = []
+    if result.error and no_sitemap:
+        result.error += f"; it announces no feed, and {no_sitemap}"
     return result
+
+
+def _home_page(url: str) -> bool:
+    """Whether `url` looks like a site's home page ("/", "/index.html", "/id/")."""
+    path = urlsplit(url).path.strip("/").lower()
+    return path in ("", "index.html", "index.htm", "index.php") or (
+        len(path) == 2 and path.isalpha()
+    )
+
+
+def _with_pages(result: _Download, found: Found) -> _Download:
+    """A sitemap read: its pages wait to be picked (`FeedService._unstored`) and read."""
+    result.sitemap = found.sitemaps[0]
+    result.pages = found.pages
+    result.response, result.http_status = None, 200
+    if found.problems:  # one of the sitemaps could not be read: the others still count
+        more = len(found.problems) - 1
+        result.partial_error = found.problems[0] + (f" (and {more} more)" if more else "")
+    return result
+
+
+def _read_pages(
+    download: _Download,
+    urls: list[str],
+    timeout: float,
+    max_bytes: int,
+    cancel: threading.Event | None,
+) -> _Download:
+    """Runs in a pool thread: each page of a sitemap, in turn, with the page rules of
+    `import URL` (its ?page=2 continuations joined); a page that fails is one failure."""
+    download.pages = None
+    items: list[Article | ImportFailure] = []
+    for url in urls:
+        if cancel is not None and cancel.is_set():
+            break
+        try:
+            response = get(url, timeout=timeout, max_bytes=max_bytes, cancel=cancel)
+        except FetchError as error:
+            items.append(ImportFailure(url, None, str(error)))
+            continue
+        except Exception as error:  # a bug below must cost this page, not the whole fetch
+            log.exception("fetching %s", url)
+            items.append(ImportFailure(url, None, f"cannot fetch ({type(error).__name__})"))
+            continue
+        if detect_format(response.body, response.url, response.content_type) != "page":
+            kind = response.content_type or "none"
+            items.append(ImportFailure(url, None, f"not an HTML page (content type {kind!r})"))
+            continue
+        items += read_response(response, "page", url, timeout=timeout, max_bytes=max_bytes)
+    download.items = items
+    if download.feed.title is None:  # the site's name, as its pages give it
+        download.title = next(
+            (item.source for item in items if isinstance(item, Article) and item.source), None
+        )
+    return download
