@@ -10,19 +10,15 @@ result comes back as a message, and stale results are dropped.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
-from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal
 
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
@@ -32,12 +28,10 @@ from textual.widget import Widget
 from textual.widgets import Header, Input
 from textual.worker import Worker, get_current_worker
 
-from reader.core.errors import TopicError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
-from reader.core.models import Headline, HeadlineFilter, PeriodCount
+from reader.core.models import HeadlineFilter, PeriodCount
 from reader.ui import failures
-from reader.ui.export import write_markdown
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -60,16 +54,18 @@ from reader.ui.messages import (
     SearchFinished,
     SearchFor,
     StartViewFound,
-    UnreadFound,
     ViewsCounted,
     WeeksCounted,
 )
-from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
+from reader.ui.screens.article_actions import ArticleActions
 from reader.ui.screens.help import HelpScreen, HelpSections
+from reader.ui.screens.list_actions import ListActions
+from reader.ui.screens.reader_keys import READER_BINDINGS
+from reader.ui.screens.topic_actions import TopicActions
 from reader.ui.sparkline import sparkline
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
-from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds, topic_view
+from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
@@ -80,171 +76,15 @@ from reader.ui.widgets.search_box import SearchBox
 SEARCH_LIMIT = 200
 RELATED_LIMIT = 12
 
-Flag = Literal["read", "starred"]
 
+class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inherit_bindings=False):
+    """Four panes. Widgets post messages up; the screen decides what to open and show.
 
-@runtime_checkable
-class OpensURLs(Protocol):
-    """The app, as the `o` key needs it (the screen does not import the app that shows it)."""
-
-    def open_in_browser(self, url: str) -> bool | None: ...
-
-
-class ReaderScreen(Screen[None], inherit_bindings=False):
-    """Four panes. Widgets post messages up; the screen decides what to open and show."""
+    Its keys are in reader_keys; what the keys for topics, whole lists and one article do is
+    in topic_actions, list_actions and article_actions, which it inherits."""
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
-    BINDINGS = [
-        # A priority binding runs as the app reads the key, before the keys after it are sent
-        # on: the search box has the focus by then, so `/upah minimum` typed in one burst (or
-        # pasted) lands in the box instead of running `u`, `m`, ... as commands.
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            tooltip="Search the stored articles",
-            id="reader.search",
-            priority=True,
-        ),
-        Binding(
-            "escape,h",
-            "back",
-            "Back",
-            tooltip="Back to the list / to all headlines",
-            id="reader.back",
-        ),
-        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="reader.next_pane"),
-        Binding(
-            "shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="reader.previous_pane"
-        ),
-        Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
-        Binding(
-            "n",
-            "match(1)",
-            "Next match",
-            tooltip="Next search match in the article",
-            id="reader.next_match",
-        ),
-        Binding("N", "match(-1)", "Previous match", show=False, id="reader.previous_match"),
-        Binding(
-            "m",
-            "toggle_read",
-            "Read/unread",
-            tooltip="Toggle read / unread",
-            id="reader.toggle_read",
-        ),
-        Binding("s", "toggle_star", "Star", tooltip="Star or unstar", id="reader.toggle_star"),
-        Binding(
-            "o",
-            "open_url",
-            "Browser",
-            tooltip="Open the article's URL in a browser",
-            id="reader.open_url",
-        ),
-        Binding(
-            "y",
-            "copy_url",
-            "Copy URL",
-            show=False,
-            tooltip="Copy the article's URL",
-            id="reader.copy_url",
-        ),
-        Binding(
-            "v",
-            "toggle_navigator",
-            "Views",
-            tooltip="Show or hide the navigator: All, Unread, Starred, topics, sources",
-            id="reader.navigator",
-        ),
-        Binding(
-            "w",
-            "widen_search",
-            "Search all",
-            show=False,
-            tooltip="Search every article, not only the topic's",
-            id="reader.widen_search",
-        ),
-        Binding(
-            "u",
-            "toggle_unread_only",
-            "Unread only",
-            show=False,
-            tooltip="Show only the unread articles of the view, or all of them again",
-            id="reader.unread_only",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_unread(1)",
-            "Next unread",
-            show=False,
-            tooltip="Open the next unread article of the view",
-            id="reader.next_unread",
-        ),
-        Binding(
-            "left_square_bracket",
-            "next_unread(-1)",
-            "Previous unread",
-            show=False,
-            tooltip="Open the previous unread article of the view",
-            id="reader.previous_unread",
-        ),
-        Binding(
-            "A",
-            "mark_all_read",
-            "Mark all read",
-            show=False,
-            tooltip="Mark every article of the view read (asks first)",
-            id="reader.mark_all_read",
-        ),
-        Binding(
-            "D,delete",
-            "delete_article",
-            "Delete",
-            show=False,
-            tooltip="Delete the article under the cursor from the store (asks first)",
-            id="reader.delete_article",
-        ),
-        Binding(
-            "E",
-            "export_list",
-            "Save list",
-            show=False,
-            tooltip="Save the list (the view or the search's articles) as a Markdown file",
-            id="reader.export_list",
-        ),
-        Binding(
-            "S",
-            "save_search",
-            "Save as topic",
-            show=False,
-            tooltip="Save the current search as a topic",
-            id="reader.save_topic",
-        ),
-        Binding(
-            "r",
-            "toggle_sidebar",
-            "Related",
-            tooltip="Show or hide the related sidebar",
-            id="reader.toggle_sidebar",
-        ),
-        Binding("question_mark", "help", "Help", tooltip="All the keys", id="reader.help"),
-        Binding(
-            "ctrl+r",
-            "refresh_headlines",
-            "Refresh",
-            show=False,
-            tooltip="Show articles stored since the list was drawn (import, fetch)",
-            id="reader.refresh",
-        ),
-        Binding(
-            "ctrl+c,super+c",
-            "screen.copy_text",
-            "Copy selected text",
-            show=False,
-            id="reader.copy_text",
-        ),
-    ]
+    BINDINGS = READER_BINDINGS
 
     view: var[View] = var(ALL, init=False)  # what the list shows when no search is
     unread_only: var[bool] = var(False, init=False)  # the user's u: the view's unread only
@@ -330,9 +170,14 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
             )
         self._start(message.view or ALL)
 
+    def _set_view_quietly(self, view: View) -> None:
+        """Another view without reading its list again (the caller lists it, or it did not
+        change but for its name)."""
+        self.set_reactive(ReaderScreen.view, view)
+
     def _start(self, view: View) -> None:
         """The first screen: the view's newest article is previewed once counted."""
-        self.set_reactive(ReaderScreen.view, view)
+        self._set_view_quietly(view)
         self.nav.show_current(view.key)
         self._update_titles()
         self.refresh_headlines(quiet=True)  # the first count opens the newest article
@@ -635,252 +480,6 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         self.unread_only = not self.unread_only
         self.headlines.focus()
 
-    # -- unread: next, previous, all read ----------------------------------------------------
-
-    def action_next_unread(self, step: int) -> None:
-        """Open the next (or previous) unread article of the list's view after the cursor."""
-        if self.search is not None:
-            self.notify("Esc first: next unread works in a view, not in search results.")
-            return
-        self._unread_request += 1
-        current = self.headlines.current
-        self._find_unread(
-            self._unread_request, current.id if current else None, step, self._views_on(step)
-        )
-
-    def _views_on(self, step: int) -> list[View]:
-        """Where `]` (or `[`) goes on to when a topic or a source has no more unread articles,
-        as Newsboat goes to the next feed: the topics and sources after it (before it) in the
-        navigator that have unread articles, nearest first."""
-        if self.view.kind == "view":
-            return []  # All and Unread hold every unread article; Starred stays itself
-        counted = self.nav.counts
-        keys = [c.view.key for c in counted]
-        if self.view.key not in keys:
-            return []
-        here = keys.index(self.view.key)
-        onward = counted[here + 1 :] if step > 0 else counted[:here][::-1]
-        return [c.view for c in onward if c.unread > 0 and c.view.kind != "view"]
-
-    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
-    def _find_unread(self, request: int, after: int | None, step: int, onward: list[View]) -> None:
-        view = self.listed()
-        found = self.library.next_unread(after, view, step)
-        if found is None:
-            for other in onward:
-                found = self.library.next_unread(None, self._filter_of(other), step)
-                if found is not None:
-                    self.post_message(UnreadFound(request, found.id, None, other))
-                    return
-        position = self.library.position(found.id, view) if found else None
-        self.post_message(UnreadFound(request, found.id if found else None, position))
-
-    def on_unread_found(self, message: UnreadFound) -> None:
-        if message.request != self._unread_request or self.search is not None:
-            return
-        if message.view is not None and message.article_id is not None:
-            # On to the next view with unread articles, its first (or last) one open.
-            self.set_reactive(ReaderScreen.view, message.view)
-            self.nav.show_current(message.view.key)
-            self._list_anew(keep=message.article_id)
-            self.open_article(message.article_id)
-            self._show_pane("article")
-            self.notify(f"On to {one_line(message.view.name)}.", timeout=2, markup=False)
-            return
-        if message.article_id is None or message.position is None:
-            self.notify(f"No more unread articles in {one_line(self.view.name)}.", timeout=3)
-            return
-        self.headlines.cursor = message.position
-        self.open_article(message.article_id)
-        self._show_pane("article")
-
-    def action_delete_article(self) -> None:
-        """D: the list's cursor row (or the open article) out of the store, asked first."""
-        if self.focused not in (self.headlines, self.article):
-            return  # (D in the navigator is the topic's; elsewhere it means nothing)
-        target = self._target()
-        if target is None:
-            return
-        index = self.headlines.cursor if self.headlines.current == target else None
-        star = " It is starred." if target.starred else ""
-        question = Content.assemble(
-            "Delete “", (one_line(target.title), "bold"), f"” from the store?{star}"
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete_article(target.id, index)
-
-        self.app.push_screen(ConfirmScreen("Delete article", question), answered)
-
-    @work(thread=True, group="delete", exit_on_error=False)
-    def _delete_article(self, article_id: int, index: int | None) -> None:
-        # The row after it takes its place under the cursor (the row before, at the end).
-        keep = None
-        if index is not None and self.search is None:
-            ids = [h.id for h in self.library.headlines(max(0, index - 1), 3, self.listed())]
-            if article_id in ids:
-                at = ids.index(article_id)
-                keep = ids[at + 1] if at + 1 < len(ids) else (ids[at - 1] if at else None)
-        removed = self.library.purge(ids=[article_id], include_starred=True).removed
-        self.app.call_from_thread(self._article_deleted, article_id, keep, removed)
-
-    def _article_deleted(self, article_id: int, keep: int | None, removed: int) -> None:
-        if not removed:
-            self.notify("That article was no longer in the store.", timeout=3)
-        else:
-            self.notify("Deleted.", timeout=2)
-        if self.search is not None:
-            self.run_search(self.search.query, everywhere=self.search.scope is None)
-        else:
-            self._known_count = None
-            self._count_request += 1
-            self._count(self._count_request, self.listed(), keep, True, False)
-            self.refresh_views()
-        shown = self.article.article
-        if shown is not None and shown.id == article_id:
-            self._opening = None  # the next count previews the row under the cursor
-
-    def action_export_list(self) -> None:
-        """E: the list's articles, with their text, to a Markdown file named in a box."""
-        state = self.search
-        name = one_line(self.view.name if state is None else f"{self.view.name} {state.query}")
-        stem = "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "articles"
-        suggested = str(Path.cwd() / f"{stem}-{date.today().isoformat()}.md")
-        prompt = Content.assemble("Save the articles of ", (name, "bold"), " as Markdown to:")
-
-        def named(path: str | None) -> None:
-            if path:
-                self._export_list(Path(path).expanduser(), name, state)
-
-        self.app.push_screen(NameScreen("Save list", prompt, suggested), named)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export_list(self, path: Path, name: str, state: SearchState | None) -> None:
-        # A search saves the articles that have every word of it (the search's strict
-        # matches), within the view's topic when it searched one.
-        view = self.listed() if state is None else self._filter_of(self.view)
-        query = state.query if state is not None else None
-        if state is not None and state.scope is None:
-            view = replace(view, topic=None)
-        try:
-            written = write_markdown(self.library, path, view, query, name)
-        except OSError as error:
-            self.notify(
-                f"Not saved: {path}: {error.strerror or error}", severity="warning", markup=False
-            )
-            return
-        self.notify(f"Saved {written} articles to {path}", timeout=5, markup=False)
-
-    def action_mark_all_read(self) -> None:
-        name = one_line(self.view.name)
-        question = Content.assemble(
-            "Mark every article in ", (name, "bold"), " read? ", "(m marks one unread again.)"
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                # Every version, not only the first of each story the folded list shows.
-                self._mark_all_read(replace(self.listed(), fold_stories=False), name)
-
-        self.app.push_screen(ConfirmScreen("Mark all read", question), answered)
-
-    @work(thread=True, exclusive=True, group="flags-all", exit_on_error=False)
-    def _mark_all_read(self, view: HeadlineFilter, name: str) -> None:
-        marked = self.library.mark_all_read(view)
-        self.notify(f"{marked} marked read in {name}.", timeout=3, markup=False)
-        self.app.call_from_thread(self.refresh_headlines, True)
-        self.app.call_from_thread(self._reload_open_article)
-
-    def _reload_open_article(self) -> None:
-        shown = self.article.article
-        if shown is not None and not shown.read:
-            self.article.post_message(FlagsChanged(shown.id, True, shown.starred))
-
-    # -- saving a search as a topic ------------------------------------------------------------
-
-    def action_save_search(self) -> None:
-        state = self.search
-        if state is None:
-            self.notify("Search first (/), then save the search as a topic.", timeout=3)
-            return
-        query = one_line(state.query)
-        prompt = Content.assemble("A name for the topic “", (query, "bold"), "”:")
-
-        def named(name: str | None) -> None:
-            if name:
-                self._save_topic(name, state.query)
-
-        self.app.push_screen(NameScreen("Save as topic", prompt, query), named)
-
-    @work(thread=True, group="topics", exit_on_error=False)
-    def _save_topic(self, name: str, query: str) -> None:
-        try:
-            topic = self.library.add_topic(name, query)
-        except TopicError as error:
-            self.notify(f"Not saved: {one_line(str(error))}", severity="warning", markup=False)
-            return
-        self.notify(
-            f"Saved “{one_line(topic.name)}”: {topic.total} articles.", timeout=3, markup=False
-        )
-        self.app.call_from_thread(self.refresh_views)
-
-    def on_navigator_topic_action(self, message: Navigator.TopicAction) -> None:
-        """R or D on a topic in the navigator: ask for the new name, or whether to delete."""
-        message.stop()
-        view = message.view
-        name = one_line(view.name)
-        if message.action == "rename":
-
-            def named(new_name: str | None) -> None:
-                if new_name and new_name != view.name:
-                    self._rename_topic(view, new_name)
-
-            prompt = Content.assemble("A new name for “", (name, "bold"), "”:")
-            self.app.push_screen(NameScreen("Rename topic", prompt, view.name), named)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete_topic(view)
-
-        question = Content.assemble(
-            "Delete the topic ", (name, "bold"), "? Its articles stay in the store."
-        )
-        self.app.push_screen(ConfirmScreen("Delete topic", question), answered)
-
-    @work(thread=True, group="topics", exit_on_error=False)
-    def _rename_topic(self, view: View, new_name: str) -> None:
-        try:
-            topic = self.library.rename_topic(view.name, new_name)
-        except TopicError as error:
-            self.notify(f"Not renamed: {one_line(str(error))}", severity="warning", markup=False)
-            return
-        self.notify(f"Renamed to “{one_line(topic.name)}”.", timeout=3, markup=False)
-        self.app.call_from_thread(self._topic_changed, view, topic_view(topic))
-
-    @work(thread=True, group="topics", exit_on_error=False)
-    def _delete_topic(self, view: View) -> None:
-        try:
-            self.library.remove_topic(view.name)
-        except TopicError as error:
-            self.notify(f"Not deleted: {one_line(str(error))}", severity="warning", markup=False)
-            return
-        self.notify(f"Deleted “{one_line(view.name)}”.", timeout=3, markup=False)
-        self.app.call_from_thread(self._topic_changed, view, None)
-
-    def _topic_changed(self, old: View, new: View | None) -> None:
-        """A topic was renamed (`new`) or deleted (None): the navigator and, when the list
-        shows that topic, its titles follow; a deleted topic's list gives way to All."""
-        if self.view.key == old.key:
-            if new is None:
-                self.leave_search()
-                self.view = ALL
-            else:
-                self.set_reactive(ReaderScreen.view, new)  # the same articles: no reload
-                self._update_titles()
-        self.refresh_views()
-
     def _show_empty_view(self) -> None:
         self._opening = None
         self.article.show_message(
@@ -1135,114 +734,6 @@ class ReaderScreen(Screen[None], inherit_bindings=False):
         if "navigator" not in self.shown_panes():
             self._bring_in("navigator")
         self._show_pane("navigator")
-
-    # -- flags ---------------------------------------------------------------------------------
-
-    def _target(self) -> Headline | None:
-        """The article a key acts on: the list's cursor row when the list has focus, else the
-        open article, else the cursor row."""
-        current = self.headlines.current
-        if self.focused is self.headlines and current is not None:
-            return current
-        shown = self.article.article
-        if shown is not None:
-            return Headline(
-                shown.id,
-                shown.title,
-                shown.source,
-                shown.published_at,
-                shown.read,
-                shown.starred,
-                shown.url,
-                stored_at=shown.imported_at,
-            )
-        return current
-
-    def action_toggle_read(self) -> None:
-        target = self._target()
-        if target is not None:
-            self._toggle_flag(target.id, "read")
-
-    def action_toggle_star(self) -> None:
-        target = self._target()
-        if target is not None:
-            self._toggle_flag(target.id, "starred")
-
-    @work(thread=True, group="flags", exit_on_error=False)  # not exclusive: each press counts
-    def _toggle_flag(self, article_id: int, flag: Flag) -> None:
-        """Flip a flag in the library, the one place flags change; the panes then follow."""
-        # The lock keeps the panes' messages in the order the toggles were made.
-        with self._flags_lock:
-            if flag == "read":
-                headline = self.library.toggle_read(article_id)
-            else:
-                headline = self.library.toggle_starred(article_id)
-            if headline is None:
-                return
-            self._flags_changed(article_id, headline.read, headline.starred)
-        if flag == "read":
-            said = "Marked read" if headline.read else "Marked unread"
-        else:
-            said = "Starred ★" if headline.starred else "Unstarred"
-        self.notify(said, timeout=2)
-
-    def _flags_changed(self, article_id: int, read: bool, starred: bool) -> None:
-        """Tell each pane that shows flags; each applies the message to itself.
-
-        Called from workers: post_message is thread-safe, and the panes were found on mount.
-        """
-        for pane in self._flag_panes:
-            pane.post_message(FlagsChanged(article_id, read, starred))
-        self.post_message(FlagsChanged(article_id, read, starred))  # the navigator's counts
-
-    # -- the URL -------------------------------------------------------------------------------
-
-    def _target_url(self) -> str | None:
-        linked = self.related.highlighted_item if self.focused is self.related else None
-        if linked is not None:  # a related entry, stored or not
-            if not linked.url:
-                self.notify("This headline has no URL.", severity="warning", timeout=2)
-                return None
-            return one_line(linked.url)
-        target = self._target()
-        if target is None:
-            self.notify("No article is open.", severity="warning", timeout=2)
-            return None
-        if not target.url:
-            self.notify("This article has no URL.", severity="warning", timeout=2)
-            return None
-        return one_line(target.url)
-
-    def action_open_url(self) -> None:
-        url = self._target_url()
-        if not url:
-            return
-        app = self.app
-        opened = app.open_in_browser(url) if isinstance(app, OpensURLs) else None
-        if opened is False:
-            self.notify(
-                f"No web browser was found. The URL (y copies it):\n{url}",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        elif opened:
-            self.notify(f"Asked the web browser to open {url}", timeout=3, markup=False)
-        else:
-            self.notify(f"Opening {url}", timeout=3, markup=False)
-
-    def action_copy_url(self) -> None:
-        url = self._target_url()
-        if not url:
-            return
-        self.app.copy_to_clipboard(url)
-        # The terminal is asked with OSC 52; whether it allows it cannot be known from here.
-        hint = " (tmux needs set-clipboard on)" if os.environ.get("TMUX") else ""
-        self.notify(
-            f"Sent to the clipboard with OSC 52; your terminal must allow it{hint}:\n{url}",
-            timeout=5,
-            markup=False,
-        )
 
     # -- help ----------------------------------------------------------------------------------
 
