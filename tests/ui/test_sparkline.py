@@ -26,7 +26,7 @@ def test_the_list_shows_its_views_weeks(library: Library) -> None:
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
-            width = headlines.size.width - 12
+            width = headlines.outer_size.width - 15
             chart = sparkline(library.per_period(None, period="week"), min(26, width))
             assert chart and str(headlines.border_subtitle) == f"per week {chart}"
             topic = library.topics()[0]

@@ -257,6 +257,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
                 changed = True
         if changed:
             self.update_node_styles()
+            self.call_after_refresh(self._update_titles)  # the list's chart fits its width
         focused = self._pane_of(self.focused)
         if focused is not None and focused not in shown:
             # What had focus went away (r hid it, or the terminal shrank): focus what is shown.
@@ -273,6 +274,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()
+        self.call_after_refresh(self._update_titles)  # the list's chart fits its new width
 
     def _show_pane(self, pane: Pane) -> None:
         self.pane = pane
@@ -325,7 +327,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             total = self.headlines.total
             counted = f"{total:,}" if self._known_count is not None else "…"
             self.headlines.border_title = Content.assemble((name, "bold"), f" · {counted}")
-            room = self.headlines.size.width - 12  # "per week " and the corners
+            # The border holds its corners, a space each side and "per week ": the rest is
+            # the chart, newest week last (a longer one would be cut at its newest end).
+            room = self.headlines.outer_size.width - 15
             chart = sparkline(self._weeks, min(26, room))
             self.headlines.border_subtitle = Content(f"per week {chart}") if chart else None
             self.sub_title = f"{name} · {counted} articles"  # the header shows it literally
