@@ -10,15 +10,14 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Concatenate, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from reader.core.db import SqliteStorage
 from reader.core.errors import FeedError, QueryError, StorageError, StoreMissing
-from reader.core.ingest import read_inputs
 from reader.core.models import (
     Article,
     Feed,
@@ -41,14 +40,17 @@ from reader.core.models import (
 from reader.core.paths import bundled_data_dir, default_db_path
 from reader.core.services.changes import ChangeWatch
 from reader.core.services.export import write_articles
-from reader.core.services.feeds import FeedService, Progress
-from reader.core.services.indexing import Indexer
 from reader.core.services.links import LinkResolver
 from reader.core.services.related import RelatedFinder
-from reader.core.services.removal import Remover
 from reader.core.services.search import Searcher
 from reader.core.services.timeline import timeline
 from reader.core.services.topics import TopicService
+
+if TYPE_CHECKING:
+    from reader.core.ingest import Item
+    from reader.core.services.feeds import FeedService, Progress
+    from reader.core.services.indexing import Indexer
+    from reader.core.services.removal import Remover
 from reader.core.text import surface_words
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ log = logging.getLogger(__name__)
 ImportProgress = Callable[[ImportResult], None]
 
 _P = ParamSpec("_P")
+_S = TypeVar("_S")
 _R = TypeVar("_R")
 
 
@@ -103,6 +106,13 @@ def open_library(path: str | Path | None = None, *, create: bool = True) -> Libr
     return Library(SqliteStorage(target))
 
 
+def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
+    """The articles of files, folders and URLs (the readers are loaded on the first import)."""
+    from reader.core.ingest import read_inputs
+
+    return read_inputs(inputs)
+
+
 class Library:
     """Articles, their index and the feeds they come from, in one store."""
 
@@ -112,21 +122,14 @@ class Library:
         resolver = LinkResolver(storage.articles, storage.links)
         self._searcher = Searcher(storage.index, storage.articles)
         self._topics = TopicService(storage.topics, self._searcher)
-        self._indexer = Indexer(
-            storage.articles,
-            storage.index,
-            storage.stories,
-            resolver,
-            storage,
-            arrived=self._topics.arrived,
-        )
+        self._resolver = resolver
         self._related = RelatedFinder(
             storage.articles, storage.index, storage.stories, storage.links
         )
-        self._feeds = FeedService(storage.feeds, self.import_articles, storage.articles.stored_urls)
-        self._remover = Remover(
-            storage.articles, storage.index, storage.stories, storage.links, resolver, storage
-        )
+        # Importing, fetching and removing are built on first use: their modules (the readers
+        # of feeds and pages, near-duplicate hashing) are not loaded to open a store to read.
+        self._built: dict[str, Any] = {}
+        self._building = threading.Lock()
         if storage.read_only is not None:
             return  # read as it is: the one-time upgrades below wait for a writable open
         if storage.get_meta("links_resolved") == "0":
@@ -151,6 +154,57 @@ class Library:
         """Whether the store can only be read (a 0444 file, a read-only folder or mount):
         reading works, and every method that would change it raises StorageError."""
         return self._storage.read_only is not None
+
+    def _service(self, name: str, build: Callable[[], _S]) -> _S:
+        with self._building:
+            if name not in self._built:
+                self._built[name] = build()
+            service: _S = self._built[name]
+            return service
+
+    @property
+    def _indexer(self) -> Indexer:
+        from reader.core.services.indexing import Indexer
+
+        storage = self._storage
+        return self._service(
+            "indexer",
+            lambda: Indexer(
+                storage.articles,
+                storage.index,
+                storage.stories,
+                self._resolver,
+                storage,
+                arrived=self._topics.arrived,
+            ),
+        )
+
+    @property
+    def _feeds(self) -> FeedService:
+        from reader.core.services.feeds import FeedService
+
+        storage = self._storage
+        return self._service(
+            "feeds",
+            lambda: FeedService(storage.feeds, self.import_articles, storage.articles.stored_urls),
+        )
+
+    @property
+    def _remover(self) -> Remover:
+        from reader.core.services.removal import Remover
+
+        storage = self._storage
+        return self._service(
+            "remover",
+            lambda: Remover(
+                storage.articles,
+                storage.index,
+                storage.stories,
+                storage.links,
+                self._resolver,
+                storage,
+            ),
+        )
 
     def __enter__(self) -> Library:
         return self
@@ -182,7 +236,7 @@ class Library:
         self, inputs: Iterable[str], progress: ImportProgress | None = None
     ) -> ImportResult:
         """Import files, folders (walked recursively) and http(s) URLs."""
-        return self.import_articles(read_inputs(inputs), progress)
+        return self.import_articles(_read_inputs(inputs), progress)
 
     def import_bundled(self) -> ImportResult | None:
         """First launch: an empty store that follows no feeds gets the bundled articles, so the
@@ -201,7 +255,7 @@ class Library:
             return None
         seed = folder / "seed"
         inputs = [str(seed), str(folder)] if seed.is_dir() else [str(folder)]
-        return self._indexer.add_articles(read_inputs(inputs), bundled=True)
+        return self._indexer.add_articles(_read_inputs(inputs), bundled=True)
 
     # -- removing ----------------------------------------------------------------------------
 
