@@ -22,7 +22,7 @@ def test_the_reader_starts_without_the_heavy_libraries():
     code = (
         "import sys, reader.cli, reader.cli.root, reader.ui.app, reader.core.library\n"
         "heavy = {'numpy', 'feedparser', 'trafilatura', 'lxml', 'Sastrawi'}\n"
-        "later = {'reader.core.ingest', 'reader.core.services.feeds', 'reader.core.minhash'}\n"
+        "later = {'reader.core.ingest', 'reader.core.services.feeds'}\n"
         "loaded = (heavy & {n.split('.')[0] for n in sys.modules}) | (later & set(sys.modules))\n"
         "print(','.join(sorted(loaded)))\n"
     )
