@@ -1,15 +1,18 @@
-"""The list's chart (issue 10, item 8): the view's articles per week under the list."""
+"""The list's chart (issue 10, item 8): the view's articles per week in the list's header."""
 
 from __future__ import annotations
 
 import asyncio
 
+from rich.cells import cell_len
+
 from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
 from reader.ui.sparkline import BARS, sparkline
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import resize, settle, test_app
 from tests.ui.test_navigator import choose
+from tests.ui.test_navigator import title as title_of
 
 
 def test_the_bars_scale_to_the_highest_week_and_keep_the_last_ones() -> None:
@@ -26,12 +29,22 @@ def test_the_list_shows_its_views_weeks(library: Library) -> None:
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
-            width = headlines.outer_size.width - 15
-            chart = sparkline(library.per_period(None, period="week"), min(26, width))
-            assert chart and str(headlines.border_subtitle) == f"per week {chart}"
+
+            def room(name: str) -> int:  # beside the name, inside the corners and spaces
+                return min(26, headlines.outer_size.width - 7 - cell_len(name) - 2)
+
+            chart = sparkline(library.per_period(None, period="week"), room("All · 410"))
+            assert len(chart) == 26 and title_of(headlines) == f"All · 410  {chart}"
             topic = library.topics()[0]
             await choose(pilot, f"topic:{topic.id}")
             weeks = library.per_period(HeadlineFilter(topic=topic.id), period="week")
-            assert str(headlines.border_subtitle) == f"per week {sparkline(weeks, min(26, width))}"
+            name = f"{topic.name} · {topic.total}"
+            assert title_of(headlines) == f"{name}  {sparkline(weeks, room(name))}"
+            # Narrower: the newest weeks that fit beside the name, never a cut title.
+            await resize(pilot, 110, 30)
+            assert 4 <= room(name) < 20
+            expected = f"{name}  {sparkline(weeks, room(name))}"
+            assert title_of(headlines) == expected
+            assert cell_len(expected) <= headlines.outer_size.width - 4
 
     asyncio.run(scenario())

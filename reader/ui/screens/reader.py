@@ -326,12 +326,15 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         if state is None:
             total = self.headlines.total
             counted = f"{total:,}" if self._known_count is not None else "…"
-            self.headlines.border_title = Content.assemble((name, "bold"), f" · {counted}")
-            # The border holds its corners, a space each side and "per week ": the rest is
-            # the chart, newest week last (a longer one would be cut at its newest end).
-            room = self.headlines.outer_size.width - 15
-            chart = sparkline(self._weeks, min(26, room))
-            self.headlines.border_subtitle = Content(f"per week {chart}") if chart else None
+            title = Content.assemble((name, "bold"), f" · {counted}")
+            # The view's weeks after its name, in the room the border leaves (its corners and a
+            # space each side): newest week last, never cut; none when fewer than 4 fit.
+            room = self.headlines.outer_size.width - 7 - title.cell_length - 2
+            chart = sparkline(self._weeks, min(26, room)) if room >= 4 else ""
+            self.headlines.border_title = (
+                Content.assemble(title, "  ", (chart, "$text-accent")) if chart else title
+            )
+            self.headlines.border_subtitle = None
             self.sub_title = f"{name} · {counted} articles"  # the header shows it literally
             return
         query = one_line(state.query)
