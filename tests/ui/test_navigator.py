@@ -58,7 +58,9 @@ def entry_text(navigator: Navigator) -> list[str]:
 
 
 def title(headlines: HeadlineList) -> str:
-    return headlines._border_title.plain  # as shown (the public getter gives markup)
+    """The list's title as shown (the public getter gives markup), without the weekly chart
+    after its name (tests/ui/test_sparkline.py checks that)."""
+    return headlines._border_title.plain.split("  ")[0]
 
 
 async def choose(pilot: Pilot[Any], key: str) -> View:

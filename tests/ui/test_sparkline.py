@@ -12,7 +12,6 @@ from reader.ui.sparkline import BARS, sparkline
 from reader.ui.widgets.headline_list import HeadlineList
 from tests.ui.conftest import resize, settle, test_app
 from tests.ui.test_navigator import choose
-from tests.ui.test_navigator import title as title_of
 
 
 def test_the_bars_scale_to_the_highest_week_and_keep_the_last_ones() -> None:
@@ -21,6 +20,10 @@ def test_the_bars_scale_to_the_highest_week_and_keep_the_last_ones() -> None:
     assert sparkline(weeks, 2) == BARS[4] + BARS[7]  # the newest weeks
     assert sparkline([*weeks, PeriodCount(None, 99)], 10) == sparkline(weeks, 10)  # undated
     assert sparkline([PeriodCount("2018-W01", 0)], 5) == "" and sparkline(weeks, 0) == ""
+
+
+def title_of(headlines: HeadlineList) -> str:
+    return headlines._border_title.plain  # as shown, the chart included
 
 
 def test_the_list_shows_its_views_weeks(library: Library) -> None:

@@ -39,7 +39,7 @@ def test_u_shows_the_views_unread_articles_only(library: Library) -> None:
             await settle(pilot)
             assert app.reader.unread_only and headlines.total == 20
             assert not any(headlines.headline(i).read for i in range(20))
-            assert headlines._border_title.plain == f"{TOPIC}, unread · 20"
+            assert title(headlines) == f"{TOPIC}, unread · 20"
             await pilot.press("u")
             await settle(pilot)
             assert headlines.total == 22
