@@ -66,6 +66,7 @@ class HeadlinesCounted(Message):
     position: int | None  # of the article under the cursor when the count was asked for
     quiet: bool = False  # say nothing about new articles
     report_none: bool = False  # say so when there are none (the refresh key)
+    no_feeds: bool = False  # an empty view of a store that follows no feed (offer some)
 
 
 @dataclass

@@ -53,3 +53,33 @@ def test_the_palette_offers_the_suggested_sources_and_follows_them(
 
     with LocalServer() as server:
         asyncio.run(scenario(server))
+
+
+def test_an_empty_store_that_follows_nothing_offers_the_suggestions(tmp_path: Path) -> None:
+    from reader.core.library import open_library
+    from reader.ui.widgets.article_view import ArticleView
+
+    async def scenario(library: Library) -> None:
+        app = test_app(library, watch_interval=0, fetch_every=0)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            article = app.query_one(ArticleView)
+            shown = str(article.query_one("#article-title").render())
+            assert "no feeds followed" in shown
+            assert "Suggested sources" in str(article.query_one("#article-body").render())
+
+    with open_library(tmp_path / "empty.db") as library:
+        asyncio.run(scenario(library))
+        library.add_feed("https://example.id/rss.xml")
+        asyncio.run(followed(library))
+
+
+async def followed(library: Library) -> None:
+    """A store that follows a feed: the empty view says no more than that."""
+    from reader.ui.widgets.article_view import ArticleView
+
+    app = test_app(library, watch_interval=0, fetch_every=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article = app.query_one(ArticleView)
+        assert str(article.query_one("#article-title").render()) == "No articles in All"

@@ -403,7 +403,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     ) -> None:
         total = self.library.count(view)
         position = self.library.position(keep, view) if keep is not None else None
-        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none))
+        no_feeds = not total and not self.library.feeds()
+        self.post_message(HeadlinesCounted(request, total, position, quiet, report_none, no_feeds))
 
     def refresh_views(self) -> None:
         """Count every view again for the navigator, in a worker (flags changed, articles
@@ -444,7 +445,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
                 # A preview, not a reading: launching the reader must not mark anything read.
                 self.open_article(self.headlines.current.id, mark_read=False)
             elif first and self.headlines.current is None:
-                self._show_empty_view()
+                self._show_empty_view(message.no_feeds)
         if added > 0 and not message.quiet:
             self.notify(f"{added} new {'article' if added == 1 else 'articles'}", timeout=3)
         elif added <= 0 and message.report_none:
@@ -487,12 +488,20 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.unread_only = not self.unread_only
         self.headlines.focus()
 
-    def _show_empty_view(self) -> None:
+    def _show_empty_view(self, no_feeds: bool = False) -> None:
         self._opening = None
-        self.article.show_message(
-            f"No articles in {one_line(self.view.name)}",
-            "Choose another view in the navigator (v), or fetch feeds (Ctrl+P).",
-        )
+        if no_feeds:  # a store that follows nothing yet: where the news could come from
+            self.article.show_message(
+                f"No articles in {one_line(self.view.name)}, and no feeds followed",
+                "Ctrl+P “Suggested sources” follows public feeds of Indonesian news sites "
+                "(labour, economy, national news) and fetches them; or add your own with "
+                "'kemnaker-reader feeds add URL'.",
+            )
+        else:
+            self.article.show_message(
+                f"No articles in {one_line(self.view.name)}",
+                "Choose another view in the navigator (v), or fetch feeds (Ctrl+P).",
+            )
         self.related.show_note("No article open.")
 
     # -- opening -------------------------------------------------------------------------------
