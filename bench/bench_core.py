@@ -1,6 +1,9 @@
 """Core benchmark: import, search and related on a generated store.
 
-Usage: python bench/bench_core.py [N]   (default 100000)
+Usage: python bench/bench_core.py [N] [--reuse]   (default 100000)
+
+--reuse measures search and related on the existing bench/out/bench-N.db without importing
+again (import is then not measured) and prints each query's p50 / p95.
 
 Prints a table and a JSON line. Figures are medians / 95th percentiles of core calls
 (Library.search, Library.related) in one process on a warm store; import is articles per second
@@ -57,27 +60,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main(n: int) -> dict:
+def main(n: int, reuse: bool = False) -> dict:
     out = ROOT / "bench" / "out"
-    source = out / f"articles-{n}.jsonl"
-    if not source.exists():
-        generate(n, source)
     db_path = out / f"bench-{n}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    store = open_library(db_path)
-
-    started = time.perf_counter()
-    result = store.import_inputs([str(source)])
-    import_seconds = time.perf_counter() - started
-    assert result.added == n and not result.failed, (result.added, result.failed[:3])
+    import_seconds: float | None = None
+    if reuse and db_path.exists():
+        store = open_library(db_path)
+    else:
+        source = out / f"articles-{n}.jsonl"
+        if not source.exists():
+            generate(n, source)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        store = open_library(db_path)
+        started = time.perf_counter()
+        result = store.import_inputs([str(source)])
+        import_seconds = time.perf_counter() - started
+        assert result.added == n and not result.failed, (result.added, result.failed[:3])
 
     search_ms = []
+    per_query: dict[str, list[float]] = {query: [] for query in QUERIES}
     for _ in range(4):
         for query in QUERIES:
             t = time.perf_counter()
             store.search(query, 20)
-            search_ms.append((time.perf_counter() - t) * 1000)
+            elapsed = (time.perf_counter() - t) * 1000
+            search_ms.append(elapsed)
+            per_query[query].append(elapsed)
+    if reuse:
+        print(f"{'query':45} {'p50 ms':>8} {'p95 ms':>8}")
+        for query, times in per_query.items():
+            p50, p95 = statistics.median(times), percentile(times, 0.95)
+            print(f"{query:45} {p50:8.1f} {p95:8.1f}")
 
     rng = random.Random(3)
     ids = [rng.randint(1, n) for _ in range(200)]
@@ -89,8 +103,8 @@ def main(n: int) -> dict:
 
     figures = {
         "articles": n,
-        "import_seconds": round(import_seconds, 2),
-        "import_per_second": round(n / import_seconds),
+        "import_seconds": round(import_seconds, 2) if import_seconds else None,
+        "import_per_second": round(n / import_seconds) if import_seconds else None,
         "db_mb": round(db_path.stat().st_size / 1e6, 1),
         "search_p50_ms": round(statistics.median(search_ms), 2),
         "search_p95_ms": round(percentile(search_ms, 0.95), 2),
@@ -106,10 +120,11 @@ def main(n: int) -> dict:
     }
     print(f"{'figure':22} {'value':>12}  target")
     for key, value in figures.items():
-        print(f"{key:22} {value:>12}  {targets.get(key, '')}")
+        print(f"{key:22} {value!s:>12}  {targets.get(key, '')}")
     print(json.dumps(figures))
     return figures
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    args = [a for a in sys.argv[1:] if a != "--reuse"]
+    main(int(args[0]) if args else 100_000, reuse="--reuse" in sys.argv[1:])

@@ -57,6 +57,40 @@ def test_filters(demo_library_ro):
 
 
 @pytest.mark.parametrize(
+    ("filters", "words", "where"),
+    [
+        ("source:cnn", "pemerintah", "lower(source) LIKE 'cnn%'"),
+        ("source:cnnindonesia.com", "pemerintah", "url LIKE '%://www.cnnindonesia.com/%'"),
+        (
+            "source:kumparan.com source:suara",
+            "indonesia",
+            "url LIKE '%://kumparan.com/%' OR source = 'suara'",
+        ),
+        ("since:2017-06-01", "presiden", "sort_key >= '2017-06-01'"),
+        ("until:2017-03-31", "indonesia", "sort_key <> '' AND sort_key < '2017-03-31T17'"),
+        (
+            "source:cnn since:2017-03-01 until:2017-09-30",
+            "indonesia",
+            "source = 'cnn indonesia' AND sort_key >= '2017-02-28T17' "
+            "AND sort_key < '2017-09-30T17'",
+        ),
+    ],
+)
+def test_a_filtered_search_ranks_as_the_whole_ranking_restricted(
+    demo_library_ro, filters, words, where
+):
+    """Filters pick articles; they never change their scores or order: a filtered search is
+    the unfiltered ranking with the other articles left out (the filters are read from
+    indexes before ranking, not tested on every match)."""
+    s = demo_library_ro
+    allowed = {row[0] for row in sql(s, f"SELECT id FROM articles WHERE {where}")}
+    whole = [h for h in s.search(words, 1000).hits if h.id in allowed]
+    filtered = s.search(f"{filters} {words}", 20).hits
+    assert len(filtered) == 20 and len(whole) > 20
+    assert [(h.id, h.score) for h in filtered] == [(h.id, h.score) for h in whole[:20]]
+
+
+@pytest.mark.parametrize(
     "query",
     [
         '"unbalanced',

@@ -68,6 +68,51 @@ def _filters(filters: Filters | None) -> tuple[str, list[object]]:
     return " AND ".join(clauses), params
 
 
+# The distinct sources of the store, one index seek each (there are few, the articles many).
+_SOURCES = (
+    "WITH RECURSIVE s(v) AS (SELECT min(source) FROM articles UNION ALL "
+    "SELECT (SELECT min(source) FROM articles WHERE source > s.v) FROM s WHERE s.v IS NOT NULL) "
+    "SELECT v FROM s WHERE v IS NOT NULL"
+)
+
+
+def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
+    """A SELECT of the ids of the articles that pass `filters`, the same set as
+    `SELECT a.id FROM articles a WHERE <_filters>`, built from index-only reads (the source
+    names tested on the few distinct sources, urls on their index, dates on the sort index),
+    so no article row is read: a filtered search then reads articles for its hits alone."""
+    sets: list[str] = []
+    params: list[object] = []
+    if filters.sources:
+        names, urls = [], []
+        for source in filters.sources:
+            like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            names += [source, like + "%"]
+            urls += [f"%://{like}/%", f"%://www.{like}/%"]
+        name = "(lower(v) = ? OR lower(v) LIKE ? ESCAPE '\\')"
+        url = "(url LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+        count = len(filters.sources)
+        sets.append(
+            "SELECT id FROM articles WHERE source IN "
+            f"(SELECT v FROM ({_SOURCES}) WHERE {' OR '.join([name] * count)}) "
+            f"UNION SELECT id FROM articles WHERE {' OR '.join([url] * count)}"
+        )
+        params += names + urls
+    dates: list[str] = []
+    if filters.since:
+        dates.append("sort_key >= ?")
+        params.append(filters.since)
+    if filters.until:
+        dates.append("sort_key <> '' AND sort_key <= ?")
+        params.append(filters.until)
+    if dates:
+        sets.append("SELECT id FROM articles WHERE " + " AND ".join(dates))
+    if filters.topic is not None:
+        sets.append("SELECT article_id FROM topic_articles WHERE topic_id = ?")
+        params.append(filters.topic)
+    return " INTERSECT ".join(f"SELECT * FROM ({one})" for one in sets), params
+
+
 class TextIndex:
     """FTS5 rows, term document frequencies and ranked matching."""
 
@@ -163,19 +208,19 @@ class TextIndex:
             f"SELECT rowid, bm25(articles_fts, {bm25}) AS rank FROM articles_fts "
             "WHERE articles_fts MATCH ?"
         )
-        where, params = _filters(filters)
-        if where:
-            sql = (
-                f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM ({inner}) f "
-                f"JOIN articles a ON a.id = f.rowid WHERE {where} ORDER BY f.rank LIMIT ?"
-            )
-            args = [match, *params, limit]
-        else:
-            sql = (
-                f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM ({inner} ORDER BY rank LIMIT ?) f "
-                "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
-            )
-            args = [match, limit]
+        args: list[object] = [match]
+        if filters is not None and filters.any:
+            # The filters as a set of ids, read from indexes once; each match is tested against
+            # it (`+rowid`: a test, not a lookup FTS5 would run once per id). Only the best
+            # `limit` matches then read their article row.
+            ids, params = _filter_ids(filters)
+            inner += f" AND +rowid IN ({ids})"
+            args += params
+        sql = (
+            f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM ({inner} ORDER BY rank LIMIT ?) f "
+            "JOIN articles a ON a.id = f.rowid ORDER BY f.rank"
+        )
+        args.append(limit)
         return [Candidate(*row) for row in self._query(sql, args, match)]
 
     def _query(self, sql: str, args: list[object], match: str) -> list[tuple[Any, ...]]:
