@@ -469,3 +469,21 @@ def test_a_topics_folded_counts_count_a_story_once(library):
     folded = next(t for t in library.topics(fold=True) if t.name == "Pelatihan kerja")
     assert (folded.unread, folded.total) == (0, 1)
     assert library.headline(first).read
+
+
+def test_an_article_row_is_written_with_its_fields_in_column_order():
+    # insert/update pass record_values(record): the values astuple gave, in _RECORD_COLUMNS'
+    # order, so the rows written are the same as before (without astuple's deep copy).
+    from dataclasses import astuple, fields
+
+    from reader.core.db.articles import _RECORD_COLUMNS, record_values
+    from reader.core.models import ArticleRecord
+
+    names = [f.name for f in fields(ArticleRecord)]
+    assert names == [c.strip() for c in _RECORD_COLUMNS.split(",")]
+    full = ArticleRecord(*(f"v{i}" for i in range(13)), minhash=b"\x01\x02", story_id=7)
+    sparse = ArticleRecord(
+        None, None, None, "t", "t", "b", None, None, "", None, "h", None, "", b""
+    )
+    for record in (full, sparse):
+        assert record_values(record) == astuple(record)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from collections.abc import Callable
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from reader.core.db.connection import Connections
@@ -27,6 +29,11 @@ _RECORD_COLUMNS = (
 _ORDER = "ORDER BY sort_key DESC, id DESC"  # newest first, undated ('') last; see articles_sort
 FLAGS = ("read", "starred")
 BATCH = 500  # ids per IN (...) list
+# A record's values in its fields' order, which is _RECORD_COLUMNS' order: what dataclasses'
+# astuple gives, without its deep copy of every value (a tenth of an import's write time).
+record_values: Callable[[ArticleRecord], tuple[Any, ...]] = attrgetter(
+    *(field.name for field in fields(ArticleRecord))
+)
 
 
 def valid_id(article_id: object) -> bool:
@@ -172,7 +179,7 @@ class Articles:
         placeholders = ",".join("?" * 16)
         cursor = self._db.conn.execute(
             f"INSERT INTO articles ({_RECORD_COLUMNS}, imported_at) VALUES ({placeholders})",
-            (*astuple(record), imported_at),
+            (*record_values(record), imported_at),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -180,7 +187,7 @@ class Articles:
     def update(self, article_id: int, record: ArticleRecord) -> None:
         assignments = ", ".join(f"{name.strip()} = ?" for name in _RECORD_COLUMNS.split(","))
         self._db.conn.execute(
-            f"UPDATE articles SET {assignments} WHERE id = ?", (*astuple(record), article_id)
+            f"UPDATE articles SET {assignments} WHERE id = ?", (*record_values(record), article_id)
         )
 
     def set_story(self, article_id: int, story_id: int | None) -> None:
