@@ -487,3 +487,26 @@ def test_an_article_row_is_written_with_its_fields_in_column_order():
     )
     for record in (full, sparse):
         assert record_values(record) == astuple(record)
+
+
+def test_signature_estimates_compared_at_once_equal_one_by_one():
+    # The story lookup compares an article with its candidates in one array operation; each
+    # estimate is the one minhash.estimate gives, so the same stories are found.
+    import random
+
+    import numpy as np
+
+    from reader.core import minhash
+
+    rng = random.Random(5)
+    sig = np.array([rng.randrange(8) for _ in range(minhash.PERMUTATIONS)], dtype=np.uint32)
+    blobs = [
+        minhash.to_blob(
+            np.array([rng.randrange(8) for _ in range(minhash.PERMUTATIONS)], dtype=np.uint32)
+        )
+        for _ in range(20)
+    ] + [minhash.to_blob(sig)]
+    one_by_one = [minhash.estimate(sig, minhash.from_blob(blob)) for blob in blobs]
+    assert minhash.estimates(sig, blobs) == one_by_one
+    assert one_by_one[-1] == 1.0 and len(set(one_by_one)) > 3
+    assert minhash.estimates(sig, []) == []

@@ -196,10 +196,12 @@ class Indexer:
             return None
         shared = Counter(self.bands.sharing_each(item.bands, article_id))
         top = [other for other, _ in shared.most_common(STORY_CANDIDATES)]
+        rows = self.articles.signatures(top)
+        estimates = minhash.estimates(item.signature, [blob for _, _, blob in rows])
         close = sorted(
             (
-                (minhash.estimate(item.signature, minhash.from_blob(blob)), other_id, other_story)
-                for other_id, other_story, blob in self.articles.signatures(top)
+                (estimate, other_id, other_story)
+                for estimate, (other_id, other_story, _) in zip(estimates, rows, strict=True)
             ),
             reverse=True,
         )
