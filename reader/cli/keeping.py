@@ -3,7 +3,6 @@ articles) and `export` (write them out as Markdown, CSV or JSON Lines)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 from reader.cli import output
 from reader.cli.commands import Command, FilterCommand
 from reader.cli.options import db_option, json_option, limit_option, with_library
+from reader.core.files import write_whole
 from reader.core.models import HeadlineFilter
 
 if TYPE_CHECKING:
@@ -158,21 +158,10 @@ def _export_to(
     half-written file (and an older file of that name as it was)."""
     if path.is_dir():
         raise click.ClickException(f"{path}: cannot write (it is a folder)")
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        # Made as any new file is (0666 less the umask), so the export gets the usual mode.
-        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        return write_whole(
+            path,
+            lambda out: library.export(out, fmt, query=query, view=view, limit=limit, title=title),
+        )
     except OSError as error:
         raise click.ClickException(f"{path}: cannot write ({error.strerror or error})") from None
-    try:
-        with handle:
-            count = library.export(handle, fmt, query=query, view=view, limit=limit, title=title)
-        os.replace(part, path)
-    except OSError as error:
-        part.unlink(missing_ok=True)
-        raise click.ClickException(f"{path}: cannot write ({error.strerror or error})") from None
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return count

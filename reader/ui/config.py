@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.ui.history import write_whole
+from reader.core.files import write_whole
 
 
 @dataclass
@@ -123,4 +123,5 @@ def save_ui_value(path: Path, key: str, value: str) -> None:
     new = "".join(lines)
     if tomllib.loads(new).get("ui", {}).get(key) != value:
         raise ValueError(f"{path}: could not set [ui] {key} without changing the file's meaning")
-    write_whole(path, new)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_whole(path, lambda out: out.write(new))

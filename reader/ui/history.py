@@ -7,9 +7,9 @@ written leaves the history empty or unsaved and says why once.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from reader.core.files import write_whole
 
 
 class SearchHistory:
@@ -72,21 +72,10 @@ class SearchHistory:
     def _save(self) -> None:
         if self.path is None:
             return
+        text = "".join(f"{query}\n" for query in self.queries)
         try:
-            write_whole(self.path, "".join(f"{query}\n" for query in self.queries))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_whole(self.path, lambda out: out.write(text))
         except OSError as error:
             self.problem = f"search history {self.path}: not saved ({error})"
             self.path = None  # said once; kept in memory for this run
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Write `text` beside `path` and move it over `path`: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(name, path)
-    except OSError:
-        Path(name).unlink(missing_ok=True)
-        raise

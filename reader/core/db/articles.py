@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from reader.core.db.connection import Connections
 from reader.core.models import (
@@ -29,6 +29,7 @@ _RECORD_COLUMNS = (
 _ORDER = "ORDER BY sort_key DESC, id DESC"  # newest first, undated ('') last; see articles_sort
 FLAGS = ("read", "starred")
 BATCH = 500  # ids per IN (...) list
+_Row = TypeVar("_Row")
 # A record's values in its fields' order, which is _RECORD_COLUMNS' order: what dataclasses'
 # astuple gives, without its deep copy of every value (a tenth of an import's write time).
 record_values: Callable[[ArticleRecord], tuple[Any, ...]] = attrgetter(
@@ -343,15 +344,19 @@ class Articles:
 
     def get_many(self, ids: list[int]) -> list[StoredArticle]:
         """The articles of `ids` in that order (unknown ids left out), without their links."""
-        found: dict[int, StoredArticle] = {}
+        return self._by_ids(_ARTICLE_COLUMNS, _stored, ids)
+
+    def _by_ids(self, columns: str, make: Callable[[Any], _Row], ids: list[int]) -> list[_Row]:
+        """`make` of the rows of `ids` (their first column the id), read a batch at a time, in
+        the order of `ids`; unknown ids left out."""
+        found: dict[int, _Row] = {}
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             rows = self._db.conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles "
-                f"WHERE id IN ({','.join('?' * len(batch))})",
+                f"SELECT {columns} FROM articles WHERE id IN ({','.join('?' * len(batch))})",
                 batch,
             )
-            found.update((row[0], _stored(row)) for row in rows)
+            found.update((row[0], make(row)) for row in rows)
         return [found[i] for i in ids if i in found]
 
     def ids(self, view: HeadlineFilter | None = None) -> list[int]:
@@ -372,16 +377,7 @@ class Articles:
 
     def headlines_by_id(self, ids: list[int]) -> list[Headline]:
         """Headlines of `ids`, in the order given; unknown ids are left out."""
-        found: dict[int, Headline] = {}
-        for start in range(0, len(ids), BATCH):
-            batch = ids[start : start + BATCH]
-            rows = self._db.conn.execute(
-                f"SELECT {_HEADLINE_COLUMNS} FROM articles "
-                f"WHERE id IN ({','.join('?' * len(batch))})",
-                batch,
-            )
-            found.update((row[0], _headline(row)) for row in rows)
-        return [found[i] for i in ids if i in found]
+        return self._by_ids(_HEADLINE_COLUMNS, _headline, ids)
 
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""

@@ -10,8 +10,8 @@ from pathlib import Path
 from textual import work
 from textual.content import Content
 
+from reader.core.files import write_whole
 from reader.core.models import HeadlineFilter
-from reader.ui.export import write_markdown
 from reader.ui.messages import FlagsChanged, UnreadFound
 from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.reader_base import ReaderBase
@@ -152,7 +152,10 @@ class ListActions(ReaderBase):
         if state is not None and state.scope is None:
             view = replace(view, topic=None)
         try:
-            written = write_markdown(self.library, path, view, query, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = write_whole(
+                path, lambda out: self.library.export(out, "md", query=query, view=view, title=name)
+            )
         except OSError as error:
             self.notify(
                 f"Not saved: {path}: {error.strerror or error}", severity="warning", markup=False
