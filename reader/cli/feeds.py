@@ -10,7 +10,14 @@ import click
 
 from reader.cli import output
 from reader.cli.commands import Command, Group
-from reader.cli.options import check_count, check_seconds, db_option, json_option, with_library
+from reader.cli.options import (
+    check_count,
+    check_mib,
+    check_seconds,
+    db_option,
+    json_option,
+    with_library,
+)
 from reader.cli.output import PROG, Column, safe
 from reader.core.errors import FeedError
 
@@ -189,13 +196,28 @@ def export(library: Library, file: str | None) -> int:
     metavar="N",
     help="feeds fetched at once (default 8)",
 )
+@click.option(
+    "--max-size",
+    "max_size",
+    default=None,
+    callback=check_mib,
+    metavar="MIB",
+    help="the largest response accepted, in MiB (default: fetch_max_size in the config's [ui] "
+    "table, else 50)",
+)
 @json_option("print the results as JSON")
 @db_option
 @with_library()
 def fetch(
-    library: Library, urls: tuple[str, ...], timeout: float, workers: int, as_json: bool
+    library: Library,
+    urls: tuple[str, ...],
+    timeout: float,
+    workers: int,
+    max_size: float | None,
+    as_json: bool,
 ) -> int:
     """Fetch every followed feed now (or only the URLs given) and store the new articles."""
+    max_bytes = _max_bytes(max_size)
     followed = {feed.url for feed in library.feeds()}
     if not followed:
         output.echo(f"no feeds to fetch; add one with '{PROG} feeds add URL'")
@@ -221,7 +243,9 @@ def fetch(
                 bar.note(safe(f"{result.url}: {found}"))
             bar.update(done)
 
-        results = library.fetch(urls or None, workers=workers, timeout=timeout, progress=report)
+        results = library.fetch(
+            urls or None, workers=workers, timeout=timeout, max_bytes=max_bytes, progress=report
+        )
     if as_json:
         output.print_json([_result_json(r) for r in results])
     else:
@@ -235,6 +259,21 @@ def fetch(
         )
     bad_entries = any(r.entry_failures for r in results)
     return 1 if bad_entries or any(r.failed for r in results) else 0
+
+
+def _max_bytes(option: float | None) -> int:
+    """The size limit in bytes: --max-size, else the config file's fetch_max_size (a bad value
+    there is named in a warning and the default used)."""
+    if option is not None:
+        return int(option * 1024 * 1024)
+    from reader.core.paths import config_path
+    from reader.ui.config import load_config
+
+    config = load_config(config_path())
+    for problem in config.key_problems:
+        if "fetch_max_size" in problem:
+            output.error(f"{config.path}: {problem}")
+    return int(config.fetch_max_size * 1024 * 1024)
 
 
 def _result_json(result: FeedResult) -> dict[str, object]:

@@ -71,6 +71,23 @@ def check_seconds(ctx: click.Context, param: click.Parameter, value: str | float
     return number
 
 
+def check_mib(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A size in MiB, more than 0 and at most 4,096 (an option's callback); None when not given."""
+    from reader.ui.config import MAX_FETCH_MIB
+
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise click.BadParameter(f"not a number of MiB: {value!r}") from None
+    if not 0 < number <= MAX_FETCH_MIB:
+        raise click.BadParameter(
+            f"must be more than 0 and at most {MAX_FETCH_MIB:,} MiB: {value!r}"
+        )
+    return number
+
+
 def limit_option(default: int, help: str) -> Callable[[F], F]:
     return click.option(
         "--limit", default=str(default), callback=check_count, metavar="N", help=help

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from reader.core.files import write_whole
 
+MAX_FETCH_MIB = 4096  # the largest fetch_max_size (and `fetch --max-size`) accepted: 4 GiB
+
 
 @dataclass
 class UIConfig:
@@ -20,6 +22,9 @@ class UIConfig:
     cursor_blink: bool = True  # off in tests and screenshots, for stable pictures
     watch_interval: float = 2.0  # seconds between looks for articles stored from elsewhere; 0: off
     fetch_timeout: float = 20.0  # seconds per feed for "Fetch feeds" in the palette
+    # The largest response a fetch accepts, in MiB; `kemnaker-reader fetch` reads it too (its
+    # --max-size overrides it).
+    fetch_max_size: float = 50.0
     # The view the reader opens on: "all", "unread", "starred" or a topic's name.
     start_view: str = "Ketenagakerjaan"
     # A story stored from several sources shows once, as "n versions"; false lists each one.
@@ -74,6 +79,17 @@ def load_config(path: Path) -> UIConfig:
     ):
         problems.append(f"[ui] fetch_every = {fetch_every!r} ignored: not a number of minutes")
         fetch_every = UIConfig.fetch_every
+    max_size = ui.get("fetch_max_size", UIConfig.fetch_max_size)
+    if (
+        isinstance(max_size, bool)
+        or not isinstance(max_size, int | float)
+        or not (0 < max_size <= MAX_FETCH_MIB)
+    ):
+        problems.append(
+            f"[ui] fetch_max_size = {max_size!r} ignored: not a size in MiB "
+            f"(more than 0, at most {MAX_FETCH_MIB:,})"
+        )
+        max_size = UIConfig.fetch_max_size
     fold_stories = ui.get("fold_stories", UIConfig.fold_stories)
     if not isinstance(fold_stories, bool):
         problems.append(f"[ui] fold_stories = {fold_stories!r} ignored: not true or false")
@@ -83,6 +99,7 @@ def load_config(path: Path) -> UIConfig:
         fold_stories=fold_stories,
         search_history=history,
         fetch_every=float(fetch_every),
+        fetch_max_size=float(max_size),
         theme=theme if isinstance(theme, str) else None,
         start_view=start_view,
         key_problems=problems,

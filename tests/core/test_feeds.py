@@ -424,7 +424,10 @@ def test_failures_are_one_line_each_and_the_rest_arrives(library, server):
     assert results[missing].error == "HTTP 404 Not Found" and results[missing].http_status == 404
     assert results[page].error == "no article text found in the page"
     results = {r.url: r for r in library.fetch([big], max_bytes=1024)}
-    assert results[big].error == "response larger than 1 KiB"
+    assert results[big].error == (
+        "response larger than 1 KiB; raise the limit with 'fetch --max-size MIB' "
+        "or fetch_max_size (MiB) in the [ui] table of the config file"
+    )
     state = {f.url: f for f in library.feeds()}
     assert state[broken].etag is None  # a failed feed is fetched whole next time
     assert state[broken].failures == 1 and state[broken].last_error.startswith("malformed")

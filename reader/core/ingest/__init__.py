@@ -275,7 +275,8 @@ def _read_response(
         content_type = response.content_type + (
             f"; charset={response.charset}" if response.charset else ""
         )
-        yield from parse_feed(response.body, origin, response.url, info, content_type)
+        # The spooled body as a file: see parse_feed for what feedparser does with it.
+        yield from parse_feed(response.stream(), origin, response.url, info, content_type)
         return
     if kind == "jsonfeed":
         from reader.core.ingest.feeds import parse_json_feed
@@ -287,6 +288,12 @@ def _read_response(
             return
         yield from parse_json_feed(text, origin, response.url, info)
         return
+    if kind == "jsonl":
+        lines = response.stream()
+        if lines.read(2) not in _UTF16_BOMS:  # streamed line by line, as a .jsonl file is
+            lines.seek(0)
+            yield from parse_jsonl(_decoded_lines(lines, origin), origin)
+            return
     suffix = next((s for s, k in FORMATS.items() if k == kind), "")
     for item in parse_bytes(response.body, origin, suffix):
         # A page is read above, with its continuations; should one still come (a page-like

@@ -13,12 +13,13 @@ one feed never shows two source names.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 from reader.core.clean import clean_body, clean_line
@@ -33,7 +34,7 @@ Item = Article | ImportFailure
 
 
 def parse_feed(
-    data: bytes,
+    data: bytes | BinaryIO,
     origin: str,
     base_url: str | None = None,
     info: dict[str, str | None] | None = None,
@@ -41,16 +42,29 @@ def parse_feed(
 ) -> Iterator[Item]:
     """Articles from an RSS/Atom document; a document that is not a feed gives one failure.
 
+    `data` is the document or a binary file holding it (a fetched feed's spooled body).
     `info`, when given, receives the feed's own "title". `content_type` is the HTTP header,
     passed on only when it names a charset (feedparser would read text/xml without one as ASCII).
+
+    What is streamed and what is not (feedparser 6.0.14, read in its api.py, encodings.py and
+    sanitizer.py): given a file, `feedparser.parse` calls its `read()` once and works on the
+    whole document. It decodes it to text and encodes that back to UTF-8 (even a document that
+    was UTF-8 already), cuts and rejoins the bytes around the DOCTYPE, and only then hands them
+    to its SAX parser (or, for a broken document, the decoded text to its loose parser); every
+    entry comes back at once in one result. So a fetched feed is never held in memory during
+    the transfer (it waits in a spooled file), but it is parsed whole: while feedparser runs,
+    the document is in memory a few times over, as bytes and as text, beside its entries.
+    A file is also how feedparser must be given outside bytes: given `bytes`, it first tries to
+    open them as the name of a local file.
     """
     import feedparser  # imported here: 70 ms that a plain-text import should not pay
 
     headers = {"content-location": base_url or ""}
     if content_type and "charset=" in content_type.lower():
         headers["content-type"] = content_type
+    document = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        parsed = feedparser.parse(data, response_headers=headers)
+        parsed = feedparser.parse(document, response_headers=headers)
     except (ValueError, LookupError, TypeError) as error:  # e.g. an undecodable encoding name
         yield ImportFailure(origin, None, f"malformed feed ({type(error).__name__})")
         return

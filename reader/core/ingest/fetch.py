@@ -71,8 +71,9 @@ def fetch(
 ) -> tuple[Response, str]:
     """GET `url` and return the response with its format; raise FetchError when neither works."""
     response = get(url, timeout=timeout, max_bytes=max_bytes)
-    found = detect_format(response.body, response.url, response.content_type)
+    found = detect_format(response.head(), response.url, response.content_type)
     if found is None:
+        response.close()
         raise FetchError(
             f"unsupported content type {response.content_type!r}; expected a feed, an HTML page, "
             "JSON, JSON Lines or plain text"

@@ -1,13 +1,21 @@
 """One careful HTTP GET: http(s) only, a timeout, a size limit, bounded redirects, and
 conditional requests (ETag / Last-Modified) so an unchanged feed costs a 304 and no body.
+
+The body is written, as it arrives (and unpacked as it arrives when it is gzipped), into a
+spooled temporary file: in memory up to SPOOL_BYTES, in an already-unlinked file on disk beyond
+that. So the transfer itself never holds a large response in memory, nor twice (the chunks and
+their join, the packed and the unpacked body, as a bytes body did). What a parser then does with
+it is the parser's: see `Response.stream` and `Response.body`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import re
 import socket
+import tempfile
 import threading
 import time
 import urllib.error
@@ -15,7 +23,7 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 from http.client import HTTPMessage, HTTPResponse
-from typing import IO
+from typing import IO, BinaryIO
 from urllib.parse import urljoin, urlparse
 
 from reader.core.clean import clean_line
@@ -26,19 +34,32 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
 _READ_CHUNK = 64 * 1024
+SPOOL_BYTES = 1024 * 1024  # a body larger than this waits in a temporary file, not in memory
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
 
 
+class TooLarge(FetchError):
+    """The response is larger than the size limit (`limit`, in bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"response larger than {_size(limit)}")
+        self.limit = limit
+
+
 @dataclass
 class Response:
-    """What a GET brought back. `not_modified` is a 304: `body` is empty then."""
+    """What a GET brought back. `not_modified` is a 304: the body is empty then.
+
+    The body waits in `content`, a spooled temporary file (see the module's doc): read its
+    first bytes with `head`, stream it with `stream`, or take it whole with `body`.
+    """
 
     url: str  # the final URL, after redirects
     status: int
-    body: bytes
+    content: BinaryIO
     content_type: str
     etag: str | None = None
     last_modified: str | None = None
@@ -47,6 +68,34 @@ class Response:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def body(self) -> bytes:
+        """The whole body, read again at each call: for what must hold a document whole (an
+        HTML page, a sitemap, JSON), which the size limit bounds."""
+        return self.stream().read()
+
+    def head(self, size: int = 4096) -> bytes:
+        """The body's first `size` bytes (enough to tell its format)."""
+        return self.stream().read(size)
+
+    def stream(self) -> BinaryIO:
+        """The body as a binary file, rewound to its start (the same file at each call)."""
+        self.content.seek(0)
+        return self.content
+
+    def close(self) -> None:
+        """Let go of the body now (its temporary file, if it went to disk)."""
+        self.content.close()
+
+
+def _empty() -> BinaryIO:
+    return io.BytesIO(b"")
+
+
+def _spool() -> BinaryIO:
+    # SpooledTemporaryFile is typed generic over its mode; "w+b" makes it a binary file.
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")  # type: ignore[return-value]
 
 
 _NOT_IN_URLS = re.compile("[\x00-\x20\x7f-\x9f]")
@@ -202,7 +251,8 @@ def get(
     max_redirects: int = MAX_REDIRECTS,
     cancel: threading.Event | None = None,
 ) -> Response:
-    """GET `url`; raise FetchError with a one-line reason on any failure.
+    """GET `url`; raise FetchError with a one-line reason on any failure (TooLarge when the
+    body, packed or unpacked, passes `max_bytes`).
 
     `timeout` bounds each network wait and also the whole transfer, so a server that trickles
     bytes cannot hold a fetch forever. Setting `cancel` (from another thread) ends the request
@@ -218,70 +268,106 @@ def get(
     opener = urllib.request.build_opener(_Redirects(max_redirects), *_handlers(deadline))
     request = urllib.request.Request(url, headers=headers)
     started = time.monotonic()
+    content = _spool()
     try:
-        with deadline, opener.open(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"response larger than {_size(max_bytes)}")
-            encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
-            body = _read(response, max_bytes, started, timeout)
-            if deadline.expired:  # the sockets were shut: what arrived is cut short
-                raise FetchError(deadline.reason())
-            if encoding in ("gzip", "x-gzip"):
-                body = gunzip(body, max_bytes)
-            return Response(
-                url=response.geturl(),
-                status=response.status,
-                body=body,
-                content_type=response.headers.get_content_type(),
-                etag=response.headers.get("ETag"),
-                last_modified=response.headers.get("Last-Modified"),
-                charset=response.headers.get_content_charset(),
-            )
-    except urllib.error.HTTPError as error:
-        if error.code == 304:
-            return Response(
-                url=error.geturl() or url,
-                status=304,
-                body=b"",
-                content_type="",
-                etag=error.headers.get("ETag") or etag,
-                last_modified=error.headers.get("Last-Modified") or last_modified,
-            )
-        # The reason phrase is the server's text: one clean line, never an escape sequence.
-        phrase = clean_line(str(error.reason))[:200]
-        raise FetchError(f"HTTP {error.code} {phrase}".rstrip(), error.code) from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if deadline.expired:
-            raise FetchError(deadline.reason()) from None
-        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        try:
+            with deadline, opener.open(request, timeout=timeout) as response:
+                length = response.headers.get("Content-Length")
+                if length and length.isdigit() and int(length) > max_bytes:
+                    raise TooLarge(max_bytes)
+                encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+                gzipped = encoding in ("gzip", "x-gzip")
+                _read(response, content, max_bytes, started, timeout, gzipped)
+                if deadline.expired:  # the sockets were shut: what arrived is cut short
+                    raise FetchError(deadline.reason())
+                return Response(
+                    url=response.geturl(),
+                    status=response.status,
+                    content=content,
+                    content_type=response.headers.get_content_type(),
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
+                    charset=response.headers.get_content_charset(),
+                )
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                content.close()
+                return Response(
+                    url=error.geturl() or url,
+                    status=304,
+                    content=_empty(),
+                    content_type="",
+                    etag=error.headers.get("ETag") or etag,
+                    last_modified=error.headers.get("Last-Modified") or last_modified,
+                )
+            # The reason phrase is the server's text: one clean line, never an escape sequence.
+            phrase = clean_line(str(error.reason))[:200]
+            raise FetchError(f"HTTP {error.code} {phrase}".rstrip(), error.code) from None
+        except urllib.error.URLError as error:
+            reason = error.reason
+            if deadline.expired:
+                raise FetchError(deadline.reason()) from None
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise FetchError(f"timed out after {timeout:g} s") from None
+            raise FetchError(f"cannot fetch ({clean_line(str(reason))[:200]})") from None
+        except TimeoutError:
             raise FetchError(f"timed out after {timeout:g} s") from None
-        raise FetchError(f"cannot fetch ({clean_line(str(reason))[:200]})") from None
-    except TimeoutError:
-        raise FetchError(f"timed out after {timeout:g} s") from None
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        # A connection reset, a bad status line or chunk, too many headers, a bad URL...
-        if deadline.expired:
-            raise FetchError(deadline.reason()) from None
-        said = clean_line(str(error))[:200]  # may quote the server's own bytes
-        raise FetchError(f"cannot fetch ({said or type(error).__name__})") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # A connection reset, a bad status line or chunk, too many headers, a bad URL...
+            if deadline.expired:
+                raise FetchError(deadline.reason()) from None
+            said = clean_line(str(error))[:200]  # may quote the server's own bytes
+            raise FetchError(f"cannot fetch ({said or type(error).__name__})") from None
+    except BaseException:
+        content.close()  # a body that went to disk goes at once, not when collected
+        raise
 
 
-def _read(response: HTTPResponse, max_bytes: int, started: float, timeout: float) -> bytes:
-    parts: list[bytes] = []
-    size = 0
+def _read(
+    response: HTTPResponse,
+    out: BinaryIO,
+    max_bytes: int,
+    started: float,
+    timeout: float,
+    gzipped: bool,
+) -> None:
+    """Copy the body into `out` as it arrives, unpacked when `gzipped`; raise TooLarge as soon
+    as either the bytes received or the bytes unpacked pass `max_bytes` (a zip bomb)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+    received = written = 0
     while True:
         # read1: what one receive brings, so a trickle is noticed (read waits for it all).
         chunk = response.read1(_READ_CHUNK)
         if not chunk:
-            return b"".join(parts)
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(f"response larger than {_size(max_bytes)}")
+            break
+        received += len(chunk)
+        if received > max_bytes:
+            raise TooLarge(max_bytes)
         if time.monotonic() - started > timeout:
             raise FetchError(f"timed out after {timeout:g} s")
-        parts.append(chunk)
+        if inflater is not None:
+            chunk = _inflate(inflater, chunk, max_bytes - written, max_bytes)
+        written += len(chunk)
+        out.write(chunk)
+    if inflater is not None:
+        try:
+            rest = inflater.flush()
+        except zlib.error as error:
+            raise FetchError(f"cannot fetch (bad gzip body: {error})") from None
+        if written + len(rest) > max_bytes:
+            raise TooLarge(max_bytes)
+        out.write(rest)
+
+
+def _inflate(inflater: zlib._Decompress, data: bytes, room: int, max_bytes: int) -> bytes:
+    """Unpack `data`, refusing more than `room` bytes out of it (TooLarge names `max_bytes`)."""
+    try:
+        unpacked = inflater.decompress(data, room + 1)
+    except zlib.error as error:
+        raise FetchError(f"cannot fetch (bad gzip body: {error})") from None
+    if len(unpacked) > room or inflater.unconsumed_tail:
+        raise TooLarge(max_bytes)
+    return unpacked
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:
@@ -292,7 +378,7 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
     except zlib.error as error:
         raise FetchError(f"cannot fetch (bad gzip body: {error})") from None
     if len(body) > max_bytes or inflater.unconsumed_tail:
-        raise FetchError(f"response larger than {_size(max_bytes)}")
+        raise TooLarge(max_bytes)
     return body
 
 

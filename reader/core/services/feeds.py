@@ -19,6 +19,7 @@ import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -28,7 +29,7 @@ from xml.sax.saxutils import quoteattr
 from reader.core.errors import FeedError, FetchError, SitemapError
 from reader.core.ingest import read_response
 from reader.core.ingest.fetch import detect_format
-from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, check_url, get
+from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, TooLarge, check_url, get
 from reader.core.ingest.pages import feed_links
 from reader.core.ingest.sitemaps import Found, SitemapEntry, find_pages
 from reader.core.models import (
@@ -45,6 +46,12 @@ log = logging.getLogger(__name__)
 
 WORKERS = 8
 SITEMAP_PAGES = 20  # pages of a sitemap read in one round: the newest not stored yet
+# Said after "response larger than 50 MiB": the two ways to raise the limit (the CLI's option,
+# and the config key of reader/ui/config.py that `fetch` reads when the option is not given).
+RAISE_LIMIT = (
+    "raise the limit with 'fetch --max-size MIB' or fetch_max_size (MiB) in the [ui] table "
+    "of the config file"
+)
 
 AddArticles = Callable[[Iterable[Article | ImportFailure]], ImportResult]
 StoredUrls = Callable[[list[str]], set[str]]  # which of these URLs an article is stored under
@@ -303,11 +310,27 @@ class _Download:
     pages: list[SitemapEntry] | None = None  # a sitemap's pages, newest first, not read yet
 
 
+def _fetch_error(error: FetchError) -> str:
+    """A failed request in one line; a body over the size limit says how to raise it."""
+    return f"{error}; {RAISE_LIMIT}" if isinstance(error, TooLarge) else str(error)
+
+
 def _download(
     feed: Feed, timeout: float, max_bytes: int, cancel: threading.Event | None = None
 ) -> _Download:
     """Runs in a pool thread: network and parsing only, no database."""
     result = _Download(feed)
+    try:
+        return _fetch_and_parse(result, timeout, max_bytes, cancel)
+    finally:
+        if result.response is not None:
+            result.response.close()  # parsed: a body that went to disk goes now
+
+
+def _fetch_and_parse(
+    result: _Download, timeout: float, max_bytes: int, cancel: threading.Event | None
+) -> _Download:
+    feed = result.feed
     if feed.kind == "sitemap":
         try:
             found = find_pages(feed.url, timeout=timeout, max_bytes=max_bytes, cancel=cancel)
@@ -329,7 +352,7 @@ def _download(
             cancel=cancel,
         )
     except FetchError as error:
-        result.error, result.http_status = str(error), error.status
+        result.error, result.http_status = _fetch_error(error), error.status
         return result
     except Exception as error:  # a bug below must cost this feed, not the whole fetch
         log.exception("fetching %s", feed.url)
@@ -338,11 +361,12 @@ def _download(
     result.response, result.http_status = response, response.status
     if response.not_modified:
         return result
-    kind = detect_format(response.body, response.url, response.content_type)
+    kind = detect_format(response.head(), response.url, response.content_type)
     no_sitemap: str | None = None
     if kind == "page" and (not feed.last_fetched_at or feed.failures):
         # A site's home page rather than its feed: follow the feed the page announces (looked
         # for on the first fetch, and again while the page keeps failing).
+        page = response
         links = feed_links(response.body, response.url)
         if not links and (_home_page(feed.url) or _home_page(response.url)):
             # No feed: the site's sitemap, when it has one, lists its newest pages.
@@ -361,12 +385,13 @@ def _download(
             try:
                 response = get(links[0], timeout=timeout, max_bytes=max_bytes, cancel=cancel)
             except FetchError as error:
-                result.error = f"its feed {links[0]}: {error}"
+                result.error = f"its feed {links[0]}: {_fetch_error(error)}"
                 result.http_status = error.status
                 return result
+            page.close()
             result.response, result.http_status = response, response.status
             result.discovered = links[0]
-            kind = detect_format(response.body, response.url, response.content_type)
+            kind = detect_format(response.head(), response.url, response.content_type)
     if kind is None:
         result.error = f"not a feed (content type {response.content_type!r})"
         return result
@@ -407,6 +432,8 @@ def _home_page(url: str) -> bool:
 
 def _with_pages(result: _Download, found: Found) -> _Download:
     """A sitemap read: its pages wait to be picked (`FeedService._unstored`) and read."""
+    if result.response is not None:
+        result.response.close()  # the home page that led to the sitemap
     result.sitemap = found.sitemaps[0]
     result.pages = found.pages
     result.response, result.http_status = None, 200
@@ -433,17 +460,18 @@ def _read_pages(
         try:
             response = get(url, timeout=timeout, max_bytes=max_bytes, cancel=cancel)
         except FetchError as error:
-            items.append(ImportFailure(url, None, str(error)))
+            items.append(ImportFailure(url, None, _fetch_error(error)))
             continue
         except Exception as error:  # a bug below must cost this page, not the whole fetch
             log.exception("fetching %s", url)
             items.append(ImportFailure(url, None, f"cannot fetch ({type(error).__name__})"))
             continue
-        if detect_format(response.body, response.url, response.content_type) != "page":
-            kind = response.content_type or "none"
-            items.append(ImportFailure(url, None, f"not an HTML page (content type {kind!r})"))
-            continue
-        items += read_response(response, "page", url, timeout=timeout, max_bytes=max_bytes)
+        with closing(response):
+            if detect_format(response.head(), response.url, response.content_type) != "page":
+                kind = response.content_type or "none"
+                items.append(ImportFailure(url, None, f"not an HTML page (content type {kind!r})"))
+                continue
+            items += read_response(response, "page", url, timeout=timeout, max_bytes=max_bytes)
     download.items = items
     if download.feed.title is None:  # the site's name, as its pages give it
         download.title = next(
