@@ -224,19 +224,36 @@ class Library:
         self,
         items: Iterable[Article | ImportFailure],
         progress: ImportProgress | None = None,
+        *,
+        defer: bool = False,
     ) -> ImportResult:
         """Store articles (failures passed in are collected into the result).
 
-        Each chunk is written in one transaction; an article already stored is updated when its
-        content changed and left alone otherwise; links are resolved as articles arrive.
+        Each chunk is written in one transaction (row, full-text index, links): stored and
+        searchable. Then the stories, word counts and topics of every pending article are
+        caught up, a chunk per transaction, unless `defer` leaves them pending for the next
+        import or `catch_up` (`stats()["pending"]` says how many). An article already stored
+        is updated when its content changed and left alone otherwise.
         """
-        return self._indexer.add_articles(items, progress)
+        return self._indexer.add_articles(items, progress, defer=defer)
 
     def import_inputs(
-        self, inputs: Iterable[str], progress: ImportProgress | None = None
+        self,
+        inputs: Iterable[str],
+        progress: ImportProgress | None = None,
+        *,
+        defer: bool = False,
     ) -> ImportResult:
         """Import files, folders (walked recursively) and http(s) URLs."""
-        return self.import_articles(_read_inputs(inputs), progress)
+        return self.import_articles(_read_inputs(inputs), progress, defer=defer)
+
+    @_writes
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Do the work an import left pending (an import stopped half-way, or `defer`): the
+        stories, word counts and topics of its articles, a chunk per transaction (stopping
+        loses at most the chunk being written); how many articles were done.
+        `progress(done, left)` after each chunk."""
+        return self._indexer.catch_up(progress)
 
     def import_bundled(self) -> ImportResult | None:
         """First launch: an empty store that follows no feeds gets the bundled articles, so the
@@ -290,6 +307,7 @@ class Library:
             ids=tuple(ids),
             include_starred=include_starred,
         )
+        self._indexer.catch_up()  # a removed article's word counts and bands must be stored
         return self._remover.purge(removal)
 
     # -- reading -----------------------------------------------------------------------------
@@ -540,12 +558,18 @@ class Library:
         return ChangeWatch(self._storage)
 
     def stats(self) -> dict[str, Any]:
+        """Figures of the store; `pending`: how many articles still wait for `pending_work`
+        (an import stopped half-way, or deferred), 0 when none do. Never writes."""
+        from reader.core.services.indexing import PENDING_WORK
+
         figures = self._storage.articles.stats()
         links, resolved = self._storage.links.counts()
         top = figures.pop("top_sources")
         return figures | {
             "related_links": links,
             "related_links_resolved": resolved,
+            "pending": self._storage.articles.pending_count(),
+            "pending_work": list(PENDING_WORK),
             "top_sources": top,
             "database": str(self.path),
             "database_bytes": self._storage.file_bytes(),

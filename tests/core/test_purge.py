@@ -280,6 +280,7 @@ def test_an_older_store_marks_what_it_imported_from_the_bundled_files(tmp_path):
         conn.execute("DROP TABLE bundled_articles")
         conn.execute("DELETE FROM meta WHERE key = 'bundled_offered'")
         conn.execute("ALTER TABLE feeds DROP COLUMN kind")  # version 8's
+        conn.execute("DROP TABLE pending_articles")  # version 9's
         conn.execute("PRAGMA user_version = 6")
     with open_library(path) as library:
         assert library.import_bundled() is None  # it had articles: its first launch is past

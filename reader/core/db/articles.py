@@ -196,6 +196,60 @@ class Articles:
             "UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)
         )
 
+    # -- the second step of an import: articles whose story, word counts and topics wait ----
+
+    def mark_pending(self, ids: list[int]) -> None:
+        """These articles were stored (row and full-text index); the rest of their work waits."""
+        self._db.conn.executemany(
+            "INSERT INTO pending_articles (article_id) VALUES (?) ON CONFLICT DO NOTHING",
+            [(i,) for i in ids],
+        )
+
+    def pending_ids(self, limit: int) -> list[int]:
+        """The first `limit` waiting articles, lowest id first (the order they are done in)."""
+        rows = self._db.conn.execute(
+            "SELECT article_id FROM pending_articles ORDER BY article_id LIMIT ?", (limit,)
+        )
+        return [row[0] for row in rows]
+
+    def pending_among(self, ids: list[int]) -> set[int]:
+        """Those of `ids` that are waiting."""
+        found: set[int] = set()
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = self._db.conn.execute(
+                "SELECT article_id FROM pending_articles "
+                f"WHERE article_id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def pending_count(self) -> int:
+        row = self._db.conn.execute("SELECT count(*) FROM pending_articles").fetchone()
+        return int(row[0])
+
+    def pending_done(self, ids: list[int]) -> None:
+        """The waiting work of these articles is done (in the transaction that did it)."""
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            self._db.conn.execute(
+                f"DELETE FROM pending_articles WHERE article_id IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes | None]]:
+        """(id, title, body, MinHash blob) of these articles, in id order."""
+        found: list[tuple[int, str, str, bytes | None]] = []
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            found += self._db.conn.execute(
+                "SELECT id, title, body, minhash FROM articles "
+                f"WHERE id IN ({','.join('?' * len(batch))})",
+                batch,
+            ).fetchall()
+        return sorted(found)
+
     # -- the bundled articles, and removing articles (inside the caller's transaction) -------
 
     def mark_bundled(self, ids: list[int]) -> None:

@@ -160,7 +160,18 @@ _V8 = """
 ALTER TABLE feeds ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# An import stores an article and its full-text row first (stored and searchable), and its
+# story, the document frequency of its words and its topics in a second step that catches up
+# in chunks. An article waits here until that step has done it; each chunk of the second step
+# deletes its rows in the transaction that does its work, so a killed import resumes where it
+# stopped.
+_V9 = """
+CREATE TABLE pending_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,5 +1,15 @@
-"""Writing imported articles: each chunk in one transaction, the row, the full-text index,
-the story bands and the links together, or none of them.
+"""Writing imported articles, in two steps.
+
+1. Stored and searchable: each chunk in one transaction, the row, the full-text index and the
+   links together, or none of them; every new or changed article is marked pending in it.
+2. Caught up: the pending articles' stories (MinHash bands and same-story lookup), the
+   document frequency of their words and their topics, a chunk at a time, lowest id first,
+   each chunk in one transaction with the removal of its pending marks.
+
+An import runs both (unless told to leave the second for later); an import killed at any point
+leaves a store whose next import (or `catch_up`) ends exactly where one uninterrupted import
+would have. While an article is pending it is stored and found by search, shown as a story of
+its own, counted in no topic, and its words are not in the term statistics.
 """
 
 from __future__ import annotations
@@ -8,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader.core import minhash
 from reader.core.errors import Interrupted, StorageError
@@ -20,11 +30,24 @@ from reader.core.models import (
     ImportResult,
 )
 from reader.core.services.links import Arrival, LinkResolver
-from reader.core.services.prepare import Prepared, fts_row, fts_row_for_delete, prepared_chunks
+from reader.core.services.prepare import (
+    Prepared,
+    fts_row,
+    fts_row_for_delete,
+    prepared_chunks,
+    split_lead,
+)
+from reader.core.text import surface_string
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard is computed
 MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
 STORY_CANDIDATES = 20
+EMPTY_SIGNATURE_VALUE = 0xFFFFFFFF  # every value of an empty set's signature
+CATCH_UP_CHUNK = 2000  # pending articles done per transaction of the second step
+PENDING_WORK = ("story grouping", "term statistics", "topics")  # what a pending article waits for
 
 
 class ArticleRows(Protocol):
@@ -38,6 +61,12 @@ class ArticleRows(Protocol):
     def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]: ...
     def mark_bundled(self, ids: list[int]) -> None: ...
     def unmark_bundled(self, ids: list[int]) -> None: ...
+    def mark_pending(self, ids: list[int]) -> None: ...
+    def pending_ids(self, limit: int) -> list[int]: ...
+    def pending_among(self, ids: list[int]) -> set[int]: ...
+    def pending_count(self) -> int: ...
+    def pending_done(self, ids: list[int]) -> None: ...
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes | None]]: ...
 
 
 class IndexRows(Protocol):
@@ -59,7 +88,8 @@ class Transactions(Protocol):
 
 
 class Indexer:
-    """Writes prepared articles: the row, the full-text index, the story bands, the links."""
+    """Writes prepared articles (the row, the full-text index, the links), then catches up
+    their stories, word counts and topics."""
 
     def __init__(
         self,
@@ -75,7 +105,7 @@ class Indexer:
         self.bands = bands
         self.links = links
         self.transactions = transactions
-        self.arrived = arrived  # told the ids written, inside their transaction (topics)
+        self.arrived = arrived  # told the ids caught up, inside their transaction (topics)
 
     def add_articles(
         self,
@@ -83,6 +113,7 @@ class Indexer:
         progress: Callable[[ImportResult], None] | None = None,
         *,
         bundled: bool = False,
+        defer: bool = False,
     ) -> ImportResult:
         """Store articles; failures passed in are collected, so one call reports a whole import.
 
@@ -90,16 +121,43 @@ class Indexer:
         not at all. An article already stored (same URL, or same title and source without a
         URL) is updated when its content changed and left alone when it did not. `bundled`:
         the new articles are the bundled ones (marked so, in the same transaction); an article
-        stored again by any other import loses that mark.
+        stored again by any other import loses that mark. Then every pending article (this
+        import's, and any an earlier import left) is caught up, unless `defer`.
         """
         result = ImportResult()
         try:
             self._add(items, progress, result, bundled)
+            if not defer:
+                self._catch_up()
         except StorageError as error:
             raise StorageError(f"{error}; {_saved(result)} before it") from error
         except KeyboardInterrupt:  # the chunk being written is rolled back whole
-            raise Interrupted(f"interrupted; {_saved(result)}") from None
+            raise Interrupted(f"interrupted; {_saved(result)}{self._waiting()}") from None
         return result
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Do the waiting work of every pending article, a chunk per transaction; how many
+        were done. `progress(done, left)` after each chunk."""
+        try:
+            return self._catch_up(progress)
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted{self._waiting()}") from None
+
+    def pending(self) -> int:
+        """How many articles wait for their story, word counts and topics."""
+        return self.articles.pending_count()
+
+    def _waiting(self) -> str:
+        try:
+            left = self.articles.pending_count()
+        except StorageError:
+            return ""
+        if not left:
+            return ""
+        return (
+            f"; {left:,} {'article waits' if left == 1 else 'articles wait'} for "
+            f"{', '.join(PENDING_WORK)} (the next import finishes them)"
+        )
 
     def _add(
         self,
@@ -119,12 +177,23 @@ class Indexer:
             if not good:
                 continue
             if vocabulary is None:
-                vocabulary = self.index.vocabulary()
+                vocabulary = self._vocabulary()
             for item in good:
                 vocabulary.update(item.words)
             self._write_chunk(good, vocabulary, result, bundled)
             if progress is not None:
                 progress(result)
+
+    def _vocabulary(self) -> set[str]:
+        """The words of the store: those counted in the term statistics and those of the
+        articles still waiting to be counted (an earlier import's, stopped half-way)."""
+        vocabulary = self.index.vocabulary()
+        done = 0
+        while ids := self.articles.pending_ids(done + CATCH_UP_CHUNK)[done:]:
+            for _, title, body, _ in self.articles.pending_texts(ids):
+                vocabulary.update(_words(title, body))
+            done += len(ids)
+        return vocabulary
 
     def _write_chunk(
         self,
@@ -133,9 +202,10 @@ class Indexer:
         total: ImportResult,
         bundled: bool = False,
     ) -> None:
+        """Step one: the rows, the full-text index and the links of a chunk, each new or
+        changed article marked pending, in one transaction."""
         result = ImportResult()  # counted into the total only once the chunk is committed
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        added: Counter[str] = Counter()
         removed: Counter[str] = Counter()
         arrivals: list[Arrival] = []
         inserted: list[int] = []
@@ -153,7 +223,6 @@ class Indexer:
                     # Undated: it sorts by when it was first stored (an update keeps that).
                     record.sort_key = existing.sort_key if existing is not None else now
                 if existing is None:
-                    record.story_id = self._find_story(item, None)
                     article_id = self.articles.insert(record, now)
                     inserted.append(article_id)
                     result.added += 1
@@ -161,43 +230,73 @@ class Indexer:
                     article_id = existing.id
                     old = fts_row_for_delete(existing.title, existing.body, existing.index_extra)
                     self.index.remove(article_id, old)
-                    self.bands.remove(article_id)
+                    if not self.articles.pending_among([article_id]):
+                        # Its words were counted and its bands stored: it waits again as new.
+                        self.bands.remove(article_id)
+                        removed.update(set(" ".join(old[:3]).split()))
                     self.articles.update(article_id, record)
-                    self.articles.set_story(article_id, self._find_story(item, article_id))
-                    removed.update(set(" ".join(old[:3]).split()))
                     updated.append(article_id)
                     result.updated += 1
                 self.index.add(article_id, values)
                 self.links.store_links(article_id, a.related)
-                if len(item.shingles):
-                    self.bands.add(article_id, item.bands)
-                added.update(item.words)
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
-            self.index.count_terms(added, removed)
+            if removed:
+                self.index.count_terms(Counter(), removed)
             if bundled and inserted:
                 self.articles.mark_bundled(inserted)
             elif updated and not bundled:
                 self.articles.unmark_bundled(updated)
             self.links.arrived(arrivals)
             if arrivals:
-                if self.arrived is not None:
-                    self.arrived([a.id for a in arrivals])
+                self.articles.mark_pending([a.id for a in arrivals])
                 self.transactions.bump_generation()
         total.merge(result)
 
-    def _find_story(self, item: Prepared, article_id: int | None) -> int | None:
+    def _catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Step two, a chunk of pending articles per transaction, lowest id first: each
+        article's story is looked up among the articles done before it (as if they had
+        arrived one by one), its bands stored, its words counted, its topics matched."""
+        done = 0
+        while ids := self.articles.pending_ids(CATCH_UP_CHUNK):
+            rows = self.articles.pending_texts(ids)
+            added: Counter[str] = Counter()
+            for _, title, body, _ in rows:
+                added.update(_words(title, body))
+            with self.transactions.transaction():
+                for article_id, _, body, blob in rows:
+                    if blob is None:
+                        continue
+                    signature = minhash.from_blob(blob)
+                    if _no_shingles(signature):
+                        continue
+                    bands = minhash.band_keys(signature)
+                    self.articles.set_story(
+                        article_id, self._find_story(signature, bands, body, article_id)
+                    )
+                    self.bands.add(article_id, bands)
+                self.index.count_terms(added, Counter())
+                if self.arrived is not None:
+                    self.arrived(ids)
+                self.articles.pending_done(ids)
+                self.transactions.bump_generation()
+            done += len(ids)
+            if progress is not None:
+                progress(done, self.articles.pending_count())
+        return done
+
+    def _find_story(
+        self, signature: np.ndarray, bands: list[int], body: str, article_id: int
+    ) -> int | None:
         """The story of a stored near-duplicate, or None: the article starts its own story.
 
         Candidates share MinHash bands with it, most shared bands first (a band shared through
         one very common shingle says little); the few whose signature estimate is close are
-        confirmed on the exact Jaccard of their shingles.
+        confirmed on the exact Jaccard of their shingles (computed only then).
         """
-        if not len(item.shingles):
-            return None
-        shared = Counter(self.bands.sharing_each(item.bands, article_id))
+        shared = Counter(self.bands.sharing_each(bands, article_id))
         top = [other for other, _ in shared.most_common(STORY_CANDIDATES)]
         rows = self.articles.signatures(top)
-        estimates = minhash.estimates(item.signature, [blob for _, _, blob in rows])
+        estimates = minhash.estimates(signature, [blob for _, _, blob in rows])
         close = sorted(
             (
                 (estimate, other_id, other_story)
@@ -206,16 +305,31 @@ class Indexer:
             reverse=True,
         )
         best, story = 0.0, None
+        shingles: np.ndarray | None = None
         for estimate, other_id, other_story in close[:MAX_CHECKS]:
             if estimate < CHECK_ESTIMATE:
                 break
             texts = self.articles.texts([other_id])
             if other_id not in texts:
                 continue
-            score = minhash.jaccard(item.shingles, minhash.shingles(texts[other_id][1]))
+            if shingles is None:
+                shingles = minhash.shingles(body)
+            score = minhash.jaccard(shingles, minhash.shingles(texts[other_id][1]))
             if score >= minhash.SAME_STORY and score > best:
                 best, story = score, other_story or other_id
         return story
+
+
+def _words(title: str, body: str) -> set[str]:
+    """Every distinct surface word of an article (what prepare() computes as `words`)."""
+    lead, rest = split_lead(body)
+    surfaces = (surface_string(title), surface_string(lead), surface_string(rest))
+    return set(" ".join(surfaces).split())
+
+
+def _no_shingles(signature: np.ndarray) -> bool:
+    """The signature of a body with no shingles (minhash.signature of an empty set)."""
+    return bool((signature == EMPTY_SIGNATURE_VALUE).all())
 
 
 def _saved(result: ImportResult) -> str:
