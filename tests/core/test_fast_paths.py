@@ -1,0 +1,61 @@
+"""Search's fast paths give what the plain ways give, on the real demo corpus (IndoSum)."""
+
+import pytest
+
+from reader.core.highlight import Matcher, snippet, snippet_by_tokens
+from reader.core.text import word_groups
+from tests.conftest import sql
+
+QUERIES = [
+    "pekerja migran",
+    "presiden jokowi",
+    "anak-anak",
+    "pekerjanya",
+    "PHK",
+    "upah minimum",
+    '"tindak pidana"',
+    "migr*",
+    "gempa OR banjir",
+    "title:jokowi",
+    "pekerja dan buruh",  # a stopword: marked only beside a word of substance
+    "kementerian ketenagakerjaan",
+    "menulis",  # root families when it finds too little
+    "Jakarta",
+]
+
+
+def _texts(library):
+    rows = sql(library, "SELECT title, body FROM articles ORDER BY id").fetchall()
+    return [title + "\n\n" + body for title, body in rows]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, query):
+    matcher = demo_library_ro.search(query, 20).matcher
+    assert matcher.active
+    marked = 0
+    for text in _texts(demo_library_ro):
+        assert snippet(text, matcher) == snippet_by_tokens(text, matcher)
+        tokens = list(word_groups(text))
+        flags = matcher.flags(tokens)
+        spans = matcher.spans(text)
+        assert spans == [(t.start, t.end) for t, hit in zip(tokens, flags, strict=True) if hit]
+        marked += len(spans)
+    assert marked  # the query marks words somewhere in the corpus
+
+
+def test_marks_in_words_outside_ascii_and_in_other_cases():
+    matcher = Matcher(forms={"kafe", "pekerja"}, phrases={("hubungan", "kerja")})
+    text = "Kafé milik PEKERJA-pekerja itu; Hubungan  KERJA baik. Kafe—pekerjaan hubungan."
+    expected = ["Kafé", "PEKERJA-pekerja", "Hubungan", "KERJA", "Kafe"]
+    assert [text[a:b] for a, b in matcher.spans(text)] == expected
+    tokens = list(word_groups(text))
+    assert sum(matcher.flags(tokens)) == len(expected)
+    assert snippet(text, matcher) == snippet_by_tokens(text, matcher)
+
+
+def test_a_matcher_with_a_needle_that_is_not_a_plain_word_tests_every_word():
+    matcher = Matcher(forms={"naïve"}, prefixes=("ca",))
+    text = "A naïve cat, a NAÏVE Car and caña."
+    assert snippet(text, matcher) == snippet_by_tokens(text, matcher)
+    assert [text[a:b] for a, b in matcher.spans(text)] == ["cat", "Car", "caña"]
