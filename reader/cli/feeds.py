@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -13,6 +17,7 @@ from reader.cli.commands import Command, Group
 from reader.cli.options import (
     check_count,
     check_mib,
+    check_minutes,
     check_seconds,
     db_option,
     json_option,
@@ -22,7 +27,7 @@ from reader.cli.output import PROG, Column, safe
 from reader.core.errors import FeedError
 
 if TYPE_CHECKING:
-    from reader.core.library import Library
+    from reader.core.library import FetchRound, Library
     from reader.core.models import Feed, FeedResult
 
 
@@ -205,7 +210,15 @@ def export(library: Library, file: str | None) -> int:
     help="the largest response accepted, in MiB (default: fetch_max_size in the config's [ui] "
     "table, else 50)",
 )
-@json_option("print the results as JSON")
+@click.option(
+    "--every",
+    default=None,
+    callback=check_minutes,
+    metavar="MINUTES",
+    help="keep fetching, a round every MINUTES, until stopped (Ctrl+C or SIGTERM); one line "
+    "per round",
+)
+@json_option("print the results as JSON (with --every: one JSON object per round, per line)")
 @db_option
 @with_library()
 def fetch(
@@ -214,12 +227,17 @@ def fetch(
     timeout: float,
     workers: int,
     max_size: float | None,
+    every: float | None,
     as_json: bool,
 ) -> int:
-    """Fetch every followed feed now (or only the URLs given) and store the new articles."""
+    """Fetch every followed feed now (or only the URLs given) and store the new articles.
+
+    With --every, keep doing so until stopped: safe beside any number of open readers (each
+    feed is stored in its own short transactions); a feed or a round that fails is said on the
+    round's line and the next round still runs."""
     max_bytes = _max_bytes(max_size)
     followed = {feed.url for feed in library.feeds()}
-    if not followed:
+    if not followed and every is None:
         output.echo(f"no feeds to fetch; add one with '{PROG} feeds add URL'")
         return 0
     unknown = [url for url in urls if url not in followed]
@@ -227,6 +245,12 @@ def fetch(
         output.error(f"{url}: not a followed feed (add it with '{PROG} feeds add URL')")
     if unknown:
         return 1
+    if every is not None:
+        if not followed:
+            output.error(
+                f"no feeds followed yet; each round fetches those added ('{PROG} feeds add')"
+            )
+        return _fetch_every(library, urls, every, workers, timeout, max_bytes, as_json)
     total = len(set(urls)) if urls else len(followed)
     with output.progress("feeds fetched", total, show=total > 1) as bar:
 
@@ -259,6 +283,88 @@ def fetch(
         )
     bad_entries = any(r.entry_failures for r in results)
     return 1 if bad_entries or any(r.failed for r in results) else 0
+
+
+def _fetch_every(
+    library: Library,
+    urls: tuple[str, ...],
+    minutes: float,
+    workers: int,
+    timeout: float,
+    max_bytes: int,
+    as_json: bool,
+) -> int:
+    """`fetch --every`: rounds until Ctrl+C or SIGTERM, which end it with exit 0."""
+    rounds = 0
+
+    def report(done: FetchRound) -> None:
+        nonlocal rounds
+        rounds = done.number
+        if as_json:
+            output.print_json_line(_round_json(done))
+        else:
+            output.echo(_round_line(done))
+
+    try:
+        with _sigterm_stops():
+            library.fetch_every(
+                minutes,
+                report,
+                urls or None,
+                workers=workers,
+                timeout=timeout,
+                max_bytes=max_bytes,
+            )
+    except KeyboardInterrupt:  # Ctrl+C, or SIGTERM: the way a fetcher is meant to stop
+        pass
+    if not as_json:
+        output.echo(f"stopped after {output.count(rounds, 'round')}")
+    return 0
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM: ends the rounds as Ctrl+C does (the fetch under way is cancelled at once)."""
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _Stopped
+
+    try:
+        before = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding): SIGTERM keeps its own meaning
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _round_line(done: FetchRound) -> str:
+    when = done.started.strftime("%Y-%m-%d %H:%M:%S")
+    if done.error is not None:
+        return f"{when}  round {done.number} failed: {safe(done.error)}"
+    line = (
+        f"{when}  round {done.number}: {output.count(done.feeds, 'feed')} fetched, "
+        f"{done.added} new {'article' if done.added == 1 else 'articles'}, "
+        f"{len(done.failures)} failed"
+    )
+    if done.failures:
+        line += " (" + "; ".join(safe(f"{r.url}: {r.error}") for r in done.failures) + ")"
+    return line
+
+
+def _round_json(done: FetchRound) -> dict[str, object]:
+    return {
+        "round": done.number,
+        "started": done.started.isoformat(timespec="seconds"),
+        "feeds": done.feeds,
+        "added": done.added,
+        "failed": [{"url": r.url, "error": r.error} for r in done.failures],
+        "error": done.error,
+    }
 
 
 def _max_bytes(option: float | None) -> int:

@@ -88,6 +88,25 @@ def check_mib(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return number
 
 
+MAX_MINUTES = 7 * 24 * 60
+
+
+def check_minutes(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """Minutes between rounds, more than 0 and at most a week (an option's callback); None
+    when not given."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise click.BadParameter(f"not a number of minutes: {value!r}") from None
+    if not 0 < number <= MAX_MINUTES:  # (nan fails this too)
+        raise click.BadParameter(
+            f"must be more than 0 and at most {MAX_MINUTES:,} minutes (a week): {value!r}"
+        )
+    return number
+
+
 def limit_option(default: int, help: str) -> Callable[[F], F]:
     return click.option(
         "--limit", default=str(default), callback=check_count, metavar="N", help=help

@@ -69,6 +69,12 @@ def print_json(value: object) -> None:
     click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
+def print_json_line(value: object) -> None:
+    """One JSON document on one line (JSON Lines: a record per line as it happens)."""
+    text = json.dumps(value, ensure_ascii=False)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
 def _is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()

@@ -49,6 +49,7 @@ from reader.core.services.topics import TopicService
 if TYPE_CHECKING:
     from reader.core.ingest import Item
     from reader.core.services.feeds import FeedService, Progress
+    from reader.core.services.feeds import FetchRound as FetchRound
     from reader.core.services.indexing import Indexer
     from reader.core.services.removal import Remover
 from reader.core.text import surface_words
@@ -526,6 +527,30 @@ class Library:
         if max_bytes is not None:
             options["max_bytes"] = max_bytes
         return self._feeds.fetch(urls, progress=progress, cancel=cancel, **options)
+
+    def fetch_every(
+        self,
+        minutes: float,
+        report: Callable[[FetchRound], None],
+        urls: Iterable[str] | None = None,
+        *,
+        workers: int | None = None,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        stop: threading.Event | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> int:
+        """`fetch` every `minutes` until `stop` is set or Ctrl+C, `report(round)` after each
+        round; a round that fails (a ReaderError) is reported and the next one still runs.
+        Returns the rounds run. `sleep` replaces time.sleep (tests)."""
+        from reader.core.services.feeds import fetch_rounds
+
+        wanted = list(urls) if urls is not None else None
+
+        def one_round() -> list[FeedResult]:
+            return self.fetch(wanted, workers=workers, timeout=timeout, max_bytes=max_bytes)
+
+        return fetch_rounds(one_round, minutes, report, stop=stop, sleep=sleep)
 
     @_writes
     def import_opml(self, data: bytes | str) -> OpmlResult:

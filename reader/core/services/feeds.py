@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -26,7 +27,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import quoteattr
 
-from reader.core.errors import FeedError, FetchError, SitemapError
+from reader.core.errors import FeedError, FetchError, ReaderError, SitemapError
 from reader.core.ingest import read_response
 from reader.core.ingest.fetch import detect_format
 from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, TooLarge, check_url, get
@@ -274,6 +275,72 @@ class FeedService:
             lines.append(f'    <outline type="rss" text={text} title={text} xmlUrl={url}/>')
         lines += ["  </body>", "</opml>", ""]
         return "\n".join(lines)
+
+
+# -- fetching again and again (`fetch --every`) ------------------------------------------
+
+
+@dataclass
+class FetchRound:
+    """One round of a fetcher that runs until stopped: what it fetched, or why it failed."""
+
+    number: int  # 1, 2, ...
+    started: datetime  # local time, with its offset
+    results: list[FeedResult] = field(default_factory=list)
+    error: str | None = None  # the round itself failed (a ReaderError: the store locked, ...)
+
+    @property
+    def feeds(self) -> int:
+        return len(self.results)
+
+    @property
+    def added(self) -> int:
+        return sum(result.added for result in self.results)
+
+    @property
+    def failures(self) -> list[FeedResult]:
+        return [result for result in self.results if result.failed]
+
+
+def fetch_rounds(
+    fetch_round: Callable[[], list[FeedResult]],
+    minutes: float,
+    report: Callable[[FetchRound], None],
+    *,
+    stop: threading.Event | None = None,
+    sleep: Callable[[float], object] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    monotonic: Callable[[], float] = time.monotonic,
+) -> int:
+    """Run `fetch_round` every `minutes` (from the start of one round to the start of the
+    next; at once when a round took longer) until `stop` is set or an exception that is not a
+    ReaderError ends it (Ctrl+C); `report(round)` after each round. Returns the rounds run.
+    `sleep` (default time.sleep), `clock` and `monotonic` can be replaced (tests).
+
+    Each round is a whole `fetch`: the feeds are read again (one added meanwhile is fetched),
+    and each feed's articles are stored in their own transactions, so readers of the store
+    see each feed arrive and never wait for a round. A round that raises a ReaderError (the
+    store busy beyond its timeout, a read-only store) is reported with its reason, and the
+    next one runs at its time.
+    """
+    stop = stop if stop is not None else threading.Event()
+    sleep = sleep if sleep is not None else time.sleep
+    number = 0
+    while not stop.is_set():
+        number += 1
+        began = monotonic()
+        current = FetchRound(number, clock())
+        try:
+            current.results = fetch_round()
+        except ReaderError as error:
+            current.error = str(error)
+        report(current)
+        if stop.is_set():
+            break
+        left = minutes * 60 - (monotonic() - began)
+        if left > 0:
+            sleep(left)
+    return number
 
 
 def read_opml(data: bytes | str) -> list[tuple[str, str | None]]:
