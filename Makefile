@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench eval screenshots clean
+.PHONY: run test lint format bench bench-tui eval screenshots clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -40,6 +40,11 @@ format: $(DEV_STAMP)
 
 bench: $(RUN_STAMP)
 	$(PY) bench/bench_core.py
+
+# The reader against Newsboat (../shared/tuibench/compare.sh, when that folder is there; says so
+# and does nothing otherwise). SIZES, RUNS, TUIBENCH, KR and DATA pass through: see the script.
+bench-tui: $(RUN_STAMP)
+	bench/compare_tui.sh
 
 eval: $(DEV_STAMP)
 	$(PY) bench/eval_search.py

@@ -7,7 +7,7 @@
 # The topic is "Banjir" (query "banjir": every 100th synthetic title), saved in the store.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TB=${TB:-$ROOT/../shared/tuibench}
+TB=${TB:-${TUIBENCH:-$ROOT/../shared/tuibench}}  # the same TUIBENCH as make bench-tui
 KR=${KR:-$ROOT/.venv/bin/kemnaker-reader} PY=${PY:-$ROOT/.venv/bin/python}
 DATA=${DATA:-/tmp/tuibench-data} RUNS=${RUNS:-3} SIZES=${SIZES:-"10000 100000"}
 OUT=${OUT:-$DATA/results-views}
