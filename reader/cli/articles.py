@@ -63,16 +63,28 @@ def import_(library: Library, inputs: tuple[str, ...], as_json: bool) -> int:
 )
 @click.argument("query", nargs=-1)
 @click.option("--topic", metavar="NAME", help="search within a topic (see 'topics list')")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest"]),
+    default="relevance",
+    show_default=True,
+    help="order of the hits: best match first, or the matching articles newest first",
+)
 @limit_option(20, "most hits to print (default 20)")
 @json_option("print the hits as JSON")
 @db_option
 @with_library(create=False)
 def search(
-    library: Library, query: tuple[str, ...], topic: str | None, limit: int, as_json: bool
+    library: Library,
+    query: tuple[str, ...],
+    topic: str | None,
+    sort: str,
+    limit: int,
+    as_json: bool,
 ) -> int:
     if not query and topic is None:
         raise click.UsageError("Missing argument 'QUERY...'.")
-    result = library.search(" ".join(query), limit, topic=topic)
+    result = library.search(" ".join(query), limit, topic=topic, sort=sort)
     if as_json:
         output.print_json([_hit_json(hit) for hit in result.hits])
         return 0

@@ -172,3 +172,19 @@ def test_text_output_dates_are_wib_days(invoke: Invoke, demo_db: Path) -> None:
     shown = invoke(demo_db, "show", str(hit["id"])).stdout.splitlines()[1]
     day = int(wib_day(hit["published_at"])[8:10])
     assert f", {day} " in shown and shown.endswith("WIB")
+
+
+def test_search_sort_newest(invoke: Invoke, demo_db: Path) -> None:
+    every = json.loads(invoke(demo_db, "search", "presiden", "--json", "--limit", "500").stdout)
+    out = invoke(demo_db, "search", "presiden", "--sort", "newest", "--json", "--limit", "5")
+    assert out.exit_code == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert len(hits) == 5
+    for hit in hits:  # the same JSON as by relevance
+        assert set(hit) == {"id", "title", "url", "source", "published_at", "score", "snippet"}
+    dates = [hit["published_at"] for hit in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == max(hit["published_at"] for hit in every if hit["published_at"])
+    assert [h["id"] for h in hits] != [h["id"] for h in every[:5]]  # relevance differs
+    out = invoke(demo_db, "search", "presiden", "--sort", "oldest")
+    assert out.exit_code == 2 and "'oldest' is not one of 'relevance', 'newest'" in out.stderr

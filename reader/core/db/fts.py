@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database
 from reader.core.errors import QueryError, StorageError
 from reader.core.models import Candidate
 from reader.core.query import Filters
@@ -28,6 +28,8 @@ _COLUMN_SETS = {
 }
 _CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 BATCH = 500
+# A search sorted newest first walks the date index when at least this many articles match.
+DATE_WALK_MATCHES = 2000
 
 
 def render(expression: Expression) -> str:
@@ -116,7 +118,7 @@ def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
 class TextIndex:
     """FTS5 rows, term document frequencies and ranked matching."""
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
         self._known: dict[str, bool] = {}
 
@@ -143,7 +145,7 @@ class TextIndex:
         changes.subtract(removed)
         self._db.conn.executemany(
             "INSERT INTO term_stats (term, df) VALUES (?, ?) "
-            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            "ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df",
             sorted((term, n) for term, n in changes.items() if n),  # key order: B-tree friendly
         )
         self._known.clear()
@@ -234,9 +236,20 @@ class TextIndex:
             raise StorageError(f"{self._db.path}: search failed ({error})") from error
 
     def newest(
-        self, limit: int, *, exclude: Expression | None = None, filters: Filters | None = None
+        self,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        expression: Expression | None = None,
+        weights: Weights | None = None,
     ) -> list[Candidate]:
-        """The newest articles that pass the filters (a query of filters only), rank 0."""
+        """The newest articles that pass the filters (a query of filters only), rank 0.
+
+        With `expression`, the newest that match it, each with its BM25 rank (by `weights`):
+        newest first, whatever their relevance."""
+        if expression is not None:
+            return self._newest_matching(limit, expression, weights, exclude, filters)
         where, params = _filters(filters)
         clauses = [where] if where else []
         excluded = render(exclude) if exclude is not None else ""
@@ -251,6 +264,43 @@ class TextIndex:
             + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
         )
         return [Candidate(*row) for row in self._query(sql, [*params, limit], excluded)]
+
+    def _newest_matching(
+        self,
+        limit: int,
+        expression: Expression,
+        weights: Weights | None,
+        exclude: Expression | None,
+        filters: Filters | None,
+    ) -> list[Candidate]:
+        match = render(expression)
+        if exclude is not None:
+            match = f"({match}) NOT ({render(exclude)})"
+        where, params = _filters(filters)
+        # The newest `limit` matches: many matches are met soon walking the date index from
+        # its newest end, each tested against the set of matches; few are read by id and
+        # sorted (walking the index would read all of it to find them).
+        (count,) = self._query(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match], match
+        )[0]
+        walk = count >= DATE_WALK_MATCHES
+        newest = (
+            "SELECT a.id FROM articles a"
+            + (" INDEXED BY articles_sort WHERE +a.id IN " if walk else " WHERE a.id IN ")
+            + "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            + (f" AND {where}" if where else "")
+            + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
+        )
+        # Then BM25 for those alone: `+rowid` makes their ids a test on one pass over the
+        # matches, so FTS5 computes the idf once.
+        bm25 = ", ".join(str(w) for w in weights or (1.0,) * len(FTS_COLUMNS))
+        sql = (
+            f"SELECT {_CANDIDATE_COLUMNS}, f.rank FROM (SELECT rowid, "
+            f"bm25(articles_fts, {bm25}) AS rank FROM articles_fts WHERE articles_fts MATCH ? "
+            f"AND +rowid IN ({newest})) f JOIN articles a ON a.id = f.rowid "
+            "ORDER BY a.sort_key DESC, a.id DESC"
+        )
+        return [Candidate(*row) for row in self._query(sql, [match, match, *params, limit], match)]
 
     def matching(
         self,

@@ -44,6 +44,9 @@ BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
 # Fewer strict hits than a page: the words widen to their root families. A constant, not the
 # caller's limit, so the first hits of a search are the same whatever number is asked for.
 PAGE = 20
+# How hits are ordered: by relevance (BM25), or newest first (a choice the person makes:
+# recency is never mixed into relevance).
+SORTS = ("relevance", "newest")
 
 
 class SearchIndex(Protocol):
@@ -60,7 +63,13 @@ class SearchIndex(Protocol):
         filters: Filters | None = None,
     ) -> list[Candidate]: ...
     def newest(
-        self, limit: int, *, exclude: Expression | None = None, filters: Filters | None = None
+        self,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        expression: Expression | None = None,
+        weights: Weights | None = None,
     ) -> list[Candidate]: ...
     def matching(
         self,
@@ -271,33 +280,40 @@ class Searcher:
             expression, exclude=builder.excluded(query), filters=query.filters, among=among
         )
 
-    def search(self, text: str, limit: int = 20, topic: int | None = None) -> SearchResult:
+    def search(
+        self, text: str, limit: int = 20, topic: int | None = None, sort: str = "relevance"
+    ) -> SearchResult:
         """Search the store. Any string is a valid query; its content never raises.
 
         Every word must match (exact form, light stem or alias). Fewer hits than a page: the
         words widen to their root families. None at all: it relaxes to any word.
         Should the index still reject the query, its plain words are searched instead. With a
         topic, only its articles are searched; an empty query then lists them newest first.
+        `sort` "newest": the articles that have every word, newest first (when fewer than a
+        page do, the hits relevance would give, newest first); each keeps its BM25 score.
+        Any other `sort` is a caller's mistake (ValueError).
         """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         query = parse_query(text)
         query.topic = topic
         try:
-            return self._search(query, limit)
+            return self._search(query, limit, sort)
         except QueryError as error:
             plain = parse_query(" ".join(surface_words(text)))
             plain.topic = topic
             log.warning("search %r fell back to its plain words: %s", text, error)
-            result = self._search(plain, limit)
+            result = self._search(plain, limit, sort)
             result.fallback = True
             return result
 
-    def _search(self, query: Query, limit: int) -> SearchResult:
+    def _search(self, query: Query, limit: int, sort: str = "relevance") -> SearchResult:
         builder = QueryBuilder(self.index)
         result = SearchResult(query, [], builder.matcher)
         if query.empty or limit <= 0:
             return result
         plan = _Plan(self, query, builder, limit)
-        scored = plan.run()
+        scored = plan.newest_first() if sort == "newest" else plan.run()
         matcher = plan.builder.matcher
         result.matcher, result.relaxed = matcher, plan.relaxed
         chosen = scored[:limit]
@@ -352,6 +368,23 @@ class _Plan:
             rows = self.ranked(any_of([p.expression for p in self.parts]), RELAXED_CANDIDATES)
             scored = self._most_parts_first(rows)
         return scored
+
+    def newest_first(self) -> Scored:
+        """Every article that has every word, newest first, each with its relevance score.
+        Fewer than a page: the hits relevance gives (widened or relaxed), newest first."""
+        if not self.parts:
+            return self.run()  # filters alone list articles newest first already
+        rows = self.index.newest(
+            max(self.limit, PAGE),
+            exclude=self.negative,
+            filters=self.filters,
+            expression=all_of([p.expression for p in self.parts]),
+            weights=WEIGHTS,
+        )
+        if len(rows) >= PAGE:
+            return [(row, round(-row.rank, 4) if row.rank else 0.0) for row in rows]
+        best = self.run()[: self.limit]
+        return sorted(best, key=lambda item: (item[0].sort_key, item[0].id), reverse=True)
 
     def widen(self, scored: Scored) -> Scored:
         """Fewer hits than a page: the words also find their root families. A hit found that way
