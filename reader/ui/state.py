@@ -21,6 +21,7 @@ class SearchState:
     more: bool = False  # the search stopped at its limit: there are more hits
     relaxed: bool = False  # no article had every word: the closest ones are shown
     scope: str | None = None  # the topic searched within (None: every article)
+    sort: str = "relevance"  # or "newest": the matches newest first
 
     @property
     def count(self) -> int:

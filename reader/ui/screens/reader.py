@@ -111,6 +111,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._weeks: list[PeriodCount] = []  # the view's articles per week (the list's chart)
         self._weeks_request = 0
         self._search_request = 0
+        self._sort = "relevance"  # how search results are ordered ("newest": newest first)
         self._count_request = 0
         self._views_request = 0
         self._unread_request = 0
@@ -339,12 +340,13 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             return
         query = one_line(state.query)
         scope = one_line(state.scope) if state.scope else "all articles"
+        order = " · newest first" if state.sort == "newest" else ""
         self.headlines.border_title = Content.assemble(
-            "Search “", (query, "bold"), f"” in {scope} · {state.found()}"
+            "Search “", (query, "bold"), f"” in {scope}{order} · {state.found()}"
         )
         widen = " · w: search all" if state.scope else ""
         self.headlines.border_subtitle = Content(f"Esc: back to {name}{widen}")
-        self.sub_title = f"search “{query}” in {scope} · {state.found()}"
+        self.sub_title = f"search “{query}” in {scope}{order} · {state.found()}"
 
     # -- the headline count (first screen, refresh, articles stored from elsewhere) ------------
 
@@ -606,17 +608,26 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.headlines.border_subtitle = Content(f"searching “{one_line(text)}”…")
         # A topic's view searches within it; the others, everything.
         scope = None if everywhere else self.view.topic
-        self._search(self._search_request, text, scope)
+        self._search(self._search_request, text, scope, self._sort)
 
     def action_widen_search(self) -> None:
         if self.search is not None and self.search.scope is not None:
             self.run_search(self.search.query, everywhere=True)
 
+    def action_toggle_sort(self) -> None:
+        """Search results by relevance or newest first; results shown are searched again."""
+        self._sort = "newest" if self._sort == "relevance" else "relevance"
+        if self.search is not None:
+            self.run_search(self.search.query, everywhere=self.search.scope is None)
+        else:
+            order = "newest first" if self._sort == "newest" else "by relevance"
+            self.notify(f"Search results will be listed {order}")
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, request: int, text: str, scope: str | None) -> None:
+    def _search(self, request: int, text: str, scope: str | None, sort: str) -> None:
         worker = get_current_worker()
         # One more than shown: whether the limit cut the results off, at no extra cost.
-        result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope)
+        result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope, sort=sort)
         hits = result.hits[:SEARCH_LIMIT]
         if worker.is_cancelled:
             return
@@ -629,6 +640,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             more=len(result.hits) > SEARCH_LIMIT,
             relaxed=any(hit.relaxed for hit in hits),
             scope=scope,
+            sort=sort,
         )
         if not worker.is_cancelled:
             self.post_message(SearchFinished(request, state))

@@ -74,6 +74,14 @@ READER_BINDINGS: list[BindingType] = [
         id="reader.widen_search",
     ),
     Binding(
+        "O",
+        "toggle_sort",
+        "Sort results",
+        show=False,
+        tooltip="Order search results by relevance or newest first",
+        id="reader.toggle_sort",
+    ),
+    Binding(
         "u",
         "toggle_unread_only",
         "Unread only",

@@ -1,0 +1,53 @@
+"""The reader's search results by relevance or newest first (O), the order in the list's title."""
+
+from __future__ import annotations
+
+import asyncio
+
+from reader.core.library import Library
+from reader.ui.widgets.headline_list import HeadlineList
+from tests.ui.conftest import search, settle, test_app
+
+
+def test_o_lists_the_results_newest_first_and_back(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            await search(pilot, "presiden")
+            by_relevance = [hit.id for hit in library.search("presiden", 201).hits][:200]
+            assert app.reader.search is not None and app.reader.search.sort == "relevance"
+            assert [h.id for h in app.reader.search.headlines] == by_relevance
+            assert "newest first" not in str(headlines.border_title)
+            await pilot.press("O")
+            await settle(pilot)
+            state = app.reader.search
+            newest = library.search("presiden", 201, sort="newest").hits[:200]
+            assert state is not None and state.sort == "newest" and state.query == "presiden"
+            assert [h.id for h in state.headlines] == [hit.id for hit in newest]
+            assert [h.id for h in state.headlines] != by_relevance
+            assert "” in all articles · newest first · " in str(headlines.border_title)
+            assert "newest first" in app.reader.sub_title
+            assert app.reader.article.article.id == newest[0].id  # the newest hit is open
+            # The order stays for the next search, and O brings relevance back.
+            await search(pilot, "pekerja migran")
+            assert app.reader.search is not None and app.reader.search.sort == "newest"
+            await pilot.press("O")
+            await settle(pilot)
+            state = app.reader.search
+            assert state is not None and state.sort == "relevance"
+            assert [h.id for h in state.headlines] == [
+                hit.id for hit in library.search("pekerja migran", 201).hits[:200]
+            ]
+            assert "newest first" not in str(headlines.border_title)
+            # Outside search results, O says what the next search will do.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.reader.search is None
+            await pilot.press("O")
+            await settle(pilot)
+            assert app.reader._sort == "newest"
+            assert any("newest first" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
