@@ -24,8 +24,9 @@ run: $(RUN_STAMP)
 	$(VENV)/bin/kemnaker-reader
 
 # Two workers: the machine has two cores, and a Pilot test spends much of its time waiting.
+# The store-level tests run on SQLite and on a throw-away PostgreSQL cluster (scripts/with_pg.sh).
 test: $(DEV_STAMP)
-	$(PY) -m pytest -n 2
+	scripts/with_pg.sh $(PY) -m pytest -n 2
 
 # The gate CI runs before the tests: lint, formatting, types (strict on reader/core), layers.
 lint: $(DEV_STAMP)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reader.core.library import Library, open_library
+from tests import pg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -27,30 +28,94 @@ class Rows(list[tuple[Any, ...]]):
 
 def sql(library: Library, statement: str, params: tuple[Any, ...] = ()) -> Rows:
     """Look inside a store from a test, on a connection of its own (the reader's own SQL
-    lives in reader/core/db)."""
+    lives in reader/core/db). Written with `?` parameters for either backend."""
+    if isinstance(library.path, str):
+        import psycopg
+
+        from reader.core.db.postgres.connection import translate
+
+        with psycopg.connect(str(library.path), autocommit=True) as conn:
+            return Rows(conn.execute(translate(statement), params).fetchall())
     with closing(sqlite3.connect(library.path)) as conn:
         return Rows(conn.execute(statement, params).fetchall())
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    """An empty store in a fresh file."""
-    with open_library(tmp_path / "articles.db") as library:
-        yield library
+def index_vocabulary(library: Library) -> Rows:
+    """(term, articles, occurrences) of every term of the full-text index, in term order: the
+    FTS5 vocabulary on SQLite, ts_stat of the tsvectors on PostgreSQL."""
+    if isinstance(library.path, str):
+        return sql(
+            library,
+            "SELECT word, ndoc, nentry FROM ts_stat('SELECT doc || stems FROM articles_fts') "
+            "ORDER BY word",
+        )
+    return sql(library, "SELECT term, doc, cnt FROM articles_vocab ORDER BY term")
+
+
+def ids_indexed_under(library: Library, word: str) -> list[int]:
+    """The ids of the articles whose text columns the full-text index holds `word` in."""
+    if isinstance(library.path, str):
+        rows = sql(library, "SELECT id FROM articles_fts WHERE doc @@ CAST(? AS tsquery)", (word,))
+    else:
+        query = "{title lead body} : " + word
+        rows = sql(library, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (query,))
+    return sorted(row[0] for row in rows)
 
 
 @pytest.fixture(scope="session")
-def _demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "articles.db"
-    with open_library(path) as library:
-        result = library.import_inputs([str(SEED), str(DEMO)])
-        assert result.added == 410 and not result.failed
-    return path
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store's backend: both for the store-level tests (tests/core/conftest.py), else
+    SQLite."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def _empty_pg(backend: str) -> str | None:
+    """A migrated empty PostgreSQL database, the template of each test's own."""
+    if backend != "postgres":
+        return None
+    name = pg.unique_name("empty")
+    with open_library(pg.create_database(name)):
+        pass
+    return name
 
 
 @pytest.fixture
-def demo_library(_demo_db: Path, tmp_path: Path) -> Iterator[Library]:
+def library(backend: str, _empty_pg: str | None, tmp_path: Path) -> Iterator[Library]:
+    """An empty store: a fresh file, or a fresh PostgreSQL database."""
+    if _empty_pg is None:
+        with open_library(tmp_path / "articles.db") as library:
+            yield library
+        return
+    name = pg.unique_name("lib")
+    with open_library(pg.create_database(name, template=_empty_pg)) as library:
+        yield library
+    pg.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """The demo store: a file, or the name of a PostgreSQL database (a template)."""
+    if backend == "postgres":
+        name = pg.unique_name("demo")
+        target: Path | str = pg.create_database(name)
+    else:
+        target = tmp_path_factory.mktemp("demo") / "articles.db"
+    with open_library(target) as library:
+        result = library.import_inputs([str(SEED), str(DEMO)])
+        assert result.added == 410 and not result.failed
+    return name if backend == "postgres" else target
+
+
+@pytest.fixture
+def demo_library(_demo_db: Path | str, tmp_path: Path) -> Iterator[Library]:
     """The seed and the demo corpus (real IndoSum articles), a fresh copy per test."""
+    if isinstance(_demo_db, str):
+        name = pg.unique_name("copy")
+        with open_library(pg.create_database(name, template=_demo_db)) as library:
+            yield library
+        pg.drop_database(name)
+        return
     path = tmp_path / "demo.db"
     shutil.copy(_demo_db, path)
     with open_library(path) as library:
@@ -58,7 +123,12 @@ def demo_library(_demo_db: Path, tmp_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture(scope="session")
-def demo_library_ro(_demo_db: Path) -> Iterator[Library]:
+def demo_library_ro(_demo_db: Path | str) -> Iterator[Library]:
     """The same store, shared by tests that only read."""
+    if isinstance(_demo_db, str):
+        name = pg.unique_name("ro")
+        with open_library(pg.create_database(name, template=_demo_db)) as library:
+            yield library
+        return
     with open_library(_demo_db) as library:
         yield library

@@ -12,6 +12,7 @@ import click
 
 from reader.cli.output import PROG
 from reader.core.errors import StoreMissing
+from reader.core.paths import is_store_url
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -27,13 +28,13 @@ MAX_LIMIT = 100_000
 class Settings:
     """What the options of the root command and of its commands decided, shared by both."""
 
-    db: Path | None = None
+    db: Path | str | None = None  # a file, or a PostgreSQL URL
 
 
 def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     # The last --db given wins, before or after the command's name.
     if value:
-        ctx.ensure_object(Settings).db = Path(value)
+        ctx.ensure_object(Settings).db = value if is_store_url(value) else Path(value)
 
 
 db_option = click.option(
@@ -119,9 +120,9 @@ def open_store(ctx: click.Context, *, create: bool) -> Library:
     Without `create`, a missing database is an error (read-only commands never make one).
     """
     from reader.core.library import open_library
-    from reader.core.paths import default_db_path
+    from reader.core.paths import default_store
 
-    path = ctx.ensure_object(Settings).db or default_db_path()
+    path = ctx.ensure_object(Settings).db or default_store()
     try:
         library = open_library(path, create=create)
     except StoreMissing:

@@ -116,11 +116,13 @@ def open_reader(ctx: click.Context) -> int:
 
 
 def _is_default_store(ctx: click.Context) -> bool:
-    from reader.core.paths import default_db_path
+    from reader.core.paths import DB_ENV, default_db_path, is_store_url
 
     chosen = ctx.ensure_object(Settings).db
     if chosen is None:
-        return True
+        return not is_store_url(os.environ.get(DB_ENV, ""))
+    if isinstance(chosen, str):
+        return False  # a shared PostgreSQL archive gets no demo articles
     try:
         return chosen.resolve() == default_db_path().resolve()
     except OSError:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 from reader.core.db import SqliteStorage
 from reader.core.errors import FeedError, QueryError, StorageError, StoreMissing
@@ -37,7 +37,7 @@ from reader.core.models import (
     SuggestedFeed,
     Topic,
 )
-from reader.core.paths import bundled_data_dir, default_db_path
+from reader.core.paths import bundled_data_dir, default_store, is_store_url
 from reader.core.services.changes import ChangeWatch
 from reader.core.services.export import write_articles
 from reader.core.services.links import LinkResolver
@@ -47,6 +47,7 @@ from reader.core.services.timeline import timeline
 from reader.core.services.topics import TopicService
 
 if TYPE_CHECKING:
+    from reader.core.db.postgres.storage import PostgresStorage
     from reader.core.ingest import Item
     from reader.core.services.feeds import FeedService, Progress
     from reader.core.services.feeds import FetchRound as FetchRound
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 from reader.core.text import surface_words
 
 log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    Storage: TypeAlias = SqliteStorage | PostgresStorage
 
 ImportProgress = Callable[[ImportResult], None]
 
@@ -101,7 +104,12 @@ def open_library(path: str | Path | None = None, *, create: bool = True) -> Libr
     With `create=False` a missing store raises StoreMissing instead of being created.
     Raises StorageError when the file is not a usable database.
     """
-    target = Path(path) if path is not None else default_db_path()
+    chosen = path if path is not None else default_store()
+    if isinstance(chosen, str) and is_store_url(chosen):
+        from reader.core.db.postgres.storage import PostgresStorage
+
+        return Library(PostgresStorage(chosen))
+    target = Path(chosen)
     if not create and not target.exists():
         raise StoreMissing(f"no database at {target}")
     return Library(SqliteStorage(target))
@@ -117,7 +125,7 @@ def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
 class Library:
     """Articles, their index and the feeds they come from, in one store."""
 
-    def __init__(self, storage: SqliteStorage) -> None:
+    def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self.path = storage.path
         resolver = LinkResolver(storage.articles, storage.links)

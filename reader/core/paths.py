@@ -11,6 +11,20 @@ APP_NAME = "kemnaker-reader"
 DB_ENV = "KEMNAKER_READER_DB"
 
 
+def is_store_url(target: str) -> bool:
+    """Whether --db or $KEMNAKER_READER_DB names a PostgreSQL database rather than a file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def default_store() -> Path | str:
+    """$KEMNAKER_READER_DB (a file, or a PostgreSQL URL), else articles.db in the user's data
+    directory."""
+    override = os.environ.get(DB_ENV)
+    if override and is_store_url(override):
+        return override
+    return default_db_path()
+
+
 def default_db_path() -> Path:
     """$KEMNAKER_READER_DB, else articles.db in the user's data directory."""
     override = os.environ.get(DB_ENV)

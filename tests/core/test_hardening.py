@@ -116,6 +116,7 @@ def test_a_newer_schema_is_refused_naming_the_file(tmp_path: Path) -> None:
         open_library(path)
 
 
+@pytest.mark.sqlite_only  # a full disk made with SQLite's max_page_count
 def test_a_full_disk_says_so_and_what_was_saved(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,7 +13,7 @@ import pytest
 from reader.core.library import Library, open_library
 from reader.core.models import Article, HeadlineFilter, RelatedHeadline
 from reader.core.text import surface_words
-from tests.conftest import SEED, sql
+from tests.conftest import SEED, ids_indexed_under, index_vocabulary, sql
 
 STORY = (
     "Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
@@ -72,7 +72,7 @@ def _corpus() -> list[Article]:
 
 
 def _index_of(library: Library) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    vocab = sql(library, "SELECT term, doc, cnt FROM articles_vocab ORDER BY term")
+    vocab = index_vocabulary(library)
     terms = sql(library, "SELECT term, df FROM term_stats WHERE df > 0 ORDER BY term")
     return list(vocab), list(terms)
 
@@ -193,10 +193,7 @@ def test_search_and_related_after_a_purge_of_the_demo_store(demo_library):
         for row in sql(s, "SELECT id, title || ' ' || body FROM articles")
         if "pekerja" in surface_words(row[1])
     ]
-    indexed = sql(
-        s, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH '{title lead body} : pekerja'"
-    )
-    assert sorted(row[0] for row in indexed) == sorted(holding)
+    assert ids_indexed_under(s, "pekerja") == sorted(holding)
 
 
 def test_words_an_update_or_a_purge_took_away_are_searched_without_error(library):

@@ -135,6 +135,7 @@ def test_a_real_word_with_junk_finds_the_word(demo_library_ro, junk):
     assert ids(demo_library_ro, junk) == plain
 
 
+@pytest.mark.sqlite_only  # FTS5's query syntax (PostgreSQL's queries are built, not parsed)
 def test_a_query_the_index_rejects_falls_back_to_its_plain_words(demo_library_ro, monkeypatch):
     from reader.core.db import fts
 
@@ -152,6 +153,7 @@ def test_a_query_the_index_rejects_falls_back_to_its_plain_words(demo_library_ro
     assert [hit.id for hit in result.hits] == plain
 
 
+@pytest.mark.sqlite_only  # FTS5's query syntax (PostgreSQL's queries are built, not parsed)
 def test_a_query_error_is_never_swallowed(demo_library_ro, monkeypatch):
     from reader.core.db import fts
     from reader.core.errors import QueryError

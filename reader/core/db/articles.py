@@ -7,7 +7,7 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database
 from reader.core.models import (
     ArticleRecord,
     ExistingArticle,
@@ -108,7 +108,7 @@ def _where(view: HeadlineFilter | None, joined: bool = False) -> tuple[str, list
     if view.starred:
         clauses.append("starred = 1")
     if view.source is not None:
-        clauses.append("source IS ?")
+        clauses.append("source = ?")  # an index lookup on both backends, unlike IS
         params.append(view.source)
     if view.topic is not None and not joined:
         clauses.append("id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
@@ -155,7 +155,7 @@ class Articles:
     article, a window per screenful of keys); sqlite-utils for the flags.
     """
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
 
     # -- writing (inside the caller's transaction) -----------------------------------------
@@ -169,21 +169,22 @@ class Articles:
         if url:
             row = conn.execute(f"SELECT {columns} FROM articles WHERE url = ?", (url,)).fetchone()
         else:
+            same_source = "source IS NULL" if source is None else "source = ?"
             row = conn.execute(
                 f"SELECT {columns} FROM articles "
-                "WHERE title_key = ? AND source IS ? AND url IS NULL",
-                (title_key, source),
+                f"WHERE title_key = ? AND {same_source} AND url IS NULL",
+                (title_key,) if source is None else (title_key, source),
             ).fetchone()
         return ExistingArticle(*row) if row else None
 
     def insert(self, record: ArticleRecord, imported_at: str) -> int:
         placeholders = ",".join("?" * 16)
-        cursor = self._db.conn.execute(
-            f"INSERT INTO articles ({_RECORD_COLUMNS}, imported_at) VALUES ({placeholders})",
+        row = self._db.conn.execute(
+            f"INSERT INTO articles ({_RECORD_COLUMNS}, imported_at) VALUES ({placeholders}) "
+            "RETURNING id",
             (*record_values(record), imported_at),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        ).fetchone()
+        return int(row[0])
 
     def update(self, article_id: int, record: ArticleRecord) -> None:
         assignments = ", ".join(f"{name.strip()} = ?" for name in _RECORD_COLUMNS.split(","))
@@ -255,7 +256,8 @@ class Articles:
     def mark_bundled(self, ids: list[int]) -> None:
         """These articles came from the bundled data (the first launch's import)."""
         self._db.conn.executemany(
-            "INSERT OR IGNORE INTO bundled_articles (article_id) VALUES (?)", [(i,) for i in ids]
+            "INSERT INTO bundled_articles (article_id) VALUES (?) ON CONFLICT DO NOTHING",
+            [(i,) for i in ids],
         )
 
     def unmark_bundled(self, ids: list[int]) -> None:
@@ -358,13 +360,10 @@ class Articles:
             raise ValueError(f"not a flag: {flag!r}")
         if not valid_id(article_id):
             return False
-        from sqlite_utils.db import NotFoundError
-
-        try:
-            self._db.table_db.table("articles").update(article_id, {flag: int(value)})
-        except NotFoundError:
-            return False
-        return True
+        row = self._db.conn.execute(
+            f"UPDATE articles SET {flag} = ? WHERE id = ? RETURNING id", (int(value), article_id)
+        ).fetchone()
+        return row is not None
 
     def toggle_flag(self, article_id: int, flag: str) -> Headline | None:
         """Flip `read` or `starred` in one statement; the headline as it is now, or None.
@@ -376,13 +375,10 @@ class Articles:
             raise ValueError(f"not a flag: {flag!r}")
         if not valid_id(article_id):
             return None
-        conn = self._db.conn
-        with conn:
-            row = conn.execute(
-                f"UPDATE articles SET {flag} = 1 - {flag} WHERE id = ? "
-                f"RETURNING {_HEADLINE_COLUMNS}",
-                (article_id,),
-            ).fetchone()
+        row = self._db.conn.execute(
+            f"UPDATE articles SET {flag} = 1 - {flag} WHERE id = ? RETURNING {_HEADLINE_COLUMNS}",
+            (article_id,),
+        ).fetchone()
         return _headline(row) if row else None
 
     # -- reading -----------------------------------------------------------------------------
@@ -458,7 +454,7 @@ class Articles:
         """({WIB day "YYYY-MM-DD": dated articles}, undated articles) of the view, or of those
         of `ids` in it."""
         scope = _scope(view)
-        day = "substr(datetime(articles.sort_key, '+7 hours'), 1, 10)"
+        day = self._db.jakarta_day("articles.sort_key")
         dated = "articles.published_at IS NOT NULL"
         select = (
             f"SELECT CASE WHEN {dated} THEN {day} END, count(*) FROM {scope.source} {scope.where}"
@@ -485,24 +481,21 @@ class Articles:
         """Mark every version of the article's story read; the ids that were unread."""
         if not valid_id(article_id):
             return []
-        conn = self._db.conn
-        with conn:
-            # The story's first version (its id) and the others (story_id = it), both by index.
-            rows = conn.execute(
-                "WITH story(id) AS (SELECT coalesce(story_id, id) FROM articles WHERE id = ?) "
-                "UPDATE articles SET read = 1 WHERE read = 0 AND (id = (SELECT id FROM story) "
-                "OR story_id = (SELECT id FROM story)) RETURNING id",
-                (article_id,),
-            ).fetchall()
+        # One statement, so a transaction of its own. The story's first version (its id) and
+        # the others (story_id = it), both by index.
+        rows = self._db.conn.execute(
+            "WITH story(id) AS (SELECT coalesce(story_id, id) FROM articles WHERE id = ?) "
+            "UPDATE articles SET read = 1 WHERE read = 0 AND (id = (SELECT id FROM story) "
+            "OR story_id = (SELECT id FROM story)) RETURNING id",
+            (article_id,),
+        ).fetchall()
         return sorted(row[0] for row in rows)
 
     def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
         """Mark every unread article of the view read; how many were."""
         where, params = _where(view)
         where = f"{where} AND read = 0" if where else "WHERE read = 0"
-        conn = self._db.conn
-        with conn:
-            cursor = conn.execute(f"UPDATE articles SET read = 1 {where}", params)
+        cursor = self._db.conn.execute(f"UPDATE articles SET read = 1 {where}", params)
         return cursor.rowcount
 
     def next_unread(
@@ -531,7 +524,7 @@ class Articles:
     def sources(self) -> list[tuple[str | None, int, int]]:
         """(source, unread, total) of every source, most articles first."""
         rows = self._db.conn.execute(
-            "SELECT source, coalesce(sum(read = 0), 0), count(*) FROM articles "
+            "SELECT source, count(*) FILTER (WHERE read = 0), count(*) FROM articles "
             "GROUP BY source ORDER BY count(*) DESC, source"
         )
         return [(row[0], int(row[1]), int(row[2])) for row in rows]
@@ -605,16 +598,16 @@ class Articles:
 
     def find_by_title_key(self, key: str, exclude: int | None = None) -> int | None:
         row = self._db.conn.execute(
-            "SELECT id FROM articles WHERE title_key = ? AND id IS NOT ? ORDER BY id LIMIT 1",
-            (key, exclude),
+            "SELECT id FROM articles WHERE title_key = ? AND id <> ? ORDER BY id LIMIT 1",
+            (key, exclude if exclude is not None else 0),
         ).fetchone()
         return int(row[0]) if row else None
 
     def stats(self) -> dict[str, Any]:
         conn = self._db.conn
         (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
-            "SELECT count(*), count(DISTINCT source), sum(read = 0), sum(starred), "
-            "sum(published_at IS NOT NULL), "
+            "SELECT count(*), count(DISTINCT source), count(*) FILTER (WHERE read = 0), "
+            "count(*) FILTER (WHERE starred = 1), count(published_at), "
             "min(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
             "max(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
             "count(DISTINCT coalesce(story_id, id)) FROM articles"

@@ -10,16 +10,72 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from reader.core.errors import StorageError
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+
+class Cursor(Protocol):
+    """What the tables read from a statement, whichever backend ran it."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Conn(Protocol):
+    """One thread's connection: statements are written with `?` parameters for both backends."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+
+
+class RowTable(Protocol):
+    """Plain row writes and reads of one table (sqlite-utils' Table on SQLite)."""
+
+    @property
+    def last_pk(self) -> Any: ...
+    def count_where(self, where: str | None = None, where_args: Any = None) -> int: ...
+    def rows_where(
+        self,
+        where: str | None = None,
+        where_args: Any = None,
+        order_by: str | None = None,
+        select: str = "*",
+    ) -> Iterator[dict[str, Any]]: ...
+    def insert(self, record: dict[str, Any], *, ignore: bool = False) -> Any: ...
+    def update(self, pk_values: Any, updates: dict[str, Any] | None = None) -> Any: ...
+    def delete(self, pk_values: Any) -> Any: ...
+    def delete_where(self, where: str | None = None, where_args: Any = None) -> Any: ...
+    def upsert(self, record: dict[str, Any], *, pk: str) -> Any: ...
+
+
+class Database(Protocol):
+    """The connections of one store, SQLite or PostgreSQL: what every table object is given.
+
+    `path` names the store in messages (a file, or a PostgreSQL URL without its password).
+    """
+
+    @property
+    def path(self) -> Path | str: ...
+    @property
+    def read_only(self) -> str | None: ...
+    @property
+    def conn(self) -> Conn: ...
+    def table(self, name: str) -> RowTable: ...
+    def transaction(self) -> AbstractContextManager[Any]: ...
+    def jakarta_day(self, column: str) -> str: ...
+    def close(self) -> None: ...
+
 
 BUSY_TIMEOUT_MS = 10_000
 _REASONS = {
@@ -127,6 +183,14 @@ class Connections:
             db = sqlite_utils.Database(self.conn, execute_plugins=False)
             self._local.table_db = db
         return db
+
+    def table(self, name: str) -> RowTable:
+        table: RowTable = self.table_db.table(name)
+        return table
+
+    def jakarta_day(self, column: str) -> str:
+        """SQL for the WIB (UTC+7) day "YYYY-MM-DD" of an ISO timestamp column."""
+        return f"substr(datetime({column}, '+7 hours'), 1, 10)"
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

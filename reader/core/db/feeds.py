@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database, RowTable
 from reader.core.models import Feed
-
-if TYPE_CHECKING:
-    from sqlite_utils.db import Table
 
 _SELECT = ", ".join(f.name for f in fields(Feed))
 
 
 class Feeds:
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
 
-    def _table(self) -> Table:
-        return self._db.table_db.table("feeds")
+    def _table(self) -> RowTable:
+        return self._db.table("feeds")
 
     def add(self, url: str, title: str | None, added_at: str) -> bool:
         """Follow `url`; False when it was followed already."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database
 from reader.core.db.fts import render
 from reader.core.models import RelatedHeadline
 from reader.core.terms import AnyOf, Phrase
@@ -14,7 +14,7 @@ PendingLink = tuple[int, int, str, str | None]
 class Links:
     """Raw sqlite3: written and matched for every arriving article (the import hot path)."""
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
 
     def replace(self, article_id: int, headlines: list[tuple[str, str, str | None]]) -> None:

@@ -58,8 +58,8 @@ class SqliteStorage:
     def bump_generation(self) -> None:
         """Count a change to the articles (inside the writer's transaction); flags do not count."""
         self.connections.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('generation', 1) "
-            "ON CONFLICT (key) DO UPDATE SET value = value + 1"
+            "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
         )
 
     def generation(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database
 
 PER_BAND = (
     30  # rows read per band: a band shared through one very common shingle can hold thousands
@@ -12,12 +12,12 @@ PER_BAND = (
 class StoryBands:
     """Raw sqlite3: every imported article reads and writes its bands (the import hot path)."""
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
 
     def add(self, article_id: int, bands: list[int]) -> None:
         self._db.conn.executemany(
-            "INSERT OR IGNORE INTO story_bands (key, article_id) VALUES (?, ?)",
+            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(key, article_id) for key in bands],
         )
 
@@ -36,7 +36,7 @@ class StoryBands:
         if not bands:
             return []
         per_band = " UNION ALL ".join(
-            [f"SELECT * FROM (SELECT article_id FROM story_bands WHERE key = ? LIMIT {PER_BAND})"]
+            [f"SELECT * FROM (SELECT article_id FROM story_bands WHERE key = ? LIMIT {PER_BAND}) b"]
             * len(bands)
         )
         return [row[0] for row in self._db.conn.execute(per_band, bands) if row[0] != exclude]

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database, RowTable
 from reader.core.models import Topic
-
-if TYPE_CHECKING:
-    from sqlite_utils.db import Table
 
 BATCH = 500
 
@@ -17,11 +12,11 @@ class Topics:
     """The topic rows through sqlite-utils; membership with raw sqlite3 (bulk inserts at import,
     counts on every refresh of the navigator)."""
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
 
-    def _table(self) -> Table:
-        return self._db.table_db.table("topics")
+    def _table(self) -> RowTable:
+        return self._db.table("topics")
 
     def all(self, fold: bool = False) -> list[Topic]:
         """Every topic, in its place, with its unread and total counts (`fold`: a story's
@@ -30,7 +25,7 @@ class Topics:
 
     def find(self, name: str) -> Topic | None:
         """The topic called `name` (case ignored, as the column's collation), counts included."""
-        found = self._with_counts("WHERE t.name = ?", [" ".join(name.split())])
+        found = self._with_counts("WHERE lower(t.name) = lower(?)", [" ".join(name.split())])
         return found[0] if found else None
 
     def queries(self) -> list[tuple[int, str]]:
@@ -41,7 +36,7 @@ class Topics:
         folded = " AND a.story_id IS NULL" if fold else ""
         rows = self._db.conn.execute(
             "SELECT t.id, t.name, t.query, t.builtin, count(a.id), "
-            "coalesce(sum(a.read = 0), 0) FROM topics t "
+            "count(a.id) FILTER (WHERE a.read = 0) FROM topics t "
             "LEFT JOIN topic_articles m ON m.topic_id = t.id "
             f"LEFT JOIN articles a ON a.id = m.article_id{folded} {where} "
             "GROUP BY t.id ORDER BY t.position, t.id",
@@ -77,8 +72,9 @@ class Topics:
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             self._db.conn.execute(
-                "INSERT OR IGNORE INTO topic_articles (topic_id, article_id, sort_key) "
-                f"SELECT ?, id, sort_key FROM articles WHERE id IN ({','.join('?' * len(batch))})",
+                "INSERT INTO topic_articles (topic_id, article_id, sort_key) "
+                f"SELECT ?, id, sort_key FROM articles WHERE id IN ({','.join('?' * len(batch))}) "
+                "ON CONFLICT DO NOTHING",
                 (topic_id, *batch),
             )
 

@@ -1,0 +1,227 @@
+"""PostgreSQL connections: one per thread, all closed together, statements written with `?`.
+
+The tables' statements are shared with the SQLite store and written with SQLite's `?`
+parameters; `translate` turns them into psycopg's `%s` once per distinct statement. A failure of
+the server becomes a StorageError that names the store (its URL without the password).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from reader.core.clean import safe_text
+from reader.core.db.connection import Cursor
+from reader.core.errors import StorageError
+
+if TYPE_CHECKING:
+    import psycopg
+
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(SCHEMES)
+
+
+def display_url(url: str) -> str:
+    """The URL to show in messages: its password replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> str:
+    """`?` parameters as `%s`, and a literal `%` doubled, outside quoted strings."""
+    out: list[str] = []
+    quote: str | None = None
+    for char in sql:
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            out.append("%s")
+            continue
+        if char == "%":
+            out.append("%%")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def describe(error: Exception) -> str:
+    """What a failure of the server means, in one line (the server's words are outside text)."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return safe_text(message)
+
+
+class PgConn:
+    """One thread's psycopg connection, speaking the tables' `?` statements."""
+
+    def __init__(self, raw: psycopg.Connection[Any], name: str) -> None:
+        self.raw = raw
+        self._name = name
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
+        import psycopg
+
+        try:
+            return self.raw.execute(translate(sql), parameters)
+        except psycopg.Error as error:
+            raise StorageError(f"{self._name}: {describe(error)}") from error
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor:
+        import psycopg
+
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(translate(sql), list(parameters))
+        except psycopg.Error as error:
+            raise StorageError(f"{self._name}: {describe(error)}") from error
+        return cursor
+
+
+class PgTable:
+    """Plain row writes and reads of one table, the few that the feeds, topics and meta use
+    (what sqlite-utils' Table does for them on SQLite)."""
+
+    def __init__(self, conn: PgConn, name: str) -> None:
+        self._conn = conn
+        self._name = name
+        self.last_pk: Any = None
+
+    def count_where(self, where: str | None = None, where_args: Any = None) -> int:
+        clause = f" WHERE {where}" if where else ""
+        row = self._conn.execute(f"SELECT count(*) FROM {self._name}{clause}", where_args or ())
+        return int(row.fetchone()[0])
+
+    def rows_where(
+        self,
+        where: str | None = None,
+        where_args: Any = None,
+        order_by: str | None = None,
+        select: str = "*",
+    ) -> Iterator[dict[str, Any]]:
+        sql = f"SELECT {select} FROM {self._name}"
+        if where:
+            sql += f" WHERE {where}"
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        cursor = self._conn.execute(sql, where_args or ())
+        names = [column.name for column in getattr(cursor, "description", None) or ()]
+        for row in cursor.fetchall():
+            yield dict(zip(names, row, strict=True))
+
+    def insert(self, record: dict[str, Any], *, ignore: bool = False) -> PgTable:
+        columns = ", ".join(record)
+        marks = ", ".join("?" * len(record))
+        conflict = " ON CONFLICT DO NOTHING" if ignore else ""
+        row = self._conn.execute(
+            f"INSERT INTO {self._name} ({columns}) VALUES ({marks}){conflict} RETURNING id",
+            list(record.values()),
+        ).fetchone()
+        self.last_pk = row[0] if row else None
+        return self
+
+    def update(self, pk_values: Any, updates: dict[str, Any] | None = None) -> PgTable:
+        if updates:
+            assignments = ", ".join(f"{column} = ?" for column in updates)
+            self._conn.execute(
+                f"UPDATE {self._name} SET {assignments} WHERE id = ?",
+                [*updates.values(), pk_values],
+            )
+        return self
+
+    def delete(self, pk_values: Any) -> PgTable:
+        self._conn.execute(f"DELETE FROM {self._name} WHERE id = ?", (pk_values,))
+        return self
+
+    def delete_where(self, where: str | None = None, where_args: Any = None) -> PgTable:
+        clause = f" WHERE {where}" if where else ""
+        self._conn.execute(f"DELETE FROM {self._name}{clause}", where_args or ())
+        return self
+
+    def upsert(self, record: dict[str, Any], *, pk: str) -> PgTable:
+        columns = ", ".join(record)
+        marks = ", ".join("?" * len(record))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in record if c != pk) or f"{pk} = {pk}"
+        self._conn.execute(
+            f"INSERT INTO {self._name} ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT ({pk}) DO UPDATE SET {updates}",
+            list(record.values()),
+        )
+        return self
+
+
+class PgConnections:
+    """This thread's connection to one PostgreSQL database, opened on first use (autocommit:
+    every statement is its own transaction unless `transaction()` holds them together)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = display_url(url)
+        self.read_only: str | None = None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[psycopg.Connection[Any]] = []
+
+    def connect(self) -> psycopg.Connection[Any]:
+        """A new connection of its own (the listener for notifications keeps one)."""
+        import psycopg
+
+        try:
+            raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as error:
+            raise StorageError(f"{self.path}: cannot connect ({describe(error)})") from None
+        with self._lock:
+            self._open.append(raw)
+        return raw
+
+    @property
+    def conn(self) -> PgConn:
+        conn: PgConn | None = getattr(self._local, "conn", None)
+        if conn is None or conn.raw.closed:
+            conn = PgConn(self.connect(), self.path)
+            self._local.conn = conn
+        return conn
+
+    def table(self, name: str) -> PgTable:
+        return PgTable(self.conn, name)
+
+    def jakarta_day(self, column: str) -> str:
+        """SQL for the WIB (UTC+7) day "YYYY-MM-DD" of an ISO timestamp column."""
+        return (
+            f"to_char(CAST({column} AS timestamptz) AT TIME ZONE 'UTC' + interval '7 hours', "
+            "'YYYY-MM-DD')"
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgConn]:
+        """One transaction: all of it or none of it. A failure of the server becomes a
+        StorageError that names the store."""
+        import psycopg
+
+        conn = self.conn
+        try:
+            with conn.raw.transaction():
+                yield conn
+        except psycopg.Error as error:
+            raise StorageError(f"{self.path}: {describe(error)}") from error
+
+    def close(self) -> None:
+        """Close every connection, whichever thread opened it."""
+        with self._lock:
+            conns, self._open = self._open, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()

@@ -1,0 +1,129 @@
+"""The PostgreSQL storage: the same table objects as the SQLite store, over psycopg."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reader.core.db.articles import Articles
+from reader.core.db.feeds import Feeds
+from reader.core.db.links import Links
+from reader.core.db.postgres.connection import PgConnections, describe
+from reader.core.db.postgres.schema import migrate
+from reader.core.db.postgres.text_index import PostgresTextIndex, _condition
+from reader.core.db.stories import StoryBands
+from reader.core.db.topics import Topics
+from reader.core.errors import StorageError
+from reader.core.terms import AnyOf, Phrase
+
+CHANNEL = "kemnaker_reader_articles"  # NOTIFY'd in every transaction that changes articles
+
+
+class PostgresLinks(Links):
+    def title_candidates(self, words: list[str], limit: int) -> list[tuple[int, str]]:
+        """(id, title_key) of the articles whose titles hold most of `words`."""
+        if not words:
+            return []
+        expression = AnyOf(tuple(Phrase((word,), "title") for word in words))
+        params: list[object] = []
+        condition = _condition(expression, params)
+        query = " | ".join(f"'{w}':A" for w in (word.replace("'", "''") for word in words))
+        rows = self._db.conn.execute(
+            "SELECT a.id, a.title_key FROM articles_fts f JOIN articles a ON a.id = f.id "
+            f"WHERE {condition} ORDER BY ts_rank(f.doc, CAST(? AS tsquery)) DESC, a.id LIMIT ?",
+            [*params, query, limit],
+        )
+        return rows.fetchall()
+
+
+class PostgresStorage:
+    """Every table of one PostgreSQL database, each behind the same object as on SQLite."""
+
+    def __init__(self, url: str) -> None:
+        self.connections = PgConnections(url)
+        self.path = self.connections.path
+        try:
+            migrate(self.connections.conn)
+        except StorageError:
+            self.connections.close()
+            raise
+        except Exception as error:  # psycopg's own errors, raised outside a table's statement
+            self.connections.close()
+            raise StorageError(
+                f"{self.path}: cannot open the database ({describe(error)})"
+            ) from None
+        self.articles = Articles(self.connections)
+        self.index = PostgresTextIndex(self.connections)
+        self.stories = StoryBands(self.connections)
+        self.links = PostgresLinks(self.connections)
+        self.feeds = Feeds(self.connections)
+        self.topics = Topics(self.connections)
+        self._listeners = threading.local()
+
+    @property
+    def read_only(self) -> str | None:
+        return None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.connections.transaction():
+            yield
+
+    def _listener(self) -> Any:
+        listener = getattr(self._listeners, "conn", None)
+        if listener is None or listener.closed:
+            listener = self.connections.connect()
+            listener.execute(f"LISTEN {CHANNEL}")
+            self._listeners.conn = listener
+            self._listeners.heard = 0
+        return listener
+
+    def data_version(self) -> int:
+        """How many changes to the articles this thread has heard of (LISTEN/NOTIFY)."""
+        listener = self._listener()
+        for _ in listener.notifies(timeout=0):
+            self._listeners.heard += 1
+        return int(self._listeners.heard)
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Block until another connection commits a change to the articles, or `timeout`
+        seconds pass; True when one was heard."""
+        listener = self._listener()
+        heard = False
+        for _ in listener.notifies(timeout=timeout, stop_after=1):
+            self._listeners.heard += 1
+            heard = True
+        return heard
+
+    def bump_generation(self) -> None:
+        conn = self.connections.conn
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
+        )
+        conn.execute(f"NOTIFY {CHANNEL}")
+
+    def generation(self) -> int:
+        value = self.get_meta("generation")
+        return int(value) if value else 0
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.connections.conn.execute(
+            "SELECT value FROM meta WHERE key = ?", (key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.connections.table("meta").upsert({"key": key, "value": value}, pk="key")
+
+    def file_bytes(self) -> int:
+        """The database's size on the server."""
+        row = self.connections.conn.execute(
+            "SELECT pg_database_size(current_database())"
+        ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self.connections.close()

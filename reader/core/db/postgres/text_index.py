@@ -1,0 +1,253 @@
+"""The full-text index on PostgreSQL: tsvector columns over the project's own tokens.
+
+The tokens are the same as the SQLite store's (surface words, stems, root families, aliases:
+reader.core.text and the services compute them), handed over as space-separated words. They
+are written as tsvector literals, positions and weights included, never parsed by a text search
+configuration, so PostgreSQL matches exactly the words the SQLite store matches. `doc` holds the
+text columns (title A, lead B, body C), `stems` the stem columns, each with a GIN index.
+
+Ranking is BM25-like: each phrase's ts_rank (term frequency, column weights, length
+normalisation) times its inverse document frequency from term_stats, summed, since ts_rank alone
+knows nothing of how rare a word is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from reader.core.db.connection import Database
+from reader.core.db.fts import BATCH, TextIndex, _filters
+from reader.core.models import Candidate
+from reader.core.query import Filters
+from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights
+
+MAX_POSITION = 16383  # PostgreSQL keeps positions up to this
+MAX_POSITIONS = 255  # positions kept per lexeme and column
+MAX_WORD_BYTES = 2046  # longer lexemes are refused: such a word is not indexed, so never found
+_LETTERS = "ABC"
+_CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(columns: Sequence[str]) -> str:
+    """A tsvector literal of up to three columns of space-separated words, weighted A, B, C."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for letter, text in zip(_LETTERS, columns, strict=False):
+        for word in text.split():
+            position = min(position + 1, MAX_POSITION)
+            if len(word.encode()) > MAX_WORD_BYTES:
+                continue
+            found = positions.setdefault(word, [])
+            if len(found) < MAX_POSITIONS * 3:
+                found.append(f"{position}{letter}")
+        position = min(position + 1, MAX_POSITION)  # a gap: no phrase spans two columns
+    return " ".join(f"{_quote(word)}:{','.join(found)}" for word, found in positions.items())
+
+
+def _tsquery(phrase: Phrase) -> str:
+    weight = "A" if phrase.columns in ("title", "title_stems") else ""
+    parts = []
+    for number, word in enumerate(phrase.words):
+        star = "*" if phrase.prefix and number == len(phrase.words) - 1 else ""
+        suffix = f":{star}{weight}" if star or weight else ""
+        parts.append(_quote(word) + suffix)
+    return " <-> ".join(parts)
+
+
+def _array(weights: list[float]) -> str:
+    """ts_rank's weights, {D, C, B, A}: D (unused) 0."""
+    return "{" + ",".join(["0"] + [f"{w:.4f}" for w in weights]) + "}"
+
+
+def _indexable(phrase: Phrase) -> bool:
+    return all(len(word.encode()) <= MAX_WORD_BYTES for word in phrase.words)
+
+
+def _vector(phrase: Phrase) -> str:
+    return "f.doc" if phrase.columns in ("text", "title") else "f.stems"
+
+
+def _condition(expression: Expression, params: list[object]) -> str:
+    """The expression as SQL over the row's tsvectors (GIN-indexed @@ tests)."""
+    if isinstance(expression, Phrase):
+        if not _indexable(expression):
+            return "FALSE"
+        params.append(_tsquery(expression))
+        return f"{_vector(expression)} @@ CAST(? AS tsquery)"
+    joiner = " OR " if isinstance(expression, AnyOf) else " AND "
+    assert isinstance(expression, AnyOf | AllOf)
+    return "(" + joiner.join(_condition(item, params) for item in expression.items) + ")"
+
+
+def _phrases(expression: Expression) -> list[Phrase]:
+    if isinstance(expression, Phrase):
+        return [expression]
+    return [phrase for item in expression.items for phrase in _phrases(item)]
+
+
+class PostgresTextIndex(TextIndex):
+    """tsvector rows and ranked matching; term statistics as on SQLite (the same table)."""
+
+    def __init__(self, connections: Database) -> None:
+        super().__init__(connections)
+
+    # -- writing (inside the caller's transaction) -----------------------------------------
+
+    def add(self, article_id: int, values: Sequence[str]) -> None:
+        self._db.conn.execute(
+            "INSERT INTO articles_fts (id, doc, stems) "
+            "VALUES (?, CAST(? AS tsvector), CAST(? AS tsvector))",
+            (article_id, tsvector(values[:3]), tsvector(values[3:6])),
+        )
+
+    def remove(self, article_id: int, values: Sequence[str]) -> None:
+        self._db.conn.execute("DELETE FROM articles_fts WHERE id = ?", (article_id,))
+
+    # -- matching ----------------------------------------------------------------------------
+
+    def _rank(self, expression: Expression, weights: Weights, params: list[object]) -> str:
+        """SQL for a phrase-by-phrase BM25-like score (higher is better)."""
+        phrases = _phrases(expression)
+        text_top = max(weights[:3]) or 1.0
+        stem_top = max(weights[3:6]) or 1.0
+        text_weights = _array([w / text_top for w in reversed(weights[:3])])
+        stem_weights = _array([w / stem_top for w in reversed(weights[3:6])])
+        words = sorted({word for phrase in phrases for word in phrase.words})
+        frequencies = self.document_frequencies(words) if words else {}
+        total = max(self._article_count(), 1)
+        terms: list[str] = []
+        for phrase in phrases:
+            stems = phrase.columns in ("stems", "title_stems")
+            scale = stem_top if stems else text_top
+            if scale == 0 or (stems and not any(weights[3:6])) or not _indexable(phrase):
+                continue
+            df = min((frequencies.get(word, 0) for word in phrase.words), default=0)
+            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+            params += [stem_weights if stems else text_weights, _tsquery(phrase)]
+            terms.append(
+                f"{idf * scale:.6f} * ts_rank(CAST(? AS float4[]), {_vector(phrase)}, "
+                "CAST(? AS tsquery), 32)"
+            )
+        return " + ".join(terms) if terms else "0"
+
+    def _article_count(self) -> int:
+        row = self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        return int(row[0])
+
+    def _where(
+        self,
+        expression: Expression | None,
+        exclude: Expression | None,
+        filters: Filters | None,
+        params: list[object],
+    ) -> list[str]:
+        clauses: list[str] = []
+        if expression is not None:
+            clauses.append(_condition(expression, params))
+        if exclude is not None:
+            excluded: list[object] = []
+            test = _condition(exclude, excluded)
+            clauses.append(
+                f"NOT EXISTS (SELECT 1 FROM articles_fts f WHERE f.id = a.id AND {test})"
+                if expression is None
+                else f"NOT {test}"
+            )
+            params += excluded
+        where, filter_params = _filters(filters)
+        if where:
+            clauses.append(where)
+            params += filter_params
+        return clauses
+
+    def ranked(
+        self,
+        expression: Expression,
+        weights: Weights,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+    ) -> list[Candidate]:
+        """The best `limit` matches, best first; `rank` is the negated score, as bm25 gives."""
+        rank_params: list[object] = []
+        rank = self._rank(expression, weights, rank_params)
+        params: list[object] = []
+        clauses = self._where(expression, exclude, filters, params)
+        sql = (
+            f"SELECT {_CANDIDATE_COLUMNS}, -({rank}) AS rank FROM articles_fts f "
+            f"JOIN articles a ON a.id = f.id WHERE {' AND '.join(clauses)} "
+            "ORDER BY rank, a.id LIMIT ?"
+        )
+        rows = self._db.conn.execute(sql, [*rank_params, *params, limit]).fetchall()
+        return [Candidate(*row) for row in rows]
+
+    def newest(
+        self,
+        limit: int,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        expression: Expression | None = None,
+        weights: Weights | None = None,
+    ) -> list[Candidate]:
+        """The newest articles that pass the filters, rank 0; with `expression`, the newest
+        that match it, each with its rank by `weights`."""
+        rank_params: list[object] = []
+        rank = "0.0"
+        source = "articles a"
+        if expression is not None:
+            rank = f"-({self._rank(expression, weights or Weights(1.0, 1.0, 1.0), rank_params)})"
+            source = "articles_fts f JOIN articles a ON a.id = f.id"
+        params: list[object] = []
+        clauses = self._where(expression, exclude, filters, params)
+        sql = (
+            f"SELECT {_CANDIDATE_COLUMNS}, {rank} FROM {source} "
+            + ("WHERE " + " AND ".join(clauses) if clauses else "")
+            + " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?"
+        )
+        rows = self._db.conn.execute(sql, [*rank_params, *params, limit])
+        return [Candidate(*row) for row in rows]
+
+    def matching(
+        self,
+        expression: Expression | None,
+        *,
+        exclude: Expression | None = None,
+        filters: Filters | None = None,
+        among: list[int] | None = None,
+    ) -> list[int]:
+        if among is not None and not among:
+            return []
+        params: list[object] = []
+        clauses = self._where(expression, exclude, filters, params)
+        source = "articles a" + (
+            " JOIN articles_fts f ON f.id = a.id" if expression is not None else ""
+        )
+        batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
+        found: list[int] = []
+        for batch in batches:
+            scope = list(clauses)
+            args: list[Any] = list(params)
+            if batch is not None:
+                scope.append(f"a.id IN ({','.join('?' * len(batch))})")
+                args += batch
+            sql = f"SELECT a.id FROM {source}" + (" WHERE " + " AND ".join(scope) if scope else "")
+            found += [row[0] for row in self._db.conn.execute(sql, args)]
+        return found
+
+    def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:
+        rank_params: list[object] = []
+        rank = self._rank(expression, weights, rank_params)
+        params: list[object] = []
+        condition = _condition(expression, params)
+        row = self._db.conn.execute(
+            f"SELECT {rank} FROM articles_fts f WHERE f.id = ? AND {condition}",
+            [*rank_params, article_id, *params],
+        ).fetchone()
+        return float(row[0]) if row and row[0] else 0.0
