@@ -1,9 +1,12 @@
 """Core benchmark: import, search and related on a generated store.
 
-Usage: python bench/bench_core.py [N] [--reuse]   (default 100000)
+Usage: python bench/bench_core.py [N] [--reuse] [--import-only]   (default 100000)
 
 --reuse measures search and related on the existing bench/out/bench-N.db without importing
 again (import is then not measured) and prints each query's p50 / p95.
+--import-only measures the import alone, into bench/out/import-N.db (a store --reuse does not
+use): its first step (stored and searchable), its second (stories, term statistics, topics
+caught up) and the whole, and the peak RSS of the importing process and of its helper.
 
 Prints a table and a JSON line. Figures are medians / 95th percentiles of core calls
 (Library.search, Library.related) in one process on a warm store; import is articles per second
@@ -55,12 +58,55 @@ QUERIES = [
 ]
 
 
+NEWSBOAT_PER_SECOND = 8700  # issue 11: Newsboat 2.21 importing 10,000 items of the same feed
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main(n: int, reuse: bool = False) -> dict:
+def import_only(n: int) -> dict[str, object]:
+    """Import N generated articles into an empty store: the first step, then the second."""
+    out = ROOT / "bench" / "out"
+    source = out / f"articles-{n}.jsonl"
+    if not source.exists():
+        generate(n, source)
+    db_path = out / f"import-{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    with open_library(db_path) as store:
+        started = time.perf_counter()
+        result = store.import_inputs([str(source)], defer=True)
+        stored = time.perf_counter() - started
+        pending = store.stats()["pending"]
+        started = time.perf_counter()
+        store.catch_up()
+        caught_up = time.perf_counter() - started
+        assert result.added == n and not result.failed, (result.added, result.failed[:3])
+        assert pending == n and store.stats()["pending"] == 0
+    total = stored + caught_up
+    figures = {
+        "articles": n,
+        "stored_seconds": round(stored, 2),
+        "stored_per_second": round(n / stored),
+        "catch_up_seconds": round(caught_up, 2),
+        "import_seconds": round(total, 2),
+        "import_per_second": round(n / total),
+        "newsboat_per_second": NEWSBOAT_PER_SECOND,
+        "db_mb": round(db_path.stat().st_size / 1e6, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "helper_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
+    }
+    for key, value in figures.items():
+        print(f"{key:22} {value!s:>12}")
+    print(json.dumps(figures))
+    return figures
+
+
+def main(n: int, reuse: bool = False) -> dict[str, object]:
     out = ROOT / "bench" / "out"
     db_path = out / f"bench-{n}.db"
     import_seconds: float | None = None
@@ -126,5 +172,9 @@ def main(n: int, reuse: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--reuse"]
-    main(int(args[0]) if args else 100_000, reuse="--reuse" in sys.argv[1:])
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else 100_000
+    if "--import-only" in sys.argv[1:]:
+        import_only(count)
+    else:
+        main(count, reuse="--reuse" in sys.argv[1:])

@@ -210,6 +210,12 @@ class Indexer:
         arrivals: list[Arrival] = []
         inserted: list[int] = []
         updated: list[int] = []
+        # The chunk's full-text rows are written together after its other rows: FTS5 writes
+        # the rows it holds in memory out as a new segment whenever another statement of the
+        # transaction opens a savepoint (any INSERT into articles does), so interleaved they
+        # made a segment per article and the merges that follow (twice the writing time).
+        index_rows: list[tuple[int, list[str], list[str] | None]] = []  # (id, values, old)
+        written: set[int] = set()  # pending from this chunk on
         with self.transactions.transaction():
             for item in prepared:
                 a = item.article
@@ -222,24 +228,34 @@ class Indexer:
                 if not record.sort_key:
                     # Undated: it sorts by when it was first stored (an update keeps that).
                     record.sort_key = existing.sort_key if existing is not None else now
+                replaced: list[str] | None = None  # the values it was indexed with
                 if existing is None:
                     article_id = self.articles.insert(record, now)
                     inserted.append(article_id)
                     result.added += 1
                 else:
                     article_id = existing.id
-                    old = fts_row_for_delete(existing.title, existing.body, existing.index_extra)
-                    self.index.remove(article_id, old)
-                    if not self.articles.pending_among([article_id]):
+                    replaced = fts_row_for_delete(
+                        existing.title, existing.body, existing.index_extra
+                    )
+                    counted = article_id not in written and not self.articles.pending_among(
+                        [article_id]
+                    )
+                    if counted:
                         # Its words were counted and its bands stored: it waits again as new.
                         self.bands.remove(article_id)
-                        removed.update(set(" ".join(old[:3]).split()))
+                        removed.update(set(" ".join(replaced[:3]).split()))
                     self.articles.update(article_id, record)
                     updated.append(article_id)
                     result.updated += 1
-                self.index.add(article_id, values)
+                index_rows.append((article_id, values, replaced))
+                written.add(article_id)
                 self.links.store_links(article_id, a.related)
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
+            for article_id, values, replaced in index_rows:
+                if replaced is not None:
+                    self.index.remove(article_id, replaced)
+                self.index.add(article_id, values)
             if removed:
                 self.index.count_terms(Counter(), removed)
             if bundled and inserted:

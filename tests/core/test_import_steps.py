@@ -1,0 +1,157 @@
+"""An import in two steps (issue 11): stored and searchable first; stories, term statistics and
+topics caught up after, a chunk at a time. Whatever waits is counted by `stats()`, and the
+store a deferred or interrupted import ends with equals the one a plain import gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.core.library import Library, open_library
+from reader.core.models import Article
+from reader.core.services import indexing
+from tests.conftest import sql
+
+BODY = (
+    "Kementerian Ketenagakerjaan bersama IOM melindungi pekerja migran Indonesia di luar "
+    "negeri, kata Menteri Ketenagakerjaan di Jakarta pada hari Senin pagi.\n\n"
+    "Perlindungan pekerjanya dimulai sejak sebelum berangkat hingga kembali ke tanah air."
+)
+
+
+def _articles(count: int, start: int = 0, tag: str = "") -> list[Article]:
+    """Articles with words of their own (nomor{i}) and, every tenth, a republished version of
+    the one before it (the same story)."""
+    found = []
+    for i in range(start, start + count):
+        base = i - 1 if i % 10 == 9 else i
+        body = f"{BODY}\n\nBerita nomor{base} {tag} tentang upah minimum dan kota{base % 7}."
+        found.append(
+            Article(
+                title=f"Berita {i} pekerja migran {tag}".strip(),
+                body=body,
+                url=f"https://example.id/{i}",
+                source="contoh",
+            )
+        )
+    return found
+
+
+def _state(library: Library) -> dict[str, Any]:
+    """What the two steps decide, by URL."""
+    rows = sql(library, "SELECT id, url, coalesce(story_id, id) FROM articles")
+    url = {article_id: address for article_id, address, _ in rows}
+    groups: dict[int, set[str]] = {}
+    for _, address, story in rows:
+        groups.setdefault(story, set()).add(address)
+    return {
+        "articles": len(rows),
+        "stories": sorted(sorted(g) for g in groups.values() if len(g) > 1),
+        "terms": sorted(sql(library, "SELECT term, df FROM term_stats WHERE df <> 0")),
+        "topics": sorted(
+            (name, url[article_id])
+            for name, article_id in sql(
+                library,
+                "SELECT t.name, m.article_id FROM topic_articles m JOIN topics t "
+                "ON t.id = m.topic_id",
+            )
+        ),
+        "bands": sorted(
+            (key, url[article_id])
+            for key, article_id in sql(library, "SELECT key, article_id FROM story_bands")
+        ),
+        "hits": [h.url for h in library.search("pekerja migran", 50).hits],
+        "pending": library.stats()["pending"],
+    }
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> dict[str, Any]:
+    with open_library(tmp_path / "reference.db") as library:
+        library.import_articles(_articles(1200))
+        state = _state(library)
+    assert state["pending"] == 0
+    assert state["stories"] and state["topics"] and state["bands"]
+    return state
+
+
+def test_a_deferred_import_is_stored_and_searchable_and_says_what_waits(
+    library: Library, reference: dict[str, Any]
+) -> None:
+    result = library.import_articles(_articles(1200), defer=True)
+    assert result.added == 1200
+    figures = library.stats()
+    assert figures["pending"] == 1200
+    assert figures["pending_work"] == ["story grouping", "term statistics", "topics"]
+    waiting = _state(library)
+    assert waiting["hits"] == reference["hits"]  # searchable at once
+    assert waiting["stories"] == [] and waiting["topics"] == [] and waiting["terms"] == []
+    assert library.count() == 1200
+    assert library.catch_up() == 1200
+    assert _state(library) == reference
+
+
+def test_the_next_import_finishes_what_an_earlier_one_left(
+    library: Library, reference: dict[str, Any]
+) -> None:
+    library.import_articles(_articles(700), defer=True)
+    result = library.import_articles(_articles(1200))
+    assert (result.added, result.unchanged) == (500, 700)
+    assert _state(library) == reference
+
+
+def test_catching_up_in_any_chunk_size_ends_the_same(
+    library: Library, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 77)
+    library.import_articles(_articles(1200), defer=True)
+    steps: list[tuple[int, int]] = []
+    library.catch_up(lambda done, left: steps.append((done, left)))
+    assert steps[0] == (77, 1200 - 77) and steps[-1] == (1200, 0)
+    assert _state(library) == reference
+
+
+@pytest.mark.parametrize("defer_first", [False, True])
+def test_a_changed_article_counts_its_words_once(
+    tmp_path: Path, library: Library, defer_first: bool
+) -> None:
+    """Changed articles (one of them twice in the same chunk) end as if only their last
+    version had ever been imported, whether their first version was caught up or waiting."""
+    first = _articles(30)
+    changed = _articles(30, tag="diperbarui")
+    library.import_articles(first, defer=defer_first)
+    result = library.import_articles([*_articles(10, tag="sementara"), *changed])
+    assert (result.added, result.updated) == (0, 40)
+    with open_library(tmp_path / "fresh.db") as fresh:
+        fresh.import_articles(changed)
+        expected = _state(fresh)
+    assert _state(library) == expected
+
+
+def test_removing_a_waiting_article_keeps_the_counts_right(
+    tmp_path: Path, library: Library
+) -> None:
+    library.import_articles(_articles(40), defer=True)
+    assert library.purge(ids=[1, 2, 3]).removed == 3
+    with open_library(tmp_path / "fresh.db") as fresh:
+        fresh.import_articles(_articles(40))
+        fresh.purge(ids=[1, 2, 3])
+        expected = _state(fresh)
+    assert _state(library) == expected
+
+
+@pytest.mark.sqlite_only  # it watches SQLite's PRAGMA data_version
+def test_reading_a_store_with_waiting_articles_writes_nothing(library: Library) -> None:
+    library.import_articles(_articles(50), defer=True)
+    with closing(sqlite3.connect(library.path)) as other:
+        before = other.execute("PRAGMA data_version").fetchone()[0]
+        library.search("pekerja", 20)
+        library.related(1, 10)
+        library.headlines(0, 50)
+        library.topics()
+        assert library.stats()["pending"] == 50
+        assert other.execute("PRAGMA data_version").fetchone()[0] == before
