@@ -66,7 +66,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def import_only(n: int) -> dict[str, object]:
+def import_only(n: int) -> dict[str, float]:
     """Import N generated articles into an empty store: the first step, then the second."""
     out = ROOT / "bench" / "out"
     source = out / f"articles-{n}.jsonl"
@@ -106,7 +106,7 @@ def import_only(n: int) -> dict[str, object]:
     return figures
 
 
-def main(n: int, reuse: bool = False) -> dict[str, object]:
+def main(n: int, reuse: bool = False) -> dict[str, float | None]:
     out = ROOT / "bench" / "out"
     db_path = out / f"bench-{n}.db"
     import_seconds: float | None = None

@@ -274,13 +274,24 @@ def stats(
     return 0
 
 
+def _pending(count: int, work: list[str]) -> str:
+    """'12,345 articles (story grouping, term statistics, topics)', or '0'."""
+    if not count:
+        return "0"
+    return f"{count:,} {'article' if count == 1 else 'articles'} ({', '.join(work)})"
+
+
 def _figures(library: Library, as_json: bool) -> int:
     figures = library.stats()
     if as_json:
         output.print_json(figures)
         return 0
     rows = []
+    work = figures.pop("pending_work", [])
     for key, value in figures.items():
+        if key == "pending":
+            rows.append([key, _pending(value, work)])
+            continue
         if isinstance(value, dict):
             text = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
         else:

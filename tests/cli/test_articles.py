@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.dates import wib_day
-from reader.core.library import Library
+from reader.core.library import Library, open_library
+from reader.core.models import Article
 from tests.cli.conftest import Invoke, lines
 from tests.conftest import DEMO, SEED
 
@@ -159,6 +160,24 @@ def test_stats(invoke: Invoke, demo_db: Path) -> None:
     text = invoke(demo_db, "stats").stdout
     assert f"{'articles':24} 410" in text and f"{'database':24} {demo_db}" in text
     assert f"{'top_sources':24} cnn indonesia 155, kumparan 66" in text
+    assert stats["pending"] == 0 and f"{'pending':24} 0\n" in text
+    assert "pending_work" not in text
+
+
+def test_stats_say_what_an_import_left_waiting(invoke: Invoke, tmp_path: Path) -> None:
+    with open_library(tmp_path / "articles.db") as library:
+        articles = [Article(title=f"Berita {i}", body=f"Isi berita {i}.") for i in range(1234)]
+        library.import_articles(articles, defer=True)
+    figures = json.loads(invoke(tmp_path / "articles.db", "stats", "--json").stdout)
+    assert figures["pending"] == 1234
+    assert figures["pending_work"] == ["story grouping", "term statistics", "topics"]
+    text = invoke(tmp_path / "articles.db", "stats").stdout
+    line = "1,234 articles (story grouping, term statistics, topics)"
+    assert f"{'pending':24} {line}\n" in text
+    more = tmp_path / "more.jsonl"
+    more.write_text('{"title": "Satu lagi", "body": "Isi satu lagi."}\n', encoding="utf-8")
+    assert invoke(tmp_path / "articles.db", "import", str(more)).exit_code == 0  # finishes them
+    assert json.loads(invoke(tmp_path / "articles.db", "stats", "--json").stdout)["pending"] == 0
 
 
 def test_text_output_dates_are_wib_days(invoke: Invoke, demo_db: Path) -> None:
