@@ -266,3 +266,39 @@ def test_a_stem_only_match_does_not_outrank_the_word_itself(library):
         ]
     )
     assert ids(library, "membuat petani")[:1] == [2]
+
+
+@pytest.mark.sqlite_only  # case-blind LIKE (PostgreSQL's LIKE minds case)
+def test_a_source_filter_names_a_source_or_a_site(library):
+    """source:NAME keeps an article whose source is NAME (or starts with it) or whose url is
+    on the site NAME, with or without www., in any case; a url that only mentions the site
+    further on is on another site. Ranked, newest first and strict matching agree."""
+    urls = {
+        "https://kumparan.com/a": True,
+        "HTTP://WWW.Kumparan.COM/b": True,
+        "https://kumparan.com.evil.example/c": False,
+        "https://other.example/r?u=https://kumparan.com/d": False,
+        "https://kumparan.com": False,  # no slash after the host: not a page of the site
+        "ftp://kumparan.com/f": False,
+        "kumparan.com/g": False,
+        "https://notkumparan.com/h": False,
+        "https://kumparan_com/i": False,  # _ is no wildcard
+    }
+    articles = [
+        Article(title=f"Banjir {i}", body="Banjir di kota.", url=url, source="lain")
+        for i, url in enumerate(urls)
+    ]
+    articles.append(Article(title="Banjir nama", body="Banjir lagi.", source="Kumparan.com"))
+    articles.append(Article(title="Banjir awal", body="Banjir lagi.", source="kumparan.com news"))
+    library.import_articles(articles)
+    by_url = dict(sql(library, "SELECT url, id FROM articles WHERE url IS NOT NULL"))
+    named = {
+        i for (i,) in sql(library, "SELECT id FROM articles WHERE lower(source) LIKE 'kumparan%'")
+    }
+    expected = {by_url[url] for url, on_site in urls.items() if on_site} | named
+    assert len(expected) == 4
+    assert set(ids(library, "source:kumparan.com banjir")) == expected
+    assert {h.id for h in library.search("source:kumparan.com banjir", 50, sort="newest").hits} == (
+        expected
+    )
+    assert set(library._matching("source:kumparan.com banjir")) == expected  # as topics hold

@@ -51,12 +51,13 @@ def _filters(filters: Filters | None) -> tuple[str, list[object]]:
     params: list[object] = []
     if filters.sources:
         one = (
-            "(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' "
-            "OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')"
+            "(lower(a.source) = ? OR lower(a.source) LIKE ? ESCAPE '\\' OR "
+            + " OR ".join(["a.url LIKE ? ESCAPE '\\'"] * len(_SITES))
+            + ")"
         )
         for source in filters.sources:
-            like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [source, like + "%", f"%://{like}/%", f"%://www.{like}/%"]
+            like = _like(source)
+            params += [source, like + "%", *(site + like + "/%" for site in _SITES)]
         clauses.append("(" + " OR ".join([one] * len(filters.sources)) + ")")
     if filters.since:
         clauses.append("a.sort_key >= ?")
@@ -69,6 +70,38 @@ def _filters(filters: Filters | None) -> tuple[str, list[object]]:
         params.append(filters.topic)
     return " AND ".join(clauses), params
 
+
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern that matches itself (case aside) and nothing else."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# A source filter names a source (its name or the start of it) or a site: an article whose url
+# is on that host, with or without www.
+_SITES = ("http://", "https://", "http://www.", "https://www.")
+
+
+# A url up to the slash after its host ("https://kumparan.com/"), or the whole url when it has
+# no such slash; and the least string above every url that starts with that.
+_URL_HEAD = (
+    "CASE WHEN instr(u, '://') > 0 AND instr(substr(u, instr(u, '://') + 3), '/') > 0 "
+    "THEN substr(u, 1, instr(u, '://') + 2 + instr(substr(u, instr(u, '://') + 3), '/')) "
+    "ELSE u END"
+)
+_PAST_HEAD = (
+    "CASE WHEN instr(p, '://') > 0 "
+    "AND instr(substr(p, instr(p, '://') + 3), '/') = length(p) - instr(p, '://') - 2 "
+    "THEN substr(p, 1, length(p) - 1) || '0' ELSE p || char(1) END"
+)
+# The distinct url heads of the store (scheme and host), one index seek each: a store holds
+# articles of few sites.
+_URL_HEADS = (
+    f"WITH RECURSIVE h(p) AS (SELECT (SELECT {_URL_HEAD} FROM (SELECT min(url) AS u "
+    "FROM articles)) UNION ALL "
+    f"SELECT (SELECT {_URL_HEAD} FROM (SELECT min(url) AS u FROM articles "
+    f"WHERE url >= {_PAST_HEAD})) FROM h WHERE p IS NOT NULL) "
+    "SELECT p FROM h WHERE p IS NOT NULL"
+)
 
 # The distinct sources of the store, one index seek each (there are few, the articles many).
 _SOURCES = (
@@ -86,20 +119,26 @@ def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
     sets: list[str] = []
     params: list[object] = []
     if filters.sources:
-        names, urls = [], []
+        names, heads, urls = [], [], []
         for source in filters.sources:
-            like = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = _like(source)
             names += [source, like + "%"]
-            urls += [f"%://{like}/%", f"%://www.{like}/%"]
+            heads += [site + _like(source.split("/")[0]) + "/" for site in _SITES]
+            urls += [site + like + "/%" for site in _SITES]
         name = "(lower(v) = ? OR lower(v) LIKE ? ESCAPE '\\')"
-        url = "(url LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
-        count = len(filters.sources)
+        head = "p LIKE ? ESCAPE '\\'"
+        url = "a.url LIKE ? ESCAPE '\\'"
+        # Urls by their head: the store's few url heads (scheme and host) are tested, and the
+        # urls of each head that can match are one range of the url index, each tested as
+        # _filters tests it (no other url is read).
         sets.append(
             "SELECT id FROM articles WHERE source IN "
-            f"(SELECT v FROM ({_SOURCES}) WHERE {' OR '.join([name] * count)}) "
-            f"UNION SELECT id FROM articles WHERE {' OR '.join([url] * count)}"
+            f"(SELECT v FROM ({_SOURCES}) WHERE {' OR '.join([name] * len(filters.sources))}) "
+            f"UNION SELECT a.id FROM ({_URL_HEADS}) h JOIN articles a "
+            "ON a.url >= h.p AND a.url < substr(h.p, 1, length(h.p) - 1) || '0' "
+            f"WHERE ({' OR '.join([head] * len(heads))}) AND ({' OR '.join([url] * len(urls))})"
         )
-        params += names + urls
+        params += names + heads + urls
     dates: list[str] = []
     if filters.since:
         dates.append("sort_key >= ?")
