@@ -391,16 +391,27 @@ class Library:
     # -- search and related news -------------------------------------------------------------
 
     def search(
-        self, query: str, limit: int = 20, topic: str | None = None, sort: str = "relevance"
+        self,
+        query: str,
+        limit: int = 20,
+        topic: str | None = None,
+        sort: str = "relevance",
+        snippets: int | None = None,
     ) -> SearchResult:
         """Keyword search; any string is a valid query (see reader.core.query).
 
         With `topic` (a name), only that topic's articles are searched, and an empty query
         lists them newest first. `sort`: "relevance" (BM25) or "newest" (the matches newest
-        first). Raises TopicError for an unknown topic.
+        first). `snippets`: how many of the first hits get their snippet (the others get ""
+        until `snippets()` is asked for them); None: all. Raises TopicError for an unknown
+        topic.
         """
         topic_id = self._topics.get(topic).id if topic is not None else None
-        return self._searcher.search(query, limit, topic=topic_id, sort=sort)
+        return self._searcher.search(query, limit, topic=topic_id, sort=sort, snippets=snippets)
+
+    def snippets(self, result: SearchResult, ids: list[int]) -> dict[int, str]:
+        """The snippets of the hits `ids` of `result` that `search(snippets=N)` left out."""
+        return self._searcher.snippets(result.matcher, ids)
 
     def related(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
         """Related news for an article, or None when the id is unknown."""

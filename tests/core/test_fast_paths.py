@@ -59,3 +59,14 @@ def test_a_matcher_with_a_needle_that_is_not_a_plain_word_tests_every_word():
     text = "A naïve cat, a NAÏVE Car and caña."
     assert snippet(text, matcher) == snippet_by_tokens(text, matcher)
     assert [text[a:b] for a, b in matcher.spans(text)] == ["cat", "Car", "caña"]
+
+
+def test_snippets_left_for_later_are_those_a_full_search_gives(demo_library_ro):
+    full = demo_library_ro.search("presiden", 50)
+    first = demo_library_ro.search("presiden", 50, snippets=10)
+    assert [h.id for h in first.hits] == [h.id for h in full.hits]
+    assert [h.snippet for h in first.hits[:10]] == [h.snippet for h in full.hits[:10]]
+    assert all(h.snippet == "" for h in first.hits[10:]) and len(first.hits) == 50
+    later = demo_library_ro.snippets(first, [h.id for h in first.hits[10:]])
+    assert [later[h.id] for h in first.hits[10:]] == [h.snippet for h in full.hits[10:]]
+    assert all(later.values())

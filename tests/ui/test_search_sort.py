@@ -51,3 +51,23 @@ def test_o_lists_the_results_newest_first_and_back(library: Library) -> None:
             assert any("newest first" in str(n.message) for n in app._notifications)
 
     asyncio.run(scenario())
+
+
+def test_the_later_hits_snippets_follow_the_results(library: Library) -> None:
+    from reader.ui.screens.reader import FIRST_SNIPPETS
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "presiden")
+            await settle(pilot)
+            state = app.reader.search
+            hits = library.search("presiden", 201).hits[:200]
+            assert state is not None and len(hits) > FIRST_SNIPPETS + 10
+            assert state.snippets == {hit.id: hit.snippet for hit in hits}
+            headlines = app.query_one(HeadlineList)
+            last = hits[-1]
+            assert headlines.source.snippet(last.id) == last.snippet != ""  # what its row shows
+
+    asyncio.run(scenario())

@@ -281,7 +281,12 @@ class Searcher:
         )
 
     def search(
-        self, text: str, limit: int = 20, topic: int | None = None, sort: str = "relevance"
+        self,
+        text: str,
+        limit: int = 20,
+        topic: int | None = None,
+        sort: str = "relevance",
+        snippets: int | None = None,
     ) -> SearchResult:
         """Search the store. Any string is a valid query; its content never raises.
 
@@ -291,23 +296,32 @@ class Searcher:
         topic, only its articles are searched; an empty query then lists them newest first.
         `sort` "newest": the articles that have every word, newest first (when fewer than a
         page do, the hits relevance would give, newest first); each keeps its BM25 score.
-        Any other `sort` is a caller's mistake (ValueError).
+        Any other `sort` is a caller's mistake (ValueError). `snippets`: only the first that
+        many hits get their snippet ("" for the rest, see `snippets()`); None: every hit.
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         query = parse_query(text)
         query.topic = topic
         try:
-            return self._search(query, limit, sort)
+            return self._search(query, limit, sort, snippets)
         except QueryError as error:
             plain = parse_query(" ".join(surface_words(text)))
             plain.topic = topic
             log.warning("search %r fell back to its plain words: %s", text, error)
-            result = self._search(plain, limit, sort)
+            result = self._search(plain, limit, sort, snippets)
             result.fallback = True
             return result
 
-    def _search(self, query: Query, limit: int, sort: str = "relevance") -> SearchResult:
+    def snippets(self, matcher: Matcher, ids: list[int]) -> dict[int, str]:
+        """The snippets of the articles `ids` for a search's matcher (hits that `search` left
+        without one); an unknown id is left out."""
+        texts = self.articles.texts(ids, TEXT_CHARS)
+        return {i: snippet(texts[i][1], matcher) for i in ids if i in texts}
+
+    def _search(
+        self, query: Query, limit: int, sort: str = "relevance", snippets: int | None = None
+    ) -> SearchResult:
         builder = QueryBuilder(self.index)
         result = SearchResult(query, [], builder.matcher)
         if query.empty or limit <= 0:
@@ -317,7 +331,8 @@ class Searcher:
         matcher = plan.builder.matcher
         result.matcher, result.relaxed = matcher, plan.relaxed
         chosen = scored[:limit]
-        texts = self.articles.texts([row.id for row, _ in chosen], TEXT_CHARS)
+        shown = chosen if snippets is None else chosen[: max(snippets, 0)]
+        texts = self.articles.texts([row.id for row, _ in shown], TEXT_CHARS)
         result.hits = [
             SearchHit(
                 id=row.id,

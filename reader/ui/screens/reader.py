@@ -74,6 +74,9 @@ from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
 
 SEARCH_LIMIT = 200
+# Hits whose snippets come with the results (a tall terminal's first screen of them); the
+# others' follow from the same worker once the results are shown.
+FIRST_SNIPPETS = 30
 RELATED_LIMIT = 12
 
 
@@ -627,7 +630,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     def _search(self, request: int, text: str, scope: str | None, sort: str) -> None:
         worker = get_current_worker()
         # One more than shown: whether the limit cut the results off, at no extra cost.
-        result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope, sort=sort)
+        result = self.library.search(
+            text, SEARCH_LIMIT + 1, topic=scope, sort=sort, snippets=FIRST_SNIPPETS
+        )
         hits = result.hits[:SEARCH_LIMIT]
         if worker.is_cancelled:
             return
@@ -642,8 +647,20 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             scope=scope,
             sort=sort,
         )
-        if not worker.is_cancelled:
-            self.post_message(SearchFinished(request, state))
+        if worker.is_cancelled:
+            return
+        self.post_message(SearchFinished(request, state))
+        rest = [hit.id for hit in hits[FIRST_SNIPPETS:]]
+        if rest:
+            more = self.library.snippets(result, rest)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._add_snippets, state, more)
+
+    def _add_snippets(self, state: SearchState, snippets: dict[int, str]) -> None:
+        """The later hits' snippets, into the results they belong to (if still shown)."""
+        state.snippets.update((i, text) for i, text in snippets.items() if text)
+        if self.search is state:
+            self.headlines.refresh()
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:
