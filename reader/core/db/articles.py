@@ -239,17 +239,24 @@ class Articles:
                 batch,
             )
 
-    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes | None]]:
-        """(id, title, body, MinHash blob) of these articles, in id order."""
-        found: list[tuple[int, str, str, bytes | None]] = []
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str]]:
+        """(id, title, body) of these articles, in id order."""
+        found: list[tuple[int, str, str]] = []
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             found += self._db.conn.execute(
-                "SELECT id, title, body, minhash FROM articles "
+                "SELECT id, title, body FROM articles "
                 f"WHERE id IN ({','.join('?' * len(batch))})",
                 batch,
             ).fetchall()
         return sorted(found)
+
+    def set_grouping(self, article_id: int, story_id: int | None, signature: bytes) -> None:
+        """An article's story and MinHash signature, found by the second step."""
+        self._db.conn.execute(
+            "UPDATE articles SET story_id = ?, minhash = ? WHERE id = ?",
+            (story_id, signature, article_id),
+        )
 
     # -- the bundled articles, and removing articles (inside the caller's transaction) -------
 

@@ -31,13 +31,15 @@ from reader.core.models import (
 )
 from reader.core.services.links import Arrival, LinkResolver
 from reader.core.services.prepare import (
+    Grouping,
     Prepared,
     fts_row,
     fts_row_for_delete,
+    grouping_chunk,
+    in_helper,
     prepared_chunks,
-    split_lead,
+    words_of,
 )
-from reader.core.text import surface_string
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,8 +47,7 @@ if TYPE_CHECKING:
 CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard is computed
 MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
 STORY_CANDIDATES = 20
-EMPTY_SIGNATURE_VALUE = 0xFFFFFFFF  # every value of an empty set's signature
-CATCH_UP_CHUNK = 2000  # pending articles done per transaction of the second step
+CATCH_UP_CHUNK = 500  # pending articles done per transaction of the second step
 PENDING_WORK = ("story grouping", "term statistics", "topics")  # what a pending article waits for
 
 
@@ -66,7 +67,8 @@ class ArticleRows(Protocol):
     def pending_among(self, ids: list[int]) -> set[int]: ...
     def pending_count(self) -> int: ...
     def pending_done(self, ids: list[int]) -> None: ...
-    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes | None]]: ...
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str]]: ...
+    def set_grouping(self, article_id: int, story_id: int | None, signature: bytes) -> None: ...
 
 
 class IndexRows(Protocol):
@@ -190,8 +192,8 @@ class Indexer:
         vocabulary = self.index.vocabulary()
         done = 0
         while ids := self.articles.pending_ids(done + CATCH_UP_CHUNK)[done:]:
-            for _, title, body, _ in self.articles.pending_texts(ids):
-                vocabulary.update(_words(title, body))
+            for _, title, body in self.articles.pending_texts(ids):
+                vocabulary.update(words_of(title, body))
             done += len(ids)
         return vocabulary
 
@@ -271,38 +273,37 @@ class Indexer:
     def _catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Step two, a chunk of pending articles per transaction, lowest id first: each
         article's story is looked up among the articles done before it (as if they had
-        arrived one by one), its bands stored, its words counted, its topics matched."""
+        arrived one by one), its signature and bands stored, its words counted, its topics
+        matched. Words and signatures are computed a chunk ahead (in the helper process)."""
+        waiting = self.articles.pending_ids(self.articles.pending_count())
+        chunks = [waiting[i : i + CATCH_UP_CHUNK] for i in range(0, len(waiting), CATCH_UP_CHUNK)]
+        texts = (self.articles.pending_texts(ids) for ids in chunks)
         done = 0
-        while ids := self.articles.pending_ids(CATCH_UP_CHUNK):
-            rows = self.articles.pending_texts(ids)
-            added: Counter[str] = Counter()
-            for _, title, body, _ in rows:
-                added.update(_words(title, body))
-            with self.transactions.transaction():
-                for article_id, _, body, blob in rows:
-                    if blob is None:
-                        continue
-                    signature = minhash.from_blob(blob)
-                    if _no_shingles(signature):
-                        continue
-                    bands = minhash.band_keys(signature)
-                    self.articles.set_story(
-                        article_id, self._find_story(signature, bands, body, article_id)
-                    )
-                    self.bands.add(article_id, bands)
-                self.index.count_terms(added, Counter())
-                if self.arrived is not None:
-                    self.arrived(ids)
-                self.articles.pending_done(ids)
-                self.transactions.bump_generation()
+        for ids, groupings in zip(chunks, in_helper(texts, grouping_chunk), strict=True):
+            self._catch_up_chunk(ids, groupings)
             done += len(ids)
             if progress is not None:
-                progress(done, self.articles.pending_count())
+                progress(done, len(waiting) - done)
         return done
 
-    def _find_story(
-        self, signature: np.ndarray, bands: list[int], body: str, article_id: int
-    ) -> int | None:
+    def _catch_up_chunk(self, ids: list[int], groupings: list[Grouping]) -> None:
+        added: Counter[str] = Counter()
+        for found in groupings:
+            added.update(found.words)
+        with self.transactions.transaction():
+            for found in groupings:
+                story = None
+                if found.bands is not None:
+                    story = self._find_story(found.signature, found.bands, found.id)
+                    self.bands.add(found.id, found.bands)
+                self.articles.set_grouping(found.id, story, found.signature)
+            self.index.count_terms(added, Counter())
+            if self.arrived is not None:
+                self.arrived(ids)
+            self.articles.pending_done(ids)
+            self.transactions.bump_generation()
+
+    def _find_story(self, signature: bytes, bands: list[int], article_id: int) -> int | None:
         """The story of a stored near-duplicate, or None: the article starts its own story.
 
         Candidates share MinHash bands with it, most shared bands first (a band shared through
@@ -312,7 +313,7 @@ class Indexer:
         shared = Counter(self.bands.sharing_each(bands, article_id))
         top = [other for other, _ in shared.most_common(STORY_CANDIDATES)]
         rows = self.articles.signatures(top)
-        estimates = minhash.estimates(signature, [blob for _, _, blob in rows])
+        estimates = minhash.estimates(minhash.from_blob(signature), [blob for _, _, blob in rows])
         close = sorted(
             (
                 (estimate, other_id, other_story)
@@ -325,27 +326,15 @@ class Indexer:
         for estimate, other_id, other_story in close[:MAX_CHECKS]:
             if estimate < CHECK_ESTIMATE:
                 break
-            texts = self.articles.texts([other_id])
+            texts = self.articles.texts([other_id, article_id])
             if other_id not in texts:
                 continue
             if shingles is None:
-                shingles = minhash.shingles(body)
+                shingles = minhash.shingles(texts[article_id][1])
             score = minhash.jaccard(shingles, minhash.shingles(texts[other_id][1]))
             if score >= minhash.SAME_STORY and score > best:
                 best, story = score, other_story or other_id
         return story
-
-
-def _words(title: str, body: str) -> set[str]:
-    """Every distinct surface word of an article (what prepare() computes as `words`)."""
-    lead, rest = split_lead(body)
-    surfaces = (surface_string(title), surface_string(lead), surface_string(rest))
-    return set(" ".join(surfaces).split())
-
-
-def _no_shingles(signature: np.ndarray) -> bool:
-    """The signature of a body with no shingles (minhash.signature of an empty set)."""
-    return bool((signature == EMPTY_SIGNATURE_VALUE).all())
 
 
 def _saved(result: ImportResult) -> str:
@@ -369,5 +358,5 @@ def _record(item: Prepared, index_extra: str) -> ArticleRecord:
         content_hash=item.content_hash,
         origin=a.origin,
         index_extra=index_extra,
-        minhash=minhash.to_blob(item.signature),
+        minhash=b"",  # the second step computes it
     )

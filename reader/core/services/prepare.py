@@ -1,6 +1,7 @@
-"""What an article becomes in the store, computed without the store: cleaned fields, keys,
-index columns and MinHash. Large imports prepare chunks in a helper process while the previous
-chunk is written.
+"""What an article becomes in the store, computed without the store: cleaned fields, keys and
+index columns for an import's first step; its words and MinHash for the second (see
+reader.core.services.indexing). Large imports compute chunks in a helper process while the
+previous chunk is written.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
@@ -26,9 +27,6 @@ from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
 from reader.core.models import Article, ImportFailure, RelatedHeadline
 from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, title_key
-
-if TYPE_CHECKING:
-    import numpy as np  # (loaded with reader.core.minhash's first use)
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +47,21 @@ class Prepared:
     title_key: str
     content_hash: str
     sort_key: str
-    shingles: np.ndarray
-    signature: np.ndarray
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
     words: set[str]  # every distinct surface word
     nya: tuple[list[str], list[str], list[str]]  # words of each surface that may end in -nya
-    bands: list[int]  # MinHash band keys, for near-duplicate lookups
+
+
+@dataclass
+class Grouping:
+    """What the second step needs of a stored article: its words (the term statistics) and
+    its MinHash signature and bands (the same story); bands None when the body has no
+    shingles."""
+
+    id: int
+    words: set[str]
+    signature: bytes
+    bands: list[int] | None
 
 
 def prepare(article: Article) -> Prepared:
@@ -80,22 +87,43 @@ def prepare(article: Article) -> Prepared:
         for r in article.related
         if clean_line(r.title)
     ]
-    shingle_set = minhash.shingles(article.body)
-    lead, rest = split_lead(article.body)
-    surfaces = (surface_string(article.title), surface_string(lead), surface_string(rest))
-    signature = minhash.signature(shingle_set)
+    surfaces = _surfaces(article.title, article.body)
     return Prepared(
         article=article,
         title_key=title_key(article.title),
         content_hash=content_hash(article),
         sort_key=to_utc_key(article.published_at),
-        shingles=shingle_set,
-        signature=signature,
         surfaces=surfaces,
         words=set(" ".join(surfaces).split()),
         nya=(nya_words(surfaces[0]), nya_words(surfaces[1]), nya_words(surfaces[2])),
-        bands=minhash.band_keys(signature),
     )
+
+
+def _surfaces(title: str, body: str) -> tuple[str, str, str]:
+    lead, rest = split_lead(body)
+    return surface_string(title), surface_string(lead), surface_string(rest)
+
+
+def words_of(title: str, body: str) -> set[str]:
+    """Every distinct surface word of a stored article (what prepare() gives as `words`)."""
+    return set(" ".join(_surfaces(title, body)).split())
+
+
+def grouping(article_id: int, title: str, body: str) -> Grouping:
+    """A stored article's words (as prepare() computed them) and MinHash."""
+    shingle_set = minhash.shingles(body)
+    signature = minhash.signature(shingle_set)
+    return Grouping(
+        id=article_id,
+        words=words_of(title, body),
+        signature=minhash.to_blob(signature),
+        bands=minhash.band_keys(signature) if len(shingle_set) else None,
+    )
+
+
+def grouping_chunk(rows: list[tuple[int, str, str]]) -> list[Grouping]:
+    """grouping() over (id, title, body) rows; runs in a helper process during large imports."""
+    return [grouping(*row) for row in rows]
 
 
 def prepare_chunk(items: list[Article | ImportFailure]) -> list[Prepared | ImportFailure]:
@@ -153,24 +181,33 @@ Item = Article | ImportFailure
 def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFailure]]:
     """Chunks of prepared articles, in input order.
 
-    Preparing (cleaning, tokenizing, MinHash) is pure Python work independent of the store, so
-    once an import proves large it moves to a helper process and overlaps with the writes.
+    Preparing (cleaning, tokenizing) is pure Python work independent of the store, so once an
+    import proves large it moves to a helper process and overlaps with the writes.
     """
-    chunks = _chunks(items, CHUNK)
+    return in_helper(_chunks(items, CHUNK), prepare_chunk)
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def in_helper(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]:
+    """`work` of each chunk, in order: in a helper process (one chunk ahead of the caller)
+    when there are two chunks or more, in this process otherwise."""
     first = next(chunks, None)
     if first is None:
         return
     second = next(chunks, None)
     if second is None or not PARALLEL_PREPARE:
-        yield prepare_chunk(first)
+        yield work(first)
         if second is not None:
-            yield prepare_chunk(second)
-            yield from map(prepare_chunk, chunks)
+            yield work(second)
+            yield from map(work, chunks)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
     # (chunk, its future) in input order, dropped once yielded; a chunk is queued before it is
     # submitted, so a helper that dies at submit time loses nothing.
-    queue: deque[tuple[list[Item], Future[list[Prepared | ImportFailure]] | None]] = deque()
+    queue: deque[tuple[_In, Future[_Out] | None]] = deque()
     try:
         with ProcessPoolExecutor(
             max_workers=1,
@@ -180,7 +217,7 @@ def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFai
         ) as pool:
             for chunk in chain((first, second), chunks):
                 queue.append((chunk, None))
-                queue[-1] = (chunk, pool.submit(prepare_chunk, chunk))
+                queue[-1] = (chunk, pool.submit(work, chunk))
                 if len(queue) > 2:
                     yield _result(queue)
             while queue:
@@ -188,10 +225,10 @@ def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFai
     except BrokenProcessPool:
         # The helper could not start (e.g. a caller's script without a __main__ guard): carry
         # on in this process with every chunk not yet handed back.
-        log.info("preparing in-process: the helper process could not start")
+        log.info("working in-process: the helper process could not start")
         for chunk, _ in queue:
-            yield prepare_chunk(chunk)
-        yield from map(prepare_chunk, chunks)
+            yield work(chunk)
+        yield from map(work, chunks)
 
 
 def leave_with_parent(parent: int) -> None:
@@ -210,9 +247,7 @@ def leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _result(
-    queue: deque[tuple[list[Item], Future[list[Prepared | ImportFailure]] | None]],
-) -> list[Prepared | ImportFailure]:
+def _result(queue: deque[tuple[_In, Future[_Out] | None]]) -> _Out:
     """The oldest chunk's prepared articles; it leaves the queue only once they are in hand."""
     future = queue[0][1]
     assert future is not None
