@@ -3,7 +3,10 @@
 Usage: python bench/bench_core.py [N] [--reuse] [--import-only]   (default 100000)
 
 --reuse measures search and related on the existing bench/out/bench-N.db without importing
-again (import is then not measured) and prints each query's p50 / p95.
+again (import is then not measured) and prints each query's p50 / p95, wall clock and CPU of
+the searching thread (the machine is shared: CPU time moves less with others' load, and the
+1-minute load average is printed). --db PATH: measure on PATH instead (a copy: a reader newer
+than the store migrates it on opening).
 --import-only measures the import alone, into bench/out/import-N.db (a store --reuse does not
 use): its first step (stored and searchable), its second (stories, term statistics, topics
 caught up) and the whole, and the peak RSS of the importing process and of its helper.
@@ -16,6 +19,7 @@ from JSON Lines into an empty store, index included.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
@@ -106,9 +110,9 @@ def import_only(n: int) -> dict[str, float]:
     return figures
 
 
-def main(n: int, reuse: bool = False) -> dict[str, float | None]:
+def main(n: int, reuse: bool = False, db: Path | None = None) -> dict[str, float | None]:
     out = ROOT / "bench" / "out"
-    db_path = out / f"bench-{n}.db"
+    db_path = db if reuse and db is not None else out / f"bench-{n}.db"
     import_seconds: float | None = None
     if reuse and db_path.exists():
         store = open_library(db_path)
@@ -124,20 +128,27 @@ def main(n: int, reuse: bool = False) -> dict[str, float | None]:
         import_seconds = time.perf_counter() - started
         assert result.added == n and not result.failed, (result.added, result.failed[:3])
 
-    search_ms = []
+    search_ms, search_cpu_ms = [], []
     per_query: dict[str, list[float]] = {query: [] for query in QUERIES}
+    per_query_cpu: dict[str, list[float]] = {query: [] for query in QUERIES}
     for _ in range(4):
         for query in QUERIES:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.thread_time()
             store.search(query, 20)
             elapsed = (time.perf_counter() - t) * 1000
+            search_cpu_ms.append((time.thread_time() - cpu) * 1000)
             search_ms.append(elapsed)
             per_query[query].append(elapsed)
+            per_query_cpu[query].append(search_cpu_ms[-1])
     if reuse:
-        print(f"{'query':45} {'p50 ms':>8} {'p95 ms':>8}")
+        print(f"{'query':45} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}")
         for query, times in per_query.items():
             p50, p95 = statistics.median(times), percentile(times, 0.95)
-            print(f"{query:45} {p50:8.1f} {p95:8.1f}")
+            cpus = per_query_cpu[query]
+            print(
+                f"{query:45} {p50:8.1f} {p95:8.1f} "
+                f"{statistics.median(cpus):8.1f} {percentile(cpus, 0.95):8.1f}"
+            )
 
     rng = random.Random(3)
     ids = [rng.randint(1, n) for _ in range(200)]
@@ -154,6 +165,9 @@ def main(n: int, reuse: bool = False) -> dict[str, float | None]:
         "db_mb": round(db_path.stat().st_size / 1e6, 1),
         "search_p50_ms": round(statistics.median(search_ms), 2),
         "search_p95_ms": round(percentile(search_ms, 0.95), 2),
+        "search_cpu_p50_ms": round(statistics.median(search_cpu_ms), 2),
+        "search_cpu_p95_ms": round(percentile(search_cpu_ms, 0.95), 2),
+        "load_1min": round(os.getloadavg()[0], 2),
         "related_p50_ms": round(statistics.median(related_ms), 2),
         "related_p95_ms": round(percentile(related_ms, 0.95), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -172,9 +186,15 @@ def main(n: int, reuse: bool = False) -> dict[str, float | None]:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [
+        a
+        for i, a in enumerate(sys.argv[1:], 1)
+        if not a.startswith("--") and sys.argv[i - 1] != "--db"
+    ]
     count = int(args[0]) if args else 100_000
     if "--import-only" in sys.argv[1:]:
         import_only(count)
     else:
-        main(count, reuse="--reuse" in sys.argv[1:])
+        given = sys.argv.index("--db") + 1 if "--db" in sys.argv[:-1] else 0
+        db = Path(sys.argv[given]) if given else None
+        main(count, reuse="--reuse" in sys.argv[1:], db=db)
