@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,16 @@ def limit_option(default: int, help: str) -> Callable[[F], F]:
     )
 
 
+def _configured_person() -> str | None:
+    """The config file's `person` (whose marks to keep), or None for the default."""
+    from reader.core.paths import PERSON_ENV, config_path
+    from reader.ui.config import load_config
+
+    if os.environ.get(PERSON_ENV):
+        return None  # the environment's name wins
+    return load_config(config_path()).person
+
+
 def open_store(ctx: click.Context, *, create: bool) -> Library:
     """The library --db names, closed when the command ends.
 
@@ -124,7 +135,7 @@ def open_store(ctx: click.Context, *, create: bool) -> Library:
 
     path = ctx.ensure_object(Settings).db or default_store()
     try:
-        library = open_library(path, create=create)
+        library = open_library(path, create=create, person=_configured_person())
     except StoreMissing:
         raise StoreMissing(
             f"no database at {path}; import articles first ('{PROG} import PATH') "

@@ -18,6 +18,7 @@ from reader import __version__
 from reader.cli import output
 from reader.cli.articles import import_, related, search, show, stats
 from reader.cli.commands import Group
+from reader.cli.copying import copy
 from reader.cli.feeds import feeds, fetch
 from reader.cli.keeping import export, purge
 from reader.cli.options import Settings, db_option, open_store
@@ -129,7 +130,7 @@ def _is_default_store(ctx: click.Context) -> bool:
         return False
 
 
-for command in (import_, search, show, related, stats, feeds, fetch, topics, purge, export):
+for command in (import_, search, show, related, stats, feeds, fetch, topics, purge, export, copy):
     cli.add_command(command)
 
 

@@ -37,7 +37,7 @@ from reader.core.models import (
     SuggestedFeed,
     Topic,
 )
-from reader.core.paths import bundled_data_dir, default_store, is_store_url
+from reader.core.paths import bundled_data_dir, default_person, default_store, is_store_url
 from reader.core.services.changes import ChangeWatch
 from reader.core.services.export import write_articles
 from reader.core.services.links import LinkResolver
@@ -98,21 +98,26 @@ def _read_suggestions(path: Path) -> bytes:
         raise FeedError(f"{path}: cannot read ({error.strerror or error})") from None
 
 
-def open_library(path: str | Path | None = None, *, create: bool = True) -> Library:
-    """Open the store at `path` (default: $KEMNAKER_READER_DB, else the user data dir).
+def open_library(
+    path: str | Path | None = None, *, create: bool = True, person: str | None = None
+) -> Library:
+    """Open the store at `path` (default: $KEMNAKER_READER_DB, else the user data dir): a file,
+    or a PostgreSQL database named by a postgresql:// URL.
 
-    With `create=False` a missing store raises StoreMissing instead of being created.
-    Raises StorageError when the file is not a usable database.
+    `person` is whose read and starred marks the library reads and sets (default:
+    $KEMNAKER_READER_PERSON, else the login name). With `create=False` a missing store raises
+    StoreMissing instead of being created. Raises StorageError when the store is not usable.
     """
     chosen = path if path is not None else default_store()
+    who = person if person else default_person()
     if isinstance(chosen, str) and is_store_url(chosen):
         from reader.core.db.postgres.storage import PostgresStorage
 
-        return Library(PostgresStorage(chosen))
+        return Library(PostgresStorage(chosen, who))
     target = Path(chosen)
     if not create and not target.exists():
         raise StoreMissing(f"no database at {target}")
-    return Library(SqliteStorage(target))
+    return Library(SqliteStorage(target, who))
 
 
 def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
@@ -139,8 +144,13 @@ class Library:
         # of feeds and pages, near-duplicate hashing) are not loaded to open a store to read.
         self._built: dict[str, Any] = {}
         self._building = threading.Lock()
+        self.person = storage.articles.person
         if storage.read_only is not None:
             return  # read as it is: the one-time upgrades below wait for a writable open
+        if storage.get_meta("marks_claimed") != "1":
+            # The marks of a store from before marks had a person are its one reader's.
+            storage.claim_marks(self.person)
+            storage.set_meta("marks_claimed", "1")
         if storage.get_meta("links_resolved") == "0":
             # A store from before links were resolved on arrival: resolve its headlines once.
             with storage.transaction():
@@ -423,6 +433,20 @@ class Library:
             SourceCount(name, unread, total)
             for name, unread, total in self._storage.articles.sources()
         ]
+
+    # -- copying to another store ------------------------------------------------------------
+
+    def copy_to(
+        self, target: Library, progress: Callable[[str, int], None] | None = None
+    ) -> dict[str, int]:
+        """Copy this archive into the empty store `target` (SQLite or PostgreSQL): articles,
+        stories, links, feeds, topics and every person's marks, then its full-text index; all
+        or nothing. {table: rows copied}."""
+        from reader.core.services.copying import copy_store
+
+        if target._storage.read_only is not None:
+            raise StorageError(f"{target.path} is read-only ({target._storage.read_only})")
+        return copy_store(self._storage, target._storage, str(target.path), progress)
 
     # -- export ------------------------------------------------------------------------------
 

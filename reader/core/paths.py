@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -9,6 +10,21 @@ from platformdirs import user_config_dir, user_data_dir, user_state_dir
 
 APP_NAME = "kemnaker-reader"
 DB_ENV = "KEMNAKER_READER_DB"
+
+
+PERSON_ENV = "KEMNAKER_READER_PERSON"
+
+
+def default_person() -> str:
+    """Whose read and starred marks a reader keeps: $KEMNAKER_READER_PERSON, else the login
+    name (the config's `person` is given to open_library by the command line)."""
+    override = os.environ.get(PERSON_ENV)
+    if override:
+        return override
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "reader"
 
 
 def is_store_url(target: str) -> bool:

@@ -30,6 +30,9 @@ class UIConfig:
     # A story stored from several sources shows once, as "n versions"; false lists each one.
     fold_stories: bool = True
     search_history: int = 100  # queries kept for Up / Down in the search box; 0: none
+    # Whose read and starred marks the reader keeps (a team's shared archive has a set per
+    # person); None: $KEMNAKER_READER_PERSON, else the login name.
+    person: str | None = None
     fetch_every: float = 30.0  # minutes between fetches of the followed feeds; 0: never
     problem: str | None = None  # why the config file was ignored, shown once on start
     key_problems: list[str] = field(default_factory=list)  # `[keys]`/`[ui]` entries ignored
@@ -90,6 +93,10 @@ def load_config(path: Path) -> UIConfig:
             f"(more than 0, at most {MAX_FETCH_MIB:,})"
         )
         max_size = UIConfig.fetch_max_size
+    person = ui.get("person")
+    if person is not None and (not isinstance(person, str) or not person.strip()):
+        problems.append(f"[ui] person = {person!r} ignored: not a name")
+        person = None
     fold_stories = ui.get("fold_stories", UIConfig.fold_stories)
     if not isinstance(fold_stories, bool):
         problems.append(f"[ui] fold_stories = {fold_stories!r} ignored: not true or false")
@@ -100,6 +107,7 @@ def load_config(path: Path) -> UIConfig:
         search_history=history,
         fetch_every=float(fetch_every),
         fetch_max_size=float(max_size),
+        person=person.strip() if isinstance(person, str) else None,
         theme=theme if isinstance(theme, str) else None,
         start_view=start_view,
         key_problems=problems,

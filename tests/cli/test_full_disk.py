@@ -2,7 +2,7 @@
 import were saved, in one line with exit 1, and the store holds exactly those.
 
 Method: a small tmpfs, mounted in a mount namespace of the child's own (`unshare -m`, so nothing
-is mounted for anyone else and it goes with the child), is filled up to about 1.25 MB before
+is mounted for anyone else and it goes with the child), is filled up to about 1.1 MB before
 the import. Where mounting is not allowed (not root, no unshare) the test is skipped;
 tests/core/test_hardening.py::test_a_full_disk_says_so_and_what_was_saved fills SQLite's own
 page limit instead and runs everywhere. To keep it near half a second, the child imports 60
@@ -37,8 +37,8 @@ if __name__ == "__main__":
     prepare.CHUNK, prepare.PARALLEL_PREPARE = 20, False
     open_library(db).close()
     free = os.statvfs(disk)
-    with open(os.path.join(disk, "filler"), "wb") as filler:  # leave about 1.25 MB
-        filler.write(b"\0" * max(0, free.f_bavail * free.f_frsize - 1_250_000))
+    with open(os.path.join(disk, "filler"), "wb") as filler:  # leave about 1.1 MB
+        filler.write(b"\0" * max(0, free.f_bavail * free.f_frsize - 1_100_000))
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         code = main(["--db", db, "import", source])

@@ -14,6 +14,7 @@ from reader.cli import root
 from reader.core.db.postgres.connection import display_url, translate
 from reader.core.errors import StorageError
 from reader.core.library import open_library
+from reader.core.models import Article
 from tests import pg
 from tests.conftest import DEMO, SEED, sql
 
@@ -153,3 +154,64 @@ def test_the_command_line_speaks_to_postgresql(twins) -> None:  # type: ignore[n
     a, b = out[lite], out[post]
     assert a and [sorted(hit) for hit in a] == [sorted(hit) for hit in b]
     assert {hit["id"] for hit in a} == {hit["id"] for hit in b}
+
+
+def test_copy_goes_there_and_back_keeping_everything(twins, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite -> PostgreSQL -> SQLite: the same articles, marks (of two people), feeds, topics,
+    stories, links and search results; and a copy never lands on a store that has articles."""
+    lite, _ = twins
+    path = tmp_path / "start.db"
+    back = tmp_path / "back.db"
+    name = pg.unique_name("copy")
+    url = pg.create_database(name)
+    runner = CliRunner()
+    with open_library(path, person="ana") as ana, open_library(path, person="budi") as budi:
+        assert lite.copy_to(ana)["articles"] == 410
+        ids = [h.id for h in ana.headlines(limit=5)]
+        ana.set_read(ids[0])
+        ana.set_starred(ids[1])
+        budi.set_read(ids[2])
+        assert ana.add_feed("https://example.org/rss.xml")
+        ana.add_topic("Buruh", "buruh")
+    for source, target in ((str(path), url), (url, str(back))):
+        done = runner.invoke(root.cli, ["copy", "--from", source, "--to", target, "--json"])
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.output)["articles"] == 410
+    again = runner.invoke(root.cli, ["copy", "--from", str(path), "--to", url])
+    assert (
+        again.exit_code == 1
+        and "is not empty (410 articles, 1 feed); copy only into a new store" in again.output
+    )
+    for person in ("ana", "budi"):
+        with (
+            open_library(path, person=person) as a,
+            open_library(url, person=person) as b,
+            open_library(back, person=person) as c,
+        ):
+            for library in (b, c):
+                assert library.stats()["unread"] == a.stats()["unread"]
+                assert library.stats()["starred"] == a.stats()["starred"]
+                assert [t.name for t in library.topics()] == [t.name for t in a.topics()]
+                assert [f.url for f in library.feeds()] == [f.url for f in a.feeds()]
+                for query in QUERIES[:5]:
+                    assert [h.id for h in c.search(query, 50).hits] == [
+                        h.id for h in a.search(query, 50).hits
+                    ], query
+                    expected = {h.id for h in a.search(query, 50).hits}
+                if len(expected) < 50:  # not cut to the best 50, which depends on the ranking
+                    assert {h.id for h in b.search(query, 50).hits} == expected, query
+    for statement in (
+        "SELECT id, url, title, published_at, body, coalesce(story_id, 0) FROM articles ORDER BY id",
+        "SELECT person, article_id, read, starred FROM marks ORDER BY person, article_id",
+        "SELECT article_id, position, title, coalesce(target_id, 0) FROM related_links "
+        "ORDER BY article_id, position",
+        "SELECT key, article_id FROM story_bands ORDER BY key, article_id",
+        "SELECT term, df FROM term_stats ORDER BY term",
+    ):
+        with open_library(path) as a, open_library(url) as b, open_library(back) as c:
+            first = list(sql(a, statement))
+            assert first == list(sql(b, statement)) == list(sql(c, statement)), statement
+    with open_library(url) as b:
+        new = b.import_articles([Article(title="Baru sesudah disalin", body="Isi baru.")])
+        assert new.added == 1 and b.count() == 411  # new ids follow the copied ones
+    pg.drop_database(name)

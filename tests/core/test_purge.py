@@ -278,6 +278,15 @@ def test_an_older_store_marks_what_it_imported_from_the_bundled_files(tmp_path):
         conn.execute("DELETE FROM meta WHERE key = 'bundled_offered'")
         conn.execute("ALTER TABLE feeds DROP COLUMN kind")  # version 8's
         conn.execute("DROP TABLE pending_articles")  # version 9's
+        conn.execute("DROP TABLE marks")  # version 10's, and the flags it replaced
+        conn.execute("ALTER TABLE articles ADD COLUMN read INTEGER NOT NULL DEFAULT 0")
+        conn.execute("ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
+        conn.execute("DROP INDEX articles_source")
+        conn.execute("CREATE INDEX articles_source ON articles(source, read)")
+        conn.execute("CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0")
+        conn.execute(
+            "CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1"
+        )
         conn.execute("PRAGMA user_version = 6")
     with open_library(path) as library:
         assert library.import_bundled() is None  # it had articles: its first launch is past

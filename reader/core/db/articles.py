@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 from reader.core.db.connection import Database
+from reader.core.db.marks import marked
 from reader.core.models import (
     ArticleRecord,
     ExistingArticle,
@@ -17,11 +18,15 @@ from reader.core.models import (
     StoredArticle,
 )
 
+# {read} and {starred} are the person's marks (reader.core.db.marks), filled in per Library.
 _ARTICLE_COLUMNS = (
-    "id, url, source, dateline, title, body, published_at, published_raw, category, "
-    "origin, read, starred, imported_at, coalesce(story_id, id)"
+    "articles.id, url, source, dateline, title, body, published_at, published_raw, category, "
+    "origin, {read}, {starred}, imported_at, coalesce(story_id, articles.id)"
 )
-_HEADLINE_COLUMNS = "id, title, source, published_at, read, starred, url, imported_at"
+_HEADLINE_COLUMNS = (
+    "articles.id, articles.title, articles.source, articles.published_at, {read}, {starred}, "
+    "articles.url, articles.imported_at"
+)
 _RECORD_COLUMNS = (
     "url, source, dateline, title, title_key, body, published_at, published_raw, sort_key, "
     "category, content_hash, origin, index_extra, minhash, story_id"
@@ -97,16 +102,18 @@ def _stored(row: tuple[Any, ...]) -> StoredArticle:
 _VERSIONS = "(SELECT count(*) FROM articles v WHERE v.story_id = articles.id) + 1"
 
 
-def _where(view: HeadlineFilter | None, joined: bool = False) -> tuple[str, list[object]]:
+def _where(
+    view: HeadlineFilter | None, person: str, joined: bool = False
+) -> tuple[str, list[object]]:
     """The WHERE clause of a view; `joined`: the topic is the join of `_scope`, not a clause."""
     if view is None:
         return "", []
     clauses: list[str] = []
     params: list[object] = []
     if view.unread:
-        clauses.append("read = 0")
+        clauses.append(f"NOT {marked(person, 'read')}")
     if view.starred:
-        clauses.append("starred = 1")
+        clauses.append(marked(person, "starred"))
     if view.source is not None:
         clauses.append("source = ?")  # an index lookup on both backends, unlike IS
         params.append(view.source)
@@ -129,11 +136,11 @@ class Scope(NamedTuple):
     id: str
 
 
-def _scope(view: HeadlineFilter | None) -> Scope:
+def _scope(view: HeadlineFilter | None, person: str) -> Scope:
     """A topic's view walks the topic's own index (topic_articles_order) in list order and
     joins the articles it names; every other view walks the articles."""
     if view is not None and view.topic is not None:
-        where, params = _where(view, joined=True)
+        where, params = _where(view, person, joined=True)
         clause = "t.topic_id = ?"
         where = f"{where} AND {clause}" if where else f"WHERE {clause}"
         return Scope(
@@ -144,7 +151,7 @@ def _scope(view: HeadlineFilter | None) -> Scope:
             "t.sort_key",
             "t.article_id",
         )
-    where, params = _where(view)
+    where, params = _where(view, person)
     return Scope("articles", where, params, _ORDER, "sort_key", "id")
 
 
@@ -155,8 +162,13 @@ class Articles:
     article, a window per screenful of keys); sqlite-utils for the flags.
     """
 
-    def __init__(self, connections: Database) -> None:
+    def __init__(self, connections: Database, person: str = "") -> None:
         self._db = connections
+        self.person = person  # whose read and starred marks these are
+        flags = {"read": marked(person, "read"), "starred": marked(person, "starred")}
+        self._article_columns = _ARTICLE_COLUMNS.format(**flags)
+        self._headline_columns = _HEADLINE_COLUMNS.format(**flags)
+        self._unread = f"NOT {flags['read']}"
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -245,8 +257,7 @@ class Articles:
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             found += self._db.conn.execute(
-                "SELECT id, title, body FROM articles "
-                f"WHERE id IN ({','.join('?' * len(batch))})",
+                f"SELECT id, title, body FROM articles WHERE id IN ({','.join('?' * len(batch))})",
                 batch,
             ).fetchall()
         return sorted(found)
@@ -297,8 +308,10 @@ class Articles:
             if batch is not None:
                 where.append(f"id IN ({','.join('?' * len(batch))})")
                 args += batch
+            # Starred by anyone: a purge never takes what a person of the archive starred.
+            starred = "EXISTS (SELECT 1 FROM marks m WHERE m.article_id = id AND m.starred = 1)"
             found += self._db.conn.execute(
-                f"SELECT id, starred FROM articles WHERE {' AND '.join(where)} ORDER BY id", args
+                f"SELECT id, {starred} FROM articles WHERE {' AND '.join(where)} ORDER BY id", args
             ).fetchall()
         if removal.include_starred:
             return [row[0] for row in found], []
@@ -368,25 +381,29 @@ class Articles:
         if not valid_id(article_id):
             return False
         row = self._db.conn.execute(
-            f"UPDATE articles SET {flag} = ? WHERE id = ? RETURNING id", (int(value), article_id)
+            f"INSERT INTO marks (person, article_id, {flag}) SELECT ?, id, ? FROM articles "
+            f"WHERE id = ? ON CONFLICT (person, article_id) DO UPDATE SET {flag} = excluded.{flag} "
+            "RETURNING article_id",
+            (self.person, int(value), article_id),
         ).fetchone()
         return row is not None
 
     def toggle_flag(self, article_id: int, flag: str) -> Headline | None:
-        """Flip `read` or `starred` in one statement; the headline as it is now, or None.
+        """Flip the person's `read` or `starred` mark; the headline as it is now, or None.
 
-        One UPDATE ... RETURNING, so two quick toggles from two threads never read the same
-        old value (sqlite-utils has no expression updates).
+        One upsert, so two quick toggles from two threads never read the same old value.
         """
         if flag not in FLAGS:
             raise ValueError(f"not a flag: {flag!r}")
         if not valid_id(article_id):
             return None
         row = self._db.conn.execute(
-            f"UPDATE articles SET {flag} = 1 - {flag} WHERE id = ? RETURNING {_HEADLINE_COLUMNS}",
-            (article_id,),
+            f"INSERT INTO marks (person, article_id, {flag}) SELECT ?, id, 1 FROM articles "
+            "WHERE id = ? ON CONFLICT (person, article_id) "
+            f"DO UPDATE SET {flag} = 1 - marks.{flag} RETURNING article_id",
+            (self.person, article_id),
         ).fetchone()
-        return _headline(row) if row else None
+        return self.headline(article_id) if row else None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -395,13 +412,13 @@ class Articles:
         if not valid_id(article_id):
             return None
         row = self._db.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {self._article_columns} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return _stored(row) if row is not None else None
 
     def get_many(self, ids: list[int]) -> list[StoredArticle]:
         """The articles of `ids` in that order (unknown ids left out), without their links."""
-        return self._by_ids(_ARTICLE_COLUMNS, _stored, ids)
+        return self._by_ids(self._article_columns, _stored, ids)
 
     def _by_ids(self, columns: str, make: Callable[[Any], _Row], ids: list[int]) -> list[_Row]:
         """`make` of the rows of `ids` (their first column the id), read a batch at a time, in
@@ -418,7 +435,7 @@ class Articles:
 
     def ids(self, view: HeadlineFilter | None = None) -> list[int]:
         """Every id of the view, in `window` order."""
-        scope = _scope(view)
+        scope = _scope(view, self.person)
         rows = self._db.conn.execute(
             f"SELECT articles.id FROM {scope.source} {scope.where} {scope.order}", scope.params
         )
@@ -428,18 +445,18 @@ class Articles:
         if not valid_id(article_id):
             return None
         row = self._db.conn.execute(
-            f"SELECT {_HEADLINE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {self._headline_columns} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return _headline(row) if row else None
 
     def headlines_by_id(self, ids: list[int]) -> list[Headline]:
         """Headlines of `ids`, in the order given; unknown ids are left out."""
-        return self._by_ids(_HEADLINE_COLUMNS, _headline, ids)
+        return self._by_ids(self._headline_columns, _headline, ids)
 
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""
-        scope = _scope(view)
-        columns = ", ".join(f"articles.{c.strip()}" for c in _HEADLINE_COLUMNS.split(","))
+        scope = _scope(view, self.person)
+        columns = self._headline_columns
         if view is not None and view.fold_stories:
             columns += f", {_VERSIONS}"
         rows = self._db.conn.execute(
@@ -449,7 +466,7 @@ class Articles:
         return [_headline(row) for row in rows]
 
     def count(self, view: HeadlineFilter | None = None) -> int:
-        scope = _scope(view)
+        scope = _scope(view, self.person)
         row = self._db.conn.execute(
             f"SELECT count(*) FROM {scope.source} {scope.where}", scope.params
         ).fetchone()
@@ -460,7 +477,7 @@ class Articles:
     ) -> tuple[dict[str, int], int]:
         """({WIB day "YYYY-MM-DD": dated articles}, undated articles) of the view, or of those
         of `ids` in it."""
-        scope = _scope(view)
+        scope = _scope(view, self.person)
         day = self._db.jakarta_day("articles.sort_key")
         dated = "articles.published_at IS NOT NULL"
         select = (
@@ -492,17 +509,23 @@ class Articles:
         # the others (story_id = it), both by index.
         rows = self._db.conn.execute(
             "WITH story(id) AS (SELECT coalesce(story_id, id) FROM articles WHERE id = ?) "
-            "UPDATE articles SET read = 1 WHERE read = 0 AND (id = (SELECT id FROM story) "
-            "OR story_id = (SELECT id FROM story)) RETURNING id",
-            (article_id,),
+            "INSERT INTO marks (person, article_id, read) SELECT ?, articles.id, 1 FROM articles "
+            f"WHERE {self._unread} AND (articles.id = (SELECT id FROM story) "
+            "OR articles.story_id = (SELECT id FROM story)) "
+            "ON CONFLICT (person, article_id) DO UPDATE SET read = 1 RETURNING article_id",
+            (article_id, self.person),
         ).fetchall()
         return sorted(row[0] for row in rows)
 
     def mark_all_read(self, view: HeadlineFilter | None = None) -> int:
         """Mark every unread article of the view read; how many were."""
-        where, params = _where(view)
-        where = f"{where} AND read = 0" if where else "WHERE read = 0"
-        cursor = self._db.conn.execute(f"UPDATE articles SET read = 1 {where}", params)
+        where, params = _where(view, self.person)
+        where = f"{where} AND {self._unread}" if where else f"WHERE {self._unread}"
+        cursor = self._db.conn.execute(
+            "INSERT INTO marks (person, article_id, read) SELECT ?, articles.id, 1 FROM articles "
+            f"{where} ON CONFLICT (person, article_id) DO UPDATE SET read = 1",
+            [self.person, *params],
+        )
         return cursor.rowcount
 
     def next_unread(
@@ -510,9 +533,9 @@ class Articles:
     ) -> Headline | None:
         """The next (step 1) or previous (-1) unread headline after `article_id` in `window`
         order; from the top (or the bottom) when `article_id` is None."""
-        where, params = _where(view)
+        where, params = _where(view, self.person)
         clauses = [where.removeprefix("WHERE ")] if where else []
-        clauses.append("read = 0")
+        clauses.append(self._unread)
         args: list[object] = list(params)
         if article_id is not None:
             key = self.sort_key(article_id)
@@ -522,7 +545,7 @@ class Articles:
                 args += [key, key, article_id]
         order = _ORDER if step > 0 else "ORDER BY sort_key ASC, id ASC"
         row = self._db.conn.execute(
-            f"SELECT {_HEADLINE_COLUMNS} FROM articles WHERE {' AND '.join(clauses)} "
+            f"SELECT {self._headline_columns} FROM articles WHERE {' AND '.join(clauses)} "
             f"{order} LIMIT 1",
             args,
         ).fetchone()
@@ -530,11 +553,22 @@ class Articles:
 
     def sources(self) -> list[tuple[str | None, int, int]]:
         """(source, unread, total) of every source, most articles first."""
-        rows = self._db.conn.execute(
-            "SELECT source, count(*) FILTER (WHERE read = 0), count(*) FROM articles "
-            "GROUP BY source ORDER BY count(*) DESC, source"
+        conn = self._db.conn
+        # The totals from the source index alone; the person's read marks per source apart,
+        # as many rows as they marked read (a mark per article would be a probe per article).
+        totals = conn.execute(
+            "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
+        ).fetchall()
+        read = dict(
+            conn.execute(
+                "SELECT a.source, count(*) FROM marks m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.person = ? AND m.read = 1 GROUP BY a.source",
+                (self.person,),
+            ).fetchall()
         )
-        return [(row[0], int(row[1]), int(row[2])) for row in rows]
+        return [
+            (source, int(total) - int(read.get(source, 0)), int(total)) for source, total in totals
+        ]
 
     def position(self, article_id: int, view: HeadlineFilter | None = None) -> int | None:
         """Where an article stands in the headline list (`window` order), or None."""
@@ -544,7 +578,7 @@ class Articles:
         row = conn.execute("SELECT sort_key FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
-        scope = _scope(view)
+        scope = _scope(view, self.person)
         before = f"({scope.key} > ? OR ({scope.key} = ? AND {scope.id} > ?))"
         where = f"{scope.where} AND {before}" if scope.where else f"WHERE {before}"
         found = conn.execute(
@@ -612,9 +646,13 @@ class Articles:
 
     def stats(self) -> dict[str, Any]:
         conn = self._db.conn
-        (articles, sources, unread, starred, dated, oldest, newest, stories) = conn.execute(
-            "SELECT count(*), count(DISTINCT source), count(*) FILTER (WHERE read = 0), "
-            "count(*) FILTER (WHERE starred = 1), count(published_at), "
+        read, starred = conn.execute(
+            "SELECT count(*) FILTER (WHERE read = 1), count(*) FILTER (WHERE starred = 1) "
+            "FROM marks WHERE person = ?",
+            (self.person,),
+        ).fetchone()
+        (articles, sources, dated, oldest, newest, stories) = conn.execute(
+            "SELECT count(*), count(DISTINCT source), count(published_at), "
             "min(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
             "max(CASE WHEN published_at IS NOT NULL THEN nullif(sort_key, '') END), "
             "count(DISTINCT coalesce(story_id, id)) FROM articles"
@@ -626,7 +664,7 @@ class Articles:
         return {
             "articles": articles,
             "sources": sources,
-            "unread": unread or 0,
+            "unread": articles - (read or 0),
             "starred": starred or 0,
             "dated": dated or 0,
             "oldest": oldest,

@@ -171,7 +171,30 @@ CREATE TABLE pending_articles (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# Read and starred belong to a person (a team shares one archive, each with their own marks):
+# a row per person and article they marked. The marks made before belong to the person ''
+# until the first writable open names its person (the Library hands them over then). The
+# per-source and unread indexes on the flags go with the columns.
+_V10 = """
+CREATE TABLE marks (
+    person TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (person, article_id)
+) WITHOUT ROWID;
+CREATE INDEX marks_article ON marks(article_id);
+INSERT INTO marks (person, article_id, read, starred)
+    SELECT '', id, read, starred FROM articles WHERE read = 1 OR starred = 1;
+DROP INDEX articles_source;
+DROP INDEX articles_unread;
+DROP INDEX articles_starred;
+CREATE INDEX articles_source ON articles(source);
+ALTER TABLE articles DROP COLUMN read;
+ALTER TABLE articles DROP COLUMN starred;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.core.db.articles import Articles
 from reader.core.db.connection import Connections
+from reader.core.db.copying import CopyRows
 from reader.core.db.feeds import Feeds
 from reader.core.db.fts import TextIndex
 from reader.core.db.links import Links
@@ -18,10 +19,10 @@ from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
 
 
-class SqliteStorage:
+class SqliteStorage(CopyRows):
     """Every table of one SQLite file, each behind a small object the services are given."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, person: str = "") -> None:
         self.path = Path(path)
         self.connections = Connections(self.path)
         try:
@@ -33,12 +34,12 @@ class SqliteStorage:
         except (sqlite3.DatabaseError, OSError) as error:
             self.connections.close()
             raise StorageError(f"{self.path}: cannot open the database ({error})") from None
-        self.articles = Articles(self.connections)
+        self.articles = Articles(self.connections, person)
         self.index = TextIndex(self.connections)
         self.stories = StoryBands(self.connections)
         self.links = Links(self.connections)
         self.feeds = Feeds(self.connections)
-        self.topics = Topics(self.connections)
+        self.topics = Topics(self.connections, person)
 
     @property
     def read_only(self) -> str | None:
@@ -84,6 +85,14 @@ class SqliteStorage:
             if candidate.exists():
                 total += candidate.stat().st_size
         return total
+
+    def claim_marks(self, person: str) -> int:
+        """Hand the marks made before marks had a person (schema v10) to `person`; how many."""
+        with self.transaction():
+            cursor = self.connections.conn.execute(
+                "UPDATE marks SET person = ? WHERE person = ''", (person,)
+            )
+        return int(cursor.rowcount)
 
     def close(self) -> None:
         self.connections.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.core.db.connection import Database, RowTable
+from reader.core.db.marks import marked
 from reader.core.models import Topic
 
 BATCH = 500
@@ -12,8 +13,9 @@ class Topics:
     """The topic rows through sqlite-utils; membership with raw sqlite3 (bulk inserts at import,
     counts on every refresh of the navigator)."""
 
-    def __init__(self, connections: Database) -> None:
+    def __init__(self, connections: Database, person: str = "") -> None:
         self._db = connections
+        self.person = person  # whose unread counts these are
 
     def _table(self) -> RowTable:
         return self._db.table("topics")
@@ -36,7 +38,7 @@ class Topics:
         folded = " AND a.story_id IS NULL" if fold else ""
         rows = self._db.conn.execute(
             "SELECT t.id, t.name, t.query, t.builtin, count(a.id), "
-            "count(a.id) FILTER (WHERE a.read = 0) FROM topics t "
+            f"count(a.id) FILTER (WHERE NOT {marked(self.person, 'read', 'a')}) FROM topics t "
             "LEFT JOIN topic_articles m ON m.topic_id = t.id "
             f"LEFT JOIN articles a ON a.id = m.article_id{folded} {where} "
             "GROUP BY t.id ORDER BY t.position, t.id",

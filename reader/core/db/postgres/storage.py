@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from reader.core.db.articles import Articles
+from reader.core.db.copying import CopyRows
 from reader.core.db.feeds import Feeds
 from reader.core.db.links import Links
 from reader.core.db.postgres.connection import PgConnections, describe
@@ -38,10 +39,10 @@ class PostgresLinks(Links):
         return rows.fetchall()
 
 
-class PostgresStorage:
+class PostgresStorage(CopyRows):
     """Every table of one PostgreSQL database, each behind the same object as on SQLite."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, person: str = "") -> None:
         self.connections = PgConnections(url)
         self.path = self.connections.path
         try:
@@ -54,12 +55,12 @@ class PostgresStorage:
             raise StorageError(
                 f"{self.path}: cannot open the database ({describe(error)})"
             ) from None
-        self.articles = Articles(self.connections)
+        self.articles = Articles(self.connections, person)
         self.index = PostgresTextIndex(self.connections)
         self.stories = StoryBands(self.connections)
         self.links = PostgresLinks(self.connections)
         self.feeds = Feeds(self.connections)
-        self.topics = Topics(self.connections)
+        self.topics = Topics(self.connections, person)
         self._listeners = threading.local()
 
     @property
@@ -124,6 +125,22 @@ class PostgresStorage:
             "SELECT pg_database_size(current_database())"
         ).fetchone()
         return int(row[0])
+
+    def claim_marks(self, person: str) -> int:
+        """Hand the marks made before marks had a person (schema v10) to `person`; how many."""
+        with self.transaction():
+            cursor = self.connections.conn.execute(
+                "UPDATE marks SET person = ? WHERE person = ''", (person,)
+            )
+        return int(cursor.rowcount)
+
+    def restart_ids(self) -> None:
+        """New rows are numbered after the largest id copied in (identity columns)."""
+        for table in ("articles", "feeds", "topics"):
+            self.connections.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
 
     def close(self) -> None:
         self.connections.close()
