@@ -21,7 +21,7 @@ from textual.driver import Driver
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from reader.core.library import Library
 from reader.core.models import FeedResult, SuggestedFeed
@@ -109,7 +109,10 @@ class ReaderApp(App[int], inherit_bindings=False):
         if self.config.fetch_every > 0:
             # The open reader keeps up by itself (a store that follows no feed: nothing to do).
             self.set_interval(self.config.fetch_every * 60, self.fetch_on_schedule)
-        if self.config.watch_interval > 0:
+        if self.library.hears_changes:
+            # A shared archive (PostgreSQL) says when its fetcher stores articles: listen.
+            self.run_worker(self._listen, thread=True, exclusive=True, group="listen")
+        elif self.config.watch_interval > 0:
             self.store_timer = self.set_interval(self.config.watch_interval, self._check_store)
         self._use_config_keymap()
         self._answer_signals()
@@ -190,6 +193,18 @@ class ReaderApp(App[int], inherit_bindings=False):
                 markup=False,
                 timeout=10,
             )
+
+    def _listen(self) -> None:
+        """Wait for news of changes to the store (a worker thread) and refresh the headlines
+        as soon as one comes."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:  # a failure ends it and is told (reader.ui.failures)
+            if self.library.wait_for_change(1.0) and not worker.is_cancelled:
+                self.call_from_thread(self._refresh_store)
+
+    def _refresh_store(self) -> None:
+        if self.screen_stack:
+            self.reader.refresh_headlines()
 
     def _check_store(self) -> None:
         if self.screen_stack:

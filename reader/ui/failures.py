@@ -26,6 +26,7 @@ TASKS = {
     "unread": "Finding the next unread article",
     "topics": "Saving the topic",
     "fetch": "Fetching feeds",
+    "listen": "Listening for new articles",
 }
 
 
