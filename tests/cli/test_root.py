@@ -128,7 +128,7 @@ def test_every_error_ends_as_one_line_and_an_exit_code(
     code: int,
     stderr: str,
 ) -> None:
-    def fail(self: Library, query: str, limit: int = 20, topic: str | None = None) -> None:
+    def fail(self: Library, query: str, *args: object, **kwargs: object) -> None:
         raise raised
 
     monkeypatch.setattr(Library, "search", fail)
@@ -185,7 +185,7 @@ def test_text_from_outside_reaches_the_terminal_without_escapes(
 ) -> None:
     hostile = _hit("Judul \x1b[31mmerah\x1b[0m\r\x1b[2K[bold]palsu[/bold]")
     result = types.SimpleNamespace(hits=[hostile], relaxed=False)
-    monkeypatch.setattr(Library, "search", lambda self, query, limit=20, topic=None: result)
+    monkeypatch.setattr(Library, "search", lambda self, query, *args, **kwargs: result)
     for terminal in (False, True):
         monkeypatch.setattr(output, "stdout_is_terminal", lambda terminal=terminal: terminal)
         out = invoke(demo_db, "search", "pekerja")
