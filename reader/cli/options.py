@@ -40,10 +40,11 @@ def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 db_option = click.option(
     "--db",
-    metavar="PATH",
+    metavar="PATH|URL",
     expose_value=False,
     callback=_remember_db,
-    help="database file (default: $KEMNAKER_READER_DB or the user data dir)",
+    help="database file, or a postgresql:// URL (default: $KEMNAKER_READER_DB or the user "
+    "data dir)",
 )
 
 

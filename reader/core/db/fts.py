@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reader.core.db.connection import Connections
+from reader.core.db.connection import Database
 from reader.core.errors import QueryError, StorageError
 from reader.core.models import Candidate
 from reader.core.query import Filters
@@ -157,7 +157,7 @@ def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
 class TextIndex:
     """FTS5 rows, term document frequencies and ranked matching."""
 
-    def __init__(self, connections: Connections) -> None:
+    def __init__(self, connections: Database) -> None:
         self._db = connections
         self._known: dict[str, bool] = {}
 
@@ -184,7 +184,7 @@ class TextIndex:
         changes.subtract(removed)
         self._db.conn.executemany(
             "INSERT INTO term_stats (term, df) VALUES (?, ?) "
-            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            "ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df",
             sorted((term, n) for term, n in changes.items() if n),  # key order: B-tree friendly
         )
         self._known.clear()

@@ -213,7 +213,10 @@ class PgConnections:
 
         conn = self.conn
         try:
-            with conn.raw.transaction():
+            # Pipeline mode: a statement whose result is not read (most writes) is sent without
+            # waiting for the server; reading a result waits for those before it. An import
+            # waits twice per article instead of about ten times.
+            with conn.raw.pipeline(), conn.raw.transaction():
                 yield conn
         except psycopg.Error as error:
             raise StorageError(f"{self.path}: {describe(error)}") from error

@@ -1,0 +1,190 @@
+"""Many readers and one fetcher on one PostgreSQL archive (issue 14's load check).
+
+    python bench/bench_postgres.py --store postgresql://.../b100k --fetch bench/out/new.jsonl
+
+`--store` is an archive already filled (e.g. by `kemnaker-reader copy --from bench.db --to URL`).
+While one fetcher process imports `--fetch` into it, `--readers` processes, each a person of
+its own, loop for `--seconds`: search (a query from a fixed list), page (a window of the list
+at a random place), open (an article and its related news) and mark (read or starred, toggled).
+Every reader remembers the marks it set; at the end the archive must hold exactly those (no
+mark lost, none of another person's). Prints per-operation p50/p95/max in ms, errors, the
+fetcher's articles per second and the load average; first, search alone on a quiet archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = [
+    "upah minimum",
+    "pekerja migran",
+    "banjir",
+    "korupsi",
+    "timnas indonesia",
+    "harga beras",
+    "pemilihan gubernur",
+    "gempa bumi",
+    "tenaga kerja asing",
+    "bpjs ketenagakerjaan",
+    "ekspor",
+    "presiden jokowi",
+    "kecelakaan",
+    "pajak",
+    "sekolah",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def reader(url: str, number: int, seconds: float, start: float, done: Any, out: mp.Queue) -> None:
+    from reader.core.library import open_library
+
+    person = f"reader{number}"
+    rng = random.Random(number)
+    times: dict[str, list[float]] = {"search": [], "page": [], "open": [], "mark": []}
+    errors: list[str] = []
+    marks: dict[int, tuple[bool, bool]] = {}
+    with open_library(url, person=person) as library:
+        total = library.count()
+        while time.time() < start:
+            time.sleep(0.01)
+        while time.time() < start + seconds and not done.is_set():
+            kind = rng.choice(["search", "search", "page", "open", "mark"])
+            began = time.perf_counter()
+            try:
+                if kind == "search":
+                    library.search(rng.choice(QUERIES), 50)
+                elif kind == "page":
+                    library.headlines(rng.randrange(max(total - 50, 1)), 50)
+                elif kind == "open":
+                    article_id = rng.randrange(1, total + 1)
+                    if library.get(article_id) is not None:
+                        library.related(article_id, 12)
+                else:
+                    article_id = rng.randrange(1, total + 1)
+                    flag = rng.choice(["read", "starred"])
+                    headline = (
+                        library.toggle_read(article_id)
+                        if flag == "read"
+                        else library.toggle_starred(article_id)
+                    )
+                    if headline is not None:
+                        marks[article_id] = (headline.read, headline.starred)
+            except Exception as error:  # counted and reported, not hidden
+                errors.append(f"{kind}: {type(error).__name__}: {error}"[:200])
+            times[kind].append((time.perf_counter() - began) * 1000)
+        lost = 0
+        for article_id, (read, starred) in marks.items():
+            found = library.get(article_id)
+            if found is None or (found.read, found.starred) != (read, starred):
+                lost += 1
+    out.put((number, times, errors, len(marks), lost))
+
+
+def fetcher(url: str, path: str, start: float, done: Any, out: mp.Queue) -> None:
+    from reader.core.library import open_library
+
+    with open_library(url, person="fetcher") as library:
+        while time.time() < start:
+            time.sleep(0.01)
+        began = time.perf_counter()
+        try:
+            result = library.import_inputs([path])
+            out.put(("fetcher", result.added, time.perf_counter() - began, None))
+        except Exception as error:
+            out.put(("fetcher", 0, time.perf_counter() - began, f"{type(error).__name__}: {error}"))
+        finally:
+            done.set()  # the readers stop with the fetcher
+
+
+def quiet_search(url: str, rounds: int) -> list[float]:
+    from reader.core.library import open_library
+
+    found: list[float] = []
+    with open_library(url, person="quiet") as library:
+        for query in QUERIES:
+            library.search(query, 50)  # warm
+        for _ in range(rounds):
+            for query in QUERIES:
+                began = time.perf_counter()
+                library.search(query, 50)
+                found.append((time.perf_counter() - began) * 1000)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", required=True, help="postgresql:// URL of a filled archive")
+    parser.add_argument("--fetch", required=True, help="JSON Lines the fetcher imports")
+    parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument(
+        "--seconds", type=float, default=3600, help="at most; the readers stop with the fetcher"
+    )
+    args = parser.parse_args()
+    from reader.core.library import open_library
+
+    with open_library(args.store, person="bench") as library:
+        articles = library.count()
+    print(f"archive: {articles:,} articles; load average {os.getloadavg()}")
+    quiet = quiet_search(args.store, 5)
+    print(
+        f"search alone: p50 {statistics.median(quiet):.1f} ms, p95 {percentile(quiet, 0.95):.1f}"
+        f" ms, max {max(quiet):.1f} ms ({len(quiet)} searches)"
+    )
+    context = mp.get_context("spawn")
+    out: mp.Queue = context.Queue()
+    done = context.Event()
+    start = time.time() + 5
+    workers = [
+        context.Process(target=reader, args=(args.store, n, args.seconds, start, done, out))
+        for n in range(args.readers)
+    ]
+    workers.append(context.Process(target=fetcher, args=(args.store, args.fetch, start, done, out)))
+    for worker in workers:
+        worker.start()
+    results = [out.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    times: dict[str, list[float]] = {}
+    errors: list[str] = []
+    marked = lost = 0
+    for result in results:
+        if result[0] == "fetcher":
+            _, added, took, error = result
+            rate = added / took if took else 0
+            print(f"fetcher: {added:,} articles in {took:.1f} s ({rate:,.0f}/s), error: {error}")
+            continue
+        _, kinds, errs, count, missing = result
+        for kind, values in kinds.items():
+            times.setdefault(kind, []).extend(values)
+        errors += errs
+        marked += count
+        lost += missing
+    print(f"{args.readers} readers, until the fetcher ended; load average {os.getloadavg()}")
+    for kind, values in times.items():
+        print(
+            f"  {kind:6s} n={len(values):6,} p50 {statistics.median(values):7.1f} ms  "
+            f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):8.1f} ms"
+        )
+    print(f"errors: {len(errors)}; marks kept: {marked - lost:,} of {marked:,} (lost {lost})")
+    for line in errors[:10]:
+        print("  ", line)
+    with open_library(args.store, person="bench") as library:
+        print(f"archive now: {library.count():,} articles")
+
+
+if __name__ == "__main__":
+    main()
