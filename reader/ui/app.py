@@ -292,7 +292,10 @@ class ReaderApp(App[int], inherit_bindings=False):
             self.call_from_thread(self._show_progress, done, total)
 
         results = self.library.fetch(
-            timeout=self.config.fetch_timeout, cancel=self._stop_fetching, progress=progress
+            timeout=self.config.fetch_timeout,
+            max_bytes=int(self.config.fetch_max_size * 1024 * 1024),
+            cancel=self._stop_fetching,
+            progress=progress,
         )
         self.call_from_thread(self._fetched, results, scheduled)
 

@@ -236,3 +236,25 @@ def test_the_reader_fetches_on_its_schedule_and_lists_every_failed_feed(
                 assert not isinstance(app.screen, FetchLogScreen)
 
     asyncio.run(scenario())
+
+
+def test_the_readers_fetch_takes_the_configured_size_limit(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fetch(**options: Any) -> list[FeedResult]:
+        seen.update(options)
+        return []
+
+    monkeypatch.setattr(library, "fetch", fetch)
+
+    async def scenario() -> None:
+        app = test_app(library, watch_interval=0, fetch_max_size=2.5)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            app.fetch_feeds()
+            await settle(pilot)
+            assert seen["max_bytes"] == int(2.5 * 1024 * 1024)
+
+    asyncio.run(scenario())
