@@ -81,11 +81,17 @@ async def choose(pilot: Pilot[Any], key: str) -> View:
     return app.reader.view
 
 
-def test_every_entry_shows_its_unread_and_total_counts(library: Library) -> None:
+def test_counts_then_enter_chooses_and_cursor_keys_move_and_count_nothing(
+    library: Library,
+) -> None:
+    """Checks that share one app (one startup instead of three), in this order: the counts as
+    the reader opens, choosing with the keys, and cursor keys that count nothing."""
+
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            # Every entry shows its unread and total counts.
             shown = counts(app)
             assert shown == expected_counts(library)
             keys = list(shown)
@@ -97,6 +103,27 @@ def test_every_entry_shows_its_unread_and_total_counts(library: Library) -> None
             assert "▸ All" in text[0] and text[0].endswith(" 410/410")  # the shown view marked
             assert "Topics" in text and "Sources" in text
             assert any(t.startswith(f"  {TOPIC}") and t.endswith(" 22/22") for t in text)
+            # Enter chooses; the cursor keys only move.
+            headlines = app.query_one(HeadlineList)
+            navigator = app.query_one(Navigator)
+            await pilot.press("v")
+            assert app.focused is navigator
+            await pilot.press("j", "j", "j")  # past the Topics heading, onto the first topic
+            assert navigator.highlighted_view.key == "topic:1"
+            await settle(pilot)
+            assert app.reader.view == ALL and headlines.total == 410
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.reader.view.name == TOPIC and headlines.total == 22
+            # Cursor keys in the list count nothing; the palette's Views focuses the navigator.
+            requests = app.reader._views_request
+            await pilot.press("j", "j", "k", "G", "g")
+            await settle(pilot)
+            assert app.reader._views_request == requests
+            await palette(pilot, "views")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.focused, Navigator)
 
     run(scenario)
 
@@ -203,26 +230,6 @@ def test_choosing_each_view_shows_its_headlines(library: Library) -> None:
                 else:
                     assert shown is None, key  # "No articles in ..." instead
             assert counts(app)["unread"] == (409, 409)  # previews marked nothing read
-
-    run(scenario)
-
-
-def test_enter_chooses_and_cursor_keys_only_move(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            navigator = app.query_one(Navigator)
-            await pilot.press("v")
-            assert app.focused is navigator
-            await pilot.press("j", "j", "j")  # past the Topics heading, onto the first topic
-            assert navigator.highlighted_view.key == "topic:1"
-            await settle(pilot)
-            assert app.reader.view == ALL and headlines.total == 410
-            await pilot.press("enter")
-            await settle(pilot)
-            assert app.reader.view.name == TOPIC and headlines.total == 22
 
     run(scenario)
 
@@ -380,22 +387,5 @@ def test_names_from_outside_are_text_not_markup(library: Library) -> None:
             text = entry_text(app.query_one(Navigator))
             assert any("[b]Upah[/b] [x" in t for t in text)
             assert title(app.query_one(HeadlineList)).startswith("[b]Upah[/b] [x · ")
-
-    run(scenario)
-
-
-def test_cursor_keys_in_the_list_count_nothing(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            requests = app.reader._views_request
-            await pilot.press("j", "j", "k", "G", "g")
-            await settle(pilot)
-            assert app.reader._views_request == requests
-            await palette(pilot, "views")
-            await pilot.press("enter")
-            await settle(pilot)
-            assert isinstance(app.focused, Navigator)
 
     run(scenario)

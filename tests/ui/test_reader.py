@@ -28,7 +28,10 @@ def run(test) -> None:
     asyncio.run(test())
 
 
-def test_first_screen_opens_the_newest_article(library: Library) -> None:
+def test_first_screen_tab_order_stale_related_results_and_help(library: Library) -> None:
+    """Checks that share one freshly started app (one startup instead of four): each leaves
+    the app as it found it (the list focused, the first article open, no other screen)."""
+
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
@@ -36,19 +39,18 @@ def test_first_screen_opens_the_newest_article(library: Library) -> None:
             headlines = app.query_one(HeadlineList)
             article = app.query_one(ArticleView)
             newest = library.headlines(0, 1)[0]
+            # The first screen opens the newest article.
             assert headlines.total == library.count() == 410
             assert app.focused is headlines
             assert article.article is not None and article.article.id == newest.id
             assert app.query_one(RelatedPanel).for_article == newest.id
-
-    run(scenario)
-
-
-def test_tab_and_shift_tab_move_between_panes(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
+            # Related results for another article are dropped.
+            related = app.query_one(RelatedPanel)
+            before = list(related.items)
+            app.reader.post_message(RelatedFound(-1, []))
+            await pilot.pause()
+            assert related.items == before and related.for_article != -1
+            # Tab and Shift+Tab move between the panes, h back to the list.
             order = [HeadlineList, ArticleView, RelatedPanel, HeadlineList]
             for pane in order[1:]:
                 await pilot.press("tab")
@@ -57,6 +59,75 @@ def test_tab_and_shift_tab_move_between_panes(library: Library) -> None:
             assert isinstance(app.focused, RelatedPanel)
             await pilot.press("h")
             assert isinstance(app.focused, HeadlineList)
+            # The help lists the bindings and closes.
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#help-keys").render())
+            text += str(app.screen.query_one("#help-keys-panes").render())
+            for words in (
+                "Search",
+                "Next match",
+                "Read/unread",
+                "Star",
+                "Copy URL",
+                "Quit",
+                "Open",
+                "Scroll down",
+            ):
+                assert words in text
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario)
+
+
+def test_searches_without_hits_relaxed_cut_at_the_limit_and_stale(library: Library) -> None:
+    """Searches one after another in one app (one startup instead of five): each search
+    replaces the last one's results, and each is checked as it was on a fresh app."""
+    from reader.ui.screens.reader import SEARCH_LIMIT
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            # A search with no hits says so.
+            await search(pilot, "zzzqqq")
+            assert headlines.total == 0
+            assert app.query_one(ArticleView).article is None
+            assert "0 results" in str(headlines.border_title)
+            # Search rows show the title on two lines (a list 44 columns wide), the snippet
+            # with its matches, the source.
+            await search(pilot, "pekerja migran")
+            assert headlines.row_height == 4
+            lines = [headlines.render_line(y).text.strip() for y in range(4)]
+            assert f"{lines[0]} {lines[1]}" == SEED_TITLE
+            assert "pekerja migran" in lines[2] and "«" not in lines[2]
+            assert lines[3].startswith("jpnn.com")
+            # Stale search results are dropped.
+            screen = app.reader
+            old = SearchState(query="an older search", headlines=[], matcher=Matcher())
+            stale = SearchFinished(screen._search_request - 1, old)
+            screen.post_message(stale)
+            await pilot.pause()
+            assert screen.search is not None and screen.search.query == "pekerja migran"
+            assert headlines.total > 0
+            # A relaxed search says no article has every word.
+            await search(pilot, "pekerja migran calya")
+            assert app.reader.search.relaxed and headlines.total > 0
+            assert "no article has every word" in str(headlines.border_title)
+            assert app.query_one(ArticleView).article.title == SEED_TITLE
+            await search(pilot, "pekerja migran")
+            assert not app.reader.search.relaxed
+            assert "no article has every word" not in str(headlines.border_title)
+            # A search cut at the limit says there are more.
+            assert len(library.search("yang", SEARCH_LIMIT + 1).hits) > SEARCH_LIMIT
+            await search(pilot, "yang")
+            assert headlines.total == SEARCH_LIMIT
+            assert f"{SEARCH_LIMIT}+ results" in str(headlines.border_title)
+            assert f"{SEARCH_LIMIT}+ results" in app.reader.sub_title
+            await search(pilot, "pekerja migran")
+            assert "+ results" not in str(headlines.border_title)
 
     run(scenario)
 
@@ -201,36 +272,6 @@ def test_n_and_N_step_through_the_matches(library: Library) -> None:
     run(scenario)
 
 
-def test_a_search_with_no_hits_says_so(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await search(pilot, "zzzqqq")
-            assert app.query_one(HeadlineList).total == 0
-            assert app.query_one(ArticleView).article is None
-            assert "0 results" in str(app.query_one(HeadlineList).border_title)
-
-    run(scenario)
-
-
-def test_stale_search_results_are_dropped(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await search(pilot, "pekerja migran")
-            screen = app.reader
-            old = SearchState(query="an older search", headlines=[], matcher=Matcher())
-            stale = SearchFinished(screen._search_request - 1, old)
-            screen.post_message(stale)
-            await pilot.pause()
-            assert screen.search is not None and screen.search.query == "pekerja migran"
-            assert app.query_one(HeadlineList).total > 0
-
-    run(scenario)
-
-
 def test_o_opens_the_url_and_y_copies_it(library: Library) -> None:
     async def scenario() -> None:
         app = test_app(library)
@@ -259,32 +300,6 @@ def test_space_pages_the_article(library: Library) -> None:
             # The scroll is applied after a refresh: wait for the screen, not a fixed time.
             await pilot.wait_for_scheduled_animations()
             assert article.scroll_y > 0
-
-    run(scenario)
-
-
-def test_help_lists_the_bindings_and_closes(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await pilot.press("question_mark")
-            assert isinstance(app.screen, HelpScreen)
-            text = str(app.screen.query_one("#help-keys").render())
-            text += str(app.screen.query_one("#help-keys-panes").render())
-            for words in (
-                "Search",
-                "Next match",
-                "Read/unread",
-                "Star",
-                "Copy URL",
-                "Quit",
-                "Open",
-                "Scroll down",
-            ):
-                assert words in text
-            await pilot.press("escape")
-            assert not isinstance(app.screen, HelpScreen)
 
     run(scenario)
 
@@ -348,23 +363,6 @@ def test_command_palette_jumps_to_a_headline(library: Library) -> None:
     run(scenario)
 
 
-def test_search_rows_show_the_snippet_with_matches(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await search(pilot, "pekerja migran")
-            headlines = app.query_one(HeadlineList)
-            # The title on two lines (a list 44 columns wide), the snippet, the source.
-            assert headlines.row_height == 4
-            lines = [headlines.render_line(y).text.strip() for y in range(4)]
-            assert f"{lines[0]} {lines[1]}" == SEED_TITLE
-            assert "pekerja migran" in lines[2] and "«" not in lines[2]
-            assert lines[3].startswith("jpnn.com")
-
-    run(scenario)
-
-
 def test_escape_in_the_search_box_goes_back_to_the_list(library: Library) -> None:
     async def scenario() -> None:
         app = test_app(library)
@@ -380,20 +378,6 @@ def test_escape_in_the_search_box_goes_back_to_the_list(library: Library) -> Non
     run(scenario)
 
 
-def test_related_results_for_another_article_are_dropped(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            related = app.query_one(RelatedPanel)
-            before = list(related.items)
-            app.reader.post_message(RelatedFound(-1, []))
-            await pilot.pause()
-            assert related.items == before and related.for_article != -1
-
-    run(scenario)
-
-
 def test_every_binding_has_an_id() -> None:
     from reader.ui.app import ReaderApp
     from reader.ui.screens.reader import ReaderScreen
@@ -401,23 +385,6 @@ def test_every_binding_has_an_id() -> None:
     for owner in (ReaderApp, ReaderScreen, HeadlineList, ArticleView, RelatedPanel, HelpScreen):
         for key, binding in declared(owner):
             assert binding.id, f"{owner.__name__}: {key} -> {binding.action} has no id"
-
-
-def test_a_relaxed_search_says_no_article_has_every_word(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await search(pilot, "pekerja migran calya")
-            headlines = app.query_one(HeadlineList)
-            assert app.reader.search.relaxed and headlines.total > 0
-            assert "no article has every word" in str(headlines.border_title)
-            assert app.query_one(ArticleView).article.title == SEED_TITLE
-            await search(pilot, "pekerja migran")
-            assert not app.reader.search.relaxed
-            assert "no article has every word" not in str(headlines.border_title)
-
-    run(scenario)
 
 
 def test_an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row(
@@ -582,25 +549,6 @@ def test_the_footer_hints_fit_the_width(library: Library) -> None:
                 # No two hints overlap (a cut-off row would).
                 spans = sorted((key.region.x, key.region.right) for key in keys)
                 assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), width
-
-    run(scenario)
-
-
-def test_a_search_cut_at_the_limit_says_there_are_more(library: Library) -> None:
-    from reader.ui.screens.reader import SEARCH_LIMIT
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            assert len(library.search("yang", SEARCH_LIMIT + 1).hits) > SEARCH_LIMIT
-            await search(pilot, "yang")
-            headlines = app.query_one(HeadlineList)
-            assert headlines.total == SEARCH_LIMIT
-            assert f"{SEARCH_LIMIT}+ results" in str(headlines.border_title)
-            assert f"{SEARCH_LIMIT}+ results" in app.reader.sub_title
-            await search(pilot, "pekerja migran")
-            assert "+ results" not in str(headlines.border_title)
 
     run(scenario)
 

@@ -129,11 +129,18 @@ def test_A_marks_the_view_read_after_asking(library: Library) -> None:
     run(scenario)
 
 
-def test_S_saves_the_search_as_a_topic(library: Library) -> None:
+def test_the_new_keys_are_in_the_help_and_S_saves_the_search_as_a_topic(
+    library: Library,
+) -> None:
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            # The new keys have ids and are in the help (read before any key is pressed).
+            rows = dict(app.reader.help_sections())["Anywhere"]
+            described = {description for _, description in rows}
+            assert {"Unread only", "Next unread", "Previous unread", "Mark all read"} <= described
+            assert "Save as topic" in described
             await pilot.press("S")  # no search yet
             assert not isinstance(app.screen, NameScreen)
             await search(pilot, "pekerja migran")
@@ -149,18 +156,5 @@ def test_S_saves_the_search_as_a_topic(library: Library) -> None:
             assert app.query_one(HeadlineList).total == topic.total
             assert view.name == "Migran [saya]"
             assert isinstance(app.query_one(Navigator), Navigator)
-
-    run(scenario)
-
-
-def test_the_new_keys_have_ids_and_are_in_the_help(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            rows = dict(app.reader.help_sections())["Anywhere"]
-            described = {description for _, description in rows}
-            assert {"Unread only", "Next unread", "Previous unread", "Mark all read"} <= described
-            assert "Save as topic" in described
 
     run(scenario)
