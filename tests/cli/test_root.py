@@ -60,6 +60,7 @@ def test_help_and_version(invoke: Invoke) -> None:
         "topics",
         "purge",
         "export",
+        "copy",
     ]
     listed = [line.split()[0] for line in out.stdout.split("Commands:")[1].strip().splitlines()]
     assert listed == commands

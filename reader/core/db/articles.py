@@ -456,14 +456,21 @@ class Articles:
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""
         scope = _scope(view, self.person)
+        # The window's ids first (an index walk), then its rows: the marks and the versions are
+        # then read for the rows shown alone, not for every row the offset skips (PostgreSQL
+        # computes a skipped row's columns: 0.8 s at an offset of 99,000).
+        ids = [
+            row[0]
+            for row in self._db.conn.execute(
+                f"SELECT articles.id FROM {scope.source} {scope.where} {scope.order} "
+                "LIMIT ? OFFSET ?",
+                (*scope.params, limit, offset),
+            )
+        ]
         columns = self._headline_columns
         if view is not None and view.fold_stories:
             columns += f", {_VERSIONS}"
-        rows = self._db.conn.execute(
-            f"SELECT {columns} FROM {scope.source} {scope.where} {scope.order} LIMIT ? OFFSET ?",
-            (*scope.params, limit, offset),
-        )
-        return [_headline(row) for row in rows]
+        return self._by_ids(columns, _headline, ids)
 
     def count(self, view: HeadlineFilter | None = None) -> int:
         scope = _scope(view, self.person)

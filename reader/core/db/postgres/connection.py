@@ -183,6 +183,10 @@ class PgConnections:
             raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as error:
             raise StorageError(f"{self.path}: cannot connect ({describe(error)})") from None
+        # The archive's pages are read from memory or an SSD, not a spinning disk: at the
+        # default cost of a random page (4) the planner read the whole full-text table for a
+        # word 6% of the articles hold (0.45 s) rather than its GIN index (0.05 s).
+        raw.execute("SET random_page_cost = 1.1")
         with self._lock:
             self._open.append(raw)
         return raw
