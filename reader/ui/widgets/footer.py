@@ -83,15 +83,6 @@ class ReaderFooter(Footer):
             keys.remove(max(reversed(keys), key=_rank))
         if keys:  # (none until Textual says the bindings are ready)
             self._shown = self._hints(self.screen)
-        for key in keys:
-            if isinstance(key, FooterKey):
-                # Each hint starts compact and is then bound to the footer's `compact`, and
-                # each of those two class changes restyles it once it is mounted: give it the
-                # class and the value it ends with before then (the same look, fewer restyles).
-                bound = "compact" in (key._reactive_connect or {})
-                compact = self.compact if bound else key.compact
-                key.set_reactive(FooterKey.compact, compact)
-                key.set_class(compact, "-compact", update=False)
         yield from keys
 
     def on_resize(self) -> None:
