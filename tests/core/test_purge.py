@@ -283,7 +283,9 @@ def test_an_older_store_marks_what_it_imported_from_the_bundled_files(tmp_path):
         conn.execute("ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
         conn.execute("DROP INDEX articles_source")
         conn.execute("CREATE INDEX articles_source ON articles(source, read)")
-        conn.execute("CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0")
+        conn.execute(
+            "CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0"
+        )
         conn.execute(
             "CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1"
         )
