@@ -215,3 +215,13 @@ def test_copy_goes_there_and_back_keeping_everything(twins, tmp_path: Path) -> N
         new = b.import_articles([Article(title="Baru sesudah disalin", body="Isi baru.")])
         assert new.added == 1 and b.count() == 411  # new ids follow the copied ones
     pg.drop_database(name)
+
+
+def test_a_nul_character_in_a_query_finds_nothing_instead_of_failing(twins) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's text cannot hold NUL (SQLite's can): a query or filter holding one is
+    still answered, with what SQLite answers."""
+    lite, post = twins
+    for query in ("source:\x00", "upah\x00minimum", "source:kompas\x00 upah"):
+        assert [h.id for h in post.search(query, 20).hits] == [
+            h.id for h in lite.search(query, 20).hits
+        ], repr(query)

@@ -59,6 +59,17 @@ def translate(sql: str) -> str:
     return "".join(out)
 
 
+def _bindable(parameters: Sequence[Any]) -> Sequence[Any]:
+    """The parameters with any NUL character of a string replaced (U+FFFD): PostgreSQL's text
+    cannot hold one, where SQLite's can. Stored text never has one (imports remove control
+    characters), so a searched or filtered value that holds one still finds nothing."""
+    if not any(isinstance(value, str) and "\x00" in value for value in parameters):
+        return parameters
+    return [
+        value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in parameters
+    ]
+
+
 def describe(error: Exception) -> str:
     """What a failure of the server means, in one line (the server's words are outside text)."""
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -76,7 +87,7 @@ class PgConn:
         import psycopg
 
         try:
-            return self.raw.execute(translate(sql), parameters)
+            return self.raw.execute(translate(sql), _bindable(parameters))
         except psycopg.Error as error:
             raise StorageError(f"{self._name}: {describe(error)}") from error
 
@@ -85,7 +96,7 @@ class PgConn:
 
         cursor = self.raw.cursor()
         try:
-            cursor.executemany(translate(sql), list(parameters))
+            cursor.executemany(translate(sql), [_bindable(row) for row in parameters])
         except psycopg.Error as error:
             raise StorageError(f"{self._name}: {describe(error)}") from error
         return cursor
