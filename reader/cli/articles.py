@@ -26,31 +26,49 @@ if TYPE_CHECKING:
     "layout, JSON Lines or JSON, RSS, Atom or JSON Feed, saved article pages.",
 )
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option(
+    "--defer",
+    is_flag=True,
+    help="store the articles (searchable at once) and leave their story grouping, word "
+    "counts and topics to the next import",
+)
 @json_option("print the summary as JSON")
 @db_option
 @with_library()
-def import_(library: Library, inputs: tuple[str, ...], as_json: bool) -> int:
+def import_(library: Library, inputs: tuple[str, ...], defer: bool, as_json: bool) -> int:
     def show_progress(so_far: ImportResult) -> None:
         bar.update(so_far.added + so_far.updated + so_far.unchanged)
 
     with output.progress("articles read") as bar:
-        result = library.import_inputs(inputs, show_progress)
+        result = library.import_inputs(inputs, show_progress, defer=True)
+    pending = int(library.stats()["pending"])
+    if not defer and pending:
+        # The second step, with its own progress: stories, word counts and topics.
+        with output.progress("articles grouped", total=pending) as grouped:
+            library.catch_up(lambda done, left: grouped.update(done))
+        pending = 0
     for failure in result.failed:
         output.error(failure.message())
     if as_json:
-        output.print_json(
-            {
-                "added": result.added,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "failed": [asdict(failure) for failure in result.failed],
-            }
-        )
+        summary: dict[str, object] = {
+            "added": result.added,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "failed": [asdict(failure) for failure in result.failed],
+        }
+        if defer:
+            summary["pending"] = pending
+        output.print_json(summary)
     else:
         output.echo(
             f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
             f"{len(result.failed)} failed"
         )
+        if pending:
+            output.echo(
+                f"{output.count(pending, 'article')} wait for story grouping, word counts and "
+                "topics (the next import does them)"
+            )
     return 1 if result.failed else 0
 
 
