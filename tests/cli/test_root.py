@@ -242,7 +242,7 @@ def test_ctrl_c_of_an_import_says_what_was_saved_and_exits_130(
 ) -> None:
     from reader.core.errors import Interrupted
 
-    def interrupted(self: Library, inputs: object, progress: object = None) -> None:
+    def interrupted(self: Library, inputs: object, *args: object, **options: object) -> None:
         raise Interrupted("interrupted; 500 articles of this import were saved")
 
     monkeypatch.setattr(Library, "import_inputs", interrupted)
