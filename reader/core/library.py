@@ -632,17 +632,13 @@ class Library:
     def hears_changes(self) -> bool:
         """Whether `wait_for_change` is told of changes at once (PostgreSQL's LISTEN/NOTIFY);
         a SQLite store is looked at every few seconds instead (`watch`)."""
-        return hasattr(self._storage, "wait_for_change")
+        return self._storage.hears_changes
 
     def wait_for_change(self, timeout: float) -> bool:
         """Block until another connection changes the articles, or `timeout` seconds pass;
         True when a change came. Without `hears_changes`, sleeps `timeout` and says False.
         Call it from a thread of its own: it holds a connection of that thread."""
-        wait = getattr(self._storage, "wait_for_change", None)
-        if wait is None:
-            threading.Event().wait(timeout)
-            return False
-        return bool(wait(timeout))
+        return self._storage.wait_for_change(timeout)
 
     def stats(self) -> dict[str, Any]:
         """Figures of the store; `pending`: how many articles still wait for `pending_work`

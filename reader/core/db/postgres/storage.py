@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from reader.core.db.articles import Articles
-from reader.core.db.copying import CopyRows
+from reader.core.db.common import CommonStorage
 from reader.core.db.feeds import Feeds
 from reader.core.db.links import Links
 from reader.core.db.postgres.connection import PgConnections, describe
 from reader.core.db.postgres.schema import migrate
-from reader.core.db.postgres.text_index import PostgresTextIndex, _condition
+from reader.core.db.postgres.text_index import PostgresTextIndex, _condition, _tsquery
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
@@ -30,7 +28,9 @@ class PostgresLinks(Links):
         expression = AnyOf(tuple(Phrase((word,), "title") for word in words))
         params: list[object] = []
         condition = _condition(expression, params)
-        query = " | ".join(f"'{w}':A" for w in (word.replace("'", "''") for word in words))
+        query = " | ".join(
+            _tsquery(phrase) for phrase in expression.items if isinstance(phrase, Phrase)
+        )
         rows = self._db.conn.execute(
             "SELECT a.id, a.title_key FROM articles_fts f JOIN articles a ON a.id = f.id "
             f"WHERE {condition} ORDER BY ts_rank(f.doc, CAST(? AS tsquery)) DESC, a.id LIMIT ?",
@@ -39,7 +39,9 @@ class PostgresLinks(Links):
         return rows.fetchall()
 
 
-class PostgresStorage(CopyRows):
+class PostgresStorage(CommonStorage):
+    hears_changes = True  # LISTEN/NOTIFY
+
     """Every table of one PostgreSQL database, each behind the same object as on SQLite."""
 
     def __init__(self, url: str, person: str = "") -> None:
@@ -66,11 +68,6 @@ class PostgresStorage(CopyRows):
     @property
     def read_only(self) -> str | None:
         return None
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.connections.transaction():
-            yield
 
     def _listener(self) -> Any:
         listener = getattr(self._listeners, "conn", None)
@@ -99,25 +96,9 @@ class PostgresStorage(CopyRows):
         return heard
 
     def bump_generation(self) -> None:
-        conn = self.connections.conn
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
-            "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
-        )
-        conn.execute(f"NOTIFY {CHANNEL}")
-
-    def generation(self) -> int:
-        value = self.get_meta("generation")
-        return int(value) if value else 0
-
-    def get_meta(self, key: str) -> str | None:
-        row = self.connections.conn.execute(
-            "SELECT value FROM meta WHERE key = ?", (key,)
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.connections.table("meta").upsert({"key": key, "value": value}, pk="key")
+        """Count a change to the articles, and tell every listener when it commits."""
+        super().bump_generation()
+        self.connections.conn.execute(f"NOTIFY {CHANNEL}")
 
     def file_bytes(self) -> int:
         """The database's size on the server."""
@@ -126,14 +107,6 @@ class PostgresStorage(CopyRows):
         ).fetchone()
         return int(row[0])
 
-    def claim_marks(self, person: str) -> int:
-        """Hand the marks made before marks had a person (schema v10) to `person`; how many."""
-        with self.transaction():
-            cursor = self.connections.conn.execute(
-                "UPDATE marks SET person = ? WHERE person = ''", (person,)
-            )
-        return int(cursor.rowcount)
-
     def restart_ids(self) -> None:
         """New rows are numbered after the largest id copied in (identity columns)."""
         for table in ("articles", "feeds", "topics"):
@@ -141,6 +114,3 @@ class PostgresStorage(CopyRows):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
-
-    def close(self) -> None:
-        self.connections.close()
