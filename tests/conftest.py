@@ -40,6 +40,21 @@ def sql(library: Library, statement: str, params: tuple[Any, ...] = ()) -> Rows:
         return Rows(conn.execute(statement, params).fetchall())
 
 
+def undo_marks_table(conn: sqlite3.Connection) -> None:
+    """Take a SQLite store back to before schema v10: read and starred as columns of the
+    articles (all 0), with their indexes, and no marks table."""
+    conn.execute("DROP TABLE marks")
+    conn.execute("ALTER TABLE articles ADD COLUMN read INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
+    conn.execute("DROP INDEX articles_source")
+    conn.execute("CREATE INDEX articles_source ON articles(source, read)")
+    conn.execute("CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0")
+    conn.execute(
+        "CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1"
+    )
+    conn.execute("DELETE FROM meta WHERE key = 'marks_claimed'")
+
+
 def index_vocabulary(library: Library) -> Rows:
     """(term, articles, occurrences) of every term of the full-text index, in term order: the
     FTS5 vocabulary on SQLite, ts_stat of the tsvectors on PostgreSQL."""

@@ -10,6 +10,7 @@ import pytest
 
 from reader.core.library import Library, open_library
 from reader.core.models import Article, HeadlineFilter
+from tests.conftest import undo_marks_table
 
 UNREAD = HeadlineFilter(unread=True)
 
@@ -68,16 +69,9 @@ def test_an_older_stores_marks_become_its_readers(tmp_path: Path) -> None:
         library.import_articles(_articles(3))
         ids = [h.id for h in library.headlines()]
     with closing(sqlite3.connect(path)) as conn, conn:  # as version 9 left it: flags on articles
-        conn.execute("DROP TABLE marks")
-        conn.execute("ALTER TABLE articles ADD COLUMN read INTEGER NOT NULL DEFAULT 0")
-        conn.execute("ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
-        conn.execute("DROP INDEX articles_source")
-        conn.execute("CREATE INDEX articles_source ON articles(source, read)")
-        conn.execute("CREATE INDEX articles_unread ON articles(sort_key, id) WHERE read = 0")
-        conn.execute("CREATE INDEX articles_starred ON articles(sort_key, id) WHERE starred = 1")
+        undo_marks_table(conn)
         conn.execute("UPDATE articles SET read = 1 WHERE id = ?", (ids[0],))
         conn.execute("UPDATE articles SET starred = 1 WHERE id = ?", (ids[1],))
-        conn.execute("DELETE FROM meta WHERE key = 'marks_claimed'")
         conn.execute("PRAGMA user_version = 9")
     with open_library(path, person="ana") as ana:
         assert ana.get(ids[0]).read and ana.get(ids[1]).starred

@@ -13,7 +13,7 @@ import pytest
 from reader.core.library import Library, open_library
 from reader.core.models import Article, HeadlineFilter, RelatedHeadline
 from reader.core.text import surface_words
-from tests.conftest import SEED, ids_indexed_under, index_vocabulary, sql
+from tests.conftest import SEED, ids_indexed_under, index_vocabulary, sql, undo_marks_table
 
 STORY = (
     "Kementerian Ketenagakerjaan menggelar pelatihan vokasi bagi tiga ribu pencari kerja "
@@ -278,17 +278,7 @@ def test_an_older_store_marks_what_it_imported_from_the_bundled_files(tmp_path):
         conn.execute("DELETE FROM meta WHERE key = 'bundled_offered'")
         conn.execute("ALTER TABLE feeds DROP COLUMN kind")  # version 8's
         conn.execute("DROP TABLE pending_articles")  # version 9's
-        conn.execute("DROP TABLE marks")  # version 10's, and the flags it replaced
-        conn.execute("ALTER TABLE articles ADD COLUMN read INTEGER NOT NULL DEFAULT 0")
-        conn.execute("ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
-        conn.execute("DROP INDEX articles_source")
-        conn.execute("CREATE INDEX articles_source ON articles(source, read)")
-        conn.execute(
-            "CREATE INDEX articles_unread ON articles(sort_key DESC, id DESC) WHERE read = 0"
-        )
-        conn.execute(
-            "CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1"
-        )
+        undo_marks_table(conn)  # version 10's
         conn.execute("PRAGMA user_version = 6")
     with open_library(path) as library:
         assert library.import_bundled() is None  # it had articles: its first launch is past
