@@ -7,6 +7,8 @@ again (import is then not measured) and prints each query's p50 / p95, wall cloc
 the searching thread (the machine is shared: CPU time moves less with others' load, and the
 1-minute load average is printed). --db PATH: measure on PATH instead (a copy: a reader newer
 than the store migrates it on opening).
+--stdlib-sqlite runs on the standard library's sqlite3 instead of pysqlite3 (the newer SQLite
+the reader uses where its wheel exists), to compare the two in one session.
 --import-only measures the import alone, into bench/out/import-N.db (a store --reuse does not
 use): its first step (stored and searchable), its second (stories, term statistics, topics
 caught up) and the whole, and the peak RSS of the importing process and of its helper.
@@ -29,8 +31,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+if "--stdlib-sqlite" in sys.argv[1:]:
+    sys.modules["pysqlite3"] = None  # type: ignore[assignment]  # import pysqlite3 fails: stdlib
 
 from bench.generate import generate  # noqa: E402
+from reader.core.db.sqlite import sqlite3  # noqa: E402
 from reader.core.library import open_library  # noqa: E402
 
 QUERIES = [
@@ -168,6 +173,7 @@ def main(n: int, reuse: bool = False, db: Path | None = None) -> dict[str, float
         "search_cpu_p50_ms": round(statistics.median(search_cpu_ms), 2),
         "search_cpu_p95_ms": round(percentile(search_cpu_ms, 0.95), 2),
         "load_1min": round(os.getloadavg()[0], 2),
+        "sqlite": sqlite3.sqlite_version,
         "related_p50_ms": round(statistics.median(related_ms), 2),
         "related_p95_ms": round(percentile(related_ms, 0.95), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -30,7 +30,6 @@ import argparse
 import json
 import math
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -38,6 +37,8 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+
+from reader.core.db.sqlite import sqlite3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 import reader.core.services.feeds as feed_service
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import StorageError
 from reader.core.library import Library, open_library
 from reader.core.models import FeedResult

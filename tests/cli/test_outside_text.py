@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ import pytest
 
 from reader.cli import output
 from reader.core.clean import safe_text
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import open_library
 from tests.cli.conftest import Invoke
 

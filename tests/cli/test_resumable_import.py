@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import Any
 import pytest
 
 from bench.generate import generate
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import open_library
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from contextlib import closing
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.db.schema import MIGRATIONS
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import SchemaTooNew
 from reader.core.library import Library, open_library
 from reader.core.models import ImportResult

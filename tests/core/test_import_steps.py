@@ -4,13 +4,13 @@ store a deferred or interrupted import ends with equals the one a plain import g
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.core.models import Article
 from reader.core.services import indexing

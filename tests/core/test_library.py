@@ -1,10 +1,10 @@
 import json
-import sqlite3
 from contextlib import closing
 
 import pytest
 
 from reader.core.db.schema import MIGRATIONS
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import SchemaTooNew, StoreMissing
 from reader.core.ingest import read_inputs
 from reader.core.library import open_library

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.core.models import Article, HeadlineFilter
 from tests.conftest import undo_marks_table

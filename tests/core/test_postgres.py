@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 
 from reader.cli import root
 from reader.core.db.postgres.connection import display_url, translate
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import StorageError
 from reader.core.library import open_library
 from reader.core.models import Article

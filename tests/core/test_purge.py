@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.core.models import Article, HeadlineFilter, RelatedHeadline
 from reader.core.text import surface_words

@@ -4,7 +4,6 @@ factory and `settle`, which waits for the reader's workers instead of sleeping."
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.config import UIConfig

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.core.models import Headline, HeadlineFilter
 from reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList

@@ -8,7 +8,6 @@ closes every one of them, whichever thread opened it.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import StorageError
 
 if TYPE_CHECKING:

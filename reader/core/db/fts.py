@@ -8,12 +8,12 @@ is the search hot path.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from reader.core.db.connection import Database
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import QueryError, StorageError
 from reader.core.models import Candidate
 from reader.core.query import Filters

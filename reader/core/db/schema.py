@@ -6,8 +6,7 @@ are beyond sqlite-utils' create_table.
 
 from __future__ import annotations
 
-import sqlite3
-
+from reader.core.db.sqlite import sqlite3
 from reader.core.errors import SchemaTooNew, StorageError
 
 FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")

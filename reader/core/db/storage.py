@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from reader.core.db.articles import Articles
@@ -12,6 +11,7 @@ from reader.core.db.feeds import Feeds
 from reader.core.db.fts import TextIndex
 from reader.core.db.links import Links
 from reader.core.db.schema import migrate
+from reader.core.db.sqlite import sqlite3
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
