@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import find_day_month, parse_date
 from reader.core.errors import EntryError
+from reader.core.ingest import rss_stream
 from reader.core.ingest.html_text import html_to_text, looks_like_html
 from reader.core.ingest.http import host_of
 from reader.core.ingest.pages import site_source, source_name, split_lead, year_in_url
@@ -57,6 +58,74 @@ def parse_feed(
     A file is also how feedparser must be given outside bytes: given `bytes`, it first tries to
     open them as the name of a local file.
     """
+    skip = 0
+    if rss_stream.streamable(rss_stream.head_of(data), content_type):
+        try:
+            yield from _streamed(data, origin, base_url, info, content_type)
+            return
+        except rss_stream.Fallback as stop:
+            skip = stop.given  # entries already given, the same as feedparser's first ones
+        if not isinstance(data, bytes):
+            data.seek(0)
+    yield from _whole_feed(data, origin, base_url, info, content_type, skip)
+
+
+def _streamed(
+    data: bytes | BinaryIO,
+    origin: str,
+    base_url: str | None,
+    info: dict[str, str | None] | None,
+    content_type: str | None,
+) -> Iterator[Item]:
+    """A plain RSS 2.0 document item by item (see reader.core.ingest.rss_stream); raises
+    rss_stream.Fallback when it must be read by feedparser whole."""
+    source: str | None = None
+    base: str | None = None
+    for number, (kind, value) in enumerate(rss_stream.rss_entries(rss_stream.as_file(data))):
+        if kind == "feed":
+            title = source_name(_entry_text(None, value.get("title"), one_line=True))
+            if info is not None:
+                info["title"] = title
+            site = value.get("link") or base_url or ""
+            source = title or site_source(None, site)
+            base = base_url or site or None
+            continue
+        if kind == "item":
+            entry = _one_entry(value, base_url, content_type)
+            if entry is None:
+                raise rss_stream.Fallback(number - 1)
+        else:
+            entry = value
+        try:
+            yield _rss_entry(entry, origin, number, source, base)
+        except EntryError as error:
+            yield ImportFailure(origin, None, f"entry {number}: {error}")
+
+
+def _one_entry(document: bytes, base_url: str | None, content_type: str | None) -> Any:
+    """feedparser's entry for an item given alone; None when it does not read it cleanly."""
+    import feedparser
+
+    headers = {"content-location": base_url or ""}
+    if content_type and "charset=" in content_type.lower():
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(io.BytesIO(document), response_headers=headers)
+    entries = parsed.get("entries") or []
+    if _is_broken(parsed) or len(entries) != 1:
+        return None
+    return entries[0]
+
+
+def _whole_feed(
+    data: bytes | BinaryIO,
+    origin: str,
+    base_url: str | None,
+    info: dict[str, str | None] | None,
+    content_type: str | None,
+    skip: int,
+) -> Iterator[Item]:
+    """feedparser's reading of a whole document; its first `skip` entries left out (given
+    already by the streamed reading, which stopped there)."""
     import feedparser  # imported here: 70 ms that a plain-text import should not pay
 
     headers = {"content-location": base_url or ""}
@@ -82,6 +151,8 @@ def parse_feed(
     source = title or site_source(None, site)
     items: list[Item] = []
     for number, entry in enumerate(entries, start=1):
+        if number <= skip:
+            continue
         try:
             items.append(_rss_entry(entry, origin, number, source, base_url or site or None))
         except EntryError as error:
@@ -90,7 +161,7 @@ def parse_feed(
     if broken:
         # feedparser's lenient parser may still recover entries: they are kept, and the feed is
         # reported, because what was recovered may be cut short.
-        kept = len(items)
+        kept = len(items) + min(skip, len(entries))  # those given before it broke count too
         note = f"; {kept} {'entry' if kept == 1 else 'entries'} recovered" if kept else ""
         yield ImportFailure(origin, None, f"malformed feed ({_reason(parsed)}){note}")
     yield from items
@@ -120,7 +191,7 @@ def _rss_entry(
         (dict.get(entry, k) for k in ("published", "updated", "created") if dict.get(entry, k)),
         None,
     )
-    published = feed_date(raw_date)
+    published = dict.get(entry, "published_iso") or feed_date(raw_date)  # streamed: read
     if published is None:
         parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         if parsed:  # feedparser understood a form we do not: it gives UTC

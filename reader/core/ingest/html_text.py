@@ -6,6 +6,7 @@ block elements and <br><br> become paragraph breaks.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from reader.core.clean import clean_body
@@ -13,6 +14,8 @@ from reader.core.clean import clean_body
 if TYPE_CHECKING:  # lxml is imported where it is used
     from lxml.html import HtmlElement
 
+# Anything but plain text: markup, entities, and the characters libxml2 drops or replaces.
+_PLAIN = re.compile("[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _DROPPED = {
     "script",
     "style",
@@ -77,6 +80,10 @@ def html_to_text(html: str) -> str:
     """
     if not html or not html.strip():
         return ""
+    if _PLAIN.search(html) is None:
+        # No markup, entity or character the parser treats apart: what the walk below makes
+        # of it (one paragraph, its whitespace collapsed), without parsing.
+        return clean_body(" ".join(html.split()))
     import lxml.etree
     import lxml.html
 
