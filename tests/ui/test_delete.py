@@ -33,10 +33,11 @@ def test_D_deletes_the_row_under_the_cursor_after_asking(library: Library) -> No
             assert library.headline(rows[1].id) is None
             assert headlines.total == 409 == counts(app)["all"][1]
             assert counts(app)["starred"] == (0, 0)
-            # The next row took its place under the cursor; the open article stays open.
+            # The next row took its place under the cursor; the deleted row was the one
+            # previewed (the preview follows the cursor), so the next one is previewed now.
             assert headlines.cursor == 1 and headlines.current.id == rows[2].id
             article = app.query_one(ArticleView)
-            assert article.article.id == rows[0].id
+            assert article.article.id == rows[2].id and not article.article.read
             # D in the article pane deletes the open article; the next row is previewed.
             await pilot.press("enter")  # opens rows[2], in the article pane
             await settle(pilot)

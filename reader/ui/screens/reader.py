@@ -10,6 +10,7 @@ result comes back as a message, and stale results are dropped.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +79,11 @@ SEARCH_LIMIT = 200
 # others' follow from the same worker once the results are shown.
 FIRST_SNIPPETS = 30
 RELATED_LIMIT = 12
+# How long the list's cursor rests on a row before the row is previewed (its article and its
+# related news, in workers): a burst of keys, or a held key, moves the cursor alone, and the
+# preview follows where the burst ends. The first screen's preview waits as long, so the first
+# paint and the first keys do not share the machine with related news (it loads numpy).
+PREVIEW_DELAY = 0.15
 
 
 class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inherit_bindings=False):
@@ -448,7 +454,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             self._update_titles()
             if self._opening is None and self.headlines.current is not None:
                 # A preview, not a reading: launching the reader must not mark anything read.
-                self.open_article(self.headlines.current.id, mark_read=False)
+                self._preview_later()
             elif first and self.headlines.current is None:
                 self._show_empty_view(message.no_feeds)
         if added > 0 and not message.quiet:
@@ -510,6 +516,27 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.related.show_note("No article open.")
 
     # -- opening -------------------------------------------------------------------------------
+
+    def on_headline_list_cursor_moved(self, message: HeadlineList.CursorMoved) -> None:
+        """The cursor moved: its row is previewed once the cursor rests there."""
+        self._preview_later()
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def _preview_later(self) -> None:
+        # The next cursor move cancels this wait (exclusive) and starts its own.
+        await asyncio.sleep(PREVIEW_DELAY)
+        self._preview_cursor()
+
+    def _preview_cursor(self) -> None:
+        """Preview the row under the cursor (unread: a preview is not a reading), unless it is
+        the article open already or no pane that shows it is on screen."""
+        current = self.headlines.current
+        if current is None or current.id == self._opening:
+            return
+        shown = self.shown_panes()
+        if "article" not in shown and "related" not in shown:
+            return  # one pane at a time, the list's: Enter opens the article
+        self.open_article(current.id, mark_read=False)
 
     def on_open_article(self, message: OpenArticle) -> None:
         """From any pane or the palette: open the article and move to it."""
@@ -660,7 +687,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         """The later hits' snippets, into the results they belong to (if still shown)."""
         state.snippets.update((i, text) for i, text in snippets.items() if text)
         if self.search is state:
-            self.headlines.refresh()
+            self.headlines.redraw()
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.request != self._search_request:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rich.cells import cell_len, chop_cells, set_cell_size
@@ -12,6 +13,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -25,6 +27,10 @@ from reader.ui.text import one_line, short_date
 ROW_HEIGHT = 2  # title line, then source and date (search hits add a snippet line)
 PAGE_SIZE = 64  # rows fetched per window
 MAX_PAGES = 16  # windows kept in memory (LRU)
+# Lines of rows already drawn, kept to draw them again: a scroll by one row repaints every line
+# of the list, and building a line (wrapping, fitting, styles) costs several times more than
+# Textual's own work on it.
+MAX_LINES = 1024
 INDENT = 3  # the unread dot's column, before the title, the source and the snippet
 
 # When a title gets a second line. Headlines run from 20 to 83 cells (the bundled news: half
@@ -41,6 +47,19 @@ def title_lines(room: int, height: int) -> int:
     """How many lines the titles get, in a list with `room` cells for a title line and `height`
     lines: two when two lines hold most headlines and one does not, else one (then cut)."""
     return 2 if TWO_LINES <= room < ONE_LINE and height >= TALL else 1
+
+
+@dataclass(frozen=True)
+class _Paint:
+    """The styles a pass of drawing uses, worked out once per pass instead of once per line."""
+
+    base: Style
+    cursor: Style
+    unread: Style
+    read: Style
+    meta: Style
+    star: Style
+    match: Style
 
 
 class HeadlineSource(Protocol):
@@ -126,6 +145,13 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
+    @dataclass
+    class CursorMoved(Message):
+        """The user moved the cursor to the row `index` (the screen previews it once the
+        cursor rests there)."""
+
+        index: int
+
     def __init__(self, source: HeadlineSource | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source: HeadlineSource = source or ListedHeadlines([])
@@ -136,6 +162,11 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.row_height = self.source.row_height
         self.total = self.source.total
         self._pages: OrderedDict[int, list[Headline]] = OrderedDict()
+        # Drawn lines by (row, line of the row, under the cursor), for the width and the paint
+        # they were drawn with; emptied when either changes or the rows do.
+        self._lines: OrderedDict[tuple[int, int, bool], Strip] = OrderedDict()
+        self._lines_for: tuple[int, _Paint] | None = None
+        self._paint: _Paint | None = None
         # Counted so tests can prove the work done does not grow with the store.
         self.rows_fetched = 0
         self.windows_fetched = 0
@@ -157,6 +188,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Rows as high as the source and the title lines need, `top_row` at the top (or as
         near as the cursor allows: it stays on screen)."""
         self.row_height = self.source.row_height + self.title_lines - 1
+        self._lines.clear()
         self.virtual_size = Size(0, self.total * self.row_height)
         self.scroll_to(y=top_row * self.row_height, animate=False, immediate=True)
         self._scroll_cursor_visible()
@@ -197,7 +229,18 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def reload(self) -> None:
         """Read the rows on screen again (the store changed; the number of rows did not)."""
         self._pages.clear()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw every row again (what a row shows changed, such as a search hit's snippet)."""
+        self._lines.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        # Restyled (focus, theme, the screen's layout classes): the styles are worked out again
+        # when the next line is drawn, and the lines drawn with the old ones are dropped.
+        super().notify_style_update()
+        self._paint = None
 
     def on_flags_changed(self, message: FlagsChanged) -> None:
         """Show an article's new read/starred flags in the rows held in memory."""
@@ -205,8 +248,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             for offset, row in enumerate(rows):
                 if row.id == message.article_id:
                     row.read, row.starred = message.read, message.starred
-                    first_line = (page * PAGE_SIZE + offset) * self.row_height
-                    self.refresh_lines(first_line, self.row_height)
+                    index = page * PAGE_SIZE + offset
+                    for key in [key for key in self._lines if key[0] == index]:
+                        del self._lines[key]
+                    self.refresh_lines(index * self.row_height, self.row_height)
 
     # -- cursor ----------------------------------------------------------------------------
 
@@ -217,6 +262,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_lines(old * self.row_height, self.row_height)
         self.refresh_lines(new * self.row_height, self.row_height)
         self._scroll_cursor_visible()
+        self.post_message(self.CursorMoved(new))
 
     def _scroll_cursor_visible(self) -> None:
         region = Region(0, self.cursor * self.row_height, 1, self.row_height)
@@ -256,25 +302,63 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Cells for a title line: the width less the unread dot's column and a space."""
         return max(0, width - INDENT - 1)
 
+    def _current_paint(self) -> _Paint:
+        if self._paint is None:
+            base = self.rich_style
+            component = self.get_component_rich_style
+
+            def colour(name: str) -> Style:
+                # Only the component's colour and text style: a row keeps its own background.
+                style = component(name)
+                return Style(color=style.color, bold=style.bold, italic=style.italic)
+
+            self._paint = _Paint(
+                base=base,
+                cursor=base + component("headline-list--cursor"),
+                unread=colour("headline-list--unread"),
+                read=colour("headline-list--read"),
+                meta=colour("headline-list--meta"),
+                star=colour("headline-list--star"),
+                match=colour("headline-list--match"),
+            )
+        return self._paint
+
     def render_line(self, y: int) -> Strip:
         """A row's lines: its title (one or two lines), its snippet (search hits), its source
-        and date, then blank lines up to the row's height."""
+        and date, then blank lines up to the row's height. A line drawn before is drawn again
+        from memory while the width, the styles and the row are the same."""
         width = self.scrollable_content_region.width
-        line = self.scroll_offset.y + y
-        index, part = divmod(line, self.row_height)
-        base = self.rich_style
+        paint = self._current_paint()
+        drawn_for = self._lines_for
+        if drawn_for is None or drawn_for[1] is not paint:
+            if drawn_for != (width, paint):
+                self._lines.clear()
+            self._lines_for = (width, paint)  # the same paint again: compared by identity
+        elif drawn_for[0] != width:
+            self._lines.clear()
+            self._lines_for = (width, paint)
+        index, part = divmod(self.scroll_offset.y + y, self.row_height)
+        key = (index, part, index == self.cursor)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._draw_line(index, part, width, paint)
+            self._lines[key] = strip
+            if len(self._lines) > MAX_LINES:
+                self._lines.popitem(last=False)
+        return strip
+
+    def _draw_line(self, index: int, part: int, width: int, paint: _Paint) -> Strip:
         headline = self.headline(index)
         if headline is None:
-            return Strip.blank(width, base)
-        background = base
-        if index == self.cursor:
-            background = base + self.get_component_rich_style("headline-list--cursor")
+            return Strip.blank(width, paint.base)
+        is_cursor = index == self.cursor
+        background = paint.cursor if is_cursor else paint.base
         title = _wrap(one_line(headline.title), self._title_room(width), self.title_lines)
         part -= len(title)
         snippet_lines = self.source.row_height - ROW_HEIGHT
         if part < 0:
             segments = self._title_segments(
-                headline, title[part], part == -len(title), background, index == self.cursor
+                headline, title[part], part == -len(title), background, is_cursor
             )
         elif part < snippet_lines:
             segments = self._snippet_segments(headline, width, background)
@@ -285,11 +369,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip(segments).adjust_cell_length(width, background)
 
     def _style(self, name: str, background: Style) -> Style:
-        # Only the component's colour and text style: the row keeps its own background.
-        component = self.get_component_rich_style(name)
-        return background + Style(
-            color=component.color, bold=component.bold, italic=component.italic
-        )
+        colour: Style = getattr(self._current_paint(), name.removeprefix("headline-list--"))
+        return background + colour
 
     def _title_segments(
         self, headline: Headline, text: str, first: bool, bg: Style, is_cursor: bool
