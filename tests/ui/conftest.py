@@ -1,19 +1,22 @@
 """Fixtures for the UI tests: the bundled articles imported once, a copy per test, the app
-factory and `settle`, which waits for the reader's workers instead of sleeping."""
+factory and `settle`, which waits for the reader's workers instead of sleeping (and paints
+the screen: frames are not painted as they come, see `_paint_when_settled`)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import textual._wait
+from textual.app import App
 from textual.command import CommandInput
 from textual.geometry import Size
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
@@ -32,6 +35,56 @@ def _quick_idle_checks() -> Iterator[None]:
     textual._wait.SLEEP_GRANULARITY = 0.005
     yield
     textual._wait.SLEEP_GRANULARITY = saved
+
+
+_refresh = Screen._compositor_refresh
+_run_test = App.run_test
+
+
+def _refresh_without_painting(screen: Screen) -> None:
+    """The headless app's frame, less the painting: the regions to paint stay marked dirty
+    until `paint` (or a screenshot) draws them."""
+    app = screen.app
+    if app.is_headless and not app.is_inline and screen is app.screen:
+        screen._dirty_widgets.clear()
+        app._update_mouse_over(screen)
+        return
+    _refresh(screen)
+
+
+@pytest.fixture(autouse=True)
+def _paint_when_settled(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A headless app paints every frame into a driver that throws it away: over half the CPU
+    of these tests. Here the regions to paint pile up and `settle` paints them in one go, so
+    a widget that fails to draw still fails the test, and what a test reads off the screen
+    (render_line, render, screenshots) is drawn when it asks. A test whose subject is the
+    painting itself (what a frame fetches) is marked `paints_every_frame`."""
+    if request.node.get_closest_marker("paints_every_frame") is None:
+        monkeypatch.setattr(Screen, "_compositor_refresh", _refresh_without_painting)
+        monkeypatch.setattr(App, "run_test", _run_test_painting_last)
+
+
+def _run_test_painting_last(
+    app: App[Any], *args: Any, **kwargs: Any
+) -> AbstractAsyncContextManager[Pilot[Any]]:
+    return _painting_last(app, _run_test(app, *args, **kwargs))
+
+
+@asynccontextmanager
+async def _painting_last(
+    app: App[Any], running: AbstractAsyncContextManager[Pilot[Any]]
+) -> AsyncIterator[Pilot[Any]]:
+    """The test's app, whose last screen is painted before it closes."""
+    async with running as pilot:
+        yield pilot
+        if app._screen_stack:
+            paint(app)
+
+
+def paint(app: Any) -> None:
+    """Paint what changed on the screen since it was last painted (an error drawing a widget
+    raises here)."""
+    app.screen._compositor.render_update(screen_stack=app._background_screens)
 
 
 STORED_AT = "2026-11-01T03:00:00Z"
@@ -86,6 +139,7 @@ async def settle(pilot: Pilot[Any]) -> None:
             continue  # an exclusive worker was replaced: wait for its successor
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
+            paint(pilot.app)
             return
 
 

@@ -92,6 +92,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return paths
 
 
+@pytest.mark.paints_every_frame  # a frame's painting fetches the rows it shows
 def test_rows_fetched_do_not_grow_with_the_store(stores: dict[int, Path]) -> None:
     with open_library(stores[100]) as small_library, open_library(stores[100_000]) as large_library:
         small = CountingLibrary(small_library)
