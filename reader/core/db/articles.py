@@ -103,9 +103,10 @@ _VERSIONS = "(SELECT count(*) FROM articles v WHERE v.story_id = articles.id) + 
 
 
 def _where(
-    view: HeadlineFilter | None, person: str, joined: bool = False
+    view: HeadlineFilter | None, person: str, joined: bool = False, walked: bool = False
 ) -> tuple[str, list[object]]:
-    """The WHERE clause of a view; `joined`: the topic is the join of `_scope`, not a clause."""
+    """The WHERE clause of a view; `joined`: the topic is the join of `_scope`, not a clause;
+    `walked`: the rows are read in list order (a window), along the sort index."""
     if view is None:
         return "", []
     clauses: list[str] = []
@@ -121,7 +122,11 @@ def _where(
         clauses.append("id IN (SELECT article_id FROM topic_articles WHERE topic_id = ?)")
         params.append(view.topic)
     if view.fold_stories:
-        clauses.append("story_id IS NULL")
+        # Almost every article is its story's first version, but without statistics SQLite
+        # takes the test for the story index and sorts every match for a window (80 ms for the
+        # top of 100,000, on the reader's UI thread); "+" keeps the walk on the sort index
+        # (0.1 ms). PostgreSQL plans by its statistics either way.
+        clauses.append("+story_id IS NULL" if walked else "story_id IS NULL")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -136,9 +141,9 @@ class Scope(NamedTuple):
     id: str
 
 
-def _scope(view: HeadlineFilter | None, person: str) -> Scope:
+def _scope(view: HeadlineFilter | None, person: str, walked: bool = False) -> Scope:
     """A topic's view walks the topic's own index (topic_articles_order) in list order and
-    joins the articles it names; every other view walks the articles."""
+    joins the articles it names; every other view walks the articles (`walked`: see _where)."""
     if view is not None and view.topic is not None:
         where, params = _where(view, person, joined=True)
         clause = "t.topic_id = ?"
@@ -151,7 +156,7 @@ def _scope(view: HeadlineFilter | None, person: str) -> Scope:
             "t.sort_key",
             "t.article_id",
         )
-    where, params = _where(view, person)
+    where, params = _where(view, person, walked=walked)
     return Scope("articles", where, params, _ORDER, "sort_key", "id")
 
 
@@ -455,7 +460,7 @@ class Articles:
 
     def window(self, offset: int, limit: int, view: HeadlineFilter | None = None) -> list[Headline]:
         """A window of the headline list, newest first (undated articles last)."""
-        scope = _scope(view, self.person)
+        scope = _scope(view, self.person, walked=True)
         # The window's ids first (an index walk), then its rows: the marks and the versions are
         # then read for the rows shown alone, not for every row the offset skips (PostgreSQL
         # computes a skipped row's columns: 0.8 s at an offset of 99,000).
