@@ -225,3 +225,54 @@ def test_a_nul_character_in_a_query_finds_nothing_instead_of_failing(twins) -> N
         assert [h.id for h in post.search(query, 20).hits] == [
             h.id for h in lite.search(query, 20).hits
         ], repr(query)
+
+
+def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What PostgreSQL's own layout steps set: where the vectors are stored, the source index."""
+    storage = dict(
+        sql(
+            library,
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass "
+            "AND attname IN ('doc', 'stems')",
+        )
+    )
+    indexes = {row[0] for row in sql(library, "SELECT indexname FROM pg_indexes")}
+    (made,) = sql(library, "SELECT value FROM meta WHERE key = 'postgres_layout'")[0]
+    return {"storage": storage, "source_index": "articles_source_lower" in indexes, "made": made}
+
+
+def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -> None:
+    """A store made before the layout step (vectors in TOAST's side table, no lower(source)
+    index) is brought to it on opening, its rows rewritten; search answers stay the same."""
+    name = pg.unique_name("layout")
+    url = pg.create_database(name)
+    with open_library(url) as library:
+        library.import_inputs([str(SEED), str(DEMO)])
+        assert _layout(library) == {
+            "storage": {"doc": "m", "stems": "m"},
+            "source_index": True,
+            "made": "1",
+        }
+        before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
+        filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
+        assert filtered
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:  # as an older reader left it
+        for statement in (
+            "ALTER TABLE articles_fts ALTER COLUMN doc SET STORAGE EXTENDED",
+            "ALTER TABLE articles_fts ALTER COLUMN stems SET STORAGE EXTENDED",
+            "ALTER TABLE articles_fts RESET (toast_tuple_target)",
+            "DROP INDEX articles_source_lower",
+            "DELETE FROM meta WHERE key = 'postgres_layout'",
+        ):
+            conn.execute(statement)
+    with open_library(url) as library:
+        assert _layout(library) == {
+            "storage": {"doc": "m", "stems": "m"},
+            "source_index": True,
+            "made": "1",
+        }
+        assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
+        assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
+    pg.drop_database(name)

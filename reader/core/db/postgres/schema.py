@@ -22,6 +22,22 @@ _FULL_TEXT = [
     "CREATE INDEX articles_fts_doc ON articles_fts USING GIN (doc)",
     "CREATE INDEX articles_fts_stems ON articles_fts USING GIN (stems)",
 ]
+# Changes of PostgreSQL's own layout, after the shared migrations; the meta key
+# `postgres_layout` counts those made. Each runs once, in one transaction.
+_LAYOUT = [
+    [
+        # An article's vectors (2-3 kB for a news story) stay in its row, compressed, instead
+        # of TOAST's side table: ranking reads every match's vector, and fetching each from the
+        # side table took most of a search (teknologi, 14,000 matches: 130 ms against 35 ms).
+        "ALTER TABLE articles_fts SET (toast_tuple_target = 8160)",
+        "ALTER TABLE articles_fts ALTER COLUMN doc SET STORAGE MAIN",
+        "ALTER TABLE articles_fts ALTER COLUMN stems SET STORAGE MAIN",
+        # Rows written before move in (a new value is stored by the new rule).
+        "UPDATE articles_fts SET doc = doc || ''::tsvector, stems = stems || ''::tsvector",
+        # `source:` tests lower(source): an index on it spares reading every article.
+        "CREATE INDEX articles_source_lower ON articles (lower(source))",
+    ],
+]
 _TYPES = [
     (
         re.compile(r"\bid INTEGER PRIMARY KEY\b"),
@@ -109,3 +125,14 @@ def migrate(conn: PgConn) -> None:
                 for statement in rendered(number):
                     raw.execute(statement.replace("%", "%%"))
                 raw.execute("UPDATE schema_version SET version = %s", (number + 1,))
+        row = raw.execute("SELECT value FROM meta WHERE key = 'postgres_layout'").fetchone()
+        made = int(row[0]) if row else 0
+        for number in range(made, len(_LAYOUT)):
+            with raw.transaction():
+                for statement in _LAYOUT[number]:
+                    raw.execute(statement)
+                raw.execute(
+                    "INSERT INTO meta (key, value) VALUES ('postgres_layout', %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(number + 1),),
+                )

@@ -213,12 +213,21 @@ class PostgresTextIndex(TextIndex):
         rank_params: list[object] = []
         rank = self._rank(expression, weights, rank_params)
         params: list[object] = []
-        clauses = self._where(expression, exclude, filters, params)
+        clauses = self._where(expression, exclude, None, params)
+        # Scores are computed once a match, in a subquery the planner keeps apart (OFFSET 0),
+        # which gives ids and scores alone; the best `limit` of those then read their article
+        # rows. Left to itself, the planner sorted whole rows, each match's vector with them
+        # (spilled to disk), and read the vector again after the join to give the score.
+        # Filters are a semi-join inside, so only the matches that pass them are scored.
+        where, filter_params = _filters(filters)
         sql = (
-            f"SELECT {_CANDIDATE_COLUMNS}, -({rank}) AS rank FROM articles_fts f "
-            f"JOIN articles a ON a.id = f.id WHERE {' AND '.join(clauses)} "
-            "ORDER BY rank, a.id LIMIT ?"
+            f"SELECT {_CANDIDATE_COLUMNS}, r.rank FROM (SELECT s.id, s.rank FROM (SELECT f.id, "
+            f"-({rank}) AS rank FROM articles_fts f WHERE {' AND '.join(clauses)}"
+            + (f" AND f.id IN (SELECT a.id FROM articles a WHERE {where})" if where else "")
+            + " OFFSET 0) s ORDER BY s.rank, s.id LIMIT ?) r JOIN articles a ON a.id = r.id "
+            "ORDER BY r.rank, a.id"
         )
+        params += filter_params
         rows = self._db.conn.execute(sql, [*rank_params, *params, limit]).fetchall()
         return [Candidate(*row) for row in rows]
 
