@@ -4,6 +4,7 @@ store a deferred or interrupted import ends with equals the one a plain import g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,25 @@ import pytest
 from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.core.models import Article
-from reader.core.services import indexing
+from reader.core.services import indexing, prepare
 from tests.conftest import sql
+
+# Small chunks, so that a few hundred articles span several transactions of each step (as
+# 1,200 did with the real sizes, 500 and 500). The chunks are prepared in this process: the
+# helper process that large imports use is tested in test_library.py and
+# tests/cli/test_resumable_import.py, and starting one for each import here cost more than
+# the imports themselves.
+ARTICLES = 400
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _small_chunks() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prepare, "CHUNK", 100)
+        patch.setattr(prepare, "PARALLEL_PREPARE", False)
+        patch.setattr(indexing, "CATCH_UP_CHUNK", 150)
+        yield
+
 
 BODY = (
     "Kementerian Ketenagakerjaan bersama IOM melindungi pekerja migran Indonesia di luar "
@@ -69,10 +87,11 @@ def _state(library: Library) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def reference(tmp_path: Path) -> dict[str, Any]:
-    with open_library(tmp_path / "reference.db") as library:
-        library.import_articles(_articles(1200))
+@pytest.fixture(scope="module")
+def reference(_small_chunks: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What a plain import of the articles leaves (on SQLite), for every test here."""
+    with open_library(tmp_path_factory.mktemp("reference") / "articles.db") as library:
+        library.import_articles(_articles(ARTICLES))
         state = _state(library)
     assert state["pending"] == 0
     assert state["stories"] and state["topics"] and state["bands"]
@@ -82,25 +101,25 @@ def reference(tmp_path: Path) -> dict[str, Any]:
 def test_a_deferred_import_is_stored_and_searchable_and_says_what_waits(
     library: Library, reference: dict[str, Any]
 ) -> None:
-    result = library.import_articles(_articles(1200), defer=True)
-    assert result.added == 1200
+    result = library.import_articles(_articles(ARTICLES), defer=True)
+    assert result.added == ARTICLES
     figures = library.stats()
-    assert figures["pending"] == 1200
+    assert figures["pending"] == ARTICLES
     assert figures["pending_work"] == ["story grouping", "term statistics", "topics"]
     waiting = _state(library)
     assert waiting["hits"] == reference["hits"]  # searchable at once
     assert waiting["stories"] == [] and waiting["topics"] == [] and waiting["terms"] == []
-    assert library.count() == 1200
-    assert library.catch_up() == 1200
+    assert library.count() == ARTICLES
+    assert library.catch_up() == ARTICLES
     assert _state(library) == reference
 
 
 def test_the_next_import_finishes_what_an_earlier_one_left(
     library: Library, reference: dict[str, Any]
 ) -> None:
-    library.import_articles(_articles(700), defer=True)
-    result = library.import_articles(_articles(1200))
-    assert (result.added, result.unchanged) == (500, 700)
+    library.import_articles(_articles(240), defer=True)
+    result = library.import_articles(_articles(ARTICLES))
+    assert (result.added, result.unchanged) == (ARTICLES - 240, 240)
     assert _state(library) == reference
 
 
@@ -108,10 +127,10 @@ def test_catching_up_in_any_chunk_size_ends_the_same(
     library: Library, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 77)
-    library.import_articles(_articles(1200), defer=True)
+    library.import_articles(_articles(ARTICLES), defer=True)
     steps: list[tuple[int, int]] = []
     library.catch_up(lambda done, left: steps.append((done, left)))
-    assert steps[0] == (77, 1200 - 77) and steps[-1] == (1200, 0)
+    assert steps[0] == (77, ARTICLES - 77) and steps[-1] == (ARTICLES, 0)
     assert _state(library) == reference
 
 
