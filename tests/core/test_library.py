@@ -188,6 +188,16 @@ def test_schema_is_versioned_and_reopens(tmp_path):
         assert sql(again, "PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Imports prepared in chunks of 50 articles, not 500: a few hundred articles make the
+    chunks (and the helper process that takes them from the second one on) that thousands
+    would."""
+    from reader.core.services import prepare
+
+    monkeypatch.setattr(prepare, "CHUNK", 50)
+
+
 def _many(n):
     return [
         Article(
@@ -199,15 +209,15 @@ def _many(n):
     ]
 
 
-def test_a_large_import_prepares_in_a_helper_process(library):
-    result = library.import_articles(_many(1200))
-    assert (result.added, result.failed) == (1200, [])
-    assert library.count() == 1200
-    assert [h.title for h in library.search('"nomor 1199"', 5).hits] == ["Berita nomor 1199"]
+def test_a_large_import_prepares_in_a_helper_process(library, small_chunks):
+    result = library.import_articles(_many(150))
+    assert (result.added, result.failed) == (150, [])
+    assert library.count() == 150
+    assert [h.title for h in library.search('"nomor 149"', 5).hits] == ["Berita nomor 149"]
 
 
 @pytest.mark.parametrize("fails_at", ["submit", "result"])
-def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, fails_at):
+def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, small_chunks, fails_at):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
@@ -237,9 +247,9 @@ def test_a_helper_process_that_dies_loses_nothing(library, monkeypatch, fails_at
             return future
 
     monkeypatch.setattr(prepare, "ProcessPoolExecutor", DiesAfterOneChunk)
-    result = library.import_articles(_many(2600))
-    assert (result.added, result.failed) == (2600, [])
-    assert library.count() == 2600
+    result = library.import_articles(_many(260))
+    assert (result.added, result.failed) == (260, [])
+    assert library.count() == 260
 
 
 def test_an_older_database_is_migrated_forward_keeping_its_articles(tmp_path):
@@ -292,10 +302,10 @@ def test_an_input_with_no_articles_says_so(library, tmp_path):
     ]
 
 
-def test_progress_is_reported_after_each_chunk(library):
+def test_progress_is_reported_after_each_chunk(library, small_chunks):
     seen = []
-    library.import_articles(_many(1200), progress=lambda r: seen.append(r.added))
-    assert seen == [500, 1000, 1200]
+    library.import_articles(_many(120), progress=lambda r: seen.append(r.added))
+    assert seen == [50, 100, 120]
 
 
 @pytest.mark.sqlite_only  # it watches SQLite's PRAGMA data_version
