@@ -7,8 +7,9 @@ and in a second case during step two. The same command run again must leave a st
 an import that was never killed: the same articles, same-story groups (as sets of URLs), search
 hits, term statistics, topic memberships, bands and links, with nothing pending.
 
-Chunks are made small (in the subprocess only) so that both steps span many transactions and
-a kill lands inside each of them; the reference import uses the same sizes.
+Chunks are made small (in the subprocess only) so that both steps span many transactions (a
+thousand articles make twenty of step one and over a dozen of step two) and a kill lands inside
+each of them; the reference import uses the same sizes.
 """
 
 from __future__ import annotations
@@ -32,16 +33,18 @@ from reader.core.library import open_library
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
-ARTICLES = 3000
+ARTICLES = 1000
+STORE_CHUNK = 50
+CATCH_UP_CHUNK = 75
 QUERIES = ["pekerja", "presiden jokowi", "pemerintah", "harga minyak", "polisi -jakarta", "bank*"]
 
-# The CLI with small chunks: 100 articles per step-one transaction, 150 per step-two one.
+# The CLI with small chunks: 50 articles per step-one transaction, 75 per step-two one.
 RUN = (
     "import sys\n"
     "import reader.core.services.indexing as indexing\n"
     "import reader.core.services.prepare as prepare\n"
-    "prepare.CHUNK = 100\n"
-    "indexing.CATCH_UP_CHUNK = 150\n"
+    f"prepare.CHUNK = {STORE_CHUNK}\n"
+    f"indexing.CATCH_UP_CHUNK = {CATCH_UP_CHUNK}\n"
     "from reader.cli import main\n"
     "if __name__ == '__main__':\n"
     "    sys.exit(main(sys.argv[1:]))\n"
@@ -50,7 +53,7 @@ RUN = (
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """A few thousand synthetic articles (2% of them republished versions of another) and the
+    """A thousand synthetic articles (2% of them republished versions of another) and the
     real feed fixtures (one of them malformed: a failure the import reports and goes past)."""
     folder = tmp_path_factory.mktemp("inputs")
     source = generate(ARTICLES, folder / "articles.jsonl", seed=11)
@@ -179,7 +182,7 @@ def test_killed_while_storing_then_imported_again(
     inputs: list[str], reference: dict[str, Any], tmp_path: Path
 ) -> None:
     db = tmp_path / "articles.db"
-    articles, pending = _kill_when(db, inputs, lambda stored, _: stored >= 300)
+    articles, pending = _kill_when(db, inputs, lambda stored, _: stored >= 3 * STORE_CHUNK)
     assert 0 < articles < reference["articles"], "killed during the first step"
     assert pending == articles  # stored and searchable, the rest waiting
     assert _stats(db)["pending"] == pending
@@ -193,7 +196,9 @@ def test_killed_while_catching_up_then_imported_again(
     db = tmp_path / "articles.db"
     total = reference["articles"]
     articles, pending = _kill_when(
-        db, inputs, lambda stored, waiting: stored == total and 0 < waiting <= total - 300
+        db,
+        inputs,
+        lambda stored, waiting: stored == total and 0 < waiting <= total - 2 * CATCH_UP_CHUNK,
     )
     assert articles == total
     assert 0 < pending < total, "killed during the second step"
