@@ -1,5 +1,7 @@
 """Search's fast paths give what the plain ways give, on the real demo corpus (IndoSum)."""
 
+import functools
+
 import pytest
 
 from reader.core.highlight import Matcher, snippet, snippet_by_tokens
@@ -29,6 +31,12 @@ def _texts(library):
     return [title + "\n\n" + body for title, body in rows]
 
 
+@functools.cache
+def _tokens(text):
+    """The word groups of a text, split once for all the queries (they depend on it alone)."""
+    return tuple(word_groups(text))
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, query):
     matcher = demo_library_ro.search(query, 20).matcher
@@ -36,7 +44,7 @@ def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, que
     marked = 0
     for text in _texts(demo_library_ro):
         assert snippet(text, matcher) == snippet_by_tokens(text, matcher)
-        tokens = list(word_groups(text))
+        tokens = list(_tokens(text))
         flags = matcher.flags(tokens)
         spans = matcher.spans(text)
         assert spans == [(t.start, t.end) for t, hit in zip(tokens, flags, strict=True) if hit]
