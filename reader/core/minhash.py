@@ -12,7 +12,7 @@ import zlib
 from functools import cache
 from typing import TYPE_CHECKING
 
-from reader.core.text import surface_words
+from reader.core.text import surface_string, surface_words
 
 # numpy is imported where it is first used, not with this module: the reader's first screen
 # needs neither (the library imports this module with the services that use it), and numpy
@@ -61,9 +61,38 @@ def clean_for_shingles(body: str) -> str:
 def shingles(body: str) -> np.ndarray:
     """Hashes of the word 3-shingles of the cleaned body, sorted and unique (a set: a repeated
     lead adds almost nothing)."""
+    return shingles_of_words(surface_words(clean_for_shingles(body)))
+
+
+def shingle_words(paragraphs: list[str], surfaces: list[str]) -> list[str]:
+    """`surface_words(clean_for_shingles(body))` from the body's paragraphs (split at blank
+    lines) and the surface string of each, which the caller has already computed: only a
+    paragraph that loses its lead sign or sign-off is read again. (No word spans a paragraph
+    break, so the words of the kept paragraphs, in order, are the words of their join.)"""
+    kept = [
+        i
+        for i, p in enumerate(paragraphs)
+        if p.strip() and not _READ_ALSO.match(p) and not _CREDITS.match(p)
+    ]
+    if not kept:
+        return []
+    texts = [surfaces[i] for i in kept]
+    first = _LEAD_SIGN.sub("", paragraphs[kept[0]], count=1)
+    if len(kept) == 1:
+        first = _SIGN_OFF.sub("", first)
+    if first != paragraphs[kept[0]]:
+        texts[0] = surface_string(first)
+    if len(kept) > 1:
+        last = _SIGN_OFF.sub("", paragraphs[kept[-1]])
+        if last != paragraphs[kept[-1]]:
+            texts[-1] = surface_string(last)
+    return " ".join(text for text in texts if text).split(" ") if any(texts) else []
+
+
+def shingles_of_words(words: list[str]) -> np.ndarray:
+    """`shingles` of a body whose cleaned words are `words`."""
     import numpy as np
 
-    words = surface_words(clean_for_shingles(body))
     if not words:
         return np.empty(0, dtype=np.uint64)
     # crc32 of each word, iterated in C: this runs for every word of every imported article.

@@ -48,6 +48,13 @@ class Links:
             ).fetchall()
         return found
 
+    def any_pending(self) -> bool:
+        """Whether any headline waits for the article it names."""
+        row = self._db.conn.execute(
+            "SELECT 1 FROM related_links WHERE target_id IS NULL LIMIT 1"
+        ).fetchone()
+        return row is not None
+
     def pending_naming(self, url: str | None, prefix: str) -> list[tuple[int, int, str]]:
         """Unresolved headlines that may name an article: the same URL, or a title that starts
         with `prefix` (its first words), as (article_id, position, title_key)."""

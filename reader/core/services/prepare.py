@@ -110,12 +110,20 @@ def words_of(title: str, body: str) -> set[str]:
 
 
 def grouping(article_id: int, title: str, body: str) -> Grouping:
-    """A stored article's words (as prepare() computed them) and MinHash."""
-    shingle_set = minhash.shingles(body)
+    """A stored article's words (as prepare() computed them) and MinHash.
+
+    The body is read once for both: the surface string of each paragraph gives its words
+    (those of the lead and the rest together) and its shingles."""
+    paragraphs = body.split("\n\n")
+    surfaces = [surface_string(paragraph) for paragraph in paragraphs]
+    words = set(surface_string(title).split())
+    for surface in surfaces:
+        words.update(surface.split())
+    shingle_set = minhash.shingles_of_words(minhash.shingle_words(paragraphs, surfaces))
     signature = minhash.signature(shingle_set)
     return Grouping(
         id=article_id,
-        words=words_of(title, body),
+        words=words,
         signature=minhash.to_blob(signature),
         bands=minhash.band_keys(signature) if len(shingle_set) else None,
     )
