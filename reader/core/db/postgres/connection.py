@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from reader.core.clean import safe_text
 from reader.core.db.connection import Cursor
+from reader.core.db.postgres.batches import as_unnest
 from reader.core.errors import StorageError
 
 if TYPE_CHECKING:
@@ -94,9 +95,14 @@ class PgConn:
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor:
         import psycopg
 
+        rows = [_bindable(row) for row in parameters]
+        batch = as_unnest(sql, rows)
+        if batch is not None:
+            statement, columns = batch
+            return self.execute(statement, columns)
         cursor = self.raw.cursor()
         try:
-            cursor.executemany(translate(sql), [_bindable(row) for row in parameters])
+            cursor.executemany(translate(sql), rows)
         except psycopg.Error as error:
             raise StorageError(f"{self._name}: {describe(error)}") from error
         return cursor

@@ -1,0 +1,112 @@
+"""PostgreSQL batches: many rows of one INSERT sent as one statement, and word vectors."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reader.core.db.postgres.batches import as_unnest
+from reader.core.db.postgres.text_index import (
+    _LETTERS,
+    MAX_POSITION,
+    MAX_POSITIONS,
+    MAX_WORD_BYTES,
+    _quote,
+    tsvector,
+)
+from tests import pg
+
+UPSERT = (
+    "INSERT INTO term_stats (term, df) VALUES (?, ?) "
+    "ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df"
+)
+
+
+def test_an_insert_of_many_rows_becomes_one_statement_over_arrays() -> None:
+    rows = [(f"kata{i}", i) for i in range(10)]
+    statement, columns = as_unnest(UPSERT, rows) or ("", [])
+    assert statement == (
+        "INSERT INTO term_stats (term, df) SELECT * FROM unnest(CAST(? AS text[]), "
+        "CAST(? AS bigint[])) ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df"
+    )
+    assert columns == [[f"kata{i}" for i in range(10)], list(range(10))]
+
+
+@pytest.mark.parametrize(
+    ("sql", "rows"),
+    [
+        (UPSERT, [("kata", 1)] * 3),  # too few to gain anything
+        (UPSERT, [("sama", 1)] * 10),  # one conflict key twice: row by row updates it twice
+        ("INSERT INTO t (a, b) VALUES (?, ?)", [(i, None) for i in range(10)]),  # type unknown
+        ("INSERT INTO t (a, b) VALUES (?, ?)", [(i, i if i % 2 else "x") for i in range(10)]),
+        ("INSERT INTO t (a, b) VALUES (?, ?)", [(i, True) for i in range(10)]),
+        ("INSERT INTO t (a, b) VALUES (?, CAST(? AS tsvector))", [(i, "x") for i in range(10)]),
+        ("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = ?", [(1, 2)] * 10),
+        ("UPDATE t SET a = ? WHERE b = ?", [(i, i) for i in range(10)]),
+    ],
+)
+def test_rows_whose_meaning_one_statement_could_change_go_row_by_row(sql, rows) -> None:  # type: ignore[no-untyped-def]
+    assert as_unnest(sql, rows) is None
+
+
+def test_a_batch_lands_as_row_by_row_would_on_the_server() -> None:
+    """Through a real connection: new rows, conflicting ones, None among values, NUL."""
+    from reader.core.db.postgres.connection import PgConnections
+
+    name = pg.unique_name("batch")
+    url = pg.create_database(name)
+    connections = PgConnections(url)
+    try:
+        conn = connections.conn
+        conn.execute("CREATE TABLE term_stats (term TEXT PRIMARY KEY, df BIGINT)")
+        conn.execute("CREATE TABLE notes (id BIGINT, note TEXT, score FLOAT8)")
+        conn.executemany(UPSERT, [(f"w{i}", 1) for i in range(20)])
+        conn.executemany(UPSERT, [(f"w{i}", 2) for i in range(10, 30)])
+        conn.executemany(UPSERT, [("w0", 5)] * 9)  # the same key nine times: row by row
+        found = dict(conn.execute("SELECT term, df FROM term_stats").fetchall())
+        assert found == {
+            **{f"w{i}": 1 for i in range(1, 10)},
+            "w0": 46,
+            **{f"w{i}": 3 for i in range(10, 20)},
+            **{f"w{i}": 2 for i in range(20, 30)},
+        }
+        notes = [(i, None if i % 3 else f"n\x00{i}", i / 2) for i in range(12)]
+        conn.executemany("INSERT INTO notes (id, note, score) VALUES (?, ?, ?)", notes)
+        stored = conn.execute("SELECT id, note, score FROM notes ORDER BY id").fetchall()
+        assert [tuple(row) for row in stored] == [
+            (i, None if i % 3 else f"n\ufffd{i}", i / 2) for i in range(12)
+        ]
+    finally:
+        connections.close()
+        pg.drop_database(name)
+
+
+def _reference(columns: list[str]) -> str:
+    """tsvector() as first written: one word at a time, every rule spelled out."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for letter, text in zip(_LETTERS, columns, strict=False):
+        for word in text.split():
+            position = min(position + 1, MAX_POSITION)
+            if len(word.encode()) > MAX_WORD_BYTES:
+                continue
+            found = positions.setdefault(word, [])
+            if len(found) < MAX_POSITIONS * 3:
+                found.append(f"{position}{letter}")
+        position = min(position + 1, MAX_POSITION)
+    return " ".join(f"{_quote(word)}:{','.join(found)}" for word, found in positions.items())
+
+
+def test_word_vectors_number_words_as_the_rules_say() -> None:
+    """Long columns (positions past PostgreSQL's last), words too long to index (in bytes,
+    not characters), quotes and backslashes, a word repeated past the positions kept."""
+    rng = random.Random(5)
+    words = ["a", "b'c", "x\\y", "é" * 1023, "é" * 1024, "z" * 2047, "q" * 600, "kata"]
+    words += [f"w{i}" for i in range(40)]
+    for _ in range(400):
+        columns = [
+            " ".join(rng.choice(words) for _ in range(rng.choice([0, 1, 5, 300, 9000])))
+            for _ in range(rng.choice([1, 2, 3]))
+        ]
+        assert tsvector(columns) == _reference(columns)
