@@ -12,6 +12,10 @@ the reader uses where its wheel exists), to compare the two in one session.
 --import-only measures the import alone, into bench/out/import-N.db (a store --reuse does not
 use): its first step (stored and searchable), its second (stories, term statistics, topics
 caught up) and the whole, and the peak RSS of the importing process and of its helper.
+--input FILE (with --import-only): import FILE, holding N articles, instead of the generated
+JSON Lines, e.g. the tuibench's feed (python ../shared/tuibench/make_feed.py, or
+/tmp/tuibench-data/feed-N.xml once `make bench-tui` ran): the path `kemnaker-reader import`
+takes in the Newsboat comparison.
 
 Prints a table and a JSON line. Figures are medians / 95th percentiles of core calls
 (Library.search, Library.related) in one process on a warm store; import is articles per second
@@ -75,10 +79,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def import_only(n: int) -> dict[str, float]:
-    """Import N generated articles into an empty store: the first step, then the second."""
+def import_only(n: int, given: Path | None = None) -> dict[str, float | str]:
+    """Import N generated articles into an empty store: the first step, then the second.
+    `given`: import this file (of N articles) instead, e.g. the tuibench's RSS feed."""
     out = ROOT / "bench" / "out"
-    source = out / f"articles-{n}.jsonl"
+    source = given or out / f"articles-{n}.jsonl"
     if not source.exists():
         generate(n, source)
     db_path = out / f"import-{n}.db"
@@ -95,8 +100,9 @@ def import_only(n: int) -> dict[str, float]:
         assert result.added == n and not result.failed, (result.added, result.failed[:3])
         assert pending == n and store.stats()["pending"] == 0
     total = stored + caught_up
-    figures = {
+    figures: dict[str, float | str] = {
         "articles": n,
+        "input": source.suffix.lstrip("."),
         "stored_seconds": round(stored, 2),
         "stored_per_second": round(n / stored),
         "catch_up_seconds": round(caught_up, 2),
@@ -108,6 +114,7 @@ def import_only(n: int) -> dict[str, float]:
         "helper_peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
         ),
+        "load_1min": round(os.getloadavg()[0], 2),
     }
     for key, value in figures.items():
         print(f"{key:22} {value!s:>12}")
@@ -195,11 +202,12 @@ if __name__ == "__main__":
     args = [
         a
         for i, a in enumerate(sys.argv[1:], 1)
-        if not a.startswith("--") and sys.argv[i - 1] != "--db"
+        if not a.startswith("--") and sys.argv[i - 1] not in ("--db", "--input")
     ]
     count = int(args[0]) if args else 100_000
     if "--import-only" in sys.argv[1:]:
-        import_only(count)
+        given = sys.argv.index("--input") + 1 if "--input" in sys.argv[:-1] else 0
+        import_only(count, Path(sys.argv[given]) if given else None)
     else:
         given = sys.argv.index("--db") + 1 if "--db" in sys.argv[:-1] else 0
         db = Path(sys.argv[given]) if given else None
