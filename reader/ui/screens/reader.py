@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input
 from textual.worker import Worker, get_current_worker
 
+from reader.core.errors import ReaderError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
@@ -66,7 +67,7 @@ from reader.ui.screens.topic_actions import TopicActions
 from reader.ui.sparkline import sparkline
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
-from reader.ui.views import ALL, BUILTIN, View, count_views, find_view, folds
+from reader.ui.views import ALL, View, count_views, find_view, folds
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
@@ -158,39 +159,54 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._flag_panes = (self.headlines, self.article)
         self._apply_layout()
         self.headlines.focus()
-        builtin = BUILTIN.get(self.start_view.strip().lower())
-        if builtin is not None:
-            self._start(builtin)
-        else:
+        try:
+            # Read here, on the UI thread, so that the first paint shows the headlines instead
+            # of an empty list a worker fills a few frames later: the start view (a topic is
+            # looked up by its name) and its count along an index (~10 ms at 100,000
+            # articles). A store that fails here is read again in a worker, which reports it.
+            view = find_view(self.library, self.start_view)
+            total = self.library.count(self._filter_of(view or ALL))
+        except ReaderError:
             self._update_titles()
-            self._find_start_view(self.start_view)  # a topic: its id is in the store
+            self._find_start_view(self.start_view)
+            return
+        self._open_start_view(self.start_view, view, total)
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _find_start_view(self, name: str) -> None:
         self.post_message(StartViewFound(name, find_view(self.library, name)))
 
     def on_start_view_found(self, message: StartViewFound) -> None:
-        if message.view is None:
+        self._open_start_view(message.name, message.view, None)
+
+    def _open_start_view(self, name: str, view: View | None, total: int | None) -> None:
+        if view is None:
             self.notify(
-                f"[ui] start_view {one_line(message.name)!r}: no view or topic has that name; "
-                "showing All.",
+                f"[ui] start_view {one_line(name)!r}: no view or topic has that name; showing All.",
                 severity="warning",
                 markup=False,
                 timeout=8,
             )
-        self._start(message.view or ALL)
+        self._start(view or ALL, total)
 
     def _set_view_quietly(self, view: View) -> None:
         """Another view without reading its list again (the caller lists it, or it did not
         change but for its name)."""
         self.set_reactive(ReaderScreen.view, view)
 
-    def _start(self, view: View) -> None:
-        """The first screen: the view's newest article is previewed once counted."""
+    def _start(self, view: View, total: int | None = None) -> None:
+        """The first screen: the view's newest article is previewed once counted. With the
+        view's `total` counted already, its headlines are listed now and every view is counted
+        for the navigator after the first paint."""
         self._set_view_quietly(view)
         self.nav.show_current(view.key)
-        self._update_titles()
-        self.refresh_headlines(quiet=True)  # the first count opens the newest article
+        if not total:  # not counted, or empty: the worker also asks whether feeds are followed
+            self._update_titles()
+            self.refresh_headlines(quiet=True)  # the first count opens the newest article
+            return
+        self._count_request += 1
+        self.on_headlines_counted(HeadlinesCounted(self._count_request, total, None, quiet=True))
+        self.call_after_refresh(self.refresh_views)
 
     # -- panes ---------------------------------------------------------------------------------
 
@@ -442,7 +458,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             return  # stale: a newer count was asked for
         first = self._known_count is None
         added = 0 if self._known_count is None else message.total - self._known_count
-        if first or added:
+        if first:
+            self.call_after_refresh(self.count_weeks)  # the chart follows the first paint
+        elif added:
             self.count_weeks()
         self._known_count = message.total
         if self.search is None:

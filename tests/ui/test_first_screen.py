@@ -1,0 +1,64 @@
+"""The first screen (issue 11): the start view and its count are read before the first paint,
+so the list is painted with its headlines instead of empty, and whatever is not on the first
+screen (the navigator's counts, the chart, the preview and its related news) follows it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from reader.core.library import Library
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from tests.ui.conftest import settle, test_app
+
+
+def _threads_counting(library: Library) -> list[str]:
+    """The name of the thread each call to library.count runs in, in order."""
+    threads: list[str] = []
+    count = library.count
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return count(*args, **kwargs)
+
+    library.count = counting  # type: ignore[method-assign]
+    return threads
+
+
+def test_the_start_view_is_counted_before_the_first_paint(library: Library) -> None:
+    threads = _threads_counting(library)
+
+    async def scenario() -> None:
+        app = test_app(library, start_view="Ketenagakerjaan")  # a topic, found by its name
+        async with app.run_test(size=(120, 36)) as pilot:
+            headlines = app.query_one(HeadlineList)
+            # Mounted: the list holds the view's rows already, counted on the UI thread.
+            assert threads[0] == threading.main_thread().name
+            assert headlines.total == library.count(app.reader.listed()) > 0
+            assert "Ketenagakerjaan" in str(headlines.border_title)
+            await settle(pilot)
+            # The rest followed: every view counted (in workers) and the newest row previewed.
+            assert len(threads) > 2 and set(threads[1:]) != {threading.main_thread().name}
+            assert app.query_one(ArticleView).article.id == headlines.headline(0).id
+
+    asyncio.run(scenario())
+
+
+def test_an_empty_start_view_is_counted_again_by_the_worker_and_says_so(
+    library: Library,
+) -> None:
+    threads = _threads_counting(library)
+
+    async def scenario() -> None:
+        app = test_app(library, start_view="starred")  # nothing is starred: an empty view
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert app.query_one(HeadlineList).total == 0
+            # Counted on the UI thread first, then by the worker, which also asks for feeds.
+            assert threads[0] == threading.main_thread().name
+            assert threads[1] != threading.main_thread().name
+            title = app.query_one(ArticleView).query_one("#article-title")
+            assert str(title.render()) == "No articles in Starred, and no feeds followed"
+
+    asyncio.run(scenario())
