@@ -36,6 +36,9 @@ FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 ARTICLES = 1000
 STORE_CHUNK = 50
 CATCH_UP_CHUNK = 75
+# Both tests on one worker (pytest -n with --dist loadgroup, see pyproject.toml): the reference
+# import is made once.
+pytestmark = pytest.mark.xdist_group("resumable_import")
 QUERIES = ["pekerja", "presiden jokowi", "pemerintah", "harga minyak", "polisi -jakarta", "bank*"]
 
 # The CLI with small chunks: 50 articles per step-one transaction, 75 per step-two one.

@@ -23,6 +23,8 @@ from tests.conftest import sql
 # tests/cli/test_resumable_import.py, and starting one for each import here cost more than
 # the imports themselves.
 ARTICLES = 400
+# The module's tests on one worker (pytest -n with --dist loadgroup): one reference import.
+pytestmark = pytest.mark.xdist_group("import_steps")
 
 
 @pytest.fixture(scope="module", autouse=True)
