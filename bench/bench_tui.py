@@ -12,17 +12,22 @@ Stores are built with the project's own tools (bench/generate.py, then `kemnaker
 and cached as bench/out/tui-N.db; a cached store is reused when it holds N articles.
 
 - First screen: from just before tmux is asked to start the command to the first capture that
-  shows the "Headlines · N" title and every headline row the pane holds painted (title line and
-  source · date line each, down to the pane's bottom border).
+  shows the "All · N" title (N stories: the versions of one story are one row) and every
+  headline row the pane holds painted (title line and source · date line each, down to the
+  pane's bottom border). The reader opens on All (a config file with `start_view = "all"`,
+  bench/out/tui-config.toml, named by $KEMNAKER_READER_CONFIG), as Newsboat opens on every
+  article; by default it opens on a topic.
   One discarded warm-up launch per size, then --runs launches per size, sizes interleaved.
   "settled" is when the screen last changed (the related sidebar fills in from a worker).
 - Key press: on the headline list, `j` and `k` alternate (cursor row 0 <-> 1). Both screens are
   learnt first; a press is timed from just before send-keys to the first capture equal to the
-  full expected screen (the selection moved and everything around it repainted). Then a walk:
+  full expected screen (the selection moved and everything around it repainted, the article
+  preview and related news included: they follow the cursor once it rests 0.15 s, so this
+  time includes that rest; "first changed capture" is the key's own latency). Then a walk:
   `j` pressed repeatedly from the top (the list scrolls once the cursor leaves the screen),
   timed to the first changed capture and to the last change before the screen is still.
 
-Opening the reader marks the first article read in the cached store; that is what a user sees.
+The reader previews the first article without marking it read, so the cached store stays as built.
 Prints a table and one JSON line.
 """
 
@@ -169,13 +174,14 @@ def plain(screen: str) -> list[str]:
 
 
 def first_screen_shown(screen: str, n: int) -> bool:
-    """The "Headlines · N" title and every headline row the pane can show, down to its border.
+    """The "All · N" title and every headline row the pane can show, down to its border.
 
     A row is a title line and a "source · date" line; a capture can land in the middle of the
     app's write, so the whole headline pane is required, not just its first row.
     """
     lines = plain(screen)
-    if len(lines) < HEIGHT - 1 or f"Headlines · {n:,}" not in lines[1]:
+    # The count is of stories: versions of one story are one row (986 rows for 1,000 here).
+    if len(lines) < HEIGHT - 1 or not re.search(r"All · [\d,]+\b", lines[1]):
         return False
     pane = [line.split("│")[1] if line.count("│") >= 2 else "" for line in lines[2 : HEIGHT - 2]]
     if not lines[HEIGHT - 2].startswith("╰"):
@@ -192,7 +198,10 @@ class Session:
 
     def launch(self) -> float:
         """Start the reader; the perf_counter just before tmux was asked to start it."""
-        command = shlex.join(["exec", *reader_command(), "--db", str(self.db)])
+        config = OUT / "tui-config.toml"
+        config.write_text('[ui]\nstart_view = "all"\n', encoding="utf-8")
+        command = "KEMNAKER_READER_CONFIG=" + shlex.quote(str(config)) + " "
+        command += shlex.join(["exec", *reader_command(), "--db", str(self.db)])
         tmux_cmd = (
             f"new-session -d -s {self.name} -x {WIDTH} -y {HEIGHT} "
             f"-c {shlex.quote(str(ROOT))} {shlex.quote(command)}"
@@ -444,10 +453,15 @@ def main() -> int:
         text=True,
     ).stdout.split("\n")
     result["reader_uncommitted"] = [line[3:] for line in dirty if line.strip()]
-    worst_key = max(result["sizes"][str(n)]["key_jk_ms"]["median"] for n in sizes)
+    # The key's own latency (the selection moved): the full screen waits for the preview's rest.
+    own = [result["sizes"][str(n)]["key_jk_first_change_ms"] for n in sizes]
+    worst_key = max(s["median"] for s in own)
+    worst_p95 = max(s["p95"] for s in own)
+    worst_max = max(s["max"] for s in own)
+    keys_met = worst_key <= 16 and worst_p95 <= 16 and worst_max <= 50
     result["targets"] = {
         "first_screen_ratio_le_1.25": ratio <= 1.25,
-        "key_median_lt_50ms": worst_key < 50,
+        "key_median_and_p95_le_16ms_max_le_50ms": keys_met,
     }
 
     print(
@@ -477,8 +491,9 @@ def main() -> int:
     print(
         f"first screen ratio {int(hi):,} / {int(lo):,}: {ratio:.3f} (target <= 1.25: "
         f"{'met' if ratio <= 1.25 else 'MISSED'}; fastest runs "
-        f"{fastest:.3f}); key press median worst {worst_key:.1f} ms "
-        f"(target < 50: {'met' if worst_key < 50 else 'MISSED'}); load {load[0]:.2f} "
+        f"{fastest:.3f}); j/k first change, worst median / p95 / max {worst_key:.1f} / "
+        f"{worst_p95:.1f} / {worst_max:.1f} ms (target 16 / 16 / 50: "
+        f"{'met' if keys_met else 'MISSED'}); load {load[0]:.2f} "
         f"{load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
     )
     print(json.dumps(result))
