@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Literal
@@ -133,6 +133,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         # must not both read the old value.
         self._flags_lock = threading.Lock()
         self._flag_panes: tuple[Widget, ...] = ()  # the panes that show flags (set on mount)
+        self._after_rest: list[Callable[[], None]] = []  # see _when_resting
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -196,8 +197,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     def _start(self, view: View, total: int | None = None) -> None:
         """The first screen: the view's newest article is previewed once counted. With the
-        view's `total` counted already, its headlines are listed now and every view is counted
-        for the navigator after the first paint."""
+        view's `total` counted already, its headlines are listed now, and every view is counted
+        for the navigator once the cursor rests (see _when_resting)."""
         self._set_view_quietly(view)
         self.nav.show_current(view.key)
         if not total:  # not counted, or empty: the worker also asks whether feeds are followed
@@ -206,7 +207,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             return
         self._count_request += 1
         self.on_headlines_counted(HeadlinesCounted(self._count_request, total, None, quiet=True))
-        self.call_after_refresh(self.refresh_views)
+        self._when_resting(self.refresh_views)
 
     # -- panes ---------------------------------------------------------------------------------
 
@@ -459,7 +460,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         first = self._known_count is None
         added = 0 if self._known_count is None else message.total - self._known_count
         if first:
-            self.call_after_refresh(self.count_weeks)  # the chart follows the first paint
+            self._when_resting(self.count_weeks)  # the chart follows the first paint
         elif added:
             self.count_weeks()
         self._known_count = message.total
@@ -543,7 +544,17 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     async def _preview_later(self) -> None:
         # The next cursor move cancels this wait (exclusive) and starts its own.
         await asyncio.sleep(PREVIEW_DELAY)
+        waiting, self._after_rest = self._after_rest, []
+        for run in waiting:
+            run()
         self._preview_cursor()
+
+    def _when_resting(self, work: Callable[[], None]) -> None:
+        """Start `work` (workers for what is not on the first screen: the navigator's counts,
+        the chart) once the cursor rests, with the preview: the first keys, pressed as soon as
+        the list shows, do not share the machine with it."""
+        self._after_rest.append(work)
+        self._preview_later()
 
     def _preview_cursor(self) -> None:
         """Preview the row under the cursor (unread: a preview is not a reading), unless it is
