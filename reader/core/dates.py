@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 
 WIB = timezone(timedelta(hours=7))
 ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
@@ -208,3 +209,21 @@ def find_day_month(text: str) -> str | None:
         r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text
     )
     return match.group() if match else None
+
+
+def feed_date(raw: str | None) -> str | None:
+    """A feed's date (RFC 822, ISO 8601/RFC 3339 or Indonesian) as ISO 8601 with its offset."""
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", raw) or re.search(r"\bWI(?:B|TA|T)\b", raw, re.I):
+        return parse_date(raw)  # ISO 8601, or Indonesian zones that RFC 822 does not know
+    try:
+        value = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        value = None
+    if value is not None:
+        if value.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 says read it as UTC
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    return parse_date(raw)

@@ -18,12 +18,11 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 from reader.core.clean import clean_body, clean_line
-from reader.core.dates import find_day_month, parse_date
+from reader.core.dates import feed_date, find_day_month, parse_date
 from reader.core.errors import EntryError
 from reader.core.ingest import rss_stream
 from reader.core.ingest.html_text import html_to_text, looks_like_html
@@ -345,24 +344,6 @@ def _article(
         line=None,
         related=related,
     )
-
-
-def feed_date(raw: str | None) -> str | None:
-    """A feed's date (RFC 822, ISO 8601/RFC 3339 or Indonesian) as ISO 8601 with its offset."""
-    if not raw or not raw.strip():
-        return None
-    raw = raw.strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}", raw) or re.search(r"\bWI(?:B|TA|T)\b", raw, re.I):
-        return parse_date(raw)  # ISO 8601, or Indonesian zones that RFC 822 does not know
-    try:
-        value = parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        value = None
-    if value is not None:
-        if value.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 says read it as UTC
-            value = value.replace(tzinfo=UTC)
-        return value.isoformat()
-    return parse_date(raw)
 
 
 def _title_from(body: str) -> str:

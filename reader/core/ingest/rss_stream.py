@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from reader.core.dates import feed_date
+
 _ITEM_FIELDS = {"title", "link", "guid", "pubDate", "description", "category", "author", "comments"}
 _ALLOWED_ATTRIBUTES = {"guid": {"isPermaLink"}, "category": {"domain"}}
 # Characters after which the text is not what feedparser hands on unchanged: markup and
@@ -173,8 +175,6 @@ def _plain_entry(item: Any) -> dict[str, Any] | None:
     raw_date = fields.get("pubDate")
     entry: dict[str, Any] = {"link": link, "links": []}
     if raw_date is not None:
-        from reader.core.ingest.feeds import feed_date
-
         entry["published_iso"] = feed_date(raw_date)  # read once (feeds._rss_entry uses it)
         if entry["published_iso"] is None:
             return None  # feedparser may still read it: its parsed date then counts
