@@ -18,6 +18,9 @@ from reader.core.models import Article
 from tests import pg
 from tests.conftest import DEMO, SEED, sql
 
+# The module's tests on one worker (pytest -n with --dist loadgroup): `twins` is imported once.
+pytestmark = pytest.mark.xdist_group("postgres_twins")
+
 QUERIES = [
     "pekerja migran",
     "upah minimum",
