@@ -8,6 +8,7 @@ in the store cheaply; candidates are confirmed on the exact Jaccard of their shi
 from __future__ import annotations
 
 import re
+import struct
 import zlib
 from functools import cache
 from typing import TYPE_CHECKING
@@ -102,6 +103,29 @@ def shingles_of_words(words: list[str]) -> np.ndarray:
     return np.unique(h & np.uint64(0xFFFFFFFF))
 
 
+def shingle_set(body: str) -> frozenset[int]:
+    """`shingles(body)` as a set of ints, in plain Python: slower per word than numpy, but a
+    few articles' worth (related news confirming candidates) cost less than loading numpy."""
+    words = surface_words(clean_for_shingles(body))
+    hashes = [zlib.crc32(word.encode()) for word in words]
+    if len(hashes) < 3:
+        return frozenset(hashes)
+    # The low 32 bits of a product depend only on the low 32 bits of its factors: the same
+    # values as shingles_of_words' uint64 arithmetic masked to 32 bits.
+    return frozenset(
+        ((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ c) & 0xFFFFFFFF
+        for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False)
+    )
+
+
+def set_jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """`jaccard` of two shingle_set() sets."""
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle sets."""
     import numpy as np
@@ -134,6 +158,25 @@ def band_keys(sig: np.ndarray) -> list[int]:
     keys = (keys ^ rows[:, 2]) * np.uint64(0x165667B19E3779F9)
     keys = keys ^ np.arange(BANDS, dtype=np.uint64)
     return [int(k) >> 1 for k in keys]
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def blob_band_keys(blob: bytes) -> list[int] | None:
+    """band_keys(from_blob(blob)) in plain Python, without loading numpy (related news asks it
+    of a stored signature on the UI's first rest); None for a blob that is not a signature."""
+    if len(blob) != PERMUTATIONS * 4:
+        return None
+    values = struct.unpack(f"<{PERMUTATIONS}I", blob)
+    keys = []
+    for band in range(BANDS):
+        first, second, third = values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
+        key = (first * 0x9E3779B97F4A7C15) & _MASK64
+        key = ((key ^ second) * 0xC2B2AE3D27D4EB4F) & _MASK64
+        key = ((key ^ third) * 0x165667B19E3779F9) & _MASK64
+        keys.append((key ^ band) >> 1)
+    return keys
 
 
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:

@@ -1,3 +1,4 @@
+import itertools
 import random
 
 from reader.core.models import Article
@@ -167,12 +168,73 @@ def test_related_reads_a_bounded_part_of_each_article(library, monkeypatch):
         ]
     )
     sizes = []
-    real = minhash.shingles
+    for name in ("shingles", "shingle_set"):
+        real = getattr(minhash, name)
 
-    def counted(body):
-        sizes.append(len(body))
-        return real(body)
+        def counted(body, real=real):  # type: ignore[no-untyped-def]
+            sizes.append(len(body))
+            return real(body)
 
-    monkeypatch.setattr(minhash, "shingles", counted)
-    library.related(1, 10)
+        monkeypatch.setattr(minhash, name, counted)
+    assert [item.reason for item in library.related(1, 10)][:1] == ["same-story"]
+    assert library.related(2, 10)
     assert sizes and max(sizes) <= related.TEXT_CHARS
+
+
+def test_stored_band_keys_are_the_ones_numpy_computes():
+    import numpy as np
+
+    from reader.core import minhash
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        sig = rng.integers(0, 1 << 32, size=minhash.PERMUTATIONS, dtype=np.uint64).astype(np.uint32)
+        blob = minhash.to_blob(sig)
+        assert minhash.blob_band_keys(blob) == minhash.band_keys(minhash.from_blob(blob))
+    assert minhash.blob_band_keys(b"") is None
+    assert minhash.blob_band_keys(b"\x00" * 12) is None
+
+
+def test_shingle_sets_in_plain_python_are_numpys(demo_library_ro):
+    from reader.core import minhash
+
+    texts = demo_library_ro._storage.articles.texts(list(range(1, 60)), None)
+    bodies = [body for _, body in texts.values()] + ["", "satu", "satu dua", "a b c a b c"]
+    sets = [minhash.shingle_set(body) for body in bodies]
+    for body, found in zip(bodies, sets, strict=True):
+        assert found == {int(value) for value in minhash.shingles(body)}
+    for a, b in itertools.pairwise(bodies):
+        expected = minhash.jaccard(minhash.shingles(a), minhash.shingles(b))
+        assert minhash.set_jaccard(minhash.shingle_set(a), minhash.shingle_set(b)) == expected
+
+
+def test_related_news_loads_no_numpy(demo_library, tmp_path):
+    """Same-story candidates come from the signature stored at import and are confirmed on
+    shingle sets in plain Python, so the reader's first related news does not pay for loading
+    numpy; a republished copy still finds its original first, as the same story."""
+    import subprocess
+    import sys
+
+    path = demo_library.path
+    lone = demo_library.search("pekerja migran", 1).hits[0].id
+    assert not [item for item in demo_library.related(lone, 10) if item.reason == "same-story"]
+    copy = demo_library.get(lone)
+    assert copy is not None
+    demo_library.import_articles(
+        [Article(title=copy.title, body=copy.body, url="https://copy.example/1", source="copy")]
+    )
+    (twin,) = sql(demo_library, "SELECT id FROM articles WHERE url = 'https://copy.example/1'")[0]
+    demo_library.close()
+    script = (
+        "import sys\n"
+        "from reader.core.library import open_library\n"
+        f"with open_library({str(path)!r}) as library:\n"
+        f"    items = library.related({lone}, 10)\n"
+        "    print('numpy' in sys.modules, end=' ')\n"
+        f"    items = library.related({twin}, 10)\n"
+        "    print('numpy' in sys.modules, items[0].id, items[0].reason)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["False", "False", str(lone), "same-story"]

@@ -47,6 +47,7 @@ class RelatedArticles(Protocol):
     def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
     def max_id(self) -> int: ...
     def sort_key(self, article_id: int) -> str | None: ...
+    def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]: ...
 
 
 class RelatedIndex(Protocol):
@@ -118,20 +119,40 @@ class RelatedFinder:
         Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
         the exact Jaccard of the shingle sets.
         """
-        own = minhash.shingles(article.body[:TEXT_CHARS])
-        if not len(own):
-            return []
-        keys = minhash.band_keys(minhash.signature(own))
+        # The bands of the signature stored at import, when it was made from this same text;
+        # candidates are then confirmed on shingle sets in plain Python: related news loads
+        # no numpy (a fifth of a second on the reader's first rest) unless it must sign the
+        # article itself.
+        keys = self._stored_band_keys(article)
+        if keys is None:
+            own = minhash.shingles(article.body[:TEXT_CHARS])
+            if not len(own):
+                return []
+            keys = minhash.band_keys(minhash.signature(own))
         candidates = self.bands.sharing_any(keys, article.id, BAND_CANDIDATES)
         wanted = list(dict.fromkeys([*candidates, *also]))
+        if not wanted:
+            return []
+        mine = minhash.shingle_set(article.body[:TEXT_CHARS])
+        if not mine:
+            return []
         texts = self.articles.texts(wanted, TEXT_CHARS)
         items = []
         for headline in self.articles.headlines_by_id([i for i in wanted if i in texts]):
-            score = minhash.jaccard(own, minhash.shingles(texts[headline.id][1]))
+            score = minhash.set_jaccard(mine, minhash.shingle_set(texts[headline.id][1]))
             if score >= minhash.SAME_STORY:
                 items.append(_item(headline, "same-story", score))
         items.sort(key=lambda item: -item.score)
         return items
+
+    def _stored_band_keys(self, article: StoredArticle) -> list[int] | None:
+        """The band keys of the article's stored signature; None when there is none yet (its
+        catch-up waits) or it was made from more than the TEXT_CHARS read here."""
+        if len(article.body) > TEXT_CHARS:
+            return None
+        rows = self.articles.signatures([article.id])
+        blob = rows[0][2] if rows else None
+        return minhash.blob_band_keys(bytes(blob)) if blob else None
 
     def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
         """The article's top terms by tf-idf, document frequency from the term statistics."""
