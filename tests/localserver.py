@@ -36,12 +36,25 @@ class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
+        self.in_flight = 0
+        self.peak = 0  # the most requests answered at once (concurrency, without a clock)
+        self._count = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
 
             def do_GET(self) -> None:
+                with server._count:
+                    server.in_flight += 1
+                    server.peak = max(server.peak, server.in_flight)
+                try:
+                    self._get()
+                finally:
+                    with server._count:
+                        server.in_flight -= 1
+
+            def _get(self) -> None:
                 server.requests.append(Seen(self.path, dict(self.headers.items())))
                 route = server.routes.get(self.path)
                 if route is None:

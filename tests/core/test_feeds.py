@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -287,12 +286,10 @@ def test_redirects_are_bounded_and_stay_on_http(server):
 
 
 def test_a_slow_server_times_out(server):
-    server.serve("/slow.xml", Route(b"<rss/>", delay=2.0))
-    started = time.monotonic()
+    server.serve("/slow.xml", Route(b"<rss/>", delay=30.0))  # a timeout not kept would read it
     with pytest.raises(FetchError) as error:
         get(server.url("/slow.xml"), timeout=0.4)
     assert str(error.value) == "timed out after 0.4 s"
-    assert time.monotonic() - started < 1.5
 
 
 def test_an_oversized_body_is_refused_with_or_without_its_length(server):
@@ -414,9 +411,8 @@ def test_failures_are_one_line_each_and_the_rest_arrives(library, server):
     moved = server.serve("/old.xml", Route(status=301, location="/rss.xml"))
     for url in (good, broken, slow, big, page, missing, moved):
         library.add_feed(url)
-    started = time.monotonic()
     results = {r.url: r for r in library.fetch(timeout=0.5, max_bytes=2048 * 4)}
-    assert time.monotonic() - started < 1.9  # concurrent: the slow feed does not hold the rest
+    assert server.peak > 1  # concurrent: the slow feed does not hold the rest
     # Both end at /rss.xml, fetched at once: whichever is stored first adds its 3 articles.
     first, second = sorted((results[good], results[moved]), key=lambda r: -r.added)
     assert (first.added, second.added, second.unchanged) == (3, 0, 3)
@@ -442,11 +438,9 @@ def test_many_feeds_are_fetched_concurrently(library, server):
             f"/f{n}.xml", "feeds/rss091.xml", "application/rss+xml", delay=0.25
         )
         library.add_feed(url)
-    started = time.monotonic()
     results = library.fetch(workers=8)
-    elapsed = time.monotonic() - started
     assert [r.failed for r in results] == [False] * 16
-    assert elapsed < 16 * 0.25 / 2  # 8 at a time: about 0.5 s, never 4 s
+    assert 1 < server.peak <= 8  # several at a time, never more than the workers
     assert library.count() == 1  # the same entry in every feed: stored once
 
 
