@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from reader.core.db.lending import Lender
 from reader.core.db.sqlite import sqlite3
 from reader.core.errors import StorageError
 
@@ -139,21 +140,16 @@ class Connections:
             self._uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
             if not _in_use(path):
                 self._uri += "&immutable=1"
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[sqlite3.Connection] = []
+        self._local = threading.local()  # this thread's sqlite-utils wrapper
+        self._lender = Lender(self._connect, _close, _ready)
 
     @property
     def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
+        return self._lender.get()
 
     def _connect(self) -> sqlite3.Connection:
-        # check_same_thread=False only so close() may close it from another thread; each
-        # connection is used by the thread that opened it.
+        # check_same_thread=False: close() may close it from another thread, and a thread
+        # that ends hands it on to the next (one thread uses it at a time).
         conn = sqlite3.connect(
             self._uri or self.path,
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -167,8 +163,6 @@ class Connections:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        with self._lock:
-            self._open.append(conn)
         return conn
 
     @property
@@ -178,10 +172,11 @@ class Connections:
         Imported on first use: it costs more import time than the rest of the core.
         """
         db: sqlite_utils.Database | None = getattr(self._local, "table_db", None)
-        if db is None:
+        conn = self.conn
+        if db is None or db.conn is not conn:
             import sqlite_utils
 
-            db = sqlite_utils.Database(self.conn, execute_plugins=False)
+            db = sqlite_utils.Database(conn, execute_plugins=False)
             self._local.table_db = db
         return db
 
@@ -217,9 +212,23 @@ class Connections:
             raise StorageError(f"{self.path}: {describe(error)}") from error
 
     def close(self) -> None:
-        """Close every connection, whichever thread opened it."""
-        with self._lock:
-            conns, self._open = self._open, []
-        for conn in conns:
-            conn.close()
+        """Close every connection, whichever thread has it."""
+        self._lender.close()
         self._local = threading.local()
+
+    def open_count(self) -> tuple[int, int]:
+        """(connections open, of which idle): one per live thread that used the store, and a
+        few kept for threads to come."""
+        return self._lender.counts()
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    conn.close()
+
+
+def _ready(conn: sqlite3.Connection) -> bool:
+    """A connection whose thread ended serves the next one, its transaction (if its thread
+    left one open) rolled back."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    return True

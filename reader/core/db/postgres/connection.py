@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from reader.core.clean import safe_text
 from reader.core.db.connection import Cursor
+from reader.core.db.lending import Lender
 from reader.core.db.postgres.batches import as_unnest
 from reader.core.errors import StorageError
 
@@ -188,12 +189,19 @@ class PgConnections:
         self.url = url
         self.path = display_url(url)
         self.read_only: str | None = None
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list[psycopg.Connection[Any]] = []
+        self._own: list[psycopg.Connection[Any]] = []  # connections of their own (listeners)
+        self._lender = Lender(lambda: PgConn(self._raw(), self.path), _close, _ready)
 
     def connect(self) -> psycopg.Connection[Any]:
-        """A new connection of its own (the listener for notifications keeps one)."""
+        """A new connection of its own (the listener for notifications keeps one), closed with
+        the store."""
+        raw = self._raw()
+        with self._lock:
+            self._own.append(raw)
+        return raw
+
+    def _raw(self) -> psycopg.Connection[Any]:
         import psycopg
 
         try:
@@ -204,16 +212,15 @@ class PgConnections:
         # default cost of a random page (4) the planner read the whole full-text table for a
         # word 6% of the articles hold (0.45 s) rather than its GIN index (0.05 s).
         raw.execute("SET random_page_cost = 1.1")
-        with self._lock:
-            self._open.append(raw)
         return raw
 
     @property
     def conn(self) -> PgConn:
-        conn: PgConn | None = getattr(self._local, "conn", None)
-        if conn is None or conn.raw.closed:
-            conn = PgConn(self.connect(), self.path)
-            self._local.conn = conn
+        """This thread's connection, lent while the thread lives (reader.core.db.lending)."""
+        conn = self._lender.get()
+        if conn.raw.closed:  # the server closed it: the next one is made anew
+            self._lender.drop()
+            conn = self._lender.get()
         return conn
 
     def table(self, name: str) -> PgTable:
@@ -243,9 +250,30 @@ class PgConnections:
             raise StorageError(f"{self.path}: {describe(error)}") from error
 
     def close(self) -> None:
-        """Close every connection, whichever thread opened it."""
+        """Close every connection, whichever thread has it."""
         with self._lock:
-            conns, self._open = self._open, []
-        for conn in conns:
-            conn.close()
-        self._local = threading.local()
+            own, self._own = self._own, []
+        for raw in own:
+            raw.close()
+        self._lender.close()
+
+    def open_count(self) -> tuple[int, int]:
+        """(lent connections open, of which idle)."""
+        return self._lender.counts()
+
+
+def _close(conn: PgConn) -> None:
+    conn.raw.close()
+
+
+def _ready(conn: PgConn) -> bool:
+    """A connection whose thread ended serves the next one if it is still open; what its
+    thread left of a transaction is rolled back."""
+    from psycopg.pq import TransactionStatus
+
+    raw = conn.raw
+    if raw.closed:
+        return False
+    if raw.info.transaction_status != TransactionStatus.IDLE:
+        raw.rollback()
+    return raw.info.transaction_status == TransactionStatus.IDLE
