@@ -52,6 +52,7 @@ PENDING_WORK = ("story grouping", "term statistics", "topics")  # what a pending
 
 
 class ArticleRows(Protocol):
+    def stored_urls(self, urls: list[str]) -> set[str]: ...
     def find_existing(
         self, url: str | None, title_key: str, source: str | None
     ) -> ExistingArticle | None: ...
@@ -219,9 +220,17 @@ class Indexer:
         index_rows: list[tuple[int, list[str], list[str] | None]] = []  # (id, values, old)
         written: set[int] = set()  # pending from this chunk on
         with self.transactions.transaction():
+            # Which URLs are stored, asked once for the chunk: a new article (most of a feed)
+            # then costs no lookup of its own (on PostgreSQL, a round trip to the server each).
+            # A URL seen earlier in the chunk is looked up, since that article may be stored now.
+            stored = self.articles.stored_urls([p.article.url for p in prepared if p.article.url])
             for item in prepared:
                 a = item.article
-                existing = self.articles.find_existing(a.url, item.title_key, a.source)
+                if a.url and a.url not in stored:
+                    existing = None
+                    stored.add(a.url)
+                else:
+                    existing = self.articles.find_existing(a.url, item.title_key, a.source)
                 if existing is not None and existing.content_hash == item.content_hash:
                     result.unchanged += 1
                     continue
