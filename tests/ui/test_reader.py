@@ -553,6 +553,50 @@ def test_the_footer_hints_fit_the_width(library: Library) -> None:
     run(scenario)
 
 
+def test_the_footer_follows_the_focus_without_mounting_new_hints(library: Library) -> None:
+    """Focus moving between the search box (its few keys) and the list (many) rewrites the
+    hints in the widgets already there and hides the spare ones, instead of mounting a new
+    row each time; what shows is what the focused pane offers."""
+    from textual.widgets._footer import FooterKey
+
+    from reader.ui.widgets.footer import ReaderFooter
+
+    def shown(app) -> list[str]:  # type: ignore[no-untyped-def]
+        return [
+            f"{key.key_display} {key.description}"
+            for key in app.screen.query(FooterKey)
+            if key.display
+        ]
+
+    async def footer_settled(pilot, app) -> list[str]:  # type: ignore[no-untyped-def]
+        """The hints once the footer has caught up with the focus (it rebuilds after a
+        refresh, which settle() does not wait for)."""
+        for _ in range(100):
+            await settle(pilot)
+            footer = app.screen.query_one(ReaderFooter)
+            if not footer._pending and footer._hints(app.screen) == footer._shown:
+                break
+            await pilot.pause(0.01)
+        return shown(app)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            on_list = await footer_settled(pilot, app)
+            widgets = set(app.screen.query(FooterKey))
+            assert "m Read/unread" in on_list and "/ Search" in on_list
+            for _ in range(2):
+                await pilot.press("slash")
+                in_box = await footer_settled(pilot, app)
+                assert "m Read/unread" not in in_box and "esc Back" in in_box
+                assert len(in_box) < len(on_list)
+                await pilot.press("escape")
+                assert await footer_settled(pilot, app) == on_list
+                assert set(app.screen.query(FooterKey)) == widgets  # the same widgets, reused
+
+    run(scenario)
+
+
 def test_cut_snippets_end_with_the_ellipsis_and_whole_matches(library: Library) -> None:
     from reader.ui.widgets.headline_list import _fit_marked
 

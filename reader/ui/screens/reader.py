@@ -536,6 +536,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     # -- opening -------------------------------------------------------------------------------
 
+    def on_headline_list_resized(self, message: HeadlineList.Resized) -> None:
+        self._update_titles()  # the chart in the list's title fits its width as it is now
+
     def on_headline_list_cursor_moved(self, message: HeadlineList.CursorMoved) -> None:
         """The cursor moved: its row is previewed once the cursor rests there."""
         self._preview_later()

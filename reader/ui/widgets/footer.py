@@ -73,8 +73,35 @@ class ReaderFooter(Footer):
 
     async def _rebuild(self) -> None:
         self._pending = False
-        if self.is_attached and self._hints(self.screen) != self._shown:
+        changed = self.is_attached and self._hints(self.screen) != self._shown
+        if changed and not self._relabel():
             await self.recompose()
+
+    def _relabel(self) -> bool:
+        """The new hints written into the hint widgets already mounted, those left over
+        hidden: moving focus between the search box (3 hints) and the list (11) changes the
+        row each time, and mounting a new row of widgets for it took most of the time
+        between Enter in the search box and the results. False when the row must be composed
+        anew (more hints than widgets, or a group)."""
+        new = list(self.compose())
+        pool = list(self.children)
+        if len(new) > len(pool) or not all(
+            isinstance(widget, FooterKey) for widget in [*new, *pool]
+        ):
+            return False
+        for shown, hint in zip(pool, new, strict=False):
+            assert isinstance(shown, FooterKey) and isinstance(hint, FooterKey)
+            shown.key, shown.key_display = hint.key, hint.key_display
+            shown.description, shown.action = hint.description, hint.action
+            shown._disabled = hint._disabled
+            shown.tooltip = hint.tooltip
+            shown.set_class(hint._disabled, "-disabled")
+            shown.set_class(hint.has_class("-command-palette"), "-command-palette")
+            shown.display = True
+            shown.refresh(layout=True)
+        for spare in pool[len(new) :]:
+            spare.display = False
+        return True
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())

@@ -152,6 +152,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
         index: int
 
+    class Resized(Message):
+        """The list's size changed (its border title holds a chart cut to the width)."""
+
     def __init__(self, source: HeadlineSource | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source: HeadlineSource = source or ListedHeadlines([])
@@ -176,6 +179,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         """Titles get a second line when the list has the room for it, or lose it."""
+        self.post_message(self.Resized())
         region = self.scrollable_content_region
         lines = title_lines(self._title_room(region.width), region.height)
         if lines == self.title_lines:
