@@ -105,14 +105,22 @@ def _one_entry(document: bytes, base_url: str | None, content_type: str | None) 
     """feedparser's entry for an item given alone; None when it does not read it cleanly."""
     import feedparser
 
-    headers = {"content-location": base_url or ""}
-    if content_type and "charset=" in content_type.lower():
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(document), response_headers=headers)
+    parsed = feedparser.parse(
+        io.BytesIO(document), response_headers=_headers(base_url, content_type)
+    )
     entries = parsed.get("entries") or []
     if _is_broken(parsed) or len(entries) != 1:
         return None
     return entries[0]
+
+
+def _headers(base_url: str | None, content_type: str | None) -> dict[str, str]:
+    """What feedparser is told of the response: where relative links start, and the charset
+    when the server named one."""
+    headers = {"content-location": base_url or ""}
+    if content_type and "charset=" in content_type.lower():
+        headers["content-type"] = content_type
+    return headers
 
 
 def _whole_feed(
@@ -127,12 +135,9 @@ def _whole_feed(
     already by the streamed reading, which stopped there)."""
     import feedparser  # imported here: 70 ms that a plain-text import should not pay
 
-    headers = {"content-location": base_url or ""}
-    if content_type and "charset=" in content_type.lower():
-        headers["content-type"] = content_type
     document = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        parsed = feedparser.parse(document, response_headers=headers)
+        parsed = feedparser.parse(document, response_headers=_headers(base_url, content_type))
     except (ValueError, LookupError, TypeError) as error:  # e.g. an undecodable encoding name
         yield ImportFailure(origin, None, f"malformed feed ({type(error).__name__})")
         return

@@ -283,8 +283,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
                 self.set_class(pane in shown, name, update=False)
                 changed = True
         if changed:
-            self.update_node_styles()
-            self.call_after_refresh(self._update_titles)  # the list's chart fits its width
+            self.update_node_styles()  # the list, resized, fits its title's chart again
         focused = self._pane_of(self.focused)
         if focused is not None and focused not in shown:
             # What had focus went away (r hid it, or the terminal shrank): focus what is shown.
@@ -301,7 +300,6 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()
-        self.call_after_refresh(self._update_titles)  # the list's chart fits its new width
 
     def _show_pane(self, pane: Pane) -> None:
         self.pane = pane

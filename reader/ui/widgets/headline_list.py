@@ -334,12 +334,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         paint = self._current_paint()
         drawn_for = self._lines_for
-        if drawn_for is None or drawn_for[1] is not paint:
-            if drawn_for != (width, paint):
+        if drawn_for is None or drawn_for[1] is not paint or drawn_for[0] != width:
+            if drawn_for != (width, paint):  # an equal paint worked out again keeps the lines
                 self._lines.clear()
-            self._lines_for = (width, paint)  # the same paint again: compared by identity
-        elif drawn_for[0] != width:
-            self._lines.clear()
             self._lines_for = (width, paint)
         index, part = divmod(self.scroll_offset.y + y, self.row_height)
         key = (index, part, index == self.cursor)
