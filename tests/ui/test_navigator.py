@@ -389,3 +389,27 @@ def test_names_from_outside_are_text_not_markup(library: Library) -> None:
             assert title(app.query_one(HeadlineList)).startswith("[b]Upah[/b] [x · ")
 
     run(scenario)
+
+
+def test_counting_again_keeps_the_cursor_on_its_entry(library: Library) -> None:
+    """The counts come again (articles arrived, a mark changed) while the cursor is on an entry
+    below a separator: it stays on that entry (separators take no index among the options)."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            navigator = app.query_one(Navigator)
+            entries = [
+                i
+                for i in range(navigator.option_count)
+                if navigator.get_option_at_index(i).id is not None
+            ]
+            for index in entries:
+                navigator.highlighted = index
+                chosen = navigator.highlighted_view
+                assert chosen is not None
+                navigator.show_counts(list(navigator.counts), app.reader.view.key)
+                assert navigator.highlighted_view == chosen, chosen.key
+
+    run(scenario)

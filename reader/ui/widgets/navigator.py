@@ -108,7 +108,8 @@ class Navigator(OptionList, inherit_bindings=False):
                     Option(Content.styled(HEADINGS[kind], "bold $text-accent"), disabled=True)
                 )
             if counted.view.key == cursor_key:
-                cursor = len(options)
+                # Its index among the options: a separator (None) takes none.
+                cursor = sum(1 for option in options if option is not None)
             options.append(Option(self._prompt(counted, width), id=f"view-{n}"))
         self.set_options(options)
         self.highlighted = cursor if cursor is not None else (0 if self.counts else None)
@@ -156,6 +157,8 @@ class Navigator(OptionList, inherit_bindings=False):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        view = self.highlighted_view
-        if view is not None:
-            self.post_message(self.ViewChosen(view))
+        option_id = event.option.id  # the entry Enter was pressed on, whatever came since
+        if option_id is not None:
+            self.post_message(
+                self.ViewChosen(self.counts[int(option_id.removeprefix("view-"))].view)
+            )
