@@ -198,7 +198,15 @@ def main(n: int, reuse: bool = False, db: Path | None = None) -> dict[str, float
     return figures
 
 
+OPTIONS = ("--reuse", "--import-only", "--stdlib-sqlite", "--db", "--input")
+
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0)
+    unknown = [a for a in sys.argv[1:] if a.startswith("-") and a not in OPTIONS]
+    if unknown:  # a mistyped option must not start the import, which rebuilds bench-N.db
+        sys.exit(f"bench_core.py: unknown option {unknown[0]} (see --help)")
     args = [
         a
         for i, a in enumerate(sys.argv[1:], 1)
