@@ -126,6 +126,15 @@ def extra_stems(surface: str, is_word: WordCheck, candidates: list[str] | None =
     return " ".join(extra)
 
 
+def stored_index_values(title: str, body: str, index_extra: str) -> list[str]:
+    """The six full-text values a stored article was indexed with (its title, lead and rest of
+    the body as surface words, then the extra stems it keeps, tab-separated, in index_extra)."""
+    lead, _, rest = body.partition("\n\n")
+    surfaces = [surface_string(text) for text in (title, lead, rest)]
+    extras = index_extra.split("\t") if index_extra else ["", "", ""]
+    return surfaces + [*extras, "", "", ""][:3]
+
+
 def index_columns(text: str, is_word: WordCheck) -> tuple[str, str]:
     """What the index stores for `text`: (surface words, extra stems)."""
     surface = surface_string(text)

@@ -18,6 +18,7 @@ from reader.core.errors import QueryError, StorageError
 from reader.core.models import Candidate
 from reader.core.query import Filters
 from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights
+from reader.core.text import stored_index_values
 
 FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
 _COLUMN_SETS = {
@@ -26,22 +27,83 @@ _COLUMN_SETS = {
     "title": "{title}",
     "title_stems": "{title_x}",
 }
+# The stem columns' words are indexed with this mark in front, a character of Unicode's private
+# use area: unicode61 keeps it inside a token, and no surface word holds one (the tokenizer of
+# reader.core.text takes letters and digits only). So a word and its stem-only occurrences are
+# two terms of the index: a search for a word reads the doclist of its surface form alone (no
+# column filter, which decodes every position list to test its columns) and the short one of
+# its marked stem, instead of one doclist holding both, read twice and filtered. The scores are
+# the same: each phrase's idf and frequencies come from the same columns as before. Stores from
+# before the mark are rebuilt once on opening (meta `stems_marked`, see upgrade_stems).
+STEM_MARK = "\ue000"
+# With the mark, a column set whose terms occur in no other column needs no filter.
+_MARKED_SETS = {"text": "", "stems": "", "title": "{title} : ", "title_stems": "{title_x} : "}
 _CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 BATCH = 500
 # A search sorted newest first walks the date index when at least this many articles match.
 DATE_WALK_MATCHES = 2000
 
 
-def render(expression: Expression) -> str:
-    """The FTS5 MATCH syntax of an expression. Every word is quoted: no input is syntax."""
+def render(expression: Expression, *, marked: bool = True) -> str:
+    """The FTS5 MATCH syntax of an expression. Every word is quoted: no input is syntax.
+    `marked`: the index holds its stem columns' words with STEM_MARK (every store once opened
+    writable by this version)."""
+    return _rendered(expression, marked)
+
+
+def _rendered(expression: Expression, marked: bool) -> str:
     if isinstance(expression, Phrase):
-        quoted = '"' + " ".join(expression.words).replace('"', '""') + '"'
-        return f"{_COLUMN_SETS[expression.columns]} : {quoted}" + (
-            " *" if expression.prefix else ""
-        )
+        words = expression.words
+        if not marked:
+            where = _COLUMN_SETS[expression.columns] + " : "
+        else:
+            where = _MARKED_SETS[expression.columns]
+            if expression.columns in ("stems", "title_stems"):
+                words = tuple(STEM_MARK + word for word in words)
+        quoted = '"' + " ".join(words).replace('"', '""') + '"'
+        return where + quoted + (" *" if expression.prefix else "")
     joiner = " OR " if isinstance(expression, AnyOf) else " AND "
     assert isinstance(expression, AnyOf | AllOf)
-    return "(" + joiner.join(render(item) for item in expression.items) + ")"
+    return "(" + joiner.join(_rendered(item, marked) for item in expression.items) + ")"
+
+
+def marked_row(values: Sequence[str]) -> list[str]:
+    """The six values of an article as the index holds them: the stem columns' words marked."""
+    return [*values[:3], *(" ".join(STEM_MARK + w for w in v.split()) for v in values[3:6])]
+
+
+def upgrade_stems(conn: sqlite3.Connection, read_only: str | None) -> bool:
+    """Whether the index holds marked stems, after rebuilding it with them if it can.
+
+    Migration 11 flags a store that holds articles indexed before the mark (meta
+    `stems_marked` = 0). Its index is rebuilt from the articles in one transaction (about
+    20 s at 100,000 articles; a store killed half-way is rebuilt on its next opening). A
+    read-only store is searched as it is, with column filters."""
+    flagged = "SELECT 1 FROM meta WHERE key = 'stems_marked' AND value = '0'"
+    if conn.execute(flagged).fetchone() is None:
+        return True
+    if read_only is not None:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute(flagged).fetchone() is not None:
+            conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+            rows = conn.execute("SELECT id, title, body, index_extra FROM articles ORDER BY id")
+            while chunk := rows.fetchmany(BATCH):
+                conn.executemany(
+                    "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, "
+                    "body_x) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (i, *marked_row(stored_index_values(title, body, extra)))
+                        for i, title, body, extra in chunk
+                    ],
+                )
+            conn.execute("UPDATE meta SET value = '1' WHERE key = 'stems_marked'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return True
 
 
 def _filters(filters: Filters | None) -> tuple[str, list[object]]:
@@ -157,9 +219,10 @@ def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
 class TextIndex:
     """FTS5 rows, term document frequencies and ranked matching."""
 
-    def __init__(self, connections: Database) -> None:
+    def __init__(self, connections: Database, marked: bool = True) -> None:
         self._db = connections
         self._known: dict[str, bool] = {}
+        self.marked = marked  # stem columns' words held with STEM_MARK (see render)
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -167,7 +230,7 @@ class TextIndex:
         self._db.conn.execute(
             "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *values),
+            (article_id, *self._row(values)),
         )
 
     def remove(self, article_id: int, values: Sequence[str]) -> None:
@@ -175,8 +238,14 @@ class TextIndex:
         self._db.conn.execute(
             "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, title_x, lead_x, "
             "body_x) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *values),
+            (article_id, *self._row(values)),
         )
+
+    def _row(self, values: Sequence[str]) -> Sequence[str]:
+        return marked_row(values) if self.marked else values
+
+    def _render(self, expression: Expression) -> str:
+        return render(expression) if self.marked else render(expression, marked=False)
 
     def count_terms(self, added: Counter[str], removed: Counter[str]) -> None:
         """Update the document frequency of every surface word the write touched."""
@@ -241,9 +310,9 @@ class TextIndex:
         filters: Filters | None = None,
     ) -> list[Candidate]:
         """The best `limit` matches by BM25, ranked inside FTS5 before any article is read."""
-        match = render(expression)
+        match = self._render(expression)
         if exclude is not None:
-            match = f"({match}) NOT ({render(exclude)})"
+            match = f"({match}) NOT ({self._render(exclude)})"
         bm25 = ", ".join(str(w) for w in weights)
         inner = (
             f"SELECT rowid, bm25(articles_fts, {bm25}) AS rank FROM articles_fts "
@@ -291,7 +360,7 @@ class TextIndex:
             return self._newest_matching(limit, expression, weights, exclude, filters)
         where, params = _filters(filters)
         clauses = [where] if where else []
-        excluded = render(exclude) if exclude is not None else ""
+        excluded = self._render(exclude) if exclude is not None else ""
         if excluded:
             clauses.append(
                 "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
@@ -312,9 +381,9 @@ class TextIndex:
         exclude: Expression | None,
         filters: Filters | None,
     ) -> list[Candidate]:
-        match = render(expression)
+        match = self._render(expression)
         if exclude is not None:
-            match = f"({match}) NOT ({render(exclude)})"
+            match = f"({match}) NOT ({self._render(exclude)})"
         where, params = _filters(filters)
         # The newest `limit` matches: many matches are met soon walking the date index from
         # its newest end, each tested against the set of matches; few are read by id and
@@ -357,16 +426,16 @@ class TextIndex:
         clauses = [where] if where else []
         args: list[object] = []
         if expression is not None:
-            match = render(expression)
+            match = self._render(expression)
             if exclude is not None:
-                match = f"({match}) NOT ({render(exclude)})"
+                match = f"({match}) NOT ({self._render(exclude)})"
             clauses.insert(0, "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(match)
         elif exclude is not None:
             clauses.append(
                 "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
             )
-            params = [*params, render(exclude)]
+            params = [*params, self._render(exclude)]
         found: list[int] = []
         batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
         if among is not None and not among:
@@ -395,7 +464,7 @@ class TextIndex:
         row = self._db.conn.execute(
             f"SELECT bm25(articles_fts, {bm25}) FROM articles_fts "
             "WHERE articles_fts MATCH ? AND rowid = ?",
-            (render(expression), article_id),
+            (self._render(expression), article_id),
         ).fetchone()
         return -float(row[0]) if row and row[0] else 0.0
 

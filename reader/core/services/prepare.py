@@ -26,7 +26,14 @@ from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
 from reader.core.models import Article, ImportFailure, RelatedHeadline
-from reader.core.text import WordCheck, extra_stems, nya_words, surface_string, title_key
+from reader.core.text import (
+    WordCheck,
+    extra_stems,
+    nya_words,
+    stored_index_values,
+    surface_string,
+    title_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -177,10 +184,7 @@ def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:
 
 def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
     """Rebuild exactly the values an article was indexed with (FTS5 contentless delete)."""
-    lead, rest = split_lead(body)
-    surfaces = [surface_string(text) for text in (title, lead, rest)]
-    extras = index_extra.split("\t") if index_extra else ["", "", ""]
-    return surfaces + [*extras, "", "", ""][:3]
+    return stored_index_values(title, body, index_extra)
 
 
 Item = Article | ImportFailure
