@@ -8,8 +8,8 @@ an import that was never killed: the same articles, same-story groups (as sets o
 hits, term statistics, topic memberships, bands and links, with nothing pending.
 
 Chunks are made small (in the subprocess only) so that both steps span many transactions (a
-thousand articles make twenty of step one and over a dozen of step two) and a kill lands inside
-each of them; the reference import uses the same sizes.
+few hundred articles make over twenty of step one and over a dozen of step two) and a kill
+lands inside each of them; the reference import uses the same sizes.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ from reader.core.library import open_library
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
-ARTICLES = 1000
-STORE_CHUNK = 50
-CATCH_UP_CHUNK = 75
+ARTICLES = 400
+STORE_CHUNK = 20
+CATCH_UP_CHUNK = 30
 # Both tests on one worker (pytest -n with --dist loadgroup, see pyproject.toml): the reference
 # import is made once.
 pytestmark = pytest.mark.xdist_group("resumable_import")
 QUERIES = ["pekerja", "presiden jokowi", "pemerintah", "harga minyak", "polisi -jakarta", "bank*"]
 
-# The CLI with small chunks: 50 articles per step-one transaction, 75 per step-two one.
+# The CLI with small chunks: 20 articles per step-one transaction, 30 per step-two one.
 RUN = (
     "import sys\n"
     "import reader.core.services.indexing as indexing\n"
@@ -56,7 +56,7 @@ RUN = (
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """A thousand synthetic articles (2% of them republished versions of another) and the
+    """Four hundred synthetic articles (2% of them republished versions of another) and the
     real feed fixtures (one of them malformed: a failure the import reports and goes past)."""
     folder = tmp_path_factory.mktemp("inputs")
     source = generate(ARTICLES, folder / "articles.jsonl", seed=11)
