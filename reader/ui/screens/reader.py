@@ -543,7 +543,13 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     @work(exclusive=True, group="preview", exit_on_error=False)
     async def _preview_later(self) -> None:
-        # The next cursor move cancels this wait (exclusive) and starts its own.
+        # The next cursor move cancels this wait (exclusive) and starts its own. The rest is
+        # counted from the frame that shows the move: counted from the key, a frame slower
+        # than the rest (the machine busy) let the preview start in the middle of a walk,
+        # and its article and related news delayed the keys after it.
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
         await asyncio.sleep(PREVIEW_DELAY)
         waiting, self._after_rest = self._after_rest, []
         for run in waiting:

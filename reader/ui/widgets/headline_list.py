@@ -16,6 +16,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from reader.core.highlight import SNIPPET_CLOSE, SNIPPET_OPEN
@@ -110,6 +111,45 @@ class ListedHeadlines:
         return self.headlines[offset : offset + limit]
 
 
+class _ListScrollBar(ScrollBar):
+    """The list's scrollbar, whose lines are drawn again only when the bar looks different.
+
+    A key that scrolls the list by a row moves the scrollbar's position, and Textual draws the
+    bar anew through Rich each time (a quarter of the frame), though over a long list the
+    thumb moves one eighth of a cell every few rows. The bar's segments (cheap to work out, and
+    exactly what would be drawn) tell whether the last lines still hold."""
+
+    _drawn: tuple[object, list[Strip]] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        bar = self.render()
+        if not isinstance(bar, ScrollBarRender) or not isinstance(bar.style, Style):
+            return super().render_lines(crop)
+        width, height = self.size
+        back = bar.style.bgcolor
+        look = (
+            crop,
+            self.size,
+            self.rich_style,
+            tuple(self.get_line_filters()),
+            tuple(
+                bar.render_bar(
+                    size=height,
+                    virtual_size=bar.virtual_size,
+                    window_size=bar.window_size,
+                    position=bar.position,
+                    thickness=width,
+                    vertical=bar.vertical,
+                    **({"back_color": back} if back else {}),
+                    **({"bar_color": bar.style.color} if bar.style.color else {}),
+                ).segments
+            ),
+        )
+        if self._drawn is None or self._drawn[0] != look:
+            self._drawn = (look, super().render_lines(crop))
+        return self._drawn[1]
+
+
 class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     """Newest first; unread rows carry a dot; the cursor row is highlighted."""
 
@@ -169,6 +209,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         # they were drawn with; emptied when either changes or the rows do.
         self._lines: OrderedDict[tuple[int, int, bool], Strip] = OrderedDict()
         self._lines_for: tuple[int, _Paint] | None = None
+        # The same lines framed as the screen shows them (the pane's border on each side), by
+        # the same keys: see render_lines.
+        self._framed: dict[tuple[int, int, bool], Strip] = {}
+        self._framed_for: tuple[object, ...] | None = None
         self._paint: _Paint | None = None
         # Counted so tests can prove the work done does not grow with the store.
         self.rows_fetched = 0
@@ -176,6 +220,18 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, self.total * self.row_height)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property (8.2.8), making a _ListScrollBar instead of a ScrollBar."""
+        if self._vertical_scrollbar is None:
+            bar = _ListScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def on_resize(self) -> None:
         """Titles get a second line when the list has the room for it, or lose it."""
@@ -192,7 +248,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Rows as high as the source and the title lines need, `top_row` at the top (or as
         near as the cursor allows: it stays on screen)."""
         self.row_height = self.source.row_height + self.title_lines - 1
-        self._lines.clear()
+        self._forget_lines()
         self.virtual_size = Size(0, self.total * self.row_height)
         self.scroll_to(y=top_row * self.row_height, animate=False, immediate=True)
         self._scroll_cursor_visible()
@@ -237,8 +293,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def redraw(self) -> None:
         """Draw every row again (what a row shows changed, such as a search hit's snippet)."""
-        self._lines.clear()
+        self._forget_lines()
         self.refresh()
+
+    def _forget_lines(self) -> None:
+        self._lines.clear()
+        self._framed.clear()
 
     def notify_style_update(self) -> None:
         # Restyled (focus, theme, the screen's layout classes): the styles are worked out again
@@ -255,6 +315,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                     index = page * PAGE_SIZE + offset
                     for key in [key for key in self._lines if key[0] == index]:
                         del self._lines[key]
+                        self._framed.pop(key, None)
                     self.refresh_lines(index * self.row_height, self.row_height)
 
     # -- cursor ----------------------------------------------------------------------------
@@ -336,7 +397,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         drawn_for = self._lines_for
         if drawn_for is None or drawn_for[1] is not paint or drawn_for[0] != width:
             if drawn_for != (width, paint):  # an equal paint worked out again keeps the lines
-                self._lines.clear()
+                self._forget_lines()
             self._lines_for = (width, paint)
         index, part = divmod(self.scroll_offset.y + y, self.row_height)
         key = (index, part, index == self.cursor)
@@ -345,8 +406,47 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             strip = self._draw_line(index, part, width, paint)
             self._lines[key] = strip
             if len(self._lines) > MAX_LINES:
-                self._lines.popitem(last=False)
+                self._framed.pop(self._lines.popitem(last=False)[0], None)
         return strip
+
+    def _line_key(self, y: int) -> tuple[int, int, bool]:
+        index, part = divmod(self.scroll_offset.y + y, self.row_height)
+        return index, part, index == self.cursor
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The list's lines as the screen shows them. Textual frames a widget's lines (border,
+        padding, styles) in its StylesCache by their place on screen, and frames them all
+        again when the list scrolls: a scroll by one row reframed every line, about half of the
+        frame's cost. A content line framed before for the same row, width and styles is
+        handed to that cache here instead, so Textual frames only the others (and the border's
+        top and bottom), and applies the line filters to all as usual.
+
+        Uses the StylesCache's lines and dirty set (private in Textual 8.2.8, pinned):
+        tests/ui/test_large_store.py compares these lines with Textual's own framing."""
+        signature = (self._current_paint(), self.background_colors, self.styles.border, self.size)
+        if signature != self._framed_for:
+            self._framed.clear()
+            self._framed_for = signature
+        framed = self._framed
+        cache = self._styles_cache
+        top = self.gutter.top
+        content = range(top, top + self.scrollable_content_region.height)
+        to_keep: list[tuple[int, tuple[int, int, bool]]] = []
+        for y in crop.line_range:
+            if y not in content or (y in cache._cache and y not in cache._dirty_lines):
+                continue
+            key = self._line_key(y - top)
+            strip = framed.get(key)
+            if strip is None:
+                to_keep.append((y, key))
+            else:
+                cache._cache[y] = strip
+                cache._dirty_lines.discard(y)
+        strips = cache.render_widget(self, crop)
+        for y, key in to_keep:
+            if key in self._lines:  # drawn for the paint of now
+                framed[key] = cache._cache[y]
+        return strips
 
     def _draw_line(self, index: int, part: int, width: int, paint: _Paint) -> Strip:
         headline = self.headline(index)

@@ -1,0 +1,152 @@
+"""What a key in the headline list costs a frame (issue 11): a scroll by one row frames only the
+lines not framed before, the scrollbar is drawn again only when it looks different, and the
+preview's rest is counted from the frame that shows the move. The lines must be exactly the
+ones Textual frames itself."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widget import Widget
+
+import reader.ui.screens.reader as reader_screen
+from reader.core.library import Library
+from reader.ui.widgets.headline_list import HeadlineList
+from tests.ui.conftest import settle, test_app
+
+
+def _segments(strips: list[Strip]) -> list[list[Segment]]:
+    return [list(strip) for strip in strips]
+
+
+def _textuals_own(widget: Widget) -> list[list[Segment]]:
+    """The widget's lines framed by Textual from nothing (its StylesCache emptied)."""
+    widget._styles_cache.clear()
+    return _segments(Widget.render_lines(widget, Region(0, 0, *widget.region.size)))
+
+
+@pytest.mark.paints_every_frame  # the subject is what each frame draws
+def test_a_scroll_frames_only_the_new_lines_and_they_are_textuals_own(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            rows_on_screen = headlines.scrollable_content_region.height // headlines.row_height
+            await pilot.press(*["j"] * (rows_on_screen + 3))  # the list scrolls
+            await settle(pilot)
+            assert headlines.scroll_offset.y > 0
+            drawn: list[int] = []
+            render_line = HeadlineList.render_line
+
+            def counting(self: HeadlineList, y: int) -> Strip:
+                drawn.append(y)
+                return render_line(self, y)
+
+            HeadlineList.render_line = counting  # type: ignore[method-assign]
+            try:
+                await pilot.press("j")  # one more row: every line moves up
+                await settle(pilot)
+            finally:
+                HeadlineList.render_line = render_line  # type: ignore[method-assign]
+            # The row left by the cursor, the cursor's row and the row come into view: the
+            # other lines were framed before (Textual alone would frame every line again).
+            assert 0 < len(drawn) <= 3 * headlines.row_height < headlines.size.height - 4
+            shown = _segments(headlines.render_lines(Region(0, 0, *headlines.region.size)))
+            assert shown == _textuals_own(headlines)
+            bar = headlines.vertical_scrollbar
+            assert bar.display
+            shown_bar = _segments(bar.render_lines(Region(0, 0, *bar.region.size)))
+            assert shown_bar == _textuals_own(bar)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.paints_every_frame
+def test_the_scrollbar_is_drawn_again_only_when_it_looks_different(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            drawn: list[Any] = []
+            render_lines = ScrollBar.render_lines
+
+            def counting(self: ScrollBar, crop: Region) -> list[Strip]:
+                if self is headlines.vertical_scrollbar:
+                    drawn.append(self.position)
+                return render_lines(self, crop)
+
+            ScrollBar.render_lines = counting  # type: ignore[method-assign]
+            try:
+                for _ in range(40):  # every one scrolls once the cursor is at the bottom
+                    await pilot.press("j")
+                    await settle(pilot)
+            finally:
+                ScrollBar.render_lines = render_lines  # type: ignore[method-assign]
+            positions = headlines.vertical_scrollbar.position
+            assert positions > 0
+            # The thumb moves by an eighth of a cell every few rows: most scrolls reuse the
+            # bar drawn before, and the bar drawn last is the one Textual draws now.
+            assert 0 < len(drawn) < 20
+            bar = headlines.vertical_scrollbar
+            shown = _segments(bar.render_lines(Region(0, 0, *bar.region.size)))
+            assert shown == _textuals_own(bar)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.paints_every_frame  # the rest begins at a painted frame
+def test_a_slow_frame_does_not_start_the_preview_in_the_middle_of_a_walk(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rest is counted from the frame that shows the move: a frame slower than the rest
+    # (a busy machine) must not let the row it shows be previewed before the next key.
+    monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 0.5)
+    loaded: list[int] = []
+    get = library.get
+
+    def counting_get(article_id: int) -> Any:
+        loaded.append(article_id)
+        return get(article_id)
+
+    monkeypatch.setattr(library, "get", counting_get)
+    rows = library.headlines(0, 4)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert loaded == [rows[0].id]
+            slow: list[bool] = []
+            moved = reader_screen.ReaderScreen.on_headline_list_cursor_moved
+            render_lines = HeadlineList.render_lines
+
+            def moved_once(self: reader_screen.ReaderScreen, message: Any) -> None:
+                moved(self, message)  # the rest begins
+                if not slow:
+                    slow.append(True)  # the next frame of the list will be slow
+
+            def slow_frame(self: HeadlineList, crop: Region) -> list[Strip]:
+                if slow and slow[0]:
+                    slow[0] = False
+                    time.sleep(0.7)  # the frame showing the move takes longer than the rest
+                return render_lines(self, crop)
+
+            monkeypatch.setattr(
+                reader_screen.ReaderScreen, "on_headline_list_cursor_moved", moved_once
+            )
+            monkeypatch.setattr(HeadlineList, "render_lines", slow_frame)
+            await pilot.press("j")
+            await pilot.press("j")
+            await settle(pilot)
+            assert loaded == [rows[0].id, rows[2].id]  # row 1 was passed over, not read
+
+    asyncio.run(scenario())
