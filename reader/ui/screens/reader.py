@@ -643,6 +643,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         search.history.reset()
         search.display = True
         self.set_focus(search)  # now, not after this key's turn (see BINDINGS)
+        # A search opens its own first hit: the row the cursor rests on is not previewed
+        # meanwhile (its related news would share the machine with the search).
+        self.workers.cancel_group(self, "preview")
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -790,6 +793,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
                 self.headlines.focus()
             else:
                 self.show_all()
+                self._preview_later()  # the preview `/` put off
         elif focused in (self.article, self.related, self.nav):
             self.headlines.focus()
         elif self.search is not None:
