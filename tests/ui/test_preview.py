@@ -77,3 +77,28 @@ def test_the_list_alone_on_a_narrow_terminal_previews_nothing(library: Library) 
             assert loaded[-1] == app.query_one(HeadlineList).current.id
 
     asyncio.run(scenario())
+
+
+def test_opening_the_search_box_puts_the_preview_off(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The row the cursor rests on is not read while a query is typed (its related news would
+    # share the machine with the search); Esc from the empty box previews it after all.
+    monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 0.3)
+    loaded = _count_loads(library)
+    rows = library.headlines(0, 2)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert loaded == [rows[0].id]
+            await pilot.press("j", "slash")
+            await settle(pilot)  # waits for any preview's rest: there is none
+            assert loaded == [rows[0].id]
+            await pilot.press("escape")
+            await settle(pilot)
+            assert loaded == [rows[0].id, rows[1].id]
+            assert app.query_one(ArticleView).article.id == rows[1].id
+
+    asyncio.run(scenario())
