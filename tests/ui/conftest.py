@@ -24,6 +24,7 @@ from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.config import UIConfig
+from reader.ui.screens import reader as reader_screen
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,6 +36,15 @@ def _quick_idle_checks() -> Iterator[None]:
     textual._wait.SLEEP_GRANULARITY = 0.005
     yield
     textual._wait.SLEEP_GRANULARITY = saved
+
+
+@pytest.fixture(autouse=True)
+def _no_rest_before_the_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader previews the cursor's row once the cursor has rested 0.15 s (so a burst of
+    keys reads nothing until it ends). Pilot waits until the app is idle after each key, so
+    every key is a burst's end here: the rest only made each `settle` after a move, and the
+    first screen, wait 0.15 s for nothing. The tests of the rest itself set it back."""
+    monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 0.0)
 
 
 _refresh = Screen._compositor_refresh
