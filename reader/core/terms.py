@@ -16,11 +16,16 @@ Columns = Literal["text", "stems", "title", "title_stems"]
 
 @dataclass(frozen=True)
 class Phrase:
-    """Folded words in a row (one word is a phrase of one), or a word prefix."""
+    """Folded words in a row (one word is a phrase of one), or a word prefix.
+
+    `joined`: the words are a reduplication written with its hyphen (anak-anak), which the
+    index also holds as one token (reader.core.text.REDUP_MARK); a backend whose index holds
+    those tokens looks for that one instead of the phrase (hyphenated occurrences only)."""
 
     words: tuple[str, ...]
     columns: Columns = "text"
     prefix: bool = False
+    joined: bool = False
 
 
 @dataclass(frozen=True)

@@ -126,13 +126,51 @@ def extra_stems(surface: str, is_word: WordCheck, candidates: list[str] | None =
     return " ".join(extra)
 
 
+# A reduplication whose two parts are the same word (anak-anak, orang-orang, kupu-kupu) is
+# indexed, besides its two words, as one token of its own: the word behind this mark, a
+# character of Unicode's private use area that no surface word holds (see STEM_MARK in
+# reader.core.db.fts). A query "anak-anak" then reads that token's short doclist instead of the
+# phrase "anak anak", which decodes the positions of every article that holds "anak". Other
+# hyphenated words (sehari-hari, anak-anaknya) stay phrases: their rarer part bounds the work.
+REDUP_MARK = "\ue001"
+
+
+def is_reduplication(parts: tuple[str, ...]) -> bool:
+    """Whether folded parts are a word said twice (anak-anak), indexed as one token."""
+    return len(parts) == 2 and parts[0] == parts[1]
+
+
+def reduplications(text: str) -> str:
+    """The reduplication tokens of `text` (REDUP_MARK + the word), one per occurrence: each
+    word group of word_groups(text) whose parts are a reduplication.
+
+    Runs on the import's hot path, so it visits the hyphens alone (a regex over every word
+    took longer than the whole surface string)."""
+    found = []
+    at = text.find("-")
+    while at != -1:
+        start = at
+        while start and text[start - 1].isalnum():  # [^\W_], as _GROUP's letters
+            start -= 1
+        group = _GROUP.match(text, start) if start < at else None
+        if group is None or group.end() <= at:
+            at = text.find("-", at + 1)
+            continue
+        first, _, second = group.group().partition("-")
+        if "-" not in second and (first.lower() == second.lower() or fold(first) == fold(second)):
+            found.append(REDUP_MARK + fold(first))
+        at = text.find("-", group.end())
+    return " ".join(found)
+
+
 def stored_index_values(title: str, body: str, index_extra: str) -> list[str]:
-    """The six full-text values a stored article was indexed with (its title, lead and rest of
-    the body as surface words, then the extra stems it keeps, tab-separated, in index_extra)."""
+    """The nine full-text values a stored article was indexed with: its title, lead and rest of
+    the body as surface words, the extra stems it keeps (tab-separated, in index_extra), and the
+    reduplication tokens of title, lead and rest (indexed with the surface words)."""
     lead, _, rest = body.partition("\n\n")
     surfaces = [surface_string(text) for text in (title, lead, rest)]
     extras = index_extra.split("\t") if index_extra else ["", "", ""]
-    return surfaces + [*extras, "", "", ""][:3]
+    return surfaces + [*extras, "", "", ""][:3] + [reduplications(t) for t in (title, lead, rest)]
 
 
 def index_columns(text: str, is_word: WordCheck) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.core.db.connection import Database
 from reader.core.db.sqlite import sqlite3
@@ -18,7 +18,7 @@ from reader.core.errors import QueryError, StorageError
 from reader.core.models import Candidate
 from reader.core.query import Filters
 from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights
-from reader.core.text import stored_index_values
+from reader.core.text import REDUP_MARK, stored_index_values
 
 FTS_COLUMNS = ("title", "lead", "body", "title_x", "lead_x", "body_x")
 _COLUMN_SETS = {
@@ -34,7 +34,7 @@ _COLUMN_SETS = {
 # column filter, which decodes every position list to test its columns) and the short one of
 # its marked stem, instead of one doclist holding both, read twice and filtered. The scores are
 # the same: each phrase's idf and frequencies come from the same columns as before. Stores from
-# before the mark are rebuilt once on opening (meta `stems_marked`, see upgrade_stems).
+# before the mark are rebuilt once on opening (meta `stems_marked`, see upgrade_index).
 STEM_MARK = "\ue000"
 # With the mark, a column set whose terms occur in no other column needs no filter.
 _MARKED_SETS = {"text": "", "stems": "", "title": "{title} : ", "title_stems": "{title_x} : "}
@@ -44,14 +44,15 @@ BATCH = 500
 DATE_WALK_MATCHES = 2000
 
 
-def render(expression: Expression, *, marked: bool = True) -> str:
+def render(expression: Expression, *, marked: bool = True, joined: bool = True) -> str:
     """The FTS5 MATCH syntax of an expression. Every word is quoted: no input is syntax.
-    `marked`: the index holds its stem columns' words with STEM_MARK (every store once opened
-    writable by this version)."""
-    return _rendered(expression, marked)
+    `marked`: the index holds its stem columns' words with STEM_MARK; `joined`: it holds
+    reduplications as tokens of their own (REDUP_MARK). Every store once opened writable by
+    this version holds both."""
+    return _rendered(expression, marked, joined)
 
 
-def _rendered(expression: Expression, marked: bool) -> str:
+def _rendered(expression: Expression, marked: bool, joined: bool) -> str:
     if isinstance(expression, Phrase):
         words = expression.words
         if not marked:
@@ -60,30 +61,57 @@ def _rendered(expression: Expression, marked: bool) -> str:
             where = _MARKED_SETS[expression.columns]
             if expression.columns in ("stems", "title_stems"):
                 words = tuple(STEM_MARK + word for word in words)
+        if expression.joined and joined and expression.columns in ("text", "title"):
+            words = (REDUP_MARK + words[0],)
         quoted = '"' + " ".join(words).replace('"', '""') + '"'
         return where + quoted + (" *" if expression.prefix else "")
     joiner = " OR " if isinstance(expression, AnyOf) else " AND "
     assert isinstance(expression, AnyOf | AllOf)
-    return "(" + joiner.join(_rendered(item, marked) for item in expression.items) + ")"
+    return "(" + joiner.join(_rendered(item, marked, joined) for item in expression.items) + ")"
 
 
-def marked_row(values: Sequence[str]) -> list[str]:
-    """The six values of an article as the index holds them: the stem columns' words marked."""
-    return [*values[:3], *(" ".join(STEM_MARK + w for w in v.split()) for v in values[3:6])]
+def index_row(values: Sequence[str]) -> list[str]:
+    """The six FTS5 values of an article's nine full-text values (text.stored_index_values):
+    each surface column with its reduplication tokens after its words (so no phrase spans
+    them), the stem columns' words marked."""
+    stems = (" ".join(STEM_MARK + w for w in v.split()) for v in values[3:6])
+    return [*surface_columns(values), *stems]
 
 
-def upgrade_stems(conn: sqlite3.Connection, read_only: str | None) -> bool:
-    """Whether the index holds marked stems, after rebuilding it with them if it can.
+def surface_columns(values: Sequence[str]) -> list[str]:
+    """Title, lead and body as the index holds them: each column's surface words, then its
+    reduplication tokens (after the words, so that no phrase spans them)."""
+    redups = [*values[6:9], "", "", ""][:3]
+    return [
+        f"{text} {extra}" if extra else text for text, extra in zip(values[:3], redups, strict=True)
+    ]
 
-    Migration 11 flags a store that holds articles indexed before the mark (meta
-    `stems_marked` = 0). Its index is rebuilt from the articles in one transaction (about
-    20 s at 100,000 articles; a store killed half-way is rebuilt on its next opening). A
-    read-only store is searched as it is, with column filters."""
-    flagged = "SELECT 1 FROM meta WHERE key = 'stems_marked' AND value = '0'"
-    if conn.execute(flagged).fetchone() is None:
-        return True
+
+class Layout(NamedTuple):
+    """What the index of a store holds: marked stems, reduplication tokens (see render)."""
+
+    marked: bool = True
+    joined: bool = True
+
+
+# Flags of a store whose index was written before a change of what it holds (migrations 11
+# and 12): its index is rebuilt on opening.
+_FLAGS = "('stems_marked', 'redups_joined')"
+
+
+def upgrade_index(conn: sqlite3.Connection, read_only: str | None) -> Layout:
+    """What the index holds, after rebuilding it as this version writes it if it can.
+
+    Migrations 11 and 12 flag a store that holds articles indexed before the stem mark or the
+    reduplication tokens (meta `stems_marked` / `redups_joined` = 0). Its index is rebuilt from
+    the articles in one transaction (about 20 s at 100,000 articles; a store killed half-way
+    is rebuilt on its next opening). A read-only store is searched as it is."""
+    flagged = f"SELECT key FROM meta WHERE key IN {_FLAGS} AND value = '0'"
+    old = {row[0] for row in conn.execute(flagged)}
+    if not old:
+        return Layout()
     if read_only is not None:
-        return False
+        return Layout("stems_marked" not in old, "redups_joined" not in old)
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute(flagged).fetchone() is not None:
@@ -94,16 +122,16 @@ def upgrade_stems(conn: sqlite3.Connection, read_only: str | None) -> bool:
                     "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, "
                     "body_x) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (i, *marked_row(stored_index_values(title, body, extra)))
+                        (i, *index_row(stored_index_values(title, body, extra)))
                         for i, title, body, extra in chunk
                     ],
                 )
-            conn.execute("UPDATE meta SET value = '1' WHERE key = 'stems_marked'")
+            conn.execute(f"UPDATE meta SET value = '1' WHERE key IN {_FLAGS}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return True
+    return Layout()
 
 
 def _filters(filters: Filters | None) -> tuple[str, list[object]]:
@@ -219,10 +247,10 @@ def _filter_ids(filters: Filters) -> tuple[str, list[object]]:
 class TextIndex:
     """FTS5 rows, term document frequencies and ranked matching."""
 
-    def __init__(self, connections: Database, marked: bool = True) -> None:
+    def __init__(self, connections: Database, layout: Layout | None = None) -> None:
         self._db = connections
         self._known: dict[str, bool] = {}
-        self.marked = marked  # stem columns' words held with STEM_MARK (see render)
+        self.layout = layout or Layout()  # what the index holds (see render)
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -242,10 +270,13 @@ class TextIndex:
         )
 
     def _row(self, values: Sequence[str]) -> Sequence[str]:
-        return marked_row(values) if self.marked else values
+        # Only a store opened writable writes, and its index was brought to the layout first.
+        return index_row(values)
 
     def _render(self, expression: Expression) -> str:
-        return render(expression) if self.marked else render(expression, marked=False)
+        if self.layout == Layout():
+            return render(expression)
+        return render(expression, marked=self.layout.marked, joined=self.layout.joined)
 
     def count_terms(self, added: Counter[str], removed: Counter[str]) -> None:
         """Update the document frequency of every surface word the write touched."""

@@ -195,14 +195,23 @@ ALTER TABLE articles DROP COLUMN starred;
 
 # The full-text index holds the words of its stem columns with a mark (db/fts.py, STEM_MARK), so
 # a word's surface and stem-only occurrences are two terms. A store that holds articles is
-# flagged here and its index rebuilt once by fts.upgrade_stems, a step of its own (it computes
+# flagged here and its index rebuilt once by fts.upgrade_index, a step of its own (it computes
 # the indexed words in Python). PostgreSQL keeps stems in a vector of their own and reads no flag.
 _V11 = """
 INSERT OR REPLACE INTO meta (key, value)
     SELECT 'stems_marked', '0' WHERE EXISTS (SELECT 1 FROM articles);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+# The full-text index also holds each reduplication whose parts are one word (anak-anak) as a
+# token of its own (reader.core.text.REDUP_MARK). A store indexed before is flagged here and
+# rebuilt by fts.upgrade_index as for migration 11; PostgreSQL rebuilds its text vectors
+# (db/postgres/text_index.py, upgrade_vectors).
+_V12 = """
+INSERT OR REPLACE INTO meta (key, value)
+    SELECT 'redups_joined', '0' WHERE EXISTS (SELECT 1 FROM articles);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,7 +8,7 @@ from reader.core.db.articles import Articles
 from reader.core.db.common import CommonStorage
 from reader.core.db.connection import Connections
 from reader.core.db.feeds import Feeds
-from reader.core.db.fts import TextIndex, upgrade_stems
+from reader.core.db.fts import TextIndex, upgrade_index
 from reader.core.db.links import Links
 from reader.core.db.schema import migrate
 from reader.core.db.sqlite import sqlite3
@@ -26,7 +26,7 @@ class SqliteStorage(CommonStorage):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             migrate(self.connections.conn, self.connections.read_only)
-            marked = upgrade_stems(self.connections.conn, self.connections.read_only)
+            layout = upgrade_index(self.connections.conn, self.connections.read_only)
         except StorageError as error:  # a newer schema, an old one that cannot be upgraded
             self.connections.close()
             raise type(error)(f"{self.path}: {error}") from None
@@ -34,7 +34,7 @@ class SqliteStorage(CommonStorage):
             self.connections.close()
             raise StorageError(f"{self.path}: cannot open the database ({error})") from None
         self.articles = Articles(self.connections, person)
-        self.index = TextIndex(self.connections, marked)
+        self.index = TextIndex(self.connections, layout)
         self.stories = StoryBands(self.connections)
         self.links = Links(self.connections)
         self.feeds = Feeds(self.connections)

@@ -30,6 +30,7 @@ from reader.core.text import (
     WordCheck,
     extra_stems,
     nya_words,
+    reduplications,
     stored_index_values,
     surface_string,
     title_key,
@@ -57,6 +58,7 @@ class Prepared:
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
     words: set[str]  # every distinct surface word
     nya: tuple[list[str], list[str], list[str]]  # words of each surface that may end in -nya
+    redups: tuple[str, str, str]  # reduplication tokens of title, lead and the rest (text.py)
 
 
 @dataclass
@@ -103,12 +105,18 @@ def prepare(article: Article) -> Prepared:
         surfaces=surfaces,
         words=set(" ".join(surfaces).split()),
         nya=(nya_words(surfaces[0]), nya_words(surfaces[1]), nya_words(surfaces[2])),
+        redups=_redups(article.title, article.body),
     )
 
 
 def _surfaces(title: str, body: str) -> tuple[str, str, str]:
     lead, rest = split_lead(body)
     return surface_string(title), surface_string(lead), surface_string(rest)
+
+
+def _redups(title: str, body: str) -> tuple[str, str, str]:
+    lead, rest = split_lead(body)
+    return reduplications(title), reduplications(lead), reduplications(rest)
 
 
 def words_of(title: str, body: str) -> set[str]:
@@ -177,9 +185,10 @@ def split_lead(body: str) -> tuple[str, str]:
 
 
 def fts_row(item: Prepared, is_word: WordCheck) -> tuple[list[str], str]:
-    """The six FTS column values for an article, and the extras to keep for a later delete."""
+    """The nine full-text values of an article (see text.stored_index_values), and the extras
+    to keep for a later delete."""
     extras = [extra_stems(s, is_word, nya) for s, nya in zip(item.surfaces, item.nya, strict=True)]
-    return [*item.surfaces, *extras], "\t".join(extras)
+    return [*item.surfaces, *extras, *item.redups], "\t".join(extras)
 
 
 def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:

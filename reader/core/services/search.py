@@ -21,7 +21,13 @@ from reader.core.models import Candidate, SearchHit, SearchResult
 from reader.core.query import Filters, Query, Term, parse_query
 from reader.core.services import stemmer
 from reader.core.terms import Columns, Expression, Phrase, Weights, all_of, any_of
-from reader.core.text import light_stem, strip_nya, surface_string, surface_words
+from reader.core.text import (
+    is_reduplication,
+    light_stem,
+    strip_nya,
+    surface_string,
+    surface_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +160,8 @@ class QueryBuilder:
         self._add_phrase(group)
         stem = light_stem(group, self.index.is_word)
         self.matcher.stems.add(stem)
-        options: list[Expression] = [Phrase(group, text)]
+        # A word said twice with its hyphen (anak-anak) is one token of the index.
+        options: list[Expression] = [Phrase(group, text, joined=is_reduplication(group))]
         if stem != " ".join(group):
             options.append(Phrase(tuple(stem.split()), text))
         options.append(Phrase(tuple(stem.split()), stems))

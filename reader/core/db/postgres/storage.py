@@ -11,7 +11,12 @@ from reader.core.db.feeds import Feeds
 from reader.core.db.links import Links
 from reader.core.db.postgres.connection import PgConnections, describe
 from reader.core.db.postgres.schema import migrate
-from reader.core.db.postgres.text_index import PostgresTextIndex, _condition, _tsquery
+from reader.core.db.postgres.text_index import (
+    PostgresTextIndex,
+    _condition,
+    _tsquery,
+    upgrade_vectors,
+)
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
@@ -49,6 +54,7 @@ class PostgresStorage(CommonStorage):
         self.path = self.connections.path
         try:
             migrate(self.connections.conn)
+            joined = upgrade_vectors(self.connections.conn)
         except StorageError:
             self.connections.close()
             raise
@@ -58,7 +64,7 @@ class PostgresStorage(CommonStorage):
                 f"{self.path}: cannot open the database ({describe(error)})"
             ) from None
         self.articles = Articles(self.connections, person)
-        self.index = PostgresTextIndex(self.connections)
+        self.index = PostgresTextIndex(self.connections, joined)
         self.stories = StoryBands(self.connections)
         self.links = PostgresLinks(self.connections)
         self.feeds = Feeds(self.connections)

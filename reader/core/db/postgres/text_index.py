@@ -4,7 +4,8 @@ The tokens are the same as the SQLite store's (surface words, stems, root famili
 reader.core.text and the services compute them), handed over as space-separated words. They
 are written as tsvector literals, positions and weights included, never parsed by a text search
 configuration, so PostgreSQL matches exactly the words the SQLite store matches. `doc` holds the
-text columns (title A, lead B, body C), `stems` the stem columns, each with a GIN index.
+text columns (title A, lead B, body C) with their reduplication tokens (reader.core.text,
+REDUP_MARK), `stems` the stem columns, each with a GIN index.
 
 Ranking is BM25-like: each phrase's ts_rank (term frequency, column weights, length
 normalisation) times its inverse document frequency from term_stats, summed, since ts_rank alone
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 from reader.core.db.connection import Database
-from reader.core.db.fts import BATCH, TextIndex, _filters
+from reader.core.db.fts import BATCH, Layout, TextIndex, _filters, surface_columns
+from reader.core.db.postgres.connection import PgConn
 from reader.core.models import Candidate
 from reader.core.query import Filters
 from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights
+from reader.core.text import REDUP_MARK, stored_index_values
 
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to this
 MAX_POSITIONS = 255  # positions kept per lexeme and column
@@ -117,11 +120,50 @@ def _phrases(expression: Expression) -> list[Phrase]:
     return [phrase for item in expression.items for phrase in _phrases(item)]
 
 
+def upgrade_vectors(conn: PgConn) -> bool:
+    """Whether the text vectors hold the reduplication tokens, after rewriting them if they
+    did not (meta `redups_joined` = 0, migration 12), in one transaction: a store killed
+    half-way keeps its old vectors and is rewritten on its next opening."""
+    flagged = "SELECT 1 FROM meta WHERE key = 'redups_joined' AND value = '0'"
+    if conn.execute(flagged).fetchone() is None:
+        return True
+    raw = conn.raw
+    with raw.transaction():
+        raw.execute("SELECT pg_advisory_xact_lock(7134453)")
+        if raw.execute(flagged).fetchone() is None:
+            return True  # another process did it meanwhile
+        with raw.cursor(name="redups") as rows:  # server-side: a batch at a time
+            rows.execute("SELECT id, title, body, index_extra FROM articles ORDER BY id")
+            while batch := rows.fetchmany(BATCH):
+                with raw.cursor() as writer:
+                    writer.executemany(
+                        "UPDATE articles_fts SET doc = CAST(%s AS tsvector) WHERE id = %s",
+                        [
+                            (tsvector(surface_columns(stored_index_values(t, b, x))), i)
+                            for i, t, b, x in batch
+                        ],
+                    )
+        raw.execute("UPDATE meta SET value = '1' WHERE key = 'redups_joined'")
+    return True
+
+
+def _joined(expression: Expression, joined: bool) -> Expression:
+    """The expression with each joined phrase (a reduplication) as its index token, or as the
+    plain phrase when the vectors do not hold those tokens yet."""
+    if isinstance(expression, Phrase):
+        if not expression.joined:
+            return expression
+        words = (REDUP_MARK + expression.words[0],) if joined else expression.words
+        return Phrase(words, expression.columns, expression.prefix)
+    items = tuple(_joined(item, joined) for item in expression.items)
+    return AnyOf(items) if isinstance(expression, AnyOf) else AllOf(items)
+
+
 class PostgresTextIndex(TextIndex):
     """tsvector rows and ranked matching; term statistics as on SQLite (the same table)."""
 
-    def __init__(self, connections: Database) -> None:
-        super().__init__(connections)
+    def __init__(self, connections: Database, joined: bool = True) -> None:
+        super().__init__(connections, Layout(joined=joined))
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -129,13 +171,21 @@ class PostgresTextIndex(TextIndex):
         self._db.conn.execute(
             "INSERT INTO articles_fts (id, doc, stems) "
             "VALUES (?, CAST(? AS tsvector), CAST(? AS tsvector))",
-            (article_id, tsvector(values[:3]), tsvector(values[3:6])),
+            (article_id, tsvector(surface_columns(values)), tsvector(values[3:6])),
         )
 
     def remove(self, article_id: int, values: Sequence[str]) -> None:
         self._db.conn.execute("DELETE FROM articles_fts WHERE id = ?", (article_id,))
 
     # -- matching ----------------------------------------------------------------------------
+
+    @overload
+    def _tokens(self, expression: Expression) -> Expression: ...
+    @overload
+    def _tokens(self, expression: None) -> None: ...
+
+    def _tokens(self, expression: Expression | None) -> Expression | None:
+        return None if expression is None else _joined(expression, self.layout.joined)
 
     def _rank(self, expression: Expression, weights: Weights, params: list[object]) -> str:
         """SQL for a phrase-by-phrase BM25-like score (higher is better)."""
@@ -144,7 +194,8 @@ class PostgresTextIndex(TextIndex):
         stem_top = max(weights[3:6]) or 1.0
         text_weights = _array([w / text_top for w in reversed(weights[:3])])
         stem_weights = _array([w / stem_top for w in reversed(weights[3:6])])
-        words = sorted({word for phrase in phrases for word in phrase.words})
+        # A reduplication token counts the document frequency of its word, as its phrase did.
+        words = sorted({word.lstrip(REDUP_MARK) for phrase in phrases for word in phrase.words})
         frequencies = self.document_frequencies(words) if words else {}
         total = max(self._article_count(), 1)
         terms: list[str] = []
@@ -153,7 +204,9 @@ class PostgresTextIndex(TextIndex):
             scale = stem_top if stems else text_top
             if scale == 0 or (stems and not any(weights[3:6])) or not _indexable(phrase):
                 continue
-            df = min((frequencies.get(word, 0) for word in phrase.words), default=0)
+            df = min(
+                (frequencies.get(word.lstrip(REDUP_MARK), 0) for word in phrase.words), default=0
+            )
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             params += [stem_weights if stems else text_weights, _tsquery(phrase)]
             terms.append(
@@ -219,7 +272,8 @@ class PostgresTextIndex(TextIndex):
         filters: Filters | None = None,
     ) -> list[Candidate]:
         """The best `limit` matches, best first; `rank` is the negated score, as bm25 gives."""
-        expression = self._narrowed(expression)
+        expression = self._narrowed(self._tokens(expression))
+        exclude = self._tokens(exclude)
         rank_params: list[object] = []
         rank = self._rank(expression, weights, rank_params)
         params: list[object] = []
@@ -252,6 +306,7 @@ class PostgresTextIndex(TextIndex):
     ) -> list[Candidate]:
         """The newest articles that pass the filters, rank 0; with `expression`, the newest
         that match it, each with its rank by `weights`."""
+        expression, exclude = self._tokens(expression), self._tokens(exclude)
         rank_params: list[object] = []
         rank = "0.0"
         source = "articles a"
@@ -278,6 +333,7 @@ class PostgresTextIndex(TextIndex):
     ) -> list[int]:
         if among is not None and not among:
             return []
+        expression, exclude = self._tokens(expression), self._tokens(exclude)
         params: list[object] = []
         clauses = self._where(expression, exclude, filters, params)
         source = "articles a" + (
@@ -296,7 +352,7 @@ class PostgresTextIndex(TextIndex):
         return found
 
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:
-        expression = self._narrowed(expression)  # as `ranked` scores it
+        expression = self._narrowed(self._tokens(expression))  # as `ranked` scores it
         rank_params: list[object] = []
         rank = self._rank(expression, weights, rank_params)
         params: list[object] = []
