@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 import pytest
 from textual.widgets import Input
@@ -534,7 +533,9 @@ def test_a_very_narrow_terminal_shows_one_pane_at_a_time(library: Library) -> No
 
 
 def test_the_footer_hints_fit_the_width(library: Library) -> None:
-    from textual.widgets._footer import FooterKey
+    from rich.cells import cell_len
+
+    from reader.ui.widgets.footer import ReaderFooter
 
     async def scenario() -> None:
         app = test_app(library)
@@ -543,56 +544,48 @@ def test_the_footer_hints_fit_the_width(library: Library) -> None:
             for width in (80, 60, 40):
                 await resize(pilot, width, 24)
                 await settle(pilot)
-                keys = list(app.screen.query(FooterKey))
-                assert keys and all(key.region.right <= width for key in keys), width
-                assert {"? Help", "/ Search"} <= {f"{k.key_display} {k.description}" for k in keys}
-                # No two hints overlap (a cut-off row would).
-                spans = sorted((key.region.x, key.region.right) for key in keys)
-                assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), width
+                footer = app.screen.query_one(ReaderFooter)
+                line = footer.render().plain
+                assert footer.hints and cell_len(line) <= width, width
+                shown = [f"{hint.key_display} {hint.description}" for hint in footer.hints]
+                assert {"? Help", "/ Search"} <= set(shown)
+                # Every hint shown whole, in order (a cut-off row would not be).
+                at = 0
+                for hint in shown:
+                    at = line.index(hint, at) + len(hint)
 
     run(scenario)
 
 
-def test_the_footer_follows_the_focus_without_mounting_new_hints(library: Library) -> None:
-    """Focus moving between the search box (its few keys) and the list (many) rewrites the
-    hints in the widgets already there and hides the spare ones, instead of mounting a new
-    row each time; what shows is what the focused pane offers."""
-    from textual.widgets._footer import FooterKey
-
+def test_the_footer_follows_the_focus(library: Library) -> None:
+    """The hints are the focused pane's: the search box's few keys, the list's many; and a
+    click on a hint presses its key."""
     from reader.ui.widgets.footer import ReaderFooter
 
     def shown(app) -> list[str]:  # type: ignore[no-untyped-def]
-        return [
-            f"{key.key_display} {key.description}"
-            for key in app.screen.query(FooterKey)
-            if key.display
-        ]
-
-    async def footer_settled(pilot, app) -> list[str]:  # type: ignore[no-untyped-def]
-        """The hints once the footer has caught up with the focus (it rebuilds after a
-        refresh, which settle() does not wait for)."""
-        for _ in range(100):
-            await settle(pilot)
-            footer = app.screen.query_one(ReaderFooter)
-            if not footer._pending and footer._hints(app.screen) == footer._shown:
-                break
-            await pilot.pause(0.01)
-        return shown(app)
+        footer = app.screen.query_one(ReaderFooter)
+        return [f"{hint.key_display} {hint.description}" for hint in footer.hints]
 
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
-            on_list = await footer_settled(pilot, app)
-            widgets = set(app.screen.query(FooterKey))
+            await settle(pilot)
+            on_list = shown(app)
             assert "m Read/unread" in on_list and "/ Search" in on_list
             for _ in range(2):
                 await pilot.press("slash")
-                in_box = await footer_settled(pilot, app)
+                await settle(pilot)
+                in_box = shown(app)
                 assert "m Read/unread" not in in_box and "esc Back" in in_box
                 assert len(in_box) < len(on_list)
                 await pilot.press("escape")
-                assert await footer_settled(pilot, app) == on_list
-                assert set(app.screen.query(FooterKey)) == widgets  # the same widgets, reused
+                await settle(pilot)
+                assert shown(app) == on_list
+            footer = app.screen.query_one(ReaderFooter)
+            x = footer.render().plain.index("/ Search")
+            await pilot.click(ReaderFooter, offset=(x, 0))
+            await settle(pilot)
+            assert app.screen.query_one("#search", Input).has_focus
 
     run(scenario)
 

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.reactive import var
+from textual.reactive import Reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input
@@ -102,6 +102,14 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     sidebar: var[bool | None] = var(None, init=False)  # the user's r; None: shown when wide
     navigator: var[bool | None] = var(None, init=False)  # the user's v; None: shown when wider
     pane: var[Pane] = var("list", init=False)  # in use; the only one shown on a narrow terminal
+
+    # Textual's Screen repaints itself whole (every pane's lines composed again) when the focus
+    # moves and when its sub-title changes. This screen draws nothing of its own that either
+    # changes: the panes that gain or lose the focus restyle themselves and the Header shows
+    # the sub-title. So neither repaints it: Enter in the search box (the focus to the list,
+    # the search in the sub-title) was two full-screen frames.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
 
     def __init__(
         self,

@@ -1,13 +1,22 @@
-"""The footer: the most useful key hints that fit the terminal's width, never a cut-off row."""
+"""The footer: the most useful key hints that fit the terminal's width, never a cut-off row.
+
+One widget draws the whole row. Textual's Footer mounts a widget per hint, each as wide as its
+text, so every change of hints (the focus moving between the search box and the list) asked
+the screen for a new layout, and the first screen composed the row twice; here new hints are
+one repaint of one line. It looks and behaves as Textual's Footer does (the same styles, the
+palette key on the right, a hint under the pointer highlighted, clicked or hovered for its
+tooltip)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.cells import cell_len
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 # Actions by how much a hint for them is worth; the last ones are dropped first when the row
 # does not fit. Unlisted actions come last of all; the palette key sits just before "back".
@@ -27,91 +36,206 @@ KEEP_FIRST = [
     "match(1)",
 ]
 
-# What the hints show: (key, description, action, enabled) of each shown binding, and the width.
-Hints = tuple[tuple[tuple[str, str, str, bool], ...], int]
+
+class Hint(NamedTuple):
+    """One key hint as the footer shows it."""
+
+    key: str  # the key pressed when the hint is clicked
+    key_display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+    palette: bool = False  # the command palette's key, drawn at the right end
 
 
-def _rank(hint: Widget) -> int:
-    if not isinstance(hint, FooterKey):
-        return len(KEEP_FIRST)
+def _rank(hint: Hint) -> int:
     action = hint.action.rsplit(".", 1)[-1]
     return KEEP_FIRST.index(action) if action in KEEP_FIRST else len(KEEP_FIRST)
 
 
-def _cells(hint: Widget) -> int:
-    """Columns a hint takes: ' key description ' (the palette hint has a border too)."""
-    if not isinstance(hint, FooterKey):
-        return 0  # a group's label (the reader groups no bindings)
-    width = cell_len(hint.key_display) + cell_len(hint.description) + 3
-    return width + 1 if hint.has_class("-command-palette") else width
+def _cells(hint: Hint) -> int:
+    """Columns a hint takes: ' key description ', or '▏key description ' for the palette's."""
+    if hint.palette:
+        return 1 + cell_len(hint.key_display) + 1 + cell_len(hint.description) + 1
+    if not hint.description:
+        return cell_len(hint.key_display)
+    return cell_len(hint.key_display) + cell_len(hint.description) + 3
 
 
-class ReaderFooter(Footer):
-    """A Footer that drops its least useful hints until the rest fit on the row."""
+def fit(hints: list[Hint], room: int) -> list[Hint]:
+    """The hints that fit in `room` columns, the least useful dropped first."""
+    kept = list(hints)
+    while kept and sum(_cells(hint) for hint in kept) > room:
+        kept.remove(max(reversed(kept), key=_rank))
+    return kept
 
-    _shown: Hints | None = None
-    _pending = False
 
-    def _hints(self, screen: Screen[object]) -> Hints:
-        bindings = tuple(
-            (key, active.binding.description, active.binding.action, active.enabled)
-            for key, active in screen.active_bindings.items()
-            if active.binding.show
-        )
-        return bindings, self.app.size.width
+class ReaderFooter(Widget, can_focus=False):
+    """The key hints of the focused pane (and the screen and app), on one line."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+        "footer-key--palette-border",
+    }
+    DEFAULT_CSS = """
+    ReaderFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .footer-key--palette-border {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hints: tuple[Hint, ...] = ()  # shown now, left to right (the palette's last)
+        self._spans: list[tuple[int, int, Hint]] = []  # (start, end) columns of each hint
+        self._hover: Hint | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.hints = self._fitted(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        # Textual calls this on every change of focus, often several times for one key press,
-        # and the Footer would rebuild every hint after each; rebuild once, after the refresh,
-        # and only when the hints differ by then.
-        self._bindings_ready = True
+        # Textual calls this on every change of focus, often several times for one key press:
+        # a repaint of this line, and only when the hints differ.
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if not self._pending:
-            self._pending = True
-            self.call_after_refresh(self._rebuild)
-
-    async def _rebuild(self) -> None:
-        self._pending = False
-        changed = self.is_attached and self._hints(self.screen) != self._shown
-        if changed and not self._relabel():
-            await self.recompose()
-
-    def _relabel(self) -> bool:
-        """The new hints written into the hint widgets already mounted, those left over
-        hidden: moving focus between the search box (3 hints) and the list (11) changes the
-        row each time, and mounting a new row of widgets for it took most of the time
-        between Enter in the search box and the results. False when the row must be composed
-        anew (more hints than widgets, or a group)."""
-        new = list(self.compose())
-        pool = list(self.children)
-        if len(new) > len(pool) or not all(
-            isinstance(widget, FooterKey) for widget in [*new, *pool]
-        ):
-            return False
-        for shown, hint in zip(pool, new, strict=False):
-            assert isinstance(shown, FooterKey) and isinstance(hint, FooterKey)
-            shown.key, shown.key_display = hint.key, hint.key_display
-            shown.description, shown.action = hint.description, hint.action
-            shown._disabled = hint._disabled
-            shown.tooltip = hint.tooltip
-            shown.set_class(hint._disabled, "-disabled")
-            shown.set_class(hint.has_class("-command-palette"), "-command-palette")
-            shown.display = True
-            shown.refresh(layout=True)
-        for spare in pool[len(new) :]:
-            spare.display = False
-        return True
-
-    def compose(self) -> ComposeResult:
-        keys = list(super().compose())
-        room = self.app.size.width
-        while keys and sum(_cells(key) for key in keys) > room:
-            keys.remove(max(reversed(keys), key=_rank))
-        if keys:  # (none until Textual says the bindings are ready)
-            self._shown = self._hints(self.screen)
-        yield from keys
+        self._show(self._fitted(screen))
 
     def on_resize(self) -> None:
         # Another width may fit more hints, or fewer.
-        self.bindings_changed(self.screen)
+        self._show(self._fitted(self.screen))
+
+    def _show(self, hints: tuple[Hint, ...]) -> None:
+        if hints != self.hints:
+            self.hints = hints
+            self.refresh()  # the same line, one row high whatever it holds: no layout
+
+    def _fitted(self, screen: Screen[object]) -> tuple[Hint, ...]:
+        return tuple(fit(self._active(screen), self.app.size.width))
+
+    def _active(self, screen: Screen[object]) -> list[Hint]:
+        """The shown bindings, one hint per action (as Textual's Footer shows them), and the
+        command palette's key last."""
+        app = self.app
+        active = screen.active_bindings
+        hints: dict[str, Hint] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in hints:
+                hints[binding.action] = Hint(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    tooltip,
+                )
+        shown = list(hints.values())
+        palette = active.get(app.COMMAND_PALETTE_BINDING) if app.ENABLE_COMMAND_PALETTE else None
+        if palette is not None:
+            _, binding, enabled, _ = palette
+            shown.append(
+                Hint(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    binding.tooltip or binding.description,
+                    palette=True,
+                )
+            )
+        return shown
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer-key--key")
+        description_style = self.get_component_rich_style("footer-key--description")
+        hovered = self.get_component_rich_style("footer-key--hover")
+        hover_style = Style(bgcolor=hovered.bgcolor)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        palette = [hint for hint in self.hints if hint.palette]
+        for hint in self.hints:
+            if hint.palette:
+                continue
+            if hint.description:
+                text = Text.assemble(
+                    (f" {hint.key_display} ", key_style),
+                    (f"{hint.description} ", description_style),
+                )
+            else:
+                text = Text(hint.key_display, key_style)
+            self._append(line, text, hint, hover_style)
+        for hint in palette:
+            border = self.get_component_rich_style("footer-key--palette-border")
+            # Textual's Footer docks it right: a vertical rule, the key, its description.
+            text = Text.assemble(
+                ("▏", border),
+                (hint.key_display, key_style),
+                (f" {hint.description}", description_style),
+                " ",
+            )
+            gap = self.size.width - line.cell_len - text.cell_len
+            if gap > 0:
+                line.append(" " * gap)
+            self._append(line, text, hint, hover_style)
+        return line
+
+    def _append(self, line: Text, text: Text, hint: Hint, hover: Style) -> None:
+        if not hint.enabled:
+            text.stylize_before(Style(dim=True))
+        if hint == self._hover:
+            text.stylize(hover)  # as Textual's: the hint's background, its colours kept
+        start = line.cell_len
+        line.append_text(text)
+        self._spans.append((start, line.cell_len, hint))
+
+    def hint_at(self, x: int) -> Hint | None:
+        """The hint drawn at column `x` (None between hints)."""
+        return next((hint for start, end, hint in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hint = self.hint_at(event.x)
+        if hint != self._hover:
+            self._hover = hint
+            self.tooltip = (hint.tooltip or hint.description) if hint else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        hint = self.hint_at(event.x)
+        if hint is None:
+            return
+        if hint.enabled:
+            self.app.simulate_key(hint.key)
+        else:
+            self.app.bell()

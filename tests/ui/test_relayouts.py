@@ -1,0 +1,120 @@
+"""What a key costs the screen, counted rather than timed: how often the screen is laid out
+again (every widget placed anew, then the changed regions painted) and whether it is painted
+whole. Each costs a frame of 10-40 ms on a loaded machine, so keys that need neither must not
+ask for them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+
+from reader.core.library import Library
+from reader.ui.widgets.footer import ReaderFooter
+from tests.ui.conftest import paint, search, settle, test_app
+
+
+@contextmanager
+def layouts_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Screen[Any]]]:
+    """The screens laid out (not merely scrolled) while the block runs, one entry each."""
+    laid_out: list[Screen[Any]] = []
+    original = Screen._refresh_layout
+
+    def counting(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
+        if not scroll or self._layout_widgets:
+            laid_out.append(self)
+        original(self, size, scroll)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Screen, "_refresh_layout", counting)
+        yield laid_out
+
+
+@contextmanager
+def whole_repaints_counted(
+    screen: Screen[Any], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[bool]]:
+    """The screen's requests to be painted whole (a refresh of the screen itself, no region
+    named) while the block runs."""
+    asked: list[bool] = []
+    original = screen.refresh
+
+    def counting(*regions: Any, **kwargs: Any) -> Any:
+        if not regions and kwargs.get("repaint", True):
+            asked.append(True)
+        return original(*regions, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(screen, "refresh", counting)
+        yield asked
+
+
+def test_focus_between_the_search_box_and_the_list_lays_nothing_out(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With results shown, `/` (to the search box) and Esc (back to the list) change the
+    footer's hints and restyle the two panes, and nothing else: no layout, no whole-screen
+    paint. (Textual's Footer, a widget per hint, laid the screen out for each change of hints,
+    and its Screen painted itself whole for each change of focus.)"""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await search(pilot, "pekerja")
+            footer = app.screen.query_one(ReaderFooter)
+            on_list = footer.hints
+            paint(app)
+            with (
+                layouts_counted(monkeypatch) as laid_out,
+                whole_repaints_counted(app.screen, monkeypatch) as whole,
+            ):
+                await pilot.press("slash")
+                await settle(pilot)
+                assert app.screen.focused is app.screen.query_one("#search")
+                assert footer.hints != on_list  # the search box's keys
+                await pilot.press("escape")
+                await settle(pilot)
+                assert app.screen.focused is app.screen.query_one("#headlines")
+                assert footer.hints == on_list
+            assert laid_out == []
+            assert whole == []
+
+    asyncio.run(scenario())
+
+
+def test_a_change_of_hints_repaints_the_footer_alone(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The footer is one line whatever hints it holds: new hints (the article's, on Tab)
+    repaint it and ask for no layout; the same hints again do not even repaint it."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            footer = app.screen.query_one(ReaderFooter)
+            paint(app)
+            repaints: list[bool] = []
+            original = footer.refresh
+
+            def counted(*args: Any, **kwargs: Any) -> Any:
+                repaints.append(bool(kwargs.get("layout")))
+                return original(*args, **kwargs)
+
+            monkeypatch.setattr(footer, "refresh", counted)
+            app.screen.refresh_bindings()
+            await settle(pilot)
+            assert repaints == []  # the same hints
+            hints = footer.hints
+            await pilot.press("tab")
+            await settle(pilot)
+            assert app.screen.focused is app.screen.query_one("#article")
+            assert footer.hints != hints
+            assert repaints == [False]
+
+    asyncio.run(scenario())
