@@ -6,6 +6,9 @@
 While one fetcher process imports `--fetch` into it, `--readers` processes, each a person of
 its own, loop for `--seconds`: search (a query from a fixed list), page (a window of the list
 at a random place), open (an article and its related news) and mark (read or starred, toggled).
+By default each reader acts again at once (a reader that never reads); `--think S` makes each
+pause between its actions, S seconds on average (drawn from an exponential distribution), as a
+person reading does.
 Every reader remembers the marks it set; at the end the archive must hold exactly those (no
 mark lost, none of another person's). Prints per-operation p50/p95/max in ms, errors, the
 fetcher's articles per second and the load average; first, search alone on a quiet archive.
@@ -49,7 +52,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def reader(url: str, number: int, seconds: float, start: float, done: Any, out: mp.Queue) -> None:
+def reader(
+    url: str, number: int, seconds: float, think: float, start: float, done: Any, out: mp.Queue
+) -> None:
     from reader.core.library import open_library
 
     person = f"reader{number}"
@@ -86,6 +91,8 @@ def reader(url: str, number: int, seconds: float, start: float, done: Any, out: 
             except Exception as error:  # counted and reported, not hidden
                 errors.append(f"{kind}: {type(error).__name__}: {error}"[:200])
             times[kind].append((time.perf_counter() - began) * 1000)
+            if think:
+                done.wait(rng.expovariate(1 / think))
         lost = 0
         for article_id, (read, starred) in marks.items():
             found = library.get(article_id)
@@ -133,6 +140,9 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=float, default=3600, help="at most; the readers stop with the fetcher"
     )
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean pause in seconds between a reader's actions"
+    )
     args = parser.parse_args()
     from reader.core.library import open_library
 
@@ -149,7 +159,9 @@ def main() -> None:
     done = context.Event()
     start = time.time() + 5
     workers = [
-        context.Process(target=reader, args=(args.store, n, args.seconds, start, done, out))
+        context.Process(
+            target=reader, args=(args.store, n, args.seconds, args.think, start, done, out)
+        )
         for n in range(args.readers)
     ]
     workers.append(context.Process(target=fetcher, args=(args.store, args.fetch, start, done, out)))
@@ -173,7 +185,10 @@ def main() -> None:
         errors += errs
         marked += count
         lost += missing
-    print(f"{args.readers} readers, until the fetcher ended; load average {os.getloadavg()}")
+    pause = f"pausing {args.think:g} s on average" if args.think else "without pauses"
+    print(
+        f"{args.readers} readers {pause}, until the fetcher ended; load average {os.getloadavg()}"
+    )
     for kind, values in times.items():
         print(
             f"  {kind:6s} n={len(values):6,} p50 {statistics.median(values):7.1f} ms  "
