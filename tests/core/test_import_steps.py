@@ -22,7 +22,7 @@ from tests.conftest import sql
 # helper process that large imports use is tested in test_library.py and
 # tests/cli/test_resumable_import.py, and starting one for each import here cost more than
 # the imports themselves.
-ARTICLES = 400
+ARTICLES = 200
 # The module's tests on one worker (pytest -n with --dist loadgroup): one reference import.
 pytestmark = pytest.mark.xdist_group("import_steps")
 
@@ -30,9 +30,9 @@ pytestmark = pytest.mark.xdist_group("import_steps")
 @pytest.fixture(scope="module", autouse=True)
 def _small_chunks() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(prepare, "CHUNK", 100)
+        patch.setattr(prepare, "CHUNK", 50)
         patch.setattr(prepare, "PARALLEL_PREPARE", False)
-        patch.setattr(indexing, "CATCH_UP_CHUNK", 150)
+        patch.setattr(indexing, "CATCH_UP_CHUNK", 75)
         yield
 
 
@@ -119,20 +119,20 @@ def test_a_deferred_import_is_stored_and_searchable_and_says_what_waits(
 def test_the_next_import_finishes_what_an_earlier_one_left(
     library: Library, reference: dict[str, Any]
 ) -> None:
-    library.import_articles(_articles(240), defer=True)
+    library.import_articles(_articles(120), defer=True)
     result = library.import_articles(_articles(ARTICLES))
-    assert (result.added, result.unchanged) == (ARTICLES - 240, 240)
+    assert (result.added, result.unchanged) == (ARTICLES - 120, 120)
     assert _state(library) == reference
 
 
 def test_catching_up_in_any_chunk_size_ends_the_same(
     library: Library, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 77)
+    monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 37)
     library.import_articles(_articles(ARTICLES), defer=True)
     steps: list[tuple[int, int]] = []
     library.catch_up(lambda done, left: steps.append((done, left)))
-    assert steps[0] == (77, ARTICLES - 77) and steps[-1] == (ARTICLES, 0)
+    assert steps[0] == (37, ARTICLES - 37) and steps[-1] == (ARTICLES, 0)
     assert _state(library) == reference
 
 
