@@ -14,7 +14,9 @@ import pytest
 from textual.screen import Screen
 
 from reader.core.library import Library
+from reader.ui.text import one_line
 from reader.ui.widgets.footer import ReaderFooter
+from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines
 from tests.ui.conftest import paint, search, settle, test_app
 
 
@@ -116,5 +118,39 @@ def test_a_change_of_hints_repaints_the_footer_alone(
             assert app.screen.focused is app.screen.query_one("#article")
             assert footer.hints != hints
             assert repaints == [False]
+
+    asyncio.run(scenario())
+
+
+def test_a_new_list_of_headlines_lays_nothing_out(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search results (or a view's first count) replace the list's rows: its scrollbar takes
+    the new range and the new rows show, and the list asks for no layout of the screen (its
+    place on screen does not change with its rows; Textual's virtual_size asked for one)."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.screen.query_one(HeadlineList)
+            hits = library.search("pekerja", 40).hits
+            rows = library.headlines_by_id([hit.id for hit in hits])
+            assert 10 < len(rows) < headlines.total
+            asked: list[bool] = []  # the list's requests for a layout (other panes' aside)
+            original = headlines.refresh
+
+            def refresh(*regions: Any, **kwargs: Any) -> Any:
+                asked.append(bool(kwargs.get("layout")))
+                return original(*regions, **kwargs)
+
+            monkeypatch.setattr(headlines, "refresh", refresh)
+            headlines.set_source(ListedHeadlines(rows, {rows[0].id: "a snippet"}))
+            await settle(pilot)
+            assert asked and not any(asked)
+            assert headlines.virtual_size.height == len(rows) * headlines.row_height
+            assert headlines.vertical_scrollbar.window_virtual_size == headlines.virtual_size.height
+            first = headlines.render_line(0).text + headlines.render_line(1).text
+            assert one_line(rows[0].title)[:20] in first
 
     asyncio.run(scenario())

@@ -249,10 +249,26 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         near as the cursor allows: it stays on screen)."""
         self.row_height = self.source.row_height + self.title_lines - 1
         self._forget_lines()
-        self.virtual_size = Size(0, self.total * self.row_height)
+        self._set_virtual_height(self.total * self.row_height)
         self.scroll_to(y=top_row * self.row_height, animate=False, immediate=True)
         self._scroll_cursor_visible()
         self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """The rows' height, without laying the screen out once mounted. Textual's
+        `virtual_size` asks for a layout of the whole screen (every widget placed again, 10-40
+        ms a frame on a loaded machine) on each new list: the first count, search results, a
+        view. The list draws its own lines, so its place on screen does not change with them:
+        only its scrollbar's range follows, and Textual's own _scroll_update lays the screen
+        out when the scrollbar appears or goes."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size  # the first layout is to come anyway
+            return
+        self.set_reactive(HeadlineList.virtual_size, size)
+        self._scroll_update(size)
 
     # -- data ------------------------------------------------------------------------------
 
