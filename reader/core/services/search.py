@@ -20,7 +20,7 @@ from reader.core.highlight import Matcher, snippet
 from reader.core.models import Candidate, SearchHit, SearchResult
 from reader.core.query import Filters, Query, Term, parse_query
 from reader.core.services import stemmer
-from reader.core.terms import Columns, Expression, Phrase, Weights, all_of, any_of
+from reader.core.terms import AnyOf, Columns, Expression, Phrase, Weights, all_of, any_of
 from reader.core.text import (
     is_reduplication,
     light_stem,
@@ -382,7 +382,12 @@ class _Plan:
         if not self.parts:
             newest = self.index.newest(self.limit, exclude=self.negative, filters=self.filters)
             return _rerank(newest)
-        scored = self.ranked(all_of([p.expression for p in self.parts]), self.candidates)
+        # One part: its phrases that can score first (see _scoring_phrases); when they find
+        # fewer than the candidates, the whole part.
+        scoring = _scoring_phrases(self.parts)
+        scored = self.ranked(scoring, self.candidates) if scoring is not None else []
+        if len(scored) < self.candidates:
+            scored = self.ranked(all_of([p.expression for p in self.parts]), self.candidates)
         if len(scored) < PAGE:
             scored = self.widen(scored)
         if not scored and len(self.parts) > 1:
@@ -487,6 +492,33 @@ class _Plan:
             ranked.append((round(score * covered / sum(weight), 4), row))
         ranked.sort(key=lambda item: -item[0])
         return [(row, score) for score, row in ranked]
+
+
+def _scoring_phrases(parts: list[Part]) -> Expression | None:
+    """A query of one part without its phrases over the stem columns, or None when it has
+    no such phrase (or more than one part).
+
+    Those phrases score 0 (WEIGHTS), so an article that only they match scores 0, and every
+    article the other phrases match scores above 0, the same score with them or without
+    (FTS5 and the PostgreSQL index score each phrase by its own frequencies and idf). So
+    when the other phrases match at least as many articles as the candidates asked for, their
+    best are the whole part's best, in the same order; and FTS5 reads and scores one phrase
+    less for every match (a common word: 13,000 matches, about a tenth of the query). With two
+    parts or more, an article can match one part by its stem alone and still score by the
+    other: no phrase can be left out."""
+    if len(parts) != 1 or any(WEIGHTS[3:]):
+        return None
+    expression = parts[0].expression
+    if not isinstance(expression, AnyOf):
+        return None
+    scoring = [
+        item
+        for item in expression.items
+        if not (isinstance(item, Phrase) and item.columns in ("stems", "title_stems"))
+    ]
+    if not scoring or len(scoring) == len(expression.items):
+        return None
+    return any_of(scoring)
 
 
 def _mix_in(first: Scored, more: Scored) -> Scored:
