@@ -6,6 +6,11 @@ from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -38,26 +43,53 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         Binding("enter,l", "select", "Open", tooltip="Open the related article", id="related.open"),
     ]
 
+    # Textual's virtual_size asks for a layout of the whole screen when it changes: each note
+    # and each list of entries did (10-40 ms a frame on a loaded machine). The panel's place is
+    # set by the screen's CSS (height 100%), not by its lines; its scrollbar's range follows in
+    # OptionList's _scroll_update, which still lays out when the scrollbar appears or goes.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[RelatedItem] = []
         self.for_article: int | None = None
+        # While a frame is drawn: the option styles by component class, and each option's
+        # lines in its style (OptionList asks for the lines, the region and the styles anew
+        # on every line it draws).
+        self._frame_styles: dict[str, Style] | None = None
+        self._frame_lines: dict[tuple[int, str], list[Strip]] = {}
+        self._frame_width = 0
+        self._looking = False
 
     def on_mount(self) -> None:
         self.show_note("Open an article to see related news.")
 
     def show_note(self, note: str) -> None:
         """A single dim line instead of entries (loading, nothing found)."""
+        self._looking = False
+        self._set_note(note)
+
+    def _set_note(self, note: str) -> None:
         self.items = []
         self.set_options([Option(Content(note), disabled=True)])
 
     def show_loading(self, article_id: int) -> None:
+        """The note while the entries are looked for. The scrollbar stays as the last entries
+        had it (an empty track when they scrolled): the note and the next entries each made it
+        go and come back, two layouts of the whole screen per article previewed."""
         self.for_article = article_id
-        self.show_note("Looking for related news…")
+        self._looking = True
+        self._set_note("Looking for related news…")
+
+    def _refresh_scrollbars(self) -> None:
+        """Textual's (8.2.8), except while the entries are looked for (see show_loading)."""
+        if not self._looking:
+            super()._refresh_scrollbars()
 
     def show_items(self, article_id: int, items: list[RelatedItem] | None) -> None:
         """Entries grouped by reason, in the core's order of trust."""
         self.for_article = article_id
+        self._looking = False
         self.items = list(items or [])
         if not self.items:
             self.show_note("No similar articles.")
@@ -76,6 +108,73 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         # first group's heading shows even when its entries are dim.
         self.highlighted = None
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    # -- drawing: each option is drawn once in its style and its lines are kept ---------------
+
+    def _update_lines(self) -> None:
+        """OptionList's line table (Textual 8.2.8), the heights taken from each option's lines
+        drawn in the style it shows in, which the frame then uses: OptionList wrapped every
+        option once to measure it and again to draw it."""
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        start = lines[-1][0] + 1 if lines else 0
+        for index in range(start, len(self._options)):
+            option = self._options[index]
+            component = "option-list--option-disabled" if option.disabled else ""
+            height = len(self._get_option_render(option, self._style_of(component)))
+            cache.index_to_line[index] = len(lines)
+            cache.heights[index] = height
+            lines.extend((index, offset) for offset in range(height))
+        last_divider = bool(self._options) and self._options[-1]._divider
+        size = Size(self.scrollable_content_region.width, len(lines) - int(last_divider))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
+
+    def _style_of(self, component: str) -> Style:
+        styles = self._frame_styles
+        if styles is not None and component in styles:
+            return styles[component]
+        parts = ("option-list--option", component) if component else ("option-list--option",)
+        style = self.get_visual_style(*parts)
+        if styles is not None:
+            styles[component] = style
+        return style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_styles, self._frame_lines = {}, {}
+        try:
+            self._update_lines()
+            self._frame_width = self.scrollable_content_region.width
+            return Widget.render_lines(self, crop)
+        finally:
+            self._frame_styles, self._frame_lines = None, {}
+
+    def render_line(self, y: int) -> Strip:
+        if self._frame_styles is None:
+            return super().render_line(y)
+        lines = self._line_cache.lines
+        number = self.scroll_offset.y + y
+        if not 0 <= number < len(lines):
+            return Strip.blank(self._frame_width, self._style_of("").rich_style)
+        index, offset = lines[number]
+        component = ""
+        if self._options[index].disabled:
+            component = "option-list--option-disabled"
+        elif self.highlighted == index:
+            component = "option-list--option-highlighted"
+        elif self._mouse_hovering_over == index:
+            component = "option-list--option-hover"
+        strips = self._frame_lines.get((index, component))
+        if strips is None:
+            option = self._options[index]
+            strips = self._get_option_render(option, self._style_of(component))
+            self._frame_lines[index, component] = strips
+        if offset >= len(strips):
+            return Strip.blank(self._frame_width, self._style_of("").rich_style)
+        return strips[offset]
 
     def on_focus(self) -> None:
         if self.highlighted is None:

@@ -1,0 +1,207 @@
+"""The related sidebar (issue 11): what following the cursor costs the screen, counted rather
+than timed (layouts asked for, entries wrapped), that its lines are Textual's OptionList's, and
+that the keys and the mouse open its entries."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import OptionList
+
+from reader.core.library import Library
+from reader.ui.messages import OpenArticle
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.related_panel import RelatedPanel
+from tests.ui.conftest import paint, settle, test_app
+
+
+def _segments(strips: list[Strip]) -> list[list[Any]]:
+    return [list(strip) for strip in strips]
+
+
+def _needs_scrollbar(panel: RelatedPanel) -> bool:
+    return panel.virtual_size.height > panel.scrollable_content_region.height
+
+
+def test_previews_ask_no_layout_of_the_related_panel(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each previewed article shows a note while its related news are looked for, then the
+    entries. The panel's place is set by the screen, so neither asks for a layout of the
+    screen; its scrollbar comes or goes (a layout) only when one article's entries scroll and
+    the previous one's did not (or the other way), never for the note in between. (Textual's OptionList asked for
+    a layout with each note and each list, and its scrollbar went and came back.)"""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(RelatedPanel)
+            bar = panel.vertical_scrollbar
+            asked: list[str] = []
+
+            def counting(widget: Any, name: str) -> None:
+                original = widget.refresh
+
+                def refresh(*regions: Any, **kwargs: Any) -> Any:
+                    if kwargs.get("layout"):
+                        asked.append(name)
+                    return original(*regions, **kwargs)
+
+                monkeypatch.setattr(widget, "refresh", refresh)
+
+            counting(panel, "panel")
+            counting(bar, "scrollbar")
+            scrolls = [_needs_scrollbar(panel)]
+            for _ in range(8):
+                await pilot.press("down")
+                await settle(pilot)
+                assert panel.for_article == app.query_one(ArticleView).article.id
+                scrolls.append(_needs_scrollbar(panel))
+            changes = sum(a != b for a, b in itertools.pairwise(scrolls))
+            assert True in scrolls  # some entries scroll, so the note would have hidden the bar
+            # Each change: the panel's scrollbar reactive and the scrollbar's display.
+            assert asked.count("panel") == asked.count("scrollbar") == changes
+            assert bar.display == scrolls[-1] or not scrolls[-1]
+
+    asyncio.run(scenario())
+
+
+def test_each_entry_is_wrapped_once_per_list(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new list of entries wraps each entry's text once, to draw it (its height is the
+    number of lines drawn); Textual's OptionList wrapped it once to measure it and again to
+    draw it."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(RelatedPanel)
+            items, article_id = list(panel.items), panel.for_article
+            assert article_id is not None and len(items) >= 3
+            wrapped: list[str] = []
+            original = Content._wrap_and_format
+
+            def counting(self: Content, *args: Any, **kwargs: Any) -> Any:
+                wrapped.append(self.plain)
+                return original(self, *args, **kwargs)
+
+            monkeypatch.setattr(Content, "_wrap_and_format", counting)
+            panel.show_items(article_id, items)
+            await settle(pilot)
+            shown = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+            assert len(wrapped) == len(shown)
+            assert sorted(wrapped) == sorted(option.prompt.plain for option in shown)
+
+    asyncio.run(scenario())
+
+
+def test_the_panel_draws_what_textuals_option_list_draws(library: Library) -> None:
+    """The panel's lines, unfocused, focused with the cursor on an entry, and under the mouse,
+    are those Textual's OptionList draws for the same options."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(RelatedPanel)
+            crop = Region(0, 0, panel.size.width, panel.size.height)
+
+            def both() -> tuple[list[list[Any]], list[list[Any]]]:
+                panel._styles_cache.clear()
+                ours = _segments(panel.render_lines(crop))
+                panel._styles_cache.clear()
+                theirs = _segments(_textual_lines(panel, crop))
+                return ours, theirs
+
+            ours, theirs = both()
+            assert ours == theirs
+            await pilot.press("tab", "tab")
+            await settle(pilot)
+            assert app.focused is panel and panel.highlighted is not None
+            await pilot.press("down", "down")
+            await settle(pilot)
+            ours, theirs = both()
+            assert ours == theirs
+            panel._mouse_hovering_over = panel.first_enabled()
+            ours, theirs = both()
+            assert ours == theirs
+            assert any(
+                (text := "".join(segment.text for segment in line)).strip() for line in ours
+            ), text
+
+    asyncio.run(scenario())
+
+
+def _textual_lines(panel: RelatedPanel, crop: Region) -> list[Strip]:
+    """The panel's lines drawn by OptionList.render_line (Textual's), line by line."""
+    original = RelatedPanel.render_line
+    RelatedPanel.render_line = OptionList.render_line  # type: ignore[method-assign]
+    try:
+        panel._frame_styles = None
+        return panel._styles_cache.render_widget(panel, crop)
+    finally:
+        RelatedPanel.render_line = original  # type: ignore[method-assign]
+
+
+def test_keys_and_the_mouse_open_related_articles(library: Library) -> None:
+    """In the sidebar, Down and Up move between the entries (headings and the not-stored
+    headlines are passed over or dim), Enter opens the entry under the cursor, and a click on
+    an entry opens it."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(RelatedPanel)
+            article = app.query_one(ArticleView)
+            # An article with two stored entries or more.
+            rows = library.headlines(0, 40)
+            chosen = next(
+                row.id
+                for row in rows
+                if sum(item.id is not None for item in library.related(row.id, 12)) >= 2
+            )
+            app.screen.post_message(OpenArticle(chosen))
+            await settle(pilot)
+            assert panel.for_article == chosen
+            panel.focus()
+            await settle(pilot)
+            assert app.focused is panel
+            first = panel.highlighted
+            await pilot.press("down")
+            assert panel.highlighted is not None and panel.highlighted > first
+            await pilot.press("up")
+            assert panel.highlighted == first
+            while (item := panel.highlighted_item) is not None and item.id is None:
+                await pilot.press("down")
+            assert item is not None and item.id is not None
+            await pilot.press("enter")
+            await settle(pilot)
+            assert article.article is not None and article.article.id == item.id
+            # The mouse: a click on a stored entry's first line opens it.
+            target = next(item for item in panel.items if item.id is not None)
+            index = next(
+                i
+                for i in range(panel.option_count)
+                if (option_id := panel.get_option_at_index(i).id)
+                and panel.items[int(option_id.rsplit("-", 1)[1])] is target
+            )
+            panel.scroll_to(y=0, animate=False, immediate=True)
+            paint(app)
+            y = panel._index_to_line[index] - panel.scroll_offset.y
+            top = panel.scrollable_content_region.y - panel.region.y
+            left = panel.scrollable_content_region.x - panel.region.x
+            await pilot.click(RelatedPanel, offset=(left + 2, top + y))
+            await settle(pilot)
+            assert article.article.id == target.id
+
+    asyncio.run(scenario())
