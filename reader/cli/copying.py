@@ -33,10 +33,10 @@ def copy(source: str, target: str, as_json: bool) -> int:
     from reader.core.library import open_library
 
     try:
-        origin = open_library(_store(source), create=False)
+        origin = open_library(_store(source), create=False, notice=output.note)
     except StoreMissing:
         raise StoreMissing(f"no database at {source}") from None
-    with origin, open_library(_store(target)) as destination:
+    with origin, open_library(_store(target), notice=output.note) as destination:
         copied = origin.copy_to(destination)
     if as_json:
         output.print_json(copied)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
+from reader.cli import output
 from reader.cli.output import PROG
 from reader.core.errors import StoreMissing
 from reader.core.paths import is_store_url
@@ -136,7 +137,7 @@ def open_store(ctx: click.Context, *, create: bool) -> Library:
 
     path = ctx.ensure_object(Settings).db or default_store()
     try:
-        library = open_library(path, create=create, person=_configured_person())
+        library = open_library(path, create=create, person=_configured_person(), notice=output.note)
     except StoreMissing:
         raise StoreMissing(
             f"no database at {path}; import articles first ('{PROG} import PATH') "

@@ -64,6 +64,12 @@ def error(message: str) -> None:
     click.echo(error_line(message), err=True)
 
 
+def note(message: str) -> None:
+    """One line on stderr, prefixed with the program's name: what the program is doing that
+    takes a while (not an error)."""
+    click.echo(error_line(message), err=True)
+
+
 def print_json(value: object) -> None:
     text = json.dumps(value, ensure_ascii=False, indent=2)
     click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))

@@ -99,7 +99,11 @@ def _read_suggestions(path: Path) -> bytes:
 
 
 def open_library(
-    path: str | Path | None = None, *, create: bool = True, person: str | None = None
+    path: str | Path | None = None,
+    *,
+    create: bool = True,
+    person: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Library:
     """Open the store at `path` (default: $KEMNAKER_READER_DB, else the user data dir): a file,
     or a PostgreSQL database named by a postgresql:// URL.
@@ -107,17 +111,19 @@ def open_library(
     `person` is whose read and starred marks the library reads and sets (default:
     $KEMNAKER_READER_PERSON, else the login name). With `create=False` a missing store raises
     StoreMissing instead of being created. Raises StorageError when the store is not usable.
+    `notice` is told, in a line, before a one-time step that takes a while on a large store
+    (the search index rebuilt for a new version).
     """
     chosen = path if path is not None else default_store()
     who = person if person else default_person()
     if isinstance(chosen, str) and is_store_url(chosen):
         from reader.core.db.postgres.storage import PostgresStorage
 
-        return Library(PostgresStorage(chosen, who))
+        return Library(PostgresStorage(chosen, who, notice))
     target = Path(chosen)
     if not create and not target.exists():
         raise StoreMissing(f"no database at {target}")
-    return Library(SqliteStorage(target, who))
+    return Library(SqliteStorage(target, who, notice))
 
 
 def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:

@@ -9,7 +9,7 @@ is the search hot path.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from reader.core.db.connection import Database
@@ -99,13 +99,18 @@ class Layout(NamedTuple):
 _FLAGS = "('stems_marked', 'redups_joined')"
 
 
-def upgrade_index(conn: sqlite3.Connection, read_only: str | None) -> Layout:
+def upgrade_index(
+    conn: sqlite3.Connection,
+    read_only: str | None,
+    notice: Callable[[str], None] | None = None,
+) -> Layout:
     """What the index holds, after rebuilding it as this version writes it if it can.
 
     Migrations 11 and 12 flag a store that holds articles indexed before the stem mark or the
     reduplication tokens (meta `stems_marked` / `redups_joined` = 0). Its index is rebuilt from
-    the articles in one transaction (about 20 s at 100,000 articles; a store killed half-way
-    is rebuilt on its next opening). A read-only store is searched as it is."""
+    the articles in one transaction (about 20-40 s at 100,000 articles; a store killed half-way
+    is rebuilt on its next opening), and `notice` is told first. A read-only store is searched
+    as it is."""
     flagged = f"SELECT key FROM meta WHERE key IN {_FLAGS} AND value = '0'"
     old = {row[0] for row in conn.execute(flagged)}
     if not old:
@@ -115,6 +120,9 @@ def upgrade_index(conn: sqlite3.Connection, read_only: str | None) -> Layout:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute(flagged).fetchone() is not None:
+            if notice is not None:
+                total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                notice(rebuilding(total))
             conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
             rows = conn.execute("SELECT id, title, body, index_extra FROM articles ORDER BY id")
             while chunk := rows.fetchmany(BATCH):
@@ -132,6 +140,14 @@ def upgrade_index(conn: sqlite3.Connection, read_only: str | None) -> Layout:
         conn.execute("ROLLBACK")
         raise
     return Layout()
+
+
+def rebuilding(articles: int) -> str:
+    """What a store says before its one-time rebuild of the search index."""
+    return (
+        f"rebuilding the search index of {articles:,} articles for this version, once "
+        "(about half a minute per 100,000 articles)"
+    )
 
 
 def _filters(filters: Filters | None) -> tuple[str, list[object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.db.articles import Articles
@@ -20,13 +21,15 @@ from reader.core.errors import StorageError
 class SqliteStorage(CommonStorage):
     """Every table of one SQLite file, each behind a small object the services are given."""
 
-    def __init__(self, path: str | Path, person: str = "") -> None:
+    def __init__(
+        self, path: str | Path, person: str = "", notice: Callable[[str], None] | None = None
+    ) -> None:
         self.path = Path(path)
         self.connections = Connections(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             migrate(self.connections.conn, self.connections.read_only)
-            layout = upgrade_index(self.connections.conn, self.connections.read_only)
+            layout = upgrade_index(self.connections.conn, self.connections.read_only, notice)
         except StorageError as error:  # a newer schema, an old one that cannot be upgraded
             self.connections.close()
             raise type(error)(f"{self.path}: {error}") from None

@@ -11,6 +11,7 @@ virtual tables are left to `_FULL_TEXT`, added with the first migration.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from reader.core.db.postgres.connection import PgConn
 from reader.core.db.schema import MIGRATIONS
@@ -104,9 +105,10 @@ def rendered(number: int) -> list[str]:
     return found + (_FULL_TEXT if number == 0 else [])
 
 
-def migrate(conn: PgConn) -> None:
+def migrate(conn: PgConn, notice: Callable[[str], None] | None = None) -> None:
     """Bring the database up to the SQLite store's schema version, one migration per
-    transaction, under an advisory lock so that two processes never migrate at once."""
+    transaction, under an advisory lock so that two processes never migrate at once.
+    `notice` is told before a layout step rewrites the rows of a store that holds some."""
     raw = conn.raw
     with raw.transaction():
         raw.execute("SELECT pg_advisory_xact_lock(7134452)")
@@ -127,6 +129,13 @@ def migrate(conn: PgConn) -> None:
                 raw.execute("UPDATE schema_version SET version = %s", (number + 1,))
         row = raw.execute("SELECT value FROM meta WHERE key = 'postgres_layout'").fetchone()
         made = int(row[0]) if row else 0
+        if made < len(_LAYOUT) and notice is not None:
+            row = raw.execute("SELECT count(*) FROM articles").fetchone()
+            if row and row[0]:
+                notice(
+                    f"laying out the {int(row[0]):,} articles' rows for PostgreSQL, once "
+                    "(about a minute per 100,000 articles)"
+                )
         for number in range(made, len(_LAYOUT)):
             with raw.transaction():
                 for statement in _LAYOUT[number]:

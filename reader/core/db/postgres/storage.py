@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from reader.core.db.articles import Articles
@@ -49,12 +50,14 @@ class PostgresStorage(CommonStorage):
 
     """Every table of one PostgreSQL database, each behind the same object as on SQLite."""
 
-    def __init__(self, url: str, person: str = "") -> None:
+    def __init__(
+        self, url: str, person: str = "", notice: Callable[[str], None] | None = None
+    ) -> None:
         self.connections = PgConnections(url)
         self.path = self.connections.path
         try:
-            migrate(self.connections.conn)
-            joined = upgrade_vectors(self.connections.conn)
+            migrate(self.connections.conn, notice)
+            joined = upgrade_vectors(self.connections.conn, notice)
         except StorageError:
             self.connections.close()
             raise

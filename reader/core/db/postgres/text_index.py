@@ -15,11 +15,11 @@ knows nothing of how rare a word is.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 from reader.core.db.connection import Database
-from reader.core.db.fts import BATCH, Layout, TextIndex, _filters, surface_columns
+from reader.core.db.fts import BATCH, Layout, TextIndex, _filters, rebuilding, surface_columns
 from reader.core.db.postgres.connection import PgConn
 from reader.core.models import Candidate
 from reader.core.query import Filters
@@ -120,10 +120,11 @@ def _phrases(expression: Expression) -> list[Phrase]:
     return [phrase for item in expression.items for phrase in _phrases(item)]
 
 
-def upgrade_vectors(conn: PgConn) -> bool:
+def upgrade_vectors(conn: PgConn, notice: Callable[[str], None] | None = None) -> bool:
     """Whether the text vectors hold the reduplication tokens, after rewriting them if they
     did not (meta `redups_joined` = 0, migration 12), in one transaction: a store killed
-    half-way keeps its old vectors and is rewritten on its next opening."""
+    half-way keeps its old vectors and is rewritten on its next opening. `notice` is told
+    before the rewrite."""
     flagged = "SELECT 1 FROM meta WHERE key = 'redups_joined' AND value = '0'"
     if conn.execute(flagged).fetchone() is None:
         return True
@@ -132,6 +133,9 @@ def upgrade_vectors(conn: PgConn) -> bool:
         raw.execute("SELECT pg_advisory_xact_lock(7134453)")
         if raw.execute(flagged).fetchone() is None:
             return True  # another process did it meanwhile
+        if notice is not None:
+            row = raw.execute("SELECT count(*) FROM articles").fetchone()
+            notice(rebuilding(int(row[0]) if row else 0))
         with raw.cursor(name="redups") as rows:  # server-side: a batch at a time
             rows.execute("SELECT id, title, body, index_extra FROM articles ORDER BY id")
             while batch := rows.fetchmany(BATCH):
