@@ -58,7 +58,7 @@ def test_an_empty_start_view_is_counted_again_by_the_worker_and_says_so(
             # Counted on the UI thread first, then by the worker, which also asks for feeds.
             assert threads[0] == threading.main_thread().name
             assert threads[1] != threading.main_thread().name
-            title = app.query_one(ArticleView).query_one("#article-title")
-            assert str(title.render()) == "No articles in Starred, and no feeds followed"
+            title = app.query_one(ArticleView).part("title")
+            assert str(title) == "No articles in Starred, and no feeds followed"
 
     asyncio.run(scenario())

@@ -6,6 +6,7 @@ ask for them."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,8 +16,10 @@ from textual.screen import Screen
 
 from reader.core.library import Library
 from reader.ui.text import one_line
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines
+from reader.ui.widgets.related_panel import RelatedPanel
 from tests.ui.conftest import paint, search, settle, test_app
 
 
@@ -152,5 +155,46 @@ def test_a_new_list_of_headlines_lays_nothing_out(
             assert headlines.vertical_scrollbar.window_virtual_size == headlines.virtual_size.height
             first = headlines.render_line(0).text + headlines.render_line(1).text
             assert one_line(rows[0].title)[:20] in first
+
+    asyncio.run(scenario())
+
+
+def test_previewing_articles_lays_nothing_out(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cursor moves over eight headlines, each previewed: its article and its related
+    news are drawn in their panes, and the screen is laid out only when a pane's scrollbar
+    must come or go (the article longer than its pane after a short one, say). The article's
+    four Static parts asked for a layout with each update, and the related OptionList with
+    each note and list: two layouts per preview."""
+
+    def scrolls(app: Any) -> tuple[bool, bool]:
+        article, related = app.screen.query_one(ArticleView), app.screen.query_one(RelatedPanel)
+        return tuple(  # type: ignore[return-value]
+            pane.virtual_size.height > pane.scrollable_content_region.height
+            for pane in (article, related)
+        )
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            article = app.screen.query_one(ArticleView)
+            seen = [scrolls(app)]
+            opened = []
+            with layouts_counted(monkeypatch) as laid_out:
+                for _ in range(8):
+                    await pilot.press("down")
+                    await settle(pilot)
+                    assert article.article is not None
+                    opened.append(article.article.id)
+                    seen.append(scrolls(app))
+            assert len(set(opened)) == 8
+            changes = sum(
+                a != b
+                for before, after in itertools.pairwise(seen)
+                for a, b in zip(before, after, strict=True)
+            )
+            assert len(laid_out) <= changes < 8
 
     asyncio.run(scenario())

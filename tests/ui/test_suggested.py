@@ -64,9 +64,9 @@ def test_an_empty_store_that_follows_nothing_offers_the_suggestions(tmp_path: Pa
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             article = app.query_one(ArticleView)
-            shown = str(article.query_one("#article-title").render())
+            shown = str(article.part("title"))
             assert "no feeds followed" in shown
-            assert "Suggested sources" in str(article.query_one("#article-body").render())
+            assert "Suggested sources" in str(article.part("body"))
 
     with open_library(tmp_path / "empty.db") as library:
         asyncio.run(scenario(library))
@@ -82,4 +82,4 @@ async def followed(library: Library) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         article = app.query_one(ArticleView)
-        assert str(article.query_one("#article-title").render()) == "No articles in All"
+        assert str(article.part("title")) == "No articles in All"

@@ -44,7 +44,7 @@ def test_markup_in_a_stored_article_shows_literally(tmp_path: Path) -> None:
             text = screen_text(app)
             article = app.query_one(ArticleView)
             assert article.article is not None
-            shown = str(article.query_one("#article-title").render())
+            shown = str(article.part("title"))
             assert MARKUP in shown and LINK in shown
             assert f"Paragraf satu {MARKUP} dan {LINK}." in text
             assert "[/oops] [dim]z" in text
