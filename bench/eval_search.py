@@ -169,6 +169,7 @@ def measure(search, queries: list[tuple[int, str]], answer) -> dict:
     n = max(len(queries), 1)
     return {
         "mrr10": round(rr / n, 3),
+        "mrr10_exact": rr / n,  # the targets are checked on this, not on the rounded figure
         "recall10": round(hits / n, 3),
         "ms_per_query": round((time.perf_counter() - started) * 1000 / n, 2),
     }
@@ -269,13 +270,14 @@ def print_table(mode: str, table: dict) -> None:
 
 
 def target_met(kind: str, f: dict) -> str:
-    ours, fts, bm25 = f["ours"]["mrr10"], f["fts-title"]["mrr10"], f["bm25-stem"]["mrr10"]
+    ours, fts, bm25 = (f[name]["mrr10_exact"] for name in ("ours", "fts-title", "bm25-stem"))
     met = {
         "two-words": ours >= fts + 0.015,
         "dozen": ours >= fts,
         "root-only": ours >= 1.15 * bm25,
     }[kind]
-    return f"{TARGETS[kind]}: {'met' if met else 'NOT met'}"
+    margin = {"two-words": ours - fts, "dozen": ours - fts, "root-only": ours / bm25 if bm25 else 0}
+    return f"{TARGETS[kind]}: {'met' if met else 'NOT met'} ({margin[kind]:.4f})"
 
 
 def main() -> None:
