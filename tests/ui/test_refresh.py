@@ -203,14 +203,16 @@ def test_the_reader_fetches_on_its_schedule_and_lists_every_failed_feed(
             for url in (good, missing, broken):
                 library.add_feed(url)
             titles: list[str] = []
-            # Every 0.01 minutes: the first round comes after 0.6 s, with no key pressed.
-            app = test_app(library, watch_interval=0, fetch_timeout=5, fetch_every=0.01)
+            # Every 0.02 minutes: the first round comes after 1.2 s, with no key pressed (time
+            # for the title's watcher to be set up below, on a loaded machine too; with 0.6 s
+            # the first "fetching 1 of 3" was once missed).
+            app = test_app(library, watch_interval=0, fetch_timeout=5, fetch_every=0.02)
             async with app.run_test(size=(120, 36)) as pilot:
                 # (Textual's watch wants a Python function, not a list's bound builtin.)
                 app.watch(app, "title", lambda title: titles.append(title), init=False)  # noqa: PLW0108
                 await settle(pilot)
                 headlines = app.query_one(HeadlineList)
-                for _ in range(300):  # 3 s at most
+                for _ in range(500):  # 5 s at most
                     if app.last_fetch:
                         break
                     await pilot.pause(0.01)
