@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
+from textual.widget import Widget
 
 from reader.core.library import Library
 from reader.ui.text import one_line
@@ -196,5 +197,50 @@ def test_previewing_articles_lays_nothing_out(
                 for a, b in zip(before, after, strict=True)
             )
             assert len(laid_out) <= changes < 8
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("width", "height"), [(120, 36), (80, 24), (50, 20)])
+def test_the_first_screen_is_laid_out_twice(
+    library: Library, monkeypatch: pytest.MonkeyPatch, width: int, height: int
+) -> None:
+    """From launch until the first article (and its related news, where they show) is on
+    screen: one layout when the screen is composed, one for what its widgets ask once placed,
+    and one for each pane whose scrollbar comes with its text. The breakpoint classes are set
+    before the first layout (set after it, every pane was restyled and the screen laid out
+    again), a Resize to the size the screen has already lays nothing out (Pilot's start sends
+    three), and a scrollbar is placed without asking for another."""
+
+    async def scenario() -> None:
+        with layouts_counted(monkeypatch) as laid_out:
+            app = test_app(library)
+            async with app.run_test(size=(width, height)) as pilot:
+                await settle(pilot)
+                counted = len(laid_out)
+                bars = sum(
+                    pane.display and pane.show_vertical_scrollbar
+                    for pane in app.screen.query("#article, #related").results(Widget)
+                )
+        assert counted <= 2 + bars
+
+    asyncio.run(scenario())
+
+
+def test_a_new_title_lays_nothing_out(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header's title line is one line whatever it says: the view and its count in the
+    sub-title (which change with each view and search) repaint it alone."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            with layouts_counted(monkeypatch) as laid_out:
+                app.screen.sub_title = "Satu · 12 artikel"
+                await settle(pilot)
+                app.screen.title = "kemnaker-reader (uji)"
+                await settle(pilot)
+            assert laid_out == []
+            assert "Satu · 12 artikel" in app.screen.query_one("HeaderTitle").render().plain
 
     asyncio.run(scenario())

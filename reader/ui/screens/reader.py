@@ -23,10 +23,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.reactive import Reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Input
+from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from reader.core.errors import ReaderError
@@ -70,6 +71,7 @@ from reader.ui.text import one_line
 from reader.ui.views import ALL, View, count_views, find_view, folds
 from reader.ui.widgets.article_view import ArticleView, Spans
 from reader.ui.widgets.footer import ReaderFooter
+from reader.ui.widgets.header import ReaderHeader
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
 from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
@@ -144,7 +146,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._after_rest: list[Callable[[], None]] = []  # see _when_resting
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield ReaderHeader(show_clock=False, icon="≡")
         yield SearchBox(
             self.history,
             placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
@@ -166,6 +168,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.related.border_title = "Related"
         self.nav.border_title = "Views"
         self._flag_panes = (self.headlines, self.article)
+        self._classes_before_the_first_layout(self.size.width or self.app.size.width)
         self._apply_layout()
         self.headlines.focus()
         try:
@@ -277,6 +280,21 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             self._layout_held -= 1
             self._apply_layout()
 
+    def _classes_before_the_first_layout(self, width: int) -> None:
+        """The breakpoint and pane classes for the terminal's width, set before the screen is
+        first laid out. Set after it (by Textual's Screen._on_resize, then _apply_layout on the
+        first Resize), they restyled every pane and laid the whole screen out a second time
+        before the first screen was complete."""
+        if not width:
+            return
+        point = next(name for at, name in sorted(BREAKPOINTS, reverse=True) if width >= at)
+        for _, name in BREAKPOINTS:
+            self.set_class(name == point, name, update=False)
+        shown = shown_panes(width, self.sidebar, self.pane, self.navigator)
+        for pane in PANES:
+            self.set_class(pane in shown, f"-show-{pane}", update=False)
+        self.update_node_styles()
+
     def _apply_layout(self) -> None:
         """Show the panes `shown_panes` names (app.tcss sizes them for the breakpoint), and
         move the focus off a pane that went away."""
@@ -305,6 +323,14 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     def watch_navigator(self) -> None:
         self._apply_layout()
+
+    def _screen_resized(self, size: Size) -> None:
+        """Textual's (8.2.8), less the layouts for the size the screen is laid out at already:
+        a Resize that tells the terminal's size again (the first screen had three) laid the
+        whole screen out each time, besides the frame's own layout of what asked for one."""
+        if size == self._compositor.size:
+            return  # what waits to be laid out is, at the next frame (Screen._layout_required)
+        super()._screen_resized(size)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()

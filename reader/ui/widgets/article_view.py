@@ -12,12 +12,14 @@ from textual.content import Content, Span
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.visual import Visual
 
 from reader.core.models import StoredArticle
 from reader.ui.messages import FlagsChanged
 from reader.ui.text import long_date, one_line, visible
+from reader.ui.widgets.scrollbar import vertical_bar
 
 # A function giving the (start, end) character spans a query matched in a text.
 Spans = Callable[[str], list[tuple[int, int]]]
@@ -71,6 +73,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._body_top = 0
         self._width = 0
         self._style_key: tuple[object, ...] = ()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property (8.2.8), making a QuietScrollBar (placed without a layout)."""
+        return vertical_bar(self)
 
     def on_mount(self) -> None:
         self.show_message("No article open", "Choose a headline and press Enter.")

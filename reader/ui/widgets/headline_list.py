@@ -24,6 +24,7 @@ from reader.core.library import Library
 from reader.core.models import Headline, HeadlineFilter
 from reader.ui.messages import FlagsChanged, OpenArticle
 from reader.ui.text import one_line, short_date
+from reader.ui.widgets.scrollbar import QuietScrollBar, vertical_bar
 
 ROW_HEIGHT = 2  # title line, then source and date (search hits add a snippet line)
 PAGE_SIZE = 64  # rows fetched per window
@@ -111,7 +112,7 @@ class ListedHeadlines:
         return self.headlines[offset : offset + limit]
 
 
-class _ListScrollBar(ScrollBar):
+class _ListScrollBar(QuietScrollBar):
     """The list's scrollbar, whose lines are drawn again only when the bar looks different.
 
     A key that scrolls the list by a row moves the scrollbar's position, and Textual draws the
@@ -224,14 +225,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         """Textual's own property (8.2.8), making a _ListScrollBar instead of a ScrollBar."""
-        if self._vertical_scrollbar is None:
-            bar = _ListScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        return vertical_bar(self, _ListScrollBar)
 
     def on_resize(self) -> None:
         """Titles get a second line when the list has the room for it, or lose it."""

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 from reader.core.models import RelatedItem
 from reader.ui.messages import OpenArticle, SearchFor
 from reader.ui.text import one_line, short_date
+from reader.ui.widgets.scrollbar import vertical_bar
 
 REASONS = {
     "link": "Linked by the article",
@@ -60,6 +62,11 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         self._frame_lines: dict[tuple[int, str], list[Strip]] = {}
         self._frame_width = 0
         self._looking = False
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property (8.2.8), making a QuietScrollBar (placed without a layout)."""
+        return vertical_bar(self)
 
     def on_mount(self) -> None:
         self.show_note("Open an article to see related news.")
