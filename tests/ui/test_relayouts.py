@@ -21,6 +21,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines
 from reader.ui.widgets.related_panel import RelatedPanel
+from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import paint, search, settle, test_app
 
 
@@ -242,5 +243,35 @@ def test_a_new_title_lays_nothing_out(library: Library, monkeypatch: pytest.Monk
                 await settle(pilot)
             assert laid_out == []
             assert "Satu · 12 artikel" in app.screen.query_one("HeaderTitle").render().plain
+
+    asyncio.run(scenario())
+
+
+def test_typing_a_query_lays_nothing_out(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each key typed in the search box shows in it, and a query longer than the box scrolls
+    it to keep the cursor in sight, without a layout of the screen (Textual's Input asked for
+    one on every key: its virtual width follows its text)."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            await settle(pilot)
+            box = app.screen.query_one(SearchBox)
+            query = "pekerja migran perlindungan kemnaker " * 3
+            assert len(query) > box.content_region.width
+            with layouts_counted(monkeypatch) as laid_out:
+                await pilot.press(*query[:12])
+                await settle(pilot)
+                assert box.value == query[:12]
+                assert query[:12] in box.render_line(0).text + box.render_line(1).text
+                await pilot.press(*query[12:])
+                await settle(pilot)
+            assert laid_out == []
+            assert box.value == query
+            assert box.scroll_x > 0
+            shown = "".join(box.render_line(y).text for y in range(box.size.height))
+            assert "kemnaker" in shown and not shown.strip().startswith("pekerja migran")
 
     asyncio.run(scenario())

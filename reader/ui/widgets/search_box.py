@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from reader.ui.history import SearchHistory
@@ -15,6 +17,11 @@ class SearchBox(Input):
         Binding("up", "history_older", "Older search", show=False, id="search.older"),
         Binding("down", "history_newer", "Newer search", show=False, id="search.newer"),
     ]
+
+    # Textual's Input sets its virtual width to its text's on every key, and virtual_size asks
+    # for a layout of the whole screen (each key of a query, 10-40 ms a frame on a loaded
+    # machine). The box's place is fixed by CSS; scrolling the text needs no layout.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, history: SearchHistory | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
