@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import threading
 import webbrowser
@@ -44,6 +45,10 @@ from reader.ui.widgets.search_box import SearchBox
 __all__ = ["ReaderApp", "UIConfig", "make_app", "run"]
 
 FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (it is removed then)
+
+
+# Seconds a signal's orderly end may take before the process ends without it (_end_on_signal).
+END_GRACE = 3.0
 
 
 class ReaderApp(App[int], inherit_bindings=False):
@@ -171,6 +176,16 @@ class ReaderApp(App[int], inherit_bindings=False):
             )
 
     def _end_on_signal(self, number: int) -> None:
+        """End as `q` does; and end anyway if that has not happened within END_GRACE seconds.
+
+        A terminal that hangs up just after Ctrl+Z and `fg` (an ssh connection dropped, a tmux
+        server killed) leaves Textual's output thread dead with its queue full: the orderly end
+        waits on that queue for ever, and the reader stayed behind, spinning or asleep, deaf
+        to SIGTERM. The store needs no closing to stay whole (SQLite and PostgreSQL keep what
+        was committed and drop what was not)."""
+        watchdog = threading.Timer(END_GRACE, os._exit, (128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + number)
 
     def _use_config_keymap(self) -> None:

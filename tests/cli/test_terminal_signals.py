@@ -112,3 +112,39 @@ def test_the_reader_answers_sigtstp_sigcont_and_sigterm(
     _until("the terminal to be restored", shell)  # killed where it stood: "1 0 1" for good
     assert "EXITED 143" in terminal.screen()  # 128 + SIGTERM, as a shell reports a kill
     assert "Traceback" not in terminal.screen()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return _process_state(pid) == "Z"  # ended, not yet reaped
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_a_terminal_that_hangs_up_after_ctrl_z_and_fg_ends_the_reader(
+    terminal: Terminal, demo_db: Path, tmp_path: Path
+) -> None:
+    """An ssh connection dropped or a tmux server killed just after `fg`: the SIGHUP's orderly
+    end waited for ever on Textual's output thread, dead on the vanished terminal, and the
+    reader stayed behind (asleep or spinning) and ignored SIGTERM. It must end by itself."""
+    db = tmp_path / "articles.db"
+    shutil.copy(demo_db, db)
+    env = f"PYTHONPATH={shlex.quote(str(ROOT))} KEMNAKER_READER_CONFIG={os.devnull} TERM=xterm-256color"
+    reader = f"{shlex.quote(sys.executable)} -m reader --db {shlex.quote(str(db))}"
+    command = f"env {env} {reader}; sleep 60"  # the shell stays: program() finds the reader
+    terminal.tmux("new-session", "-d", "-s", "r", "-x", "100", "-y", "30", command)
+    _until(
+        "the reader to draw its screen",
+        lambda: terminal.state() == "1 0 1" and "Quit" in terminal.screen(),
+    )
+    pid = terminal.program()
+    try:
+        os.kill(pid, signal.SIGTSTP)
+        _until("the reader to stop", lambda: _process_state(pid) == "T")
+        os.kill(pid, signal.SIGCONT)
+        subprocess.run([*terminal.base, "kill-server"], capture_output=True, check=False)
+        _until("the reader to end without its terminal", lambda: _ended(pid))
+    finally:
+        if not _ended(pid):
+            os.kill(pid, signal.SIGKILL)  # never leave a reader behind, even when this fails
