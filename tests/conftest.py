@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ import pytest
 
 from reader.core.db.sqlite import sqlite3
 from reader.core.library import Library, open_library
+from reader.core.text import stored_index_values
 from tests import pg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,21 @@ def undo_marks_table(conn: sqlite3.Connection) -> None:
         "CREATE INDEX articles_starred ON articles(sort_key DESC, id DESC) WHERE starred = 1"
     )
     conn.execute("DELETE FROM meta WHERE key = 'marks_claimed'")
+
+
+def rewrite_fts_rows(
+    conn: sqlite3.Connection, row_of: Callable[[tuple[str, ...]], Sequence[str]]
+) -> None:
+    """Write a SQLite store's FTS5 rows again from its articles (inside the caller's
+    transaction): each article's six values made by `row_of` from its stored full-text values
+    (text.stored_index_values). How a test gives a store the index an older version wrote."""
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    for row in conn.execute("SELECT id, title, body, index_extra FROM articles").fetchall():
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (row[0], *row_of(tuple(stored_index_values(*row[1:])))),
+        )
 
 
 def index_vocabulary(library: Library) -> Rows:

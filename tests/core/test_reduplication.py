@@ -28,7 +28,7 @@ from reader.core.text import (
     word_groups,
 )
 from tests import pg
-from tests.conftest import index_vocabulary, sql
+from tests.conftest import index_vocabulary, rewrite_fts_rows, sql
 
 ARTICLES = [
     Article("Anak-anak bermain bola", "Anak-anak bermain bola di lapangan.\n\nAnak itu senang."),
@@ -91,13 +91,7 @@ def _as_before(target: str) -> None:
         return
     conn = sqlite3.connect(target, isolation_level=None)
     conn.execute("BEGIN")
-    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
-    for row in conn.execute("SELECT id, title, body, index_extra FROM articles").fetchall():
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (row[0], *index_row(stored_index_values(*row[1:])[:6])),
-        )
+    rewrite_fts_rows(conn, lambda values: index_row(values[:6]))
     conn.execute("INSERT INTO meta (key, value) VALUES ('redups_joined', '0')")
     conn.execute("COMMIT")
     conn.close()

@@ -143,9 +143,9 @@ def test_a_query_the_index_rejects_falls_back_to_its_plain_words(demo_library_ro
     real_render = fts.render
     calls = []
 
-    def rejected_once(expression):
+    def rejected_once(expression, **layout):
         calls.append(expression)
-        return "pekerja AND (((" if len(calls) == 1 else real_render(expression)
+        return "pekerja AND (((" if len(calls) == 1 else real_render(expression, **layout)
 
     monkeypatch.setattr(fts, "render", rejected_once)
     result = demo_library_ro.search("pekerja", 1000)
@@ -158,7 +158,7 @@ def test_a_query_error_is_never_swallowed(demo_library_ro, monkeypatch):
     from reader.core.db import fts
     from reader.core.errors import QueryError
 
-    monkeypatch.setattr(fts, "render", lambda expression: "pekerja AND (((")
+    monkeypatch.setattr(fts, "render", lambda expression, **layout: "pekerja AND (((")
     with pytest.raises(QueryError, match="rejected"):
         demo_library_ro.search("pekerja", 10)
 

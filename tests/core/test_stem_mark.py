@@ -15,8 +15,7 @@ from reader.core.db.sqlite import sqlite3
 from reader.core.library import open_library
 from reader.core.models import Article
 from reader.core.terms import AnyOf, Phrase
-from reader.core.text import stored_index_values
-from tests.conftest import sql
+from tests.conftest import rewrite_fts_rows, sql
 
 ARTICLES = [
     Article("Pekerja migran pulang", "Para pekerja migran tiba di Jakarta.\n\nMereka lega."),
@@ -40,13 +39,7 @@ def _unmark(path: Path, version: int, flag: str | None) -> None:
     set to `flag` (None: absent)."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
-    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
-    for row in conn.execute("SELECT id, title, body, index_extra FROM articles").fetchall():
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (row[0], *stored_index_values(*row[1:])[:6]),
-        )
+    rewrite_fts_rows(conn, lambda values: values[:6])
     conn.execute("DELETE FROM meta WHERE key IN ('stems_marked', 'redups_joined')")
     if flag is not None:
         for key in ("stems_marked", "redups_joined"):

@@ -20,6 +20,7 @@ import reader.ui.screens.reader as reader_screen
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList
 from tests.ui.conftest import settle, test_app
+from tests.ui.test_preview import _count_loads
 
 
 def _segments(strips: list[Strip]) -> list[list[Segment]]:
@@ -110,14 +111,7 @@ def test_a_slow_frame_does_not_start_the_preview_in_the_middle_of_a_walk(
     # The rest is counted from the frame that shows the move: a frame slower than the rest
     # (a busy machine) must not let the row it shows be previewed before the next key.
     monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 0.5)
-    loaded: list[int] = []
-    get = library.get
-
-    def counting_get(article_id: int) -> Any:
-        loaded.append(article_id)
-        return get(article_id)
-
-    monkeypatch.setattr(library, "get", counting_get)
+    loaded = _count_loads(library)
     rows = library.headlines(0, 4)
 
     async def scenario() -> None:

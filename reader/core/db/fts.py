@@ -274,7 +274,7 @@ class TextIndex:
         self._db.conn.execute(
             "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *self._row(values)),
+            (article_id, *index_row(values)),
         )
 
     def remove(self, article_id: int, values: Sequence[str]) -> None:
@@ -282,16 +282,13 @@ class TextIndex:
         self._db.conn.execute(
             "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, title_x, lead_x, "
             "body_x) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *self._row(values)),
+            (article_id, *index_row(values)),
         )
 
-    def _row(self, values: Sequence[str]) -> Sequence[str]:
-        # Only a store opened writable writes, and its index was brought to the layout first.
-        return index_row(values)
-
+    # Rows are written in the layout of this version: only a store opened writable writes,
+    # and upgrade_index brought its index to that layout first. Queries follow the layout
+    # the index holds (a read-only store may hold an older one).
     def _render(self, expression: Expression) -> str:
-        if self.layout == Layout():
-            return render(expression)
         return render(expression, marked=self.layout.marked, joined=self.layout.joined)
 
     def count_terms(self, added: Counter[str], removed: Counter[str]) -> None:
