@@ -136,6 +136,18 @@ class ReaderApp(App[int], inherit_bindings=False):
             return
         self.app_resume_signal.subscribe(self, lambda _: self.refresh(layout=True))
         loop = asyncio.get_running_loop()
+        # Textual answers SIGTSTP and SIGCONT inside a Python signal handler, which runs in the
+        # main thread wherever it stands: stopped there while it held the lock of the output
+        # queue, the handler's own write to that queue waited for ever, and Ctrl+Z was
+        # ignored for good (1 run in 30 under load). From the event loop they run between
+        # callbacks, holding nothing.
+        driver = self._driver
+        suspend = getattr(driver, "_sigtstp_application", None)
+        resume = getattr(driver, "_sigcont_application", None)
+        if suspend is not None and resume is not None:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signal.SIGTSTP, suspend)
+                loop.add_signal_handler(signal.SIGCONT, resume)
         for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
             number = getattr(signal, name, None)
             # Not on Windows, nor outside the main thread: there the default stays.
