@@ -52,10 +52,13 @@ class Topics:
         """A new topic, last in order; its articles are set with `set_articles`."""
         row = self._db.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM topics")
         position = int(row.fetchone()[0])
-        table = self._table()
-        table.insert({"name": name, "query": query, "position": position, "builtin": int(builtin)})
-        assert table.last_pk is not None
-        return int(table.last_pk)
+        # Plain SQL: a new store seeds its built-in topics on opening, and the import that
+        # follows should not load sqlite-utils (with numpy: about 165 ms and 28 MB) for it.
+        row = self._db.conn.execute(
+            "INSERT INTO topics (name, query, position, builtin) VALUES (?, ?, ?, ?) RETURNING id",
+            (name, query, position, int(builtin)),
+        ).fetchone()
+        return int(row[0])
 
     def rename(self, topic_id: int, name: str) -> None:
         self._table().update(topic_id, {"name": name})
