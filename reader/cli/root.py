@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 when an input failed, an id is unknown or the store can
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,19 +17,41 @@ import click
 
 from reader import __version__
 from reader.cli import output
-from reader.cli.articles import import_, related, search, show, stats
 from reader.cli.commands import Group
-from reader.cli.copying import copy
-from reader.cli.feeds import feeds, fetch
-from reader.cli.keeping import export, purge
 from reader.cli.options import Settings, db_option, open_store
 from reader.cli.output import PROG
-from reader.cli.topics import topics
 from reader.core.errors import Interrupted, ReaderError
+
+# Each command, in the order --help lists them, and the module:name that defines it. A command's
+# module is imported when that command runs (or --help lists it): opening the reader, the
+# default command, loads none of them.
+COMMANDS = {
+    "import": "reader.cli.articles:import_",
+    "search": "reader.cli.articles:search",
+    "show": "reader.cli.articles:show",
+    "related": "reader.cli.articles:related",
+    "stats": "reader.cli.articles:stats",
+    "feeds": "reader.cli.feeds:feeds",
+    "fetch": "reader.cli.feeds:fetch",
+    "topics": "reader.cli.topics:topics",
+    "purge": "reader.cli.keeping:purge",
+    "export": "reader.cli.keeping:export",
+    "copy": "reader.cli.copying:copy",
+}
 
 
 class RootGroup(Group):
-    """The root group, run without click's own error handling (a usage dump, "Aborted!")."""
+    """The root group, run without click's own error handling (a usage dump, "Aborted!"), whose
+    commands are loaded by name when first asked for (COMMANDS)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, name = COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return self.commands.get(cmd_name)
 
     def main(
         self,
@@ -128,10 +151,6 @@ def _is_default_store(ctx: click.Context) -> bool:
         return chosen.resolve() == default_db_path().resolve()
     except OSError:
         return False
-
-
-for command in (import_, search, show, related, stats, feeds, fetch, topics, purge, export, copy):
-    cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

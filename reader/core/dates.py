@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
 
 WIB = timezone(timedelta(hours=7))
 ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
@@ -218,6 +217,9 @@ def feed_date(raw: str | None) -> str | None:
     raw = raw.strip()
     if re.match(r"^\d{4}-\d{2}-\d{2}", raw) or re.search(r"\bWI(?:B|TA|T)\b", raw, re.I):
         return parse_date(raw)  # ISO 8601, or Indonesian zones that RFC 822 does not know
+    # Imported here: email (with socket, calendar, random...) is for feeds, not the reader.
+    from email.utils import parsedate_to_datetime
+
     try:
         value = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):

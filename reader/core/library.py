@@ -39,12 +39,6 @@ from reader.core.models import (
 )
 from reader.core.paths import bundled_data_dir, default_person, default_store, is_store_url
 from reader.core.services.changes import ChangeWatch
-from reader.core.services.export import write_articles
-from reader.core.services.links import LinkResolver
-from reader.core.services.related import RelatedFinder
-from reader.core.services.search import Searcher
-from reader.core.services.timeline import timeline
-from reader.core.services.topics import TopicService
 
 if TYPE_CHECKING:
     from reader.core.db.postgres.storage import PostgresStorage
@@ -52,7 +46,11 @@ if TYPE_CHECKING:
     from reader.core.services.feeds import FeedService, Progress
     from reader.core.services.feeds import FetchRound as FetchRound
     from reader.core.services.indexing import Indexer
+    from reader.core.services.links import LinkResolver
+    from reader.core.services.related import RelatedFinder
     from reader.core.services.removal import Remover
+    from reader.core.services.search import Searcher
+    from reader.core.services.topics import TopicService
 from reader.core.text import surface_words
 
 log = logging.getLogger(__name__)
@@ -133,23 +131,28 @@ def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
     return read_inputs(inputs)
 
 
+class _SearchWhenAsked:
+    """The topics' strict matching, the searcher built when a topic first asks: listing or
+    counting a topic's articles (the reader's first screen) loads no search."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def matching_ids(self, query: str, among: list[int] | None = None) -> list[int]:
+        return self._library._searcher.matching_ids(query, among)
+
+
 class Library:
     """Articles, their index and the feeds they come from, in one store."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self.path = storage.path
-        resolver = LinkResolver(storage.articles, storage.links)
-        self._searcher = Searcher(storage.index, storage.articles)
-        self._topics = TopicService(storage.topics, self._searcher)
-        self._resolver = resolver
-        self._related = RelatedFinder(
-            storage.articles, storage.index, storage.stories, storage.links
-        )
-        # Importing, fetching and removing are built on first use: their modules (the readers
-        # of feeds and pages, near-duplicate hashing) are not loaded to open a store to read.
+        # Every service is built on first use: their modules (search with its stemmer, related
+        # news, the readers of feeds and pages, near-duplicate hashing) are not loaded to open
+        # a store, nor to show the reader's first screen. (A build may use another service.)
         self._built: dict[str, Any] = {}
-        self._building = threading.Lock()
+        self._building = threading.RLock()
         self.person = storage.articles.person
         if storage.read_only is not None:
             return  # read as it is: the one-time upgrades below wait for a writable open
@@ -160,7 +163,7 @@ class Library:
         if storage.get_meta("links_resolved") == "0":
             # A store from before links were resolved on arrival: resolve its headlines once.
             with storage.transaction():
-                resolver.resolve_own(storage.links.all_pending_articles())
+                self._resolver.resolve_own(storage.links.all_pending_articles())
                 storage.set_meta("links_resolved", "1")
         if storage.get_meta("topics_seeded") == "0":
             # A new store, or one from before topics: offer the built-in topics once.
@@ -186,6 +189,38 @@ class Library:
                 self._built[name] = build()
             service: _S = self._built[name]
             return service
+
+    @property
+    def _searcher(self) -> Searcher:
+        from reader.core.services.search import Searcher
+
+        storage = self._storage
+        return self._service("searcher", lambda: Searcher(storage.index, storage.articles))
+
+    @property
+    def _topics(self) -> TopicService:
+        from reader.core.services.topics import TopicService
+
+        return self._service(
+            "topics", lambda: TopicService(self._storage.topics, _SearchWhenAsked(self))
+        )
+
+    @property
+    def _resolver(self) -> LinkResolver:
+        from reader.core.services.links import LinkResolver
+
+        storage = self._storage
+        return self._service("resolver", lambda: LinkResolver(storage.articles, storage.links))
+
+    @property
+    def _related(self) -> RelatedFinder:
+        from reader.core.services.related import RelatedFinder
+
+        storage = self._storage
+        return self._service(
+            "related",
+            lambda: RelatedFinder(storage.articles, storage.index, storage.stories, storage.links),
+        )
 
     @property
     def _indexer(self) -> Indexer:
@@ -481,6 +516,8 @@ class Library:
             for start in range(0, len(ids), 200):
                 yield from self._storage.articles.get_many(ids[start : start + 200])
 
+        from reader.core.services.export import write_articles
+
         return write_articles(articles(), fmt, out, title)
 
     def _matching(self, query: str) -> list[int]:
@@ -506,6 +543,8 @@ class Library:
         """
         ids = self._matching(query) if query is not None and query.strip() else None
         days, undated = self._storage.articles.per_day(view, ids)
+        from reader.core.services.timeline import timeline
+
         return timeline(days, undated, period)
 
     # -- topics ------------------------------------------------------------------------------

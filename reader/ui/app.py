@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import threading
-import webbrowser
 from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
@@ -16,6 +15,7 @@ from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.constants import DEFAULT_THEME
 from textual.content import Content
 from textual.driver import Driver
@@ -30,9 +30,7 @@ from reader.ui import failures
 from reader.ui.config import UIConfig, load_config, save_ui_value
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import binding_ids
-from reader.ui.providers import HeadlineCommands
 from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
-from reader.ui.screens.fetch_log import FetchLogScreen, summary
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
 from reader.ui.text import one_line, visible
@@ -51,12 +49,19 @@ FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (i
 END_GRACE = 3.0
 
 
+def _headline_commands() -> type[Provider]:
+    """The palette's headline search, loaded when the palette first opens."""
+    from reader.ui.providers import HeadlineCommands
+
+    return HeadlineCommands
+
+
 class ReaderApp(App[int], inherit_bindings=False):
     """kemnaker-reader: read, search and connect stored labour news offline."""
 
     CSS_PATH = "app.tcss"
     TITLE = "kemnaker-reader"
-    COMMANDS = App.COMMANDS | {HeadlineCommands}
+    COMMANDS = App.COMMANDS | {_headline_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit the reader", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
@@ -204,7 +209,7 @@ class ReaderApp(App[int], inherit_bindings=False):
         """The user's `[keys]`; what was ignored in it (or in the file) is said once."""
         problems = list(self.config.key_problems)
         keymap = dict(self.config.keymap)
-        known = known_binding_ids()
+        known = known_binding_ids() if keymap else set()
         for binding_id in sorted(set(keymap) - known):
             problems.append(f'[keys] "{binding_id}" ignored: no such binding id')
             del keymap[binding_id]
@@ -372,6 +377,8 @@ class ReaderApp(App[int], inherit_bindings=False):
         self.fetch_feeds()
 
     def show_fetch_log(self) -> None:
+        from reader.ui.screens.fetch_log import FetchLogScreen
+
         self.push_screen(FetchLogScreen(self.last_fetch, self.last_fetch_at))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -397,6 +404,8 @@ class ReaderApp(App[int], inherit_bindings=False):
         failed = any(result.failed for result in results)
         if scheduled and not failed and not any(result.added for result in results):
             return  # nothing new, nothing wrong: the reader says nothing
+        from reader.ui.screens.fetch_log import summary
+
         self.notify(summary(results), severity="warning" if failed else "information", markup=False)
 
     # -- the rest ------------------------------------------------------------------------------
@@ -413,6 +422,8 @@ class ReaderApp(App[int], inherit_bindings=False):
         if type(driver).open_url is not Driver.open_url:
             driver.open_url(url, new_tab)  # a driver of its own (textual serve): it opens there
             return None
+        import webbrowser  # (with shlex: loaded when a URL is first opened)
+
         try:
             return webbrowser.open(url, new=2 if new_tab else 0)
         except webbrowser.Error:
@@ -435,6 +446,8 @@ class ReaderApp(App[int], inherit_bindings=False):
 
 def known_binding_ids() -> set[str]:
     """Every binding id the reader has: the names a `[keys]` table may remap."""
+    from reader.ui.screens.fetch_log import FetchLogScreen
+
     return binding_ids(
         [
             ReaderApp,

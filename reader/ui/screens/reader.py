@@ -96,6 +96,9 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     in topic_actions, list_actions and article_actions, which it inherits."""
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
+    # The list has the focus from the start (Textual's default, the first focusable widget,
+    # is the hidden search box: focused, then left on mount, it restyled both once more).
+    AUTO_FOCUS = "HeadlineList"
     BINDINGS = READER_BINDINGS
 
     view: var[View] = var(ALL, init=False)  # what the list shows when no search is
@@ -146,6 +149,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._after_rest: list[Callable[[], None]] = []  # see _when_resting
 
     def compose(self) -> ComposeResult:
+        # Before the panes are mounted, so that each is styled once, for the terminal's width.
+        self._classes_before_the_first_layout(self.app.size.width)
         yield ReaderHeader(show_clock=False, icon="≡")
         yield SearchBox(
             self.history,
@@ -168,7 +173,6 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.related.border_title = "Related"
         self.nav.border_title = "Views"
         self._flag_panes = (self.headlines, self.article)
-        self._classes_before_the_first_layout(self.size.width or self.app.size.width)
         self._apply_layout()
         self.headlines.focus()
         try:
@@ -281,10 +285,11 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             self._apply_layout()
 
     def _classes_before_the_first_layout(self, width: int) -> None:
-        """The breakpoint and pane classes for the terminal's width, set before the screen is
-        first laid out. Set after it (by Textual's Screen._on_resize, then _apply_layout on the
-        first Resize), they restyled every pane and laid the whole screen out a second time
-        before the first screen was complete."""
+        """The breakpoint and pane classes for the terminal's width, set before the panes are
+        mounted. Set after the first layout (by Textual's Screen._on_resize, then _apply_layout
+        on the first Resize), they restyled every pane and laid the whole screen out a second
+        time before the first screen was complete; set on mount, they restyled every pane
+        once more than needed."""
         if not width:
             return
         point = next(name for at, name in sorted(BREAKPOINTS, reverse=True) if width >= at)

@@ -1,0 +1,162 @@
+"""The reader's first screen loads only what it shows (issue 11): `kemnaker-reader --db PATH`,
+run in a terminal of its own (a pty) up to its first frame, has not imported the readers of
+feeds and pages, the stemmer, search, related news, PostgreSQL's driver, nor the modules of the
+commands it did not run. They come later, when a search, an article's related news or a
+command asks for them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from reader.core.library import Library
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# Run as `python -c PROBE OUT DB`: the command line's own entry, with a hook that writes the
+# loaded modules out once the reader screen's first frame is painted, then quits.
+PROBE = """
+import json, sys
+from reader.ui.screens.reader import ReaderScreen
+
+out, db = sys.argv[1], sys.argv[2]
+mounted = ReaderScreen.on_mount
+
+def on_mount(self):
+    mounted(self)
+
+    def first_frame():
+        shown = self.headlines.current
+        with open(out, "w") as f:
+            json.dump({"modules": sorted(sys.modules), "row": shown and shown.title}, f)
+        self.app.exit()
+
+    self.call_after_refresh(first_frame)
+
+ReaderScreen.on_mount = on_mount
+from reader.cli import main
+sys.exit(main(["--db", db]))
+"""
+
+NOT_ON_THE_FIRST_SCREEN = [
+    "feedparser",
+    "trafilatura",
+    "lxml",
+    "numpy",
+    "Stemmer",
+    "Sastrawi",
+    "psycopg",
+    "email.utils",  # RFC 822 dates of feeds
+    "webbrowser",
+    "reader.core.ingest",
+    "reader.core.minhash",
+    "reader.core.aliases",
+    "reader.core.services.search",
+    "reader.core.services.stemmer",
+    "reader.core.services.related",
+    "reader.core.services.links",
+    "reader.core.services.indexing",
+    "reader.core.services.feeds",
+    "reader.core.services.export",
+    "reader.core.db.postgres",
+    "reader.cli.articles",
+    "reader.cli.feeds",
+    "reader.cli.topics",
+    "reader.cli.keeping",
+    "reader.cli.copying",
+    "reader.ui.providers",
+    "reader.ui.screens.fetch_log",
+]
+
+
+def first_screen_modules(db: Path, home: Path, config: str) -> dict[str, object]:
+    """Open the reader on `db` in a 120x40 pty; what it had loaded at its first frame."""
+    out = home / "modules.json"
+    config_file = home / "config.toml"
+    config_file.write_text(config)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "KEMNAKER_READER_CONFIG": str(config_file),
+        "KEMNAKER_READER_DB": "",
+        "PYTHONPATH": str(ROOT),
+        "TERM": "xterm-256color",
+    }
+    primary, secondary = os.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    reader = subprocess.Popen(
+        [sys.executable, "-c", PROBE, str(out), str(db)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        cwd=home,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    screen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while reader.poll() is None and time.monotonic() < deadline:
+            # Read what it draws: a terminal nobody reads would stop the reader's writes.
+            if select.select([primary], [], [], 0.1)[0]:
+                try:
+                    screen = (screen + os.read(primary, 65536))[-4000:]
+                except OSError:
+                    break
+        assert reader.wait(timeout=10) == 0, screen.decode(errors="replace")
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait()
+        os.close(primary)
+    found: dict[str, object] = json.loads(out.read_text())
+    return found
+
+
+def loaded(modules: list[str], name: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for module in modules)
+
+
+def test_the_first_screen_imports_only_what_it_shows(demo_library: Library, tmp_path: Path) -> None:
+    found = first_screen_modules(demo_library.path, tmp_path, '[ui]\nstart_view = "all"\n')
+    assert found["row"], "the first screen lists headlines"
+    modules = found["modules"]
+    assert isinstance(modules, list)
+    assert "reader.ui.screens.reader" in modules and "reader.core.db.storage" in modules
+    assert [name for name in NOT_ON_THE_FIRST_SCREEN if loaded(modules, name)] == []
+
+
+def test_a_topic_as_first_screen_loads_no_search(demo_library: Library, tmp_path: Path) -> None:
+    """The default start view is a topic: its articles are read from the topic's table, and
+    the search that fills that table is not loaded to show them."""
+    found = first_screen_modules(demo_library.path, tmp_path, "")
+    assert found["row"], "the first screen lists the topic's headlines"
+    modules = found["modules"]
+    assert isinstance(modules, list)
+    assert [name for name in NOT_ON_THE_FIRST_SCREEN if loaded(modules, name)] == []
+
+
+def test_every_command_loads_by_its_name() -> None:
+    """The commands are listed by name and loaded on demand: each name gives that command."""
+    import click
+
+    from reader.cli.root import COMMANDS, cli
+
+    context = click.Context(cli)
+    assert cli.list_commands(context) == list(COMMANDS)
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        assert isinstance(command, click.Command) and command.name == name
