@@ -19,12 +19,11 @@ from typing import IO, TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, Ty
 from reader.core.db import SqliteStorage
 from reader.core.errors import FeedError, QueryError, StorageError, StoreMissing
 from reader.core.models import (
-    Article,
+    Entry,
     Feed,
     FeedResult,
     Headline,
     HeadlineFilter,
-    ImportFailure,
     ImportResult,
     OpmlResult,
     PeriodCount,
@@ -42,7 +41,6 @@ from reader.core.services.changes import ChangeWatch
 
 if TYPE_CHECKING:
     from reader.core.db.postgres.storage import PostgresStorage
-    from reader.core.ingest import Item
     from reader.core.services.feeds import FeedService, Progress
     from reader.core.services.feeds import FetchRound as FetchRound
     from reader.core.services.indexing import Indexer
@@ -124,11 +122,12 @@ def open_library(
     return Library(SqliteStorage(target, who, notice))
 
 
-def _read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
-    """The articles of files, folders and URLs (the readers are loaded on the first import)."""
+def _read_inputs(inputs: Iterable[str]) -> Iterator[Entry]:
+    """The articles of files, folders and URLs (the readers are loaded on the first import);
+    a feed file's entries unbuilt, built where the import prepares articles."""
     from reader.core.ingest import read_inputs
 
-    return read_inputs(inputs)
+    return read_inputs(inputs, lazy=True)
 
 
 class _SearchWhenAsked:
@@ -282,7 +281,7 @@ class Library:
     @_writes
     def import_articles(
         self,
-        items: Iterable[Article | ImportFailure],
+        items: Iterable[Entry],
         progress: ImportProgress | None = None,
         *,
         defer: bool = False,

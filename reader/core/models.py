@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reader.core.highlight import Matcher
 from reader.core.query import Query
@@ -81,6 +82,21 @@ class ImportFailure:
     def message(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.error}"
+
+
+@dataclass(frozen=True)
+class Unbuilt:
+    """An entry of an input, read but not yet made an article: `build(*args)` makes it, or
+    says why it cannot. An import builds it where it prepares articles (a helper process in
+    a large import), so that the process reading the input only reads it. `build` is a
+    module-level function, so that it can be sent to that process."""
+
+    build: Callable[..., Article | ImportFailure]
+    args: tuple[Any, ...]
+
+
+# What an import reads: articles, the failures of the input met so far, unbuilt entries.
+Entry = Article | ImportFailure | Unbuilt
 
 
 @dataclass

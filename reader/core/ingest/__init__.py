@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar, overload
 
 from reader.core.errors import FetchError, InputError, PageError
 from reader.core.ingest.fetch import FORMATS, detect_format, fetch
@@ -19,7 +19,7 @@ from reader.core.ingest.http import TIMEOUT, Response
 from reader.core.ingest.jsonl import parse_json, parse_jsonl
 from reader.core.ingest.pages import MAX_PAGES, Page, join_pages, parse_page
 from reader.core.ingest.plaintext import parse_plaintext
-from reader.core.models import Article, ImportFailure
+from reader.core.models import Article, Entry, ImportFailure, Unbuilt
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,15 @@ Item = Article | ImportFailure
 _T = TypeVar("_T")
 
 
-def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
+def read_inputs(inputs: Iterable[str], lazy: bool = False) -> Iterator[Entry]:
     """Articles from each input in turn; what cannot be read becomes an ImportFailure.
 
     Saved pages of a multi-page article ("?page=2" files) are joined into one article once
-    every input has been read.
+    every input has been read. `lazy`: a feed file's entries may come unbuilt, for an import
+    to build where it prepares articles (see reader.core.models.Unbuilt).
     """
     pages: dict[str, list[Page]] = {}
-    for item in _read_all(inputs):
+    for item in _read_all(inputs, lazy):
         if isinstance(item, Page):
             pages.setdefault(item.article.url or item.article.origin or "", []).append(item)
         else:
@@ -47,7 +48,7 @@ def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
         yield join_pages(group[0], group[1:])
 
 
-def _read_all(inputs: Iterable[str]) -> Iterator[Item | Page]:
+def _read_all(inputs: Iterable[str], lazy: bool = False) -> Iterator[Entry | Page]:
     for name in inputs:
         if name.lower().startswith(("http://", "https://")):
             yield from read_url(name)
@@ -61,9 +62,9 @@ def _read_all(inputs: Iterable[str]) -> Iterator[Item | Page]:
         path = Path(name)
         if path.is_dir():
             for file in _walk(path):
-                yield from read_file(file)
+                yield from read_file(file, lazy)
         elif path.exists():
-            yield from read_file(path)
+            yield from read_file(path, lazy)
         else:
             yield ImportFailure(name, None, "no such file or directory")
 
@@ -77,7 +78,7 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield path
 
 
-def read_file(path: Path) -> Iterator[Item | Page]:
+def read_file(path: Path, lazy: bool = False) -> Iterator[Item | Page | Unbuilt]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -107,7 +108,7 @@ def read_file(path: Path) -> Iterator[Item | Page]:
     except OSError as error:
         yield ImportFailure(origin, None, f"cannot read ({error.strerror or error})")
         return
-    yield from parse_bytes(data, origin, suffix)
+    yield from parse_bytes(data, origin, suffix, lazy=lazy)
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -131,11 +132,24 @@ def _decoded_lines(handle: Iterable[bytes], origin: str) -> Iterator[str | Impor
         yield line
 
 
+@overload
 def parse_bytes(
-    data: bytes, origin: str, suffix: str, content_type: str | None = None
-) -> Iterator[Item | Page]:
-    """Parse the contents of one input whose format is told by `suffix` (or the content type)."""
-    yield from _guarded(_parse_bytes(data, origin, suffix, content_type), origin)
+    data: bytes,
+    origin: str,
+    suffix: str,
+    content_type: str | None = None,
+    lazy: Literal[False] = False,
+) -> Iterator[Item | Page]: ...
+@overload
+def parse_bytes(
+    data: bytes, origin: str, suffix: str, content_type: str | None = None, lazy: bool = False
+) -> Iterator[Item | Page | Unbuilt]: ...
+def parse_bytes(
+    data: bytes, origin: str, suffix: str, content_type: str | None = None, lazy: bool = False
+) -> Iterator[Item | Page | Unbuilt]:
+    """Parse the contents of one input whose format is told by `suffix` (or the content type).
+    `lazy`: a feed's streamed entries may come unbuilt (see reader.core.models.Unbuilt)."""
+    yield from _guarded(_parse_bytes(data, origin, suffix, content_type, lazy), origin)
 
 
 def _guarded(items: Iterator[_T], origin: str) -> Iterator[_T | ImportFailure]:
@@ -148,13 +162,13 @@ def _guarded(items: Iterator[_T], origin: str) -> Iterator[_T | ImportFailure]:
 
 
 def _parse_bytes(
-    data: bytes, origin: str, suffix: str, content_type: str | None = None
-) -> Iterator[Item | Page]:
+    data: bytes, origin: str, suffix: str, content_type: str | None = None, lazy: bool = False
+) -> Iterator[Item | Page | Unbuilt]:
     kind = detect_format(data, "x" + suffix if suffix else origin, content_type)
     if kind == "feed":
         from reader.core.ingest.feeds import parse_feed
 
-        yield from parse_feed(data, origin, origin if _is_url(origin) else None)
+        yield from parse_feed(data, origin, origin if _is_url(origin) else None, lazy=lazy)
         return
     if kind == "page":
         if _is_url(origin):

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, overload
 from urllib.parse import urljoin
 
 from reader.core.clean import clean_body, clean_line
@@ -28,18 +29,39 @@ from reader.core.ingest import rss_stream
 from reader.core.ingest.html_text import html_to_text, looks_like_html
 from reader.core.ingest.http import host_of
 from reader.core.ingest.pages import site_source, source_name, split_lead, year_in_url
-from reader.core.models import Article, ImportFailure, RelatedHeadline
+from reader.core.models import Article, ImportFailure, RelatedHeadline, Unbuilt
 
 Item = Article | ImportFailure
 
+log = logging.getLogger(__name__)
 
+
+@overload
 def parse_feed(
     data: bytes | BinaryIO,
     origin: str,
     base_url: str | None = None,
     info: dict[str, str | None] | None = None,
     content_type: str | None = None,
-) -> Iterator[Item]:
+    lazy: Literal[False] = False,
+) -> Iterator[Item]: ...
+@overload
+def parse_feed(
+    data: bytes | BinaryIO,
+    origin: str,
+    base_url: str | None = None,
+    info: dict[str, str | None] | None = None,
+    content_type: str | None = None,
+    lazy: bool = False,
+) -> Iterator[Item | Unbuilt]: ...
+def parse_feed(
+    data: bytes | BinaryIO,
+    origin: str,
+    base_url: str | None = None,
+    info: dict[str, str | None] | None = None,
+    content_type: str | None = None,
+    lazy: bool = False,
+) -> Iterator[Item | Unbuilt]:
     """Articles from an RSS/Atom document; a document that is not a feed gives one failure.
 
     `data` is the document or a binary file holding it (a fetched feed's spooled body).
@@ -56,11 +78,14 @@ def parse_feed(
     the document is in memory a few times over, as bytes and as text, beside its entries.
     A file is also how feedparser must be given outside bytes: given `bytes`, it first tries to
     open them as the name of a local file.
+
+    `lazy`: a streamed entry comes as an Unbuilt (its article made where the import prepares
+    articles; see reader.core.models.Unbuilt).
     """
     skip = 0
     if rss_stream.streamable(rss_stream.head_of(data), content_type):
         try:
-            yield from _streamed(data, origin, base_url, info, content_type)
+            yield from _streamed(data, origin, base_url, info, content_type, lazy)
             return
         except rss_stream.Fallback as stop:
             skip = stop.given  # entries already given, the same as feedparser's first ones
@@ -75,7 +100,8 @@ def _streamed(
     base_url: str | None,
     info: dict[str, str | None] | None,
     content_type: str | None,
-) -> Iterator[Item]:
+    lazy: bool = False,
+) -> Iterator[Item | Unbuilt]:
     """A plain RSS 2.0 document item by item (see reader.core.ingest.rss_stream); raises
     rss_stream.Fallback when it must be read by feedparser whole."""
     source: str | None = None
@@ -95,10 +121,25 @@ def _streamed(
                 raise rss_stream.Fallback(number - 1)
         else:
             entry = value
-        try:
-            yield _rss_entry(entry, origin, number, source, base)
-        except EntryError as error:
-            yield ImportFailure(origin, None, f"entry {number}: {error}")
+        if lazy:
+            yield Unbuilt(built_entry, (entry, origin, number, source, base))
+        else:
+            yield built_entry(entry, origin, number, source, base)
+
+
+def built_entry(
+    entry: Any, origin: str, number: int, source: str | None, base: str | None
+) -> Article | ImportFailure:
+    """A streamed entry's article, or why it has none. An error of the code that makes it
+    costs this entry alone (an Unbuilt is built outside the parser's own guard)."""
+    try:
+        return _rss_entry(entry, origin, number, source, base)
+    except EntryError as error:
+        return ImportFailure(origin, None, f"entry {number}: {error}")
+    except Exception as error:  # the libraries' edge cases, as reader.core.ingest's guard says
+        log.warning("entry %s of %s failed", number, origin, exc_info=True)
+        message = f"entry {number}: cannot read it ({type(error).__name__}: {error})"
+        return ImportFailure(origin, None, message[:200])
 
 
 def _one_entry(document: bytes, base_url: str | None, content_type: str | None) -> Any:

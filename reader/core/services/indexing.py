@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Protocol
 from reader.core import minhash
 from reader.core.errors import Interrupted, StorageError
 from reader.core.models import (
-    Article,
     ArticleRecord,
+    Entry,
     ExistingArticle,
     ImportFailure,
     ImportResult,
@@ -112,7 +112,7 @@ class Indexer:
 
     def add_articles(
         self,
-        items: Iterable[Article | ImportFailure],
+        items: Iterable[Entry],
         progress: Callable[[ImportResult], None] | None = None,
         *,
         bundled: bool = False,
@@ -164,7 +164,7 @@ class Indexer:
 
     def _add(
         self,
-        items: Iterable[Article | ImportFailure],
+        items: Iterable[Entry],
         progress: Callable[[ImportResult], None] | None,
         result: ImportResult,
         bundled: bool = False,

@@ -25,7 +25,7 @@ from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
-from reader.core.models import Article, ImportFailure, RelatedHeadline
+from reader.core.models import Article, Entry, ImportFailure, RelatedHeadline, Unbuilt
 from reader.core.text import (
     WordCheck,
     extra_stems,
@@ -149,10 +149,12 @@ def grouping_chunk(rows: list[tuple[int, str, str]]) -> list[Grouping]:
     return [grouping(*row) for row in rows]
 
 
-def prepare_chunk(items: list[Article | ImportFailure]) -> list[Prepared | ImportFailure]:
-    """prepare() over a chunk; runs in a helper process during large imports."""
+def prepare_chunk(items: list[Entry]) -> list[Prepared | ImportFailure]:
+    """prepare() over a chunk, its unbuilt entries built first; runs in a helper process
+    during large imports."""
     out: list[Prepared | ImportFailure] = []
-    for item in items:
+    for entry in items:
+        item = entry.build(*entry.args) if isinstance(entry, Unbuilt) else entry
         if isinstance(item, ImportFailure):
             out.append(item)
             continue
@@ -196,10 +198,7 @@ def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
     return stored_index_values(title, body, index_extra)
 
 
-Item = Article | ImportFailure
-
-
-def prepared_chunks(items: Iterable[Item]) -> Iterator[list[Prepared | ImportFailure]]:
+def prepared_chunks(items: Iterable[Entry]) -> Iterator[list[Prepared | ImportFailure]]:
     """Chunks of prepared articles, in input order.
 
     Preparing (cleaning, tokenizing) is pure Python work independent of the store, so once an
@@ -277,8 +276,8 @@ def _result(queue: deque[tuple[_In, Future[_Out] | None]]) -> _Out:
     return ready
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
+def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    chunk: list[Entry] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:

@@ -1,0 +1,68 @@
+"""A large feed file's import (issue 11): the process reading the file only reads it; each
+entry is made an article where the import prepares articles (a helper process once an import
+spans two chunks). What lands, and what fails, is what reading the feed whole gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.ingest import read_inputs
+from reader.core.library import Library
+from reader.core.models import Article, ImportFailure, Unbuilt
+from reader.core.services import prepare
+from tests.conftest import sql
+
+ITEMS = 1_100  # three chunks of 500: the helper process prepares them
+
+
+def _feed(path: Path) -> Path:
+    items = []
+    for n in range(ITEMS):
+        if n in (7, 777):  # neither title nor text: a failure naming its entry
+            items.append("<item><link>https://example.id/kosong</link></item>")
+            continue
+        items.append(
+            f"<item><title>Pelatihan kerja angkatan {n}</title>"
+            f"<link>https://kemnaker.go.id/berita/{n}</link>"
+            f"<pubDate>Tue, 14 Nov 2023 {n % 24:02d}:{n % 60:02d}:00 +0700</pubDate>"
+            f"<description>&lt;p&gt;Balai latihan kerja membuka angkatan {n} bagi pencari "
+            f"kerja.&lt;/p&gt;&lt;p&gt;Pendaftaran gratis.&lt;/p&gt;</description></item>"
+        )
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Berita Kemnaker</title><link>https://kemnaker.go.id/</link>"
+        + "".join(items)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.sqlite_only  # reading and preparing; the store is only where it lands
+def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
+    library: Library, tmp_path: Path
+) -> None:
+    feed = _feed(tmp_path / "kemnaker.xml")
+    lazy = list(read_inputs([str(feed)], lazy=True))
+    assert len(lazy) == ITEMS and all(isinstance(item, Unbuilt) for item in lazy)
+    whole = list(read_inputs([str(feed)]))  # made articles here, as a fetch reads a feed
+    expected = [item for item in whole if isinstance(item, Article)]
+    assert len(expected) == ITEMS - 2
+    assert prepare.PARALLEL_PREPARE  # 2 cores or more: the chunks go to the helper process
+
+    result = library.import_inputs([str(feed)])
+
+    assert (result.added, result.updated, result.unchanged) == (ITEMS - 2, 0, 0)
+    failures = [item for item in whole if isinstance(item, ImportFailure)]
+    assert [f.message() for f in result.failed] == [f.message() for f in failures]
+    assert [f.error for f in result.failed] == [
+        "entry 8: no title and no text",
+        "entry 778: no title and no text",
+    ]
+    stored = sql(library, "SELECT url, title, body, source, published_at FROM articles ORDER BY id")
+    assert list(stored) == [
+        (a.url, a.title, a.body, a.source, a.published_at)
+        for a in (prepare.prepare(item).article for item in expected)
+    ]
