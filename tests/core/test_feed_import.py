@@ -1,9 +1,10 @@
-"""A large feed file's import (issue 11): the process reading the file only reads it; each
-entry is made an article where the import prepares articles (a helper process once an import
-spans two chunks). What lands, and what fails, is what reading the feed whole gives."""
+"""A large feed or JSON Lines file's import (issue 11): the process reading the file only reads
+it; each entry is made an article where the import prepares articles (a helper process once an
+import spans two chunks). What lands, and what fails, is what reading the file whole gives."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,5 +65,44 @@ def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
     stored = sql(library, "SELECT url, title, body, source, published_at FROM articles ORDER BY id")
     assert list(stored) == [
         (a.url, a.title, a.body, a.source, a.published_at)
+        for a in (prepare.prepare(item).article for item in expected)
+    ]
+
+
+@pytest.mark.sqlite_only
+def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
+    library: Library, tmp_path: Path
+) -> None:
+    lines = [
+        json.dumps(
+            {
+                "title": f"Upah minimum kota {n} naik",
+                "body": f"Dewan pengupahan kota {n} menyepakati kenaikan upah minimum.",
+                "url": f"https://kemnaker.go.id/upah/{n}",
+                "published": f"2026-11-{n % 28 + 1:02d}T08:00:00+07:00",
+            }
+        )
+        for n in range(ITEMS)
+    ]
+    lines[10] = '{"title": "tanpa isi"}'  # no body
+    lines[600] = '{"title": "terpotong", "body": '  # cut short
+    lines[900] = "[" * 100_000 + "]" * 100_000  # nested too deeply
+    path = tmp_path / "upah.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lazy = list(read_inputs([str(path)], lazy=True))
+    assert len(lazy) == ITEMS and all(isinstance(item, Unbuilt) for item in lazy)
+    whole = list(read_inputs([str(path)]))
+    expected = [item for item in whole if isinstance(item, Article)]
+    assert len(expected) == ITEMS - 3
+
+    result = library.import_inputs([str(path)])
+
+    assert (result.added, result.updated, result.unchanged) == (ITEMS - 3, 0, 0)
+    failures = [item for item in whole if isinstance(item, ImportFailure)]
+    assert [f.message() for f in result.failed] == [f.message() for f in failures]
+    assert [f.line for f in result.failed] == [11, 601, 901]
+    stored = sql(library, "SELECT url, title, body, published_at FROM articles ORDER BY id")
+    assert list(stored) == [
+        (a.url, a.title, a.body, a.published_at)
         for a in (prepare.prepare(item).article for item in expected)
     ]

@@ -102,7 +102,7 @@ def read_file(path: Path, lazy: bool = False) -> Iterator[Item | Page | Unbuilt]
             with path.open("rb") as handle:
                 if handle.read(2) not in _UTF16_BOMS:  # UTF-16 lines are not byte lines
                     handle.seek(0)
-                    yield from parse_jsonl(_decoded_lines(handle, origin), origin)
+                    yield from parse_jsonl(_decoded_lines(handle, origin), origin, lazy)
                     return
         data = path.read_bytes()
     except OSError as error:

@@ -8,25 +8,37 @@ A .json file holds one object, a list of them, or {"articles": [...]}.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 from reader.core.dates import parse_date
 from reader.core.errors import EntryError
-from reader.core.models import Article, ImportFailure, RelatedHeadline
+from reader.core.models import Article, ImportFailure, RelatedHeadline, Unbuilt
 
 BODY_KEYS = ("body", "content", "text")
 DATE_KEYS = ("published", "published_at", "date")
+
+log = logging.getLogger(__name__)
 
 
 # json.loads recurses once per level: a line nested thousands deep is refused, not a crash.
 TOO_DEEP = "invalid JSON (nested too deeply)"
 
 
+@overload
 def parse_jsonl(
-    lines: Iterable[str | ImportFailure], origin: str
-) -> Iterator[Article | ImportFailure]:
-    """One article per non-blank line; a bad line is reported and the rest still read."""
+    lines: Iterable[str | ImportFailure], origin: str, lazy: Literal[False] = False
+) -> Iterator[Article | ImportFailure]: ...
+@overload
+def parse_jsonl(
+    lines: Iterable[str | ImportFailure], origin: str, lazy: bool = False
+) -> Iterator[Article | ImportFailure | Unbuilt]: ...
+def parse_jsonl(
+    lines: Iterable[str | ImportFailure], origin: str, lazy: bool = False
+) -> Iterator[Article | ImportFailure | Unbuilt]:
+    """One article per non-blank line; a bad line is reported and the rest still read.
+    `lazy`: each line comes as an Unbuilt, decoded where the import prepares articles."""
     seen = False
     for number, line in enumerate(lines, start=1):
         if isinstance(line, ImportFailure):
@@ -36,17 +48,31 @@ def parse_jsonl(
         if not line.strip():
             continue
         seen = True
-        try:
-            value = json.loads(line.rstrip("\r\n"))
-        except json.JSONDecodeError as error:
-            yield ImportFailure(origin, number, f"invalid JSON ({error.msg}, column {error.colno})")
-            continue
-        except RecursionError:
-            yield ImportFailure(origin, number, TOO_DEEP)
-            continue
-        yield _entry(value, origin, number)
+        yield (
+            Unbuilt(built_line, (line, origin, number))
+            if lazy
+            else built_line(line, origin, number)
+        )
     if not seen:
         yield ImportFailure(origin, None, "no articles in the file (it is empty)")
+
+
+def built_line(line: str, origin: str, number: int) -> Article | ImportFailure:
+    """The article of one line of JSON Lines, or why it has none. An error of the code that
+    makes it costs this line alone (an Unbuilt is built outside the parser's own guard)."""
+    try:
+        value = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        return ImportFailure(origin, number, f"invalid JSON ({error.msg}, column {error.colno})")
+    except RecursionError:
+        return ImportFailure(origin, number, TOO_DEEP)
+    try:
+        return _entry(value, origin, number)
+    except Exception as error:  # the edge cases of the code below, as reader.core.ingest's guard
+        log.warning("line %s of %s failed", number, origin, exc_info=True)
+        return ImportFailure(
+            origin, number, f"cannot read it ({type(error).__name__}: {error})"[:200]
+        )
 
 
 def parse_json(text: str, origin: str) -> Iterator[Article | ImportFailure]:
