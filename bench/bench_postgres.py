@@ -9,6 +9,11 @@ at a random place), open (an article and its related news) and mark (read or sta
 By default each reader acts again at once (a reader that never reads); `--think S` makes each
 pause between its actions, S seconds on average (drawn from an exponential distribution), as a
 person reading does.
+`--fetcher-nice N` runs the fetcher at a lower CPU priority, as a team server would run a
+background fetcher (`nice -n N kemnaker-reader fetch --every 5`): its process and import helpers
+take nice N, and, where this bench may (PostgreSQL on this machine, run as root or as the
+server's user), so do the server processes that serve the fetcher's connections (found by their
+application_name); the report says which were lowered.
 Every reader remembers the marks it set; at the end the archive must hold exactly those (no
 mark lost, none of another person's). Prints per-operation p50/p95/max in ms, errors, the
 fetcher's articles per second and the load average; first, search alone on a quiet archive.
@@ -101,10 +106,19 @@ def reader(
     out.put((number, times, errors, len(marks), lost))
 
 
-def fetcher(url: str, path: str, start: float, done: Any, out: mp.Queue) -> None:
+FETCHER_APP = "kemnaker-bench-fetcher"
+
+
+def with_application_name(url: str, name: str) -> str:
+    return url + ("&" if "?" in url else "?") + f"application_name={name}"
+
+
+def fetcher(url: str, path: str, start: float, done: Any, out: mp.Queue, nice: int) -> None:
     from reader.core.library import open_library
 
-    with open_library(url, person="fetcher") as library:
+    if nice:
+        os.nice(nice)  # the import's helper processes inherit it
+    with open_library(with_application_name(url, FETCHER_APP), person="fetcher") as library:
         while time.time() < start:
             time.sleep(0.01)
         began = time.perf_counter()
@@ -115,6 +129,27 @@ def fetcher(url: str, path: str, start: float, done: Any, out: mp.Queue) -> None
             out.put(("fetcher", 0, time.perf_counter() - began, f"{type(error).__name__}: {error}"))
         finally:
             done.set()  # the readers stop with the fetcher
+
+
+def lower_fetcher_backends(url: str, nice: int, done: Any, lowered: set[int]) -> None:
+    """Give the server processes of the fetcher's connections nice `nice`, as they appear,
+    until the fetcher ends (a thread of the bench's main process)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not done.is_set():
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (FETCHER_APP,)
+            ).fetchall()
+            for (pid,) in rows:
+                if pid not in lowered:
+                    try:
+                        os.setpriority(os.PRIO_PROCESS, pid, nice)
+                        lowered.add(pid)
+                    except OSError as error:  # not on this machine, or not ours to lower
+                        print(f"fetcher's server process {pid} not lowered: {error}")
+                        return
+            done.wait(0.5)
 
 
 def quiet_search(url: str, rounds: int) -> list[float]:
@@ -143,6 +178,12 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0, help="mean pause in seconds between a reader's actions"
     )
+    parser.add_argument(
+        "--fetcher-nice",
+        type=int,
+        default=0,
+        help="nice value of the fetcher and of its server processes (0: as the readers)",
+    )
     args = parser.parse_args()
     from reader.core.library import open_library
 
@@ -164,9 +205,22 @@ def main() -> None:
         )
         for n in range(args.readers)
     ]
-    workers.append(context.Process(target=fetcher, args=(args.store, args.fetch, start, done, out)))
+    workers.append(
+        context.Process(
+            target=fetcher, args=(args.store, args.fetch, start, done, out, args.fetcher_nice)
+        )
+    )
     for worker in workers:
         worker.start()
+    lowered: set[int] = set()
+    if args.fetcher_nice:
+        import threading
+
+        threading.Thread(
+            target=lower_fetcher_backends,
+            args=(args.store, args.fetcher_nice, done, lowered),
+            daemon=True,
+        ).start()
     results = [out.get() for _ in workers]
     for worker in workers:
         worker.join()
@@ -186,6 +240,8 @@ def main() -> None:
         marked += count
         lost += missing
     pause = f"pausing {args.think:g} s on average" if args.think else "without pauses"
+    if args.fetcher_nice:
+        print(f"fetcher at nice {args.fetcher_nice}, and {len(lowered)} of its server processes")
     print(
         f"{args.readers} readers {pause}, until the fetcher ended; load average {os.getloadavg()}"
     )

@@ -1,6 +1,12 @@
 """Generate N articles (JSON Lines) by recombining paragraphs of the real corpus.
 
-Usage: python bench/generate.py [N] [OUT]   (default 100000, bench/out/articles-N.jsonl)
+Usage: python bench/generate.py [N] [OUT] [--seed S] [--first I]
+(default 100000 articles, bench/out/articles-N.jsonl, seed 1, URLs from https://bench.example/0)
+
+The same seed gives the same articles, so the first 100,000 of `generate.py 1000000` are those of
+`generate.py 100000`. A file of new articles for a store built from those (a fetcher's work in
+bench_postgres.py) takes another seed and URLs that start past them, e.g. `--seed 2 --first
+2000000`.
 
 Each article takes 3-9 paragraphs from random corpus articles, a title made of words from
 random corpus titles, a unique URL, a source and a date spread over two years. About 2% are
@@ -10,9 +16,9 @@ changed), so near-duplicate detection has work to do.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,7 +48,7 @@ def load_corpus() -> list[dict]:
     raise SystemExit("no corpus found (../shared/corpus or data/demo)")
 
 
-def generate(n: int, out: Path, seed: int = 1) -> Path:
+def generate(n: int, out: Path, seed: int = 1, first: int = 0) -> Path:
     rng = random.Random(seed)
     corpus = load_corpus()
     paragraphs = [p for row in corpus for p in row["body"].split("\n\n") if len(p) > 40]
@@ -54,7 +60,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
         for i in range(n):
             when = start + timedelta(seconds=rng.randrange(2 * 365 * 86400))
             if recent and rng.random() < 0.02:
-                article = _variant(rng.choice(recent), rng, i, when)
+                article = _variant(rng.choice(recent), rng, first + i, when)
             else:
                 body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 9)))
                 title = " ".join(rng.sample(title_words, rng.randint(5, 11))).capitalize()
@@ -62,7 +68,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
                     "title": title,
                     "body": body,
                     "source": rng.choice(SOURCES),
-                    "url": f"https://bench.example/{i}",
+                    "url": f"https://bench.example/{first + i}",
                     "published": when.isoformat(),
                 }
                 recent = ([*recent, article])[-500:]
@@ -86,10 +92,11 @@ def _variant(original: dict, rng: random.Random, i: int, when: datetime) -> dict
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    target = (
-        Path(sys.argv[2])
-        if len(sys.argv) > 2
-        else ROOT / "bench" / "out" / f"articles-{count}.jsonl"
-    )
-    print(generate(count, target))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", nargs="?", type=int, default=100_000)
+    parser.add_argument("out", nargs="?", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first", type=int, default=0, help="number in the first article's URL")
+    args = parser.parse_args()
+    target = args.out or ROOT / "bench" / "out" / f"articles-{args.count}.jsonl"
+    print(generate(args.count, target, args.seed, args.first))

@@ -241,12 +241,18 @@ def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
     )
     indexes = {row[0] for row in sql(library, "SELECT indexname FROM pg_indexes")}
     (made,) = sql(library, "SELECT value FROM meta WHERE key = 'postgres_layout'")[0]
-    return {"storage": storage, "source_index": "articles_source_lower" in indexes, "made": made}
+    titles = {"articles_fts_doc_titles", "articles_fts_stems_titles"} <= indexes
+    return {
+        "storage": storage,
+        "source_index": "articles_source_lower" in indexes,
+        "title_indexes": titles,
+        "made": made,
+    }
 
 
 def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -> None:
-    """A store made before the layout step (vectors in TOAST's side table, no lower(source)
-    index) is brought to it on opening, its rows rewritten; search answers stay the same."""
+    """A store made before the layout steps (vectors in TOAST's side table, no lower(source)
+    index, no title-only indexes) is brought to it on opening, its rows rewritten; search answers stay the same."""
     name = pg.unique_name("layout")
     url = pg.create_database(name)
     with open_library(url) as library:
@@ -254,7 +260,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
         assert _layout(library) == {
             "storage": {"doc": "m", "stems": "m"},
             "source_index": True,
-            "made": "1",
+            "title_indexes": True,
+            "made": "2",
         }
         before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
         filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
@@ -267,6 +274,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
             "ALTER TABLE articles_fts ALTER COLUMN stems SET STORAGE EXTENDED",
             "ALTER TABLE articles_fts RESET (toast_tuple_target)",
             "DROP INDEX articles_source_lower",
+            "DROP INDEX articles_fts_doc_titles",
+            "DROP INDEX articles_fts_stems_titles",
             "DELETE FROM meta WHERE key = 'postgres_layout'",
         ):
             conn.execute(statement)
@@ -274,7 +283,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
         assert _layout(library) == {
             "storage": {"doc": "m", "stems": "m"},
             "source_index": True,
-            "made": "1",
+            "title_indexes": True,
+            "made": "2",
         }
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
