@@ -109,3 +109,46 @@ def test_any_bytes_in_any_format_give_articles_or_failures(data: bytes, suffix: 
     detect_format(data, "x" + suffix)
     for item in parse_bytes(data, "x" + suffix, suffix):
         assert item is not None
+
+
+# RFC 822 dates as feeds write them, the edges of each field included (day 0 and 32, hour 24,
+# second 60, zones past +2400).
+RFC822_DATES = st.builds(
+    "{}{} {} {} {:02d}:{:02d}:{:02d} {}".format,
+    st.sampled_from(["", "Mon, ", "Tue, ", "Sun, "]),
+    st.integers(0, 32),
+    st.sampled_from(["Jan", "Feb", "Jun", "Sep", "Dec", "Mei", "jan"]),
+    st.integers(1, 9999).map(lambda year: f"{year:04d}"),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.one_of(
+        st.sampled_from(["GMT", "UT", "-0000", "+0000", "Z", "EST"]),
+        st.builds(
+            "{}{:02d}{:02d}".format, st.sampled_from("+-"), st.integers(0, 25), st.integers(0, 99)
+        ),
+    ),
+)
+
+
+@given(RFC822_DATES)
+def test_the_common_feed_date_form_reads_as_the_email_package_reads_it(raw):
+    """feed_date reads "Tue, 14 Nov 2023 22:13:20 +0700" itself, without the email package:
+    the same ISO string that package's reading gives, or else it reads the long way."""
+    from email.utils import parsedate_to_datetime
+
+    from reader.core import dates
+
+    try:
+        value = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        value = None
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dates.UTC)
+    email_reading = value.isoformat() if value is not None else None
+    common = dates._common_feed_date(raw)
+    assert common is None or common == email_reading
+    *_, month, year, _, zone = raw.split()
+    common_form = month[0].isupper() and month != "Mei" and year >= "1000" and zone != "Z"
+    if email_reading is not None and common_form and zone != "EST":
+        assert common == email_reading  # the common form is read here, not the long way
