@@ -144,9 +144,14 @@ def test_a_failure_while_writing_leaves_nothing_half_written(library, monkeypatc
 
     monkeypatch.setattr(LinkResolver, "store_links", failing)
     with pytest.raises(RuntimeError):
+        # With headlines of their own: a new article without any writes no links.
         library.import_articles(
-            [Article(title="Baru satu", body="Isi."), Article(title="Baru dua", body="Isi.")]
+            [
+                Article(title="Baru satu", body="Isi.", related=[RelatedHeadline("Lain", None)]),
+                Article(title="Baru dua", body="Isi.", related=[RelatedHeadline("Lain", None)]),
+            ]
         )
+    assert calls["n"] == 2
     assert library.count() == 1
     assert sql(library, "SELECT count(*) FROM story_bands").fetchone()[0] <= 21
     assert library.search("baru").hits == []

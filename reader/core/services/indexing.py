@@ -261,7 +261,8 @@ class Indexer:
                     result.updated += 1
                 index_rows.append((article_id, values, replaced))
                 written.add(article_id)
-                self.links.store_links(article_id, a.related)
+                if existing is not None or a.related:  # a new id has no headlines to replace
+                    self.links.store_links(article_id, a.related)
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
             for article_id, values, replaced in index_rows:
                 if replaced is not None:
