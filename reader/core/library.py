@@ -459,6 +459,12 @@ class Library:
         topic_id = self._topics.get(topic).id if topic is not None else None
         return self._searcher.search(query, limit, topic=topic_id, sort=sort, snippets=snippets)
 
+    def warm_search(self) -> None:
+        """Do now what the first search of a process would otherwise pay for (the alias and
+        stemmer tables, this thread's statements); searches are the same with it or without.
+        Reads only."""
+        self._searcher.warm()
+
     def snippets(self, result: SearchResult, ids: list[int]) -> dict[int, str]:
         """The snippets of the hits `ids` of `result` that `search(snippets=N)` left out."""
         return self._searcher.snippets(result.matcher, ids)

@@ -22,6 +22,7 @@ and cached per word; a search never writes to the store.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
@@ -37,13 +38,34 @@ _snowball = Stemmer.Stemmer("indonesian")
 _settings = {"sastrawi": True}
 
 
-@lru_cache(maxsize=1)
+_sastrawi_loaded: list[Any] = []  # the stemmer (or None: not installed), once loaded
+# Building Sastrawi's stemmer (its dictionary of 30,000 roots) takes 15-40 ms: a search that
+# needs it while a warm-up builds it waits for that one rather than building a second.
+_sastrawi_lock = threading.Lock()
+
+
 def _sastrawi() -> Any:
+    if not _sastrawi_loaded:
+        with _sastrawi_lock:
+            if not _sastrawi_loaded:
+                _sastrawi_loaded.append(_load_sastrawi())
+    return _sastrawi_loaded[0]
+
+
+def _load_sastrawi() -> Any:
     try:
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
     except ImportError:
         return None
     return StemmerFactory().create_stemmer()
+
+
+def warm() -> None:
+    """Load the tables a first family search reads: the protected words and, when in use,
+    Sastrawi's dictionary (see Searcher.warm)."""
+    protected()
+    if _settings["sastrawi"]:
+        _sastrawi()
 
 
 def sastrawi_installed() -> bool:
