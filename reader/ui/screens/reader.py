@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Literal
 
@@ -87,6 +87,12 @@ RELATED_LIMIT = 12
 # preview follows where the burst ends. The first screen's preview waits as long, so the first
 # paint and the first keys do not share the machine with related news (it loads numpy).
 PREVIEW_DELAY = 0.15
+# How long the frame of a search's start (the list focused, "searching…") is held back for the
+# results: a search of 1,000 articles takes 2-10 ms, and painting that frame first (20-25 ms
+# on a loaded machine) delayed the results' frame by two frame periods. A slower search shows
+# "searching…" once this has passed.
+START_FRAME_HOLD = 0.06
+RELEASE_AFTER = 0.001  # the next turn of the event loop (see on_search_finished)
 
 
 class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inherit_bindings=False):
@@ -147,6 +153,10 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._flags_lock = threading.Lock()
         self._flag_panes: tuple[Widget, ...] = ()  # the panes that show flags (set on mount)
         self._after_rest: list[Callable[[], None]] = []  # see _when_resting
+        self._search_warmed = False  # whether _warm_search has been started (once a process)
+        self._paint_held: ExitStack | None = None  # see _hold_paint
+        self._paint_free = asyncio.Event()  # clear while _hold_paint holds the painting back
+        self._paint_free.set()
 
     def compose(self) -> ComposeResult:
         # Before the panes are mounted, so that each is styled once, for the terminal's width.
@@ -498,6 +508,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         added = 0 if self._known_count is None else message.total - self._known_count
         if first:
             self._when_resting(self.count_weeks)  # the chart follows the first paint
+            self._when_resting(self._warm_search_once)
         elif added:
             self.count_weeks()
         self._known_count = message.total
@@ -585,7 +596,10 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         # The next cursor move cancels this wait (exclusive) and starts its own. The rest is
         # counted from the frame that shows the move: counted from the key, a frame slower
         # than the rest (the machine busy) let the preview start in the middle of a walk,
-        # and its article and related news delayed the keys after it.
+        # and its article and related news delayed the keys after it. (A key while a search's
+        # start holds the painting back: the rest starts once it is let go, see
+        # _open_after_paint.)
+        await self._paint_free.wait()
         painted = asyncio.Event()
         self.call_after_refresh(painted.set)
         await painted.wait()
@@ -647,6 +661,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         failures.report(self.app, event.worker)
         if event.worker.group == "search":
             self.headlines.border_subtitle = None  # no longer "searching…"
+            self._release_paint()
         elif event.worker.group == "related":
             self.related.show_note("Related news could not be found.")
 
@@ -685,6 +700,19 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         # A search opens its own first hit: the row the cursor rests on is not previewed
         # meanwhile (its related news would share the machine with the search).
         self.workers.cancel_group(self, "preview")
+        self._warm_search_once()  # while the query is typed, if the first rest has not come
+
+    def _warm_search_once(self) -> None:
+        if not self._search_warmed:
+            self._search_warmed = True
+            self._warm_search()
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_search(self) -> None:
+        """What the first search of a process pays for once (the alias and stemmer tables:
+        20-80 ms by the load, ahead of its own 1-10 ms), paid off the first screen and
+        before Enter."""
+        self.library.warm_search()
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -692,12 +720,12 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         if not text:
             self.show_all()
             return
+        self.run_search(text)  # first: the history is written while the worker searches
         box = self.query_one("#search", SearchBox)
         box.history.add(text)
         if box.history.problem:
             self.notify(box.history.problem, severity="warning", markup=False, timeout=6)
             box.history.problem = None
-        self.run_search(text)
         self.headlines.focus()
 
     def on_search_for(self, message: SearchFor) -> None:
@@ -713,10 +741,27 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         """Start a search (within the view's topic, unless `everywhere`); only the newest
         request's results will be shown."""
         self._search_request += 1
+        self._hold_paint()
         self.headlines.border_subtitle = Content(f"searching “{one_line(text)}”…")
         # A topic's view searches within it; the others, everything.
         scope = None if everywhere else self.view.topic
         self._search(self._search_request, text, scope, self._sort)
+
+    def _hold_paint(self) -> None:
+        """Paint nothing until the search's results are listed or START_FRAME_HOLD has passed,
+        whichever comes first: what changed meanwhile (the focus, the list's subtitle, keys
+        pressed) is painted then, with the results when they came in time."""
+        if self._paint_held is None:
+            self._paint_held = ExitStack()
+            self._paint_held.enter_context(self.app.batch_update())
+            self._paint_free.clear()
+            self.set_timer(START_FRAME_HOLD, self._release_paint)
+
+    def _release_paint(self) -> None:
+        held, self._paint_held = self._paint_held, None
+        if held is not None:
+            held.close()
+            self._paint_free.set()
 
     def action_widen_search(self) -> None:
         if self.search is not None and self.search.scope is not None:
@@ -771,6 +816,10 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         if message.request != self._search_request:
             return  # stale: a newer search was started, or the search was left
         self.search = message.state
+        # The results' frame, with whatever came before it, once the widgets the results
+        # changed have asked to be painted (each asks from its own task: released here, the
+        # frame came before the header's and the list's requests, and a second frame after).
+        self.set_timer(RELEASE_AFTER, self._release_paint)
 
     def watch_search(self, old: SearchState | None, new: SearchState | None) -> None:
         """The list's source, its titles and the article's highlights follow the search."""
@@ -786,7 +835,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.headlines.set_source(ListedHeadlines(state.headlines, state.snippets))
         first = self.headlines.current
         if first is not None:
-            self.open_article(first.id)
+            self._open_after_paint(state, first.id)
             return
         self._opening = None
         self.article.show_message(
@@ -794,6 +843,21 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             f"Try fewer words, another form of a word, or Esc for {one_line(self.view.name)}.",
         )
         self.related.show_note("No article open.")
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def _open_after_paint(self, state: SearchState, article_id: int) -> None:
+        """Open the first hit once the frame that shows the hits is painted: started at once,
+        its article and related news (in threads) and their results' frames shared the
+        machine with that frame and came before it. A cursor move meanwhile cancels this
+        (same group) and previews the row it rests on instead; leaving the results (Esc)
+        meanwhile opens nothing. (While the painting is held back, Textual runs the callbacks
+        that wait for a refresh without painting: the wait starts once it is released.)"""
+        await self._paint_free.wait()
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        if self.search is state:
+            self.open_article(article_id)
 
     def _list_all(self) -> None:
         source = LibraryHeadlines(self.library, self._known_count or 0, self.listed())

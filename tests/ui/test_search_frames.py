@@ -1,0 +1,252 @@
+"""Enter on a search, frame by frame (issue 11): the hits and their title come in the first
+frame after Enter, the first hit's article and related news are read only once that frame is
+painted, and what the first search of a process pays for once is paid off the first screen.
+Counted and ordered, never timed."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+
+import reader.ui.screens.reader as reader_screen
+from reader.core.library import Library
+from reader.ui.widgets.search_box import SearchBox
+from tests.ui.conftest import settle, test_app
+
+_ESCAPE = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]")
+
+
+@contextmanager
+def frames_recorded(app: App[Any], events: list[str]) -> Iterator[None]:
+    """Each frame the app paints, as the plain text it writes ("frame: ..."), into `events`."""
+    display = App._display
+
+    def recording(self: App[Any], screen: Screen[Any], renderable: Any) -> None:
+        if self is app and renderable is not None and not self._batch_count:
+            events.append("frame: " + _ESCAPE.sub("", renderable.render_segments(self.console)))
+        display(self, screen, renderable)
+
+    App._display = recording  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        App._display = display  # type: ignore[method-assign]
+
+
+def _frames(events: list[str]) -> list[str]:
+    return [event for event in events if event.startswith("frame: ")]
+
+
+def _hits_frame(frames: list[str], title: str) -> int:
+    """The index of the first frame that shows the results' title and the first hit."""
+    for i, frame in enumerate(frames):
+        if "results" in frame and title[:30] in frame:
+            return i
+    raise AssertionError(f"no frame shows the results and {title!r}: {frames}")
+
+
+async def _type_query(pilot: Any, text: str) -> None:
+    """`/` and `text` in the box, and every frame they asked for painted (the box's showing
+    moves the scrollbars, whose frame could otherwise come after the next key)."""
+    await pilot.press("slash")
+    pilot.app.screen.query_one(SearchBox).value = text
+    await settle(pilot)
+    await _until(pilot, lambda: not pilot.app.screen._dirty_widgets)
+    await pilot.pause()
+
+
+@pytest.mark.paints_every_frame  # the subject is what each frame shows
+def test_the_first_frame_after_enter_shows_the_hits_and_their_title(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that answers within START_FRAME_HOLD is painted in one frame: the list of hits,
+    the list's title and the header's "· N results". Before: Enter's own frame ("searching…",
+    the list focused) came first, and the header's title a frame after the hits (its watcher
+    ran a turn late); each frame put the next off by one or two frame periods."""
+    # The search decides, not time (raising=False: the test also runs on the code before).
+    monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 30.0, raising=False)
+    first_hit = library.search("pekerja", 1).hits[0]
+    title = library.get(first_hit.id).title  # type: ignore[union-attr]
+    answer = threading.Event()
+    search = Library.search
+
+    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
+        answer.wait(10)  # answers once Enter's turn has had every chance to paint
+        return search(self, *args, **kwargs)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await _type_query(pilot, "pekerja")
+            events: list[str] = []
+            with frames_recorded(app, events):
+                monkeypatch.setattr(Library, "search", slow_search)
+                await pilot.press("enter")
+                for _ in range(4):
+                    await pilot.pause(0.05)  # a frame period is 1/60 s
+                answer.set()
+                await settle(pilot)
+            frames = _frames(events)
+            hits = _hits_frame(frames, title)
+            assert hits == 0, frames[:hits]
+            assert "search “pekerja” in all articles ·" in frames[0]
+            assert "searching" not in "".join(frames)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.paints_every_frame
+def test_a_slow_search_shows_searching_after_the_hold(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hold is bounded: a search slower than START_FRAME_HOLD shows Enter's frame
+    ("searching…") once it has passed, and its hits in a frame of their own."""
+    monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 0.01)
+    answer = threading.Event()
+    search = Library.search
+
+    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
+        answer.wait(10)
+        return search(self, *args, **kwargs)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await _type_query(pilot, "pekerja")
+            events: list[str] = []
+            with frames_recorded(app, events):
+                monkeypatch.setattr(Library, "search", slow_search)
+                await pilot.press("enter")
+                for _ in range(200):  # until the hold is over and Enter's frame painted
+                    if any("searching" in frame for frame in _frames(events)):
+                        break
+                    await pilot.pause(0.01)
+                answer.set()
+                await settle(pilot)
+            frames = _frames(events)
+            assert "searching “pekerja”" in frames[0]
+            assert any("results" in frame for frame in frames[1:])
+            assert app.screen.search is not None  # type: ignore[attr-defined]
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.paints_every_frame
+def test_the_first_hit_is_read_after_the_frame_that_shows_the_hits(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first hit's article and related news are read once the hits are on screen: started
+    with the hits, their threads and the frames of their results shared the machine with the
+    hits' frame, and came before it. The hit is still opened (and read) as before."""
+    first_hit = library.search("pekerja", 1).hits[0]
+    title = library.get(first_hit.id).title  # type: ignore[union-attr]
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await _type_query(pilot, "pekerja")
+            events: list[str] = []
+            get, related = Library.get, Library.related
+
+            def recording_get(self: Library, article_id: int) -> Any:
+                events.append(f"get {article_id}")
+                return get(self, article_id)
+
+            def recording_related(self: Library, article_id: int, limit: int = 10) -> Any:
+                events.append(f"related {article_id}")
+                return related(self, article_id, limit)
+
+            monkeypatch.setattr(Library, "get", recording_get)
+            monkeypatch.setattr(Library, "related", recording_related)
+            refresh_layout = Screen._refresh_layout
+
+            def recording_layout(
+                screen: Screen[Any], size: Any = None, scroll: bool = False
+            ) -> None:
+                if not scroll or screen._layout_widgets:
+                    events.append("layout")
+                refresh_layout(screen, size, scroll)
+
+            monkeypatch.setattr(Screen, "_refresh_layout", recording_layout)
+            with frames_recorded(app, events):
+                await pilot.press("enter")
+                await settle(pilot)
+            hits = events.index(_frames(events)[_hits_frame(_frames(events), title)])
+            # Nothing is laid out on the way to the hits (the related news' scrollbar may come
+            # or go after them: a layout, the hit's own).
+            assert "layout" not in events[:hits]
+            assert events.index(f"get {first_hit.id}") > hits
+            assert events.index(f"related {first_hit.id}") > hits
+            article = app.screen.article  # type: ignore[attr-defined]
+            assert article.article is not None and article.article.id == first_hit.id
+            assert article.article.read
+
+    asyncio.run(scenario())
+
+
+def test_the_search_warm_up_comes_after_the_first_frame_and_once(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the first search of a process pays for once (Library.warm_search) is paid once the
+    cursor rests after the first screen, never before its frame; `/` starts it when no rest
+    has come yet; it runs once a process whatever comes after."""
+    events: list[str] = []
+    monkeypatch.setattr(Library, "warm_search", lambda self: events.append("warm"), raising=False)
+    refresh = Screen._compositor_refresh
+
+    def recording(screen: Screen[Any]) -> None:
+        events.append("frame")
+        refresh(screen)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recording)
+
+    async def rests() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert events.count("warm") == 1
+            assert events.index("frame") < events.index("warm")
+            await _type_query(pilot, "pekerja")
+            await pilot.press("enter")
+            await settle(pilot)
+            await _type_query(pilot, "upah")
+            await settle(pilot)
+            assert events.count("warm") == 1
+
+    asyncio.run(rests())
+    events.clear()
+    # No rest before `/` (the keys come faster than PREVIEW_DELAY): `/` starts it.
+    monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 30.0)
+
+    async def types_at_once() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            # No settle here: it would wait for the rest (a worker) to end.
+            await _until(pilot, lambda: "frame" in events)
+            assert "warm" not in events
+            await pilot.press("slash")
+            await _until(pilot, lambda: "warm" in events)
+            await pilot.press("escape", "slash")
+            await pilot.pause()
+            assert events.count("warm") == 1
+
+    asyncio.run(types_at_once())
+
+
+async def _until(pilot: Any, done: Any) -> None:
+    """Let the app run until `done()` (a second at most: the assertions after it tell)."""
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.005)
