@@ -195,6 +195,42 @@ def test_the_first_hit_is_read_after_the_frame_that_shows_the_hits(
     asyncio.run(scenario())
 
 
+@pytest.mark.paints_every_frame
+def test_the_later_hits_snippets_are_worked_out_after_the_hits_frame(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hits below the first FIRST_SNIPPETS get their snippets once the hits are on
+    screen (worked out before, they shared the machine with that frame), and every hit has
+    its snippet in the end, as before."""
+    monkeypatch.setattr(reader_screen, "FIRST_SNIPPETS", 5)  # the store has 17 hits
+    result = library.search("pekerja", reader_screen.SEARCH_LIMIT)
+    assert len(result.hits) > reader_screen.FIRST_SNIPPETS
+    title = library.get(result.hits[0].id).title  # type: ignore[union-attr]
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await _type_query(pilot, "pekerja")
+            events: list[str] = []
+            snippets = Library.snippets
+
+            def recording(self: Library, *args: Any) -> Any:
+                events.append("snippets")
+                return snippets(self, *args)
+
+            monkeypatch.setattr(Library, "snippets", recording)
+            with frames_recorded(app, events):
+                await pilot.press("enter")
+                await settle(pilot)
+            hits = events.index(_frames(events)[_hits_frame(_frames(events), title)])
+            assert events.index("snippets") > hits
+            state = app.screen.search  # type: ignore[attr-defined]
+            assert set(state.snippets) == {hit.id for hit in result.hits if hit.snippet}
+
+    asyncio.run(scenario())
+
+
 def test_the_search_warm_up_comes_after_the_first_frame_and_once(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
