@@ -90,3 +90,40 @@ def test_bundled_data_dir_is_found() -> None:
     from reader.core.paths import bundled_data_dir
 
     assert bundled_data_dir() == DATA
+
+
+# The code that makes an article from a line fails (a bug, or a library's edge case): made to
+# fail here by replacing it, in the real command's process.
+BROKEN_ENTRY = """
+import sys
+from reader.core.ingest import jsonl
+
+def broken(value, origin, line):
+    raise RuntimeError("a bug in the code that makes articles")
+
+jsonl._entry = broken
+from reader.cli.root import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_entry_that_breaks_the_code_is_one_line_on_stderr_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """The modules log what they recover from; nothing configures logging in the command, and
+    Python's last-resort handler printed those records, traceback and all, on stderr."""
+    lines = tmp_path / "upah.jsonl"
+    lines.write_text('{"title": "Upah naik", "body": "Upah minimum naik."}\n', encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", BROKEN_ENTRY, "--db", str(tmp_path / "a.db"), "import", str(lines)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"kemnaker-reader: {lines}:1: cannot read it "
+        "(RuntimeError: a bug in the code that makes articles)\n"
+    )
+    assert out.stdout == "0 added, 0 updated, 0 unchanged, 1 failed\n"
