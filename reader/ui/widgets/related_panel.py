@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from reader.core.models import RelatedItem
 from reader.ui.messages import OpenArticle, SearchFor
 from reader.ui.text import one_line, short_date
-from reader.ui.widgets.scrollbar import vertical_bar
+from reader.ui.widgets.scrollbar import place_scrollbars, vertical_bar
 
 REASONS = {
     "link": "Linked by the article",
@@ -48,8 +48,12 @@ class RelatedPanel(OptionList, inherit_bindings=False):
     # Textual's virtual_size asks for a layout of the whole screen when it changes: each note
     # and each list of entries did (10-40 ms a frame on a loaded machine). The panel's place is
     # set by the screen's CSS (height 100%), not by its lines; its scrollbar's range follows in
-    # OptionList's _scroll_update, which still lays out when the scrollbar appears or goes.
+    # OptionList's _scroll_update.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    # Textual's, which laid the whole screen out when the scrollbar came or went (76 ms at load,
+    # after the first entries long enough to scroll: the first key's frame). The panel keeps a
+    # stable gutter, so only the bar's column changes: see watch_show_vertical_scrollbar.
+    show_vertical_scrollbar: Reactive[bool] = Reactive(False, layout=False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -92,6 +96,9 @@ class RelatedPanel(OptionList, inherit_bindings=False):
         """Textual's (8.2.8), except while the entries are looked for (see show_loading)."""
         if not self._looking:
             super()._refresh_scrollbars()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        place_scrollbars(self)
 
     def show_items(self, article_id: int, items: list[RelatedItem] | None) -> None:
         """Entries grouped by reason, in the core's order of trust."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from typing import Self
+
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
@@ -15,6 +17,28 @@ class QuietScrollBar(ScrollBar):
     screen out once more. A scrollbar's place is its pane's to decide, never its own size."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """Textual's, never asking for a layout: showing or hiding the bar (its `display`)
+        asked for one of the whole screen, though where the bar goes is its pane's affair."""
+        return super().refresh(*regions, repaint=repaint, recompose=recompose)
+
+
+def place_scrollbars(widget: Widget) -> None:
+    """Have the screen place `widget`'s scrollbars, which have just come or gone, without a
+    layout of the whole screen (Textual's show_vertical_scrollbar asks for one).
+
+    When the pane keeps a stable gutter its own place and width do not change with its
+    scrollbar: the screen arranges what is visible again from the arrangements it keeps, as it
+    does for a container that scrolled (Widget._refresh_scroll, Textual 8.2.8), which puts the
+    bar in its column or takes it away, and paints that column again. Any other pane's width
+    changes with its bar: that takes a layout."""
+    if widget.styles.scrollbar_gutter == "stable":
+        widget._refresh_scroll()
+    else:
+        widget.refresh(layout=True)
 
 
 def vertical_bar(widget: Widget, bar_type: type[ScrollBar] = QuietScrollBar) -> ScrollBar:
