@@ -148,3 +148,14 @@ def test_a_terminal_that_hangs_up_after_ctrl_z_and_fg_ends_the_reader(
     finally:
         if not _ended(pid):
             os.kill(pid, signal.SIGKILL)  # never leave a reader behind, even when this fails
+
+
+def test_the_driver_methods_the_reader_gives_the_event_loop_are_there() -> None:
+    """reader.ui.app hands SIGTSTP and SIGCONT to the event loop, which calls Textual's own
+    handlers (private in the pinned 8.2.8). They are looked up with getattr, so that a
+    renamed one cannot stop the reader from starting; this says when an upgrade renames them,
+    and Ctrl+Z would go back to the handler that could wait for ever."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    assert callable(getattr(LinuxDriver, "_sigtstp_application", None))
+    assert callable(getattr(LinuxDriver, "_sigcont_application", None))

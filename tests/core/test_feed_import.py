@@ -6,16 +6,38 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reader.core.ingest import read_inputs
 from reader.core.library import Library
 from reader.core.models import Article, ImportFailure, Unbuilt
-from reader.core.services import prepare
+from reader.core.services import indexing, prepare
 from tests.conftest import sql
 
 ITEMS = 1_100  # three chunks of 500: the helper process prepares them
+
+
+@pytest.fixture
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[type]:
+    """The kinds of entry the import hands to its preparing (the helper process once there
+    are two chunks): the real prepared_chunks, watched."""
+    if not prepare.PARALLEL_PREPARE:
+        pytest.skip("one core: the import prepares its chunks in its own process")
+    kinds: list[type] = []
+    real = indexing.prepared_chunks
+
+    def watched(items: Any) -> Any:
+        def noted() -> Any:
+            for item in items:
+                kinds.append(type(item))
+                yield item
+
+        return real(noted())
+
+    monkeypatch.setattr(indexing, "prepared_chunks", watched)
+    return kinds
 
 
 def _feed(path: Path) -> Path:
@@ -43,7 +65,7 @@ def _feed(path: Path) -> Path:
 
 @pytest.mark.sqlite_only  # reading and preparing; the store is only where it lands
 def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
-    library: Library, tmp_path: Path
+    library: Library, tmp_path: Path, handed_over: list[type]
 ) -> None:
     feed = _feed(tmp_path / "kemnaker.xml")
     lazy = list(read_inputs([str(feed)], lazy=True))
@@ -51,9 +73,10 @@ def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
     whole = list(read_inputs([str(feed)]))  # made articles here, as a fetch reads a feed
     expected = [item for item in whole if isinstance(item, Article)]
     assert len(expected) == ITEMS - 2
-    assert prepare.PARALLEL_PREPARE  # 2 cores or more: the chunks go to the helper process
 
     result = library.import_inputs([str(feed)])
+
+    assert handed_over == [Unbuilt] * ITEMS  # made articles in the helper process
 
     assert (result.added, result.updated, result.unchanged) == (ITEMS - 2, 0, 0)
     failures = [item for item in whole if isinstance(item, ImportFailure)]
@@ -71,7 +94,7 @@ def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
 
 @pytest.mark.sqlite_only
 def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
-    library: Library, tmp_path: Path
+    library: Library, tmp_path: Path, handed_over: list[type]
 ) -> None:
     lines = [
         json.dumps(
@@ -97,6 +120,7 @@ def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
 
     result = library.import_inputs([str(path)])
 
+    assert handed_over == [Unbuilt] * ITEMS
     assert (result.added, result.updated, result.unchanged) == (ITEMS - 3, 0, 0)
     failures = [item for item in whole if isinstance(item, ImportFailure)]
     assert [f.message() for f in result.failed] == [f.message() for f in failures]

@@ -243,6 +243,16 @@ def test_a_new_title_lays_nothing_out(library: Library, monkeypatch: pytest.Monk
                 await settle(pilot)
             assert laid_out == []
             assert "Satu · 12 artikel" in app.screen.query_one("HeaderTitle").render().plain
+            # The same words, split otherwise between the title and the dim sub-title: a new
+            # title all the same (a comparison of the text alone kept the old styling).
+            line = app.screen.query_one("HeaderTitle")
+            line.update(app.format_title("Baris — Dua", ""))
+            await settle(pilot)
+            whole = line.render()
+            line.update(app.format_title("Baris", "Dua"))
+            await settle(pilot)
+            split = line.render()
+            assert whole.plain == split.plain and whole.spans != split.spans
 
     asyncio.run(scenario())
 

@@ -11,6 +11,7 @@ result comes back as a message, and stale results are dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -715,8 +716,10 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     def _warm_search(self) -> None:
         """What the first search of a process pays for once (the alias and stemmer tables:
         20-80 ms by the load, ahead of its own 1-10 ms), paid off the first screen and
-        before Enter."""
-        self.library.warm_search()
+        before Enter. Work nobody asked for: a store that cannot be read says so when the
+        search itself reads it, not in a notice of its own."""
+        with contextlib.suppress(ReaderError):
+            self.library.warm_search()
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:

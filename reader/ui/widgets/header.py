@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
@@ -20,12 +21,15 @@ class _HeaderTitle(HeaderTitle):
     search) is a repaint of the line, where Static.update asked for a layout of the screen.
     The same title again repaints nothing."""
 
-    _shown: VisualType | None = None
+    _shown: object = None
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        if content == self._shown:
+        # Content's own == compares the text alone: the same words styled otherwise (where the
+        # title ends and the dim sub-title begins) are a new title.
+        shown = (content.plain, tuple(content.spans)) if isinstance(content, Content) else content
+        if shown == self._shown:
             return
-        self._shown = content
+        self._shown = shown
         super().update(content, layout=False)
 
 
