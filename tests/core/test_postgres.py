@@ -289,3 +289,31 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
     pg.drop_database(name)
+
+
+def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles() -> None:
+    """A store laid out by the first step only (from before the title-only indexes) builds
+    them on opening, once, and says so first: at 1,000,000 articles it reads every vector,
+    and a fetcher's writes wait for it."""
+    name = pg.unique_name("layout2")
+    url = pg.create_database(name)
+    with open_library(url) as library:
+        library.import_inputs([str(SEED), str(DEMO)])
+        count = library.count()
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in (
+            "DROP INDEX articles_fts_doc_titles",
+            "DROP INDEX articles_fts_stems_titles",
+            "UPDATE meta SET value = '1' WHERE key = 'postgres_layout'",
+        ):
+            conn.execute(statement)
+    said: list[str] = []
+    with open_library(url, notice=said.append) as library:
+        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "2"
+    assert said == [f"indexing the titles of the {count:,} articles, once"]
+    with open_library(url, notice=said.append):
+        pass
+    assert len(said) == 1  # once
+    pg.drop_database(name)

@@ -139,13 +139,15 @@ def migrate(conn: PgConn, notice: Callable[[str], None] | None = None) -> None:
                 raw.execute("UPDATE schema_version SET version = %s", (number + 1,))
         row = raw.execute("SELECT value FROM meta WHERE key = 'postgres_layout'").fetchone()
         made = int(row[0]) if row else 0
-        if made < 1 and notice is not None:  # the first step rewrites every row
+        if made < len(_LAYOUT) and notice is not None:  # each step reads every row
             row = raw.execute("SELECT count(*) FROM articles").fetchone()
-            if row and row[0]:
+            if row and row[0] and made < 1:  # the first rewrites them
                 notice(
                     f"laying out the {int(row[0]):,} articles' rows for PostgreSQL, once "
                     "(about a minute per 100,000 articles)"
                 )
+            elif row and row[0]:  # the second indexes their titles (the fetcher waits)
+                notice(f"indexing the titles of the {int(row[0]):,} articles, once")
         for number in range(made, len(_LAYOUT)):
             with raw.transaction():
                 for statement in _LAYOUT[number]:
