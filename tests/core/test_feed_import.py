@@ -16,7 +16,7 @@ from reader.core.models import Article, ImportFailure, Unbuilt
 from reader.core.services import indexing, prepare
 from tests.conftest import sql
 
-ITEMS = 1_100  # three chunks of 500: the helper process prepares them
+ITEMS = 150  # three chunks of 50 (below): the helper process prepares them
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[type]:
     are two chunks): the real prepared_chunks, watched."""
     if not prepare.PARALLEL_PREPARE:
         pytest.skip("one core: the import prepares its chunks in its own process")
+    monkeypatch.setattr(prepare, "CHUNK", 50)  # the helper process takes chunks from two on
     kinds: list[type] = []
     real = indexing.prepared_chunks
 
@@ -43,7 +44,7 @@ def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[type]:
 def _feed(path: Path) -> Path:
     items = []
     for n in range(ITEMS):
-        if n in (7, 777):  # neither title nor text: a failure naming its entry
+        if n in (7, 77):  # neither title nor text: a failure naming its entry
             items.append("<item><link>https://example.id/kosong</link></item>")
             continue
         items.append(
@@ -83,7 +84,7 @@ def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
     assert [f.message() for f in result.failed] == [f.message() for f in failures]
     assert [f.error for f in result.failed] == [
         "entry 8: no title and no text",
-        "entry 778: no title and no text",
+        "entry 78: no title and no text",
     ]
     stored = sql(library, "SELECT url, title, body, source, published_at FROM articles ORDER BY id")
     assert list(stored) == [
@@ -108,8 +109,8 @@ def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
         for n in range(ITEMS)
     ]
     lines[10] = '{"title": "tanpa isi"}'  # no body
-    lines[600] = '{"title": "terpotong", "body": '  # cut short
-    lines[900] = "[" * 100_000 + "]" * 100_000  # nested too deeply
+    lines[60] = '{"title": "terpotong", "body": '  # cut short
+    lines[90] = "[" * 100_000 + "]" * 100_000  # nested too deeply
     path = tmp_path / "upah.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     lazy = list(read_inputs([str(path)], lazy=True))
@@ -124,7 +125,7 @@ def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
     assert (result.added, result.updated, result.unchanged) == (ITEMS - 3, 0, 0)
     failures = [item for item in whole if isinstance(item, ImportFailure)]
     assert [f.message() for f in result.failed] == [f.message() for f in failures]
-    assert [f.line for f in result.failed] == [11, 601, 901]
+    assert [f.line for f in result.failed] == [11, 61, 91]
     stored = sql(library, "SELECT url, title, body, published_at FROM articles ORDER BY id")
     assert list(stored) == [
         (a.url, a.title, a.body, a.published_at)
