@@ -43,6 +43,17 @@ def frames_recorded(app: App[Any], events: list[str]) -> Iterator[None]:
         App._display = display  # type: ignore[method-assign]
 
 
+def _search_answering_when(answer: threading.Event) -> Any:
+    """Library.search, answering once `answer` is set (10 s at most): to stand in for it."""
+    search = Library.search
+
+    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
+        answer.wait(10)
+        return search(self, *args, **kwargs)
+
+    return slow_search
+
+
 def _listed_hits_frame(frames: list[str], title: str) -> int:
     """The index of the first frame whose list shows the search's hits (its border titled
     for the search, the first hit's title in it). On a loaded machine the header's count can
@@ -88,11 +99,8 @@ def test_the_first_frame_after_enter_shows_the_hits_and_their_title(
     first_hit = library.search("pekerja", 1).hits[0]
     title = library.get(first_hit.id).title  # type: ignore[union-attr]
     answer = threading.Event()
-    search = Library.search
-
-    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
-        answer.wait(10)  # answers once Enter's turn has had every chance to paint
-        return search(self, *args, **kwargs)
+    # answers once Enter's turn has had every chance to paint
+    slow_search = _search_answering_when(answer)
 
     async def scenario() -> None:
         app = test_app(library)
@@ -124,11 +132,7 @@ def test_a_slow_search_shows_searching_after_the_hold(
     ("searching…") once it has passed, and its hits in a frame of their own."""
     monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 0.01)
     answer = threading.Event()
-    search = Library.search
-
-    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
-        answer.wait(10)
-        return search(self, *args, **kwargs)
+    slow_search = _search_answering_when(answer)
 
     async def scenario() -> None:
         app = test_app(library)
