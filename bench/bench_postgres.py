@@ -4,8 +4,9 @@
 
 `--store` is an archive already filled (e.g. by `kemnaker-reader copy --from bench.db --to URL`).
 While one fetcher process imports `--fetch` into it, `--readers` processes, each a person of
-its own, loop for `--seconds`: search (a query from a fixed list), page (a window of the list
-at a random place), open (an article and its related news) and mark (read or starred, toggled).
+its own, loop for `--seconds`: search (a query from a fixed list), page (the next 50 headlines
+by key after the reader's last page: from the top, and from the top again one time in ten, as
+a person scrolls), open (an article and its related news) and mark (read or starred, toggled).
 By default each reader acts again at once (a reader that never reads); `--think S` makes each
 pause between its actions, S seconds on average (drawn from an exponential distribution), as a
 person reading does.
@@ -14,6 +15,9 @@ background fetcher (`nice -n N kemnaker-reader fetch --every 5`): its process an
 take nice N, and, where this bench may (PostgreSQL on this machine, run as root or as the
 server's user), so do the server processes that serve the fetcher's connections (found by their
 application_name); the report says which were lowered.
+`--single` measures instead, with nothing else running, each query alone (the median of
+`--rounds`, split into the index's ranking, reading the texts and cutting the snippets) and a
+page of the list at several depths, by offset and by key; no fetcher, no readers.
 Every reader remembers the marks it set; at the end the archive must hold exactly those (no
 mark lost, none of another person's). Prints per-operation p50/p95/max in ms, errors, the
 fetcher's articles per second and the load average; first, search alone on a quiet archive.
@@ -67,6 +71,7 @@ def reader(
     times: dict[str, list[float]] = {"search": [], "page": [], "open": [], "mark": []}
     errors: list[str] = []
     marks: dict[int, tuple[bool, bool]] = {}
+    last: int | None = None  # the last headline of the reader's last page
     with open_library(url, person=person) as library:
         total = library.count()
         while time.time() < start:
@@ -78,7 +83,12 @@ def reader(
                 if kind == "search":
                     library.search(rng.choice(QUERIES), 50)
                 elif kind == "page":
-                    library.headlines(rng.randrange(max(total - 50, 1)), 50)
+                    # The next page of the list by key, as a person scrolls (from the top, and
+                    # again from the top one time in ten, or at the end).
+                    if rng.random() < 0.1:
+                        last = None
+                    page = library.headlines_after(last, 50)
+                    last = page[-1].id if page else None
                 elif kind == "open":
                     article_id = rng.randrange(1, total + 1)
                     if library.get(article_id) is not None:
@@ -167,10 +177,75 @@ def quiet_search(url: str, rounds: int) -> list[float]:
     return found
 
 
+def single(url: str, rounds: int) -> None:
+    """Each query alone, its time split by step, and pages at depths, by offset and by key."""
+    from reader.core.library import open_library
+    from reader.core.services import search
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + (time.perf_counter() - began) * 1000
+
+        return wrapper
+
+    search.snippet = timed("snippets", search.snippet)  # type: ignore[assignment]
+    with open_library(url, person="quiet") as library:
+        storage = library._storage  # the bench looks inside, to split the time
+        index, articles = storage.index, storage.articles
+        index.ranked = timed("ranking", index.ranked)  # type: ignore[method-assign]
+        articles.texts = timed("texts", articles.texts)  # type: ignore[method-assign]
+        for query in QUERIES:
+            library.search(query, 50)  # warm
+        print(f"each query alone, median of {rounds} (ms): total, ranking, texts, snippets; hits")
+        totals = []
+        for query in QUERIES:
+            runs: dict[str, list[float]] = {}
+            hits = 0
+            for _ in range(rounds):
+                spent.clear()
+                began = time.perf_counter()
+                hits = len(library.search(query, 50).hits)
+                spent["total"] = (time.perf_counter() - began) * 1000
+                for name in ("total", "ranking", "texts", "snippets"):
+                    runs.setdefault(name, []).append(spent.get(name, 0.0))
+            median = {name: statistics.median(values) for name, values in runs.items()}
+            totals.append(median["total"])
+            print(
+                f"  {query:22s} {median['total']:7.1f} {median['ranking']:7.1f} "
+                f"{median['texts']:6.1f} {median['snippets']:6.1f}  {hits}"
+            )
+        print(f"  median {statistics.median(totals):.1f} ms, max {max(totals):.1f} ms")
+        total = library.count()
+        print(f"a page of 50 headlines at a depth, median of {rounds} (ms): by offset, by key")
+        for depth in sorted({0, total // 10, total // 2, max(total - 51, 0)}):
+            by_offset, by_key = [], []
+            for _ in range(rounds):
+                began = time.perf_counter()
+                window = library.headlines(depth, 51)
+                by_offset.append((time.perf_counter() - began) * 1000)
+            for _ in range(rounds):
+                began = time.perf_counter()
+                after = library.headlines_after(window[0].id, 50)
+                by_key.append((time.perf_counter() - began) * 1000)
+            same = [h.id for h in after] == [h.id for h in window[1:]]
+            print(
+                f"  {depth:>10,} {statistics.median(by_offset):8.1f} "
+                f"{statistics.median(by_key):6.1f}{'' if same else '  DIFFERENT ROWS'}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--store", required=True, help="postgresql:// URL of a filled archive")
-    parser.add_argument("--fetch", required=True, help="JSON Lines the fetcher imports")
+    parser.add_argument(
+        "--fetch", help="JSON Lines the fetcher imports (required but with --single)"
+    )
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument(
         "--seconds", type=float, default=3600, help="at most; the readers stop with the fetcher"
@@ -184,8 +259,20 @@ def main() -> None:
         default=0,
         help="nice value of the fetcher and of its server processes (0: as the readers)",
     )
+    parser.add_argument(
+        "--single", action="store_true", help="each query and page alone instead (no load)"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each, with --single")
     args = parser.parse_args()
     from reader.core.library import open_library
+
+    if not args.single and not args.fetch:
+        parser.error("--fetch is required (but with --single)")
+    if args.single:
+        print(f"load average {os.getloadavg()}")
+        single(args.store, args.rounds)
+        print(f"load average {os.getloadavg()}")
+        return
 
     with open_library(args.store, person="bench") as library:
         articles = library.count()

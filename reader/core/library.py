@@ -387,6 +387,13 @@ class Library:
         """A window of the headline list, newest first (undated last)."""
         return self._storage.articles.window(offset, limit, view)
 
+    def headlines_after(
+        self, article_id: int | None, limit: int = 50, view: HeadlineFilter | None = None
+    ) -> list[Headline]:
+        """The window of the headline list that follows `article_id` (from the top when
+        None): the next page by key, as cheap deep in the list as at its top."""
+        return self._storage.articles.window_after(article_id, limit, view)
+
     def headlines_by_id(self, ids: list[int]) -> list[Headline]:
         """The headlines of `ids` in that order (unknown ids left out)."""
         return self._storage.articles.headlines_by_id(ids)
