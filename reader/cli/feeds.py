@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -252,7 +253,11 @@ def fetch(
             )
         return _fetch_every(library, urls, every, workers, timeout, max_bytes, as_json)
     total = len(set(urls)) if urls else len(followed)
-    with output.progress("feeds fetched", total, show=total > 1) as bar:
+    interrupted = threading.Event()
+    with (
+        _signals_set(interrupted, signal.SIGINT),
+        output.progress("feeds fetched", total, show=total > 1) as bar,
+    ):
 
         def report(done: int, of: int, result: FeedResult) -> None:
             if result.failed:
@@ -268,8 +273,16 @@ def fetch(
             bar.update(done)
 
         results = library.fetch(
-            urls or None, workers=workers, timeout=timeout, max_bytes=max_bytes, progress=report
+            urls or None,
+            workers=workers,
+            timeout=timeout,
+            max_bytes=max_bytes,
+            progress=report,
+            cancel=interrupted,
         )
+    if interrupted.is_set():  # Ctrl+C: what was stored stays, the rest is left as it was
+        output.error(f"interrupted; {len(results)} of {output.count(total, 'feed')} fetched")
+        return 130
     if as_json:
         output.print_json([_result_json(r) for r in results])
     else:
@@ -294,8 +307,10 @@ def _fetch_every(
     max_bytes: int,
     as_json: bool,
 ) -> int:
-    """`fetch --every`: rounds until Ctrl+C or SIGTERM, which end it with exit 0."""
+    """`fetch --every`: rounds until Ctrl+C or SIGTERM, which end it with exit 0 (the round
+    under way is cancelled at once and not reported)."""
     rounds = 0
+    stop = threading.Event()
 
     def report(done: FetchRound) -> None:
         nonlocal rounds
@@ -306,7 +321,7 @@ def _fetch_every(
             output.echo(_round_line(done))
 
     try:
-        with _sigterm_stops():
+        with _signals_set(stop, signal.SIGINT, signal.SIGTERM):
             library.fetch_every(
                 minutes,
                 report,
@@ -314,32 +329,39 @@ def _fetch_every(
                 workers=workers,
                 timeout=timeout,
                 max_bytes=max_bytes,
+                stop=stop,
             )
-    except KeyboardInterrupt:  # Ctrl+C, or SIGTERM: the way a fetcher is meant to stop
+    except KeyboardInterrupt:  # a second Ctrl+C while the first was being answered
         pass
     if not as_json:
         output.echo(f"stopped after {output.count(rounds, 'round')}")
     return 0
 
 
-class _Stopped(KeyboardInterrupt):
-    """SIGTERM: ends the rounds as Ctrl+C does (the fetch under way is cancelled at once)."""
-
-
 @contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _Stopped
+def _signals_set(event: threading.Event, *signums: int) -> Iterator[None]:
+    """While the block runs, each of `signums` sets `event` (which the work watches and ends
+    on) instead of raising KeyboardInterrupt wherever the main thread happens to be: raised
+    while it takes the locks of the pool's futures (concurrent.futures.wait does), it left a
+    lock held that a pool thread then waited on for ever, and the exit waited for that thread.
+    A second Ctrl+C raises KeyboardInterrupt at once, for when the first is not enough."""
 
+    def answer(signum: int, frame: FrameType | None) -> None:
+        if signum == signal.SIGINT and event.is_set():
+            raise KeyboardInterrupt
+        event.set()
+
+    before: dict[int, Any] = {}
     try:
-        before = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread (an embedding): SIGTERM keeps its own meaning
-        yield
-        return
+        for signum in signums:
+            before[signum] = signal.signal(signum, answer)
+    except ValueError:  # not the main thread (an embedding): the signals keep their meaning
+        pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _round_line(done: FetchRound) -> str:

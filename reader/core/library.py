@@ -645,13 +645,17 @@ class Library:
     ) -> int:
         """`fetch` every `minutes` until `stop` is set or Ctrl+C, `report(round)` after each
         round; a round that fails (a ReaderError) is reported and the next one still runs.
-        Returns the rounds run. `sleep` replaces time.sleep (tests)."""
+        Setting `stop` also cancels the round under way (that round is not reported) and ends
+        the wait for the next. Returns the rounds reported. `sleep` replaces the wait (tests)."""
         from reader.core.services.feeds import fetch_rounds
 
         wanted = list(urls) if urls is not None else None
+        stop = stop if stop is not None else threading.Event()
 
         def one_round() -> list[FeedResult]:
-            return self.fetch(wanted, workers=workers, timeout=timeout, max_bytes=max_bytes)
+            return self.fetch(
+                wanted, workers=workers, timeout=timeout, max_bytes=max_bytes, cancel=stop
+            )
 
         return fetch_rounds(one_round, minutes, report, stop=stop, sleep=sleep)
 

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -150,14 +149,15 @@ def test_the_command_prints_a_line_per_round_and_ends_on_ctrl_c(
     library.add_feed(server.url("/gone.xml"))
     slept: list[float] = []
 
-    def sleep(seconds: float) -> None:
+    def rest(stop: threading.Event, seconds: float) -> None:
         slept.append(seconds)
         if len(slept) == 1:
             server.serve("/feed.xml", rss(3))
         else:
-            raise KeyboardInterrupt  # Ctrl+C while waiting for round 3
+            signal.raise_signal(signal.SIGINT)  # Ctrl+C while waiting for round 3
+            assert stop.is_set()  # the handler's answer: the loop ends, nothing raised
 
-    monkeypatch.setattr(feed_service, "time", SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(feed_service, "rest", rest)
     out = invoke(library.path, "fetch", "--every", "2")
     assert (out.exit_code, out.stderr) == (0, "")
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
@@ -222,3 +222,31 @@ def test_sigterm_after_the_first_round_ends_the_installed_command_cleanly(
     assert took < 5  # not the ten minutes to the next round
     with open_library(db) as library:
         assert library.count() == 3
+
+
+def test_stop_during_a_round_cancels_its_requests_and_the_round_is_not_reported(
+    library: Library,
+) -> None:
+    from tests.core.test_hardening import Trickle
+
+    server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
+    answered = threading.Event()
+    answer = server._answer
+
+    def counted(conn) -> None:  # type: ignore[no-untyped-def]
+        answered.set()
+        answer(conn)
+
+    server._answer = counted  # type: ignore[method-assign]
+    library.add_feed(server.url)
+    stop = threading.Event()
+    threading.Thread(target=lambda: answered.wait(30) and stop.set(), daemon=True).start()
+    seen: list[FetchRound] = []
+    began = time.monotonic()
+    try:
+        ran = library.fetch_every(1, seen.append, stop=stop, timeout=60)
+    finally:
+        server.close()
+    assert (ran, seen) == (0, [])  # the cut round says nothing, not "1 feed fetched"
+    assert time.monotonic() - began < 30  # not the request's 60 s
+    assert library.feeds()[0].last_fetched_at is None

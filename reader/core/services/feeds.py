@@ -145,7 +145,9 @@ class FeedService:
         quitting) ends the requests under way at once; what was stored stays stored, and the
         feeds not fetched are left as they were.
         """
-        cancel = cancel if cancel is not None else threading.Event()
+        # The requests watch `halt`, this call's own: set when the caller's `cancel` is (seen
+        # within a tenth of a second) and on any error here, never setting the caller's event.
+        halt = threading.Event()
         feeds = self.table.all()
         if urls is not None:
             wanted = {normal_url(url) for url in urls}
@@ -157,18 +159,19 @@ class FeedService:
             max_workers=max(1, min(workers, len(feeds))), thread_name_prefix="feed"
         )
         try:
-            waiting = {pool.submit(_download, feed, timeout, max_bytes, cancel) for feed in feeds}
-            while waiting and not cancel.is_set():
-                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            waiting = {pool.submit(_download, feed, timeout, max_bytes, halt) for feed in feeds}
+            while waiting:
+                finished, waiting = wait(waiting, timeout=0.1, return_when=FIRST_COMPLETED)
+                if cancel is not None and cancel.is_set():
+                    halt.set()
+                    break
                 for future in finished:
-                    if cancel.is_set():
-                        break
                     download = future.result()
                     if download.pages is not None:
                         # A sitemap's pages: those not stored yet are read next, in the pool.
                         fresh = self._unstored(download.pages)
                         reading = pool.submit(
-                            _read_pages, download, fresh, timeout, max_bytes, cancel
+                            _read_pages, download, fresh, timeout, max_bytes, halt
                         )
                         waiting.add(reading)
                         continue
@@ -176,11 +179,10 @@ class FeedService:
                     results.append(result)
                     if progress is not None:
                         progress(len(results), len(feeds), result)
-        except BaseException:
-            cancel.set()  # Ctrl+C: the requests under way end now, not at their timeout
-            raise
         finally:
-            # Feeds not started are dropped; what was stored stays stored.
+            # Cancelled, an error, Ctrl+C: the requests under way end now, not at their timeout,
+            # and the feeds not started are dropped. What was stored stays stored.
+            halt.set()
             pool.shutdown(wait=False, cancel_futures=True)
         order = {feed.url: n for n, feed in enumerate(feeds)}
         results.sort(key=lambda r: order[r.url])
@@ -315,7 +317,9 @@ def fetch_rounds(
     """Run `fetch_round` every `minutes` (from the start of one round to the start of the
     next; at once when a round took longer) until `stop` is set or an exception that is not a
     ReaderError ends it (Ctrl+C); `report(round)` after each round. Returns the rounds run.
-    `sleep` (default time.sleep), `clock` and `monotonic` can be replaced (tests).
+    `sleep` (default: `rest`, a wait that `stop` ends), `clock` and `monotonic` can be
+    replaced (tests). A round during which `stop` was set is not reported: it was cut short
+    (the caller's `fetch_round` is expected to cancel its requests on `stop`).
 
     Each round is a whole `fetch`: the feeds are read again (one added meanwhile is fetched),
     and each feed's articles are stored in their own transactions, so readers of the store
@@ -324,7 +328,6 @@ def fetch_rounds(
     next one runs at its time.
     """
     stop = stop if stop is not None else threading.Event()
-    sleep = sleep if sleep is not None else time.sleep
     number = 0
     while not stop.is_set():
         number += 1
@@ -334,13 +337,21 @@ def fetch_rounds(
             current.results = fetch_round()
         except ReaderError as error:
             current.error = str(error)
-        report(current)
         if stop.is_set():
-            break
+            return number - 1
+        report(current)
         left = minutes * 60 - (monotonic() - began)
         if left > 0:
-            sleep(left)
+            if sleep is not None:
+                sleep(left)
+            else:
+                rest(stop, left)
     return number
+
+
+def rest(stop: threading.Event, seconds: float) -> None:
+    """The wait between two rounds of `fetch_rounds`: `seconds`, or until `stop` is set."""
+    stop.wait(seconds)
 
 
 def read_opml(data: bytes | str) -> list[tuple[str, str | None]]:
