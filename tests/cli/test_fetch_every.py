@@ -240,7 +240,12 @@ def test_stop_during_a_round_cancels_its_requests_and_the_round_is_not_reported(
     server._answer = counted  # type: ignore[method-assign]
     library.add_feed(server.url)
     stop = threading.Event()
-    threading.Thread(target=lambda: answered.wait(30) and stop.set(), daemon=True).start()
+
+    def stop_once_under_way() -> None:
+        if answered.wait(30):
+            stop.set()
+
+    threading.Thread(target=stop_once_under_way, daemon=True).start()
     seen: list[FetchRound] = []
     began = time.monotonic()
     try:
