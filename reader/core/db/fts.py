@@ -277,6 +277,16 @@ class TextIndex:
             (article_id, *index_row(values)),
         )
 
+    def add_many(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None:
+        """add() of each (article id, values), in order, as one executemany."""
+        if not rows:
+            return
+        self._db.conn.executemany(
+            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, *index_row(values)) for article_id, values in rows],
+        )
+
     def remove(self, article_id: int, values: Sequence[str]) -> None:
         """Take an article out of the index; `values` must be those it was added with."""
         self._db.conn.execute(

@@ -57,6 +57,7 @@ class ArticleRows(Protocol):
         self, url: str | None, title_key: str, source: str | None
     ) -> ExistingArticle | None: ...
     def insert(self, record: ArticleRecord, imported_at: str) -> int: ...
+    def insert_many(self, records: list[ArticleRecord], imported_at: str) -> list[int]: ...
     def update(self, article_id: int, record: ArticleRecord) -> None: ...
     def set_story(self, article_id: int, story_id: int | None) -> None: ...
     def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]: ...
@@ -74,6 +75,7 @@ class ArticleRows(Protocol):
 
 class IndexRows(Protocol):
     def add(self, article_id: int, values: Sequence[str]) -> None: ...
+    def add_many(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None: ...
     def remove(self, article_id: int, values: Sequence[str]) -> None: ...
     def count_terms(self, added: Counter[str], removed: Counter[str]) -> None: ...
     def vocabulary(self) -> set[str]: ...
@@ -219,6 +221,24 @@ class Indexer:
         # made a segment per article and the merges that follow (twice the writing time).
         index_rows: list[tuple[int, list[str], list[str] | None]] = []  # (id, values, old)
         written: set[int] = set()  # pending from this chunk on
+        # New articles wait here and are inserted together (one executemany on SQLite), before
+        # anything that could see them: a lookup (a URL met again in the chunk), an update.
+        new: list[tuple[Prepared, ArticleRecord, list[str]]] = []
+
+        def insert_new() -> None:
+            ids = self.articles.insert_many([record for _, record, _ in new], now)
+            for (item, _, values), article_id in zip(new, ids, strict=True):
+                inserted.append(article_id)
+                index_rows.append((article_id, values, None))
+                written.add(article_id)
+                if item.article.related:  # a new id has no headlines to replace
+                    self.links.store_links(article_id, item.article.related)
+                arrivals.append(
+                    Arrival(article_id, item.article.url, item.title_key, item.article.related)
+                )
+            result.added += len(ids)
+            new.clear()
+
         with self.transactions.transaction():
             # Which URLs are stored, asked once for the chunk: a new article (most of a feed)
             # then costs no lookup of its own (on PostgreSQL, a round trip to the server each).
@@ -230,6 +250,7 @@ class Indexer:
                     existing = None
                     stored.add(a.url)
                 else:
+                    insert_new()
                     existing = self.articles.find_existing(a.url, item.title_key, a.source)
                 if existing is not None and existing.content_hash == item.content_hash:
                     result.unchanged += 1
@@ -239,35 +260,34 @@ class Indexer:
                 if not record.sort_key:
                     # Undated: it sorts by when it was first stored (an update keeps that).
                     record.sort_key = existing.sort_key if existing is not None else now
-                replaced: list[str] | None = None  # the values it was indexed with
                 if existing is None:
-                    article_id = self.articles.insert(record, now)
-                    inserted.append(article_id)
-                    result.added += 1
-                else:
-                    article_id = existing.id
-                    replaced = fts_row_for_delete(
-                        existing.title, existing.body, existing.index_extra
-                    )
-                    counted = article_id not in written and not self.articles.pending_among(
-                        [article_id]
-                    )
-                    if counted:
-                        # Its words were counted and its bands stored: it waits again as new.
-                        self.bands.remove(article_id)
-                        removed.update(set(" ".join(replaced[:3]).split()))
-                    self.articles.update(article_id, record)
-                    updated.append(article_id)
-                    result.updated += 1
+                    new.append((item, record, values))
+                    continue
+                article_id = existing.id
+                replaced = fts_row_for_delete(existing.title, existing.body, existing.index_extra)
+                counted = article_id not in written and not self.articles.pending_among(
+                    [article_id]
+                )
+                if counted:
+                    # Its words were counted and its bands stored: it waits again as new.
+                    self.bands.remove(article_id)
+                    removed.update(set(" ".join(replaced[:3]).split()))
+                self.articles.update(article_id, record)
+                updated.append(article_id)
+                result.updated += 1
                 index_rows.append((article_id, values, replaced))
                 written.add(article_id)
-                if existing is not None or a.related:  # a new id has no headlines to replace
-                    self.links.store_links(article_id, a.related)
+                self.links.store_links(article_id, a.related)
                 arrivals.append(Arrival(article_id, a.url, item.title_key, a.related))
-            for article_id, values, replaced in index_rows:
-                if replaced is not None:
-                    self.index.remove(article_id, replaced)
-                self.index.add(article_id, values)
+            insert_new()
+            added: list[tuple[int, list[str]]] = []  # consecutive additions, written together
+            for article_id, values, old in index_rows:
+                if old is not None:
+                    self.index.add_many(added)
+                    added.clear()
+                    self.index.remove(article_id, old)
+                added.append((article_id, values))
+            self.index.add_many(added)
             if removed:
                 self.index.count_terms(Counter(), removed)
             if bundled and inserted:

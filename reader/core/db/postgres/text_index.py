@@ -234,6 +234,18 @@ class PostgresTextIndex(TextIndex):
             (article_id, tsvector(surface_columns(values)), tsvector(values[3:6])),
         )
 
+    def add_many(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None:
+        if not rows:
+            return
+        self._db.conn.executemany(
+            "INSERT INTO articles_fts (id, doc, stems) "
+            "VALUES (?, CAST(? AS tsvector), CAST(? AS tsvector))",
+            [
+                (article_id, tsvector(surface_columns(values)), tsvector(values[3:6]))
+                for article_id, values in rows
+            ],
+        )
+
     def remove(self, article_id: int, values: Sequence[str]) -> None:
         self._db.conn.execute("DELETE FROM articles_fts WHERE id = ?", (article_id,))
 
