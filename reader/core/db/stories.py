@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from reader.core.db.connection import Database
 
-PER_BAND = (
-    30  # rows read per band: a band shared through one very common shingle can hold thousands
-)
+BATCH = 500  # band keys per statement
 
 
 class StoryBands:
@@ -21,6 +19,39 @@ class StoryBands:
             [(key, article_id) for key in bands],
         )
 
+    def add_each(self, rows: list[tuple[int, list[int]]]) -> None:
+        """`add` for each (article id, bands) of a chunk, in one statement: the rows in key
+        order, so the B-tree is written a page after another instead of at random."""
+        self._db.conn.executemany(
+            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            sorted({(key, article_id) for article_id, bands in rows for key in bands}),
+        )
+
+    def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]:
+        """{key: the first `limit` article ids in its band, lowest first} of those of `keys`
+        that hold any (a band shared through one very common shingle can hold thousands)."""
+        found: dict[int, list[int]] = {}
+        ordered = sorted(set(keys))
+        for start in range(0, len(ordered), BATCH):
+            batch = ordered[start : start + BATCH]
+            rows = self._db.conn.execute(
+                "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
+                "(PARTITION BY key ORDER BY article_id) AS place FROM story_bands "
+                f"WHERE key IN ({','.join('?' * len(batch))})) ranked "
+                f"WHERE place <= {int(limit)} ORDER BY key, article_id",
+                batch,
+            )
+            for key, article_id in rows:
+                found.setdefault(key, []).append(article_id)
+        return found
+
+    def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None:
+        """(story id, MinHash signature, article id) of each article of a chunk (in id order),
+        found by the second step of an import."""
+        self._db.conn.executemany(
+            "UPDATE articles SET story_id = ?, minhash = ? WHERE id = ?", rows
+        )
+
     def remove(self, article_id: int) -> None:
         self._db.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
 
@@ -30,16 +61,6 @@ class StoryBands:
             "DELETE FROM story_bands WHERE key = ? AND article_id = ?",
             [(key, article_id) for key in bands],
         )
-
-    def sharing_each(self, bands: list[int], exclude: int | None) -> list[int]:
-        """For each band, a few articles in it: an id once per band it shares (for counting)."""
-        if not bands:
-            return []
-        per_band = " UNION ALL ".join(
-            [f"SELECT * FROM (SELECT article_id FROM story_bands WHERE key = ? LIMIT {PER_BAND}) b"]
-            * len(bands)
-        )
-        return [row[0] for row in self._db.conn.execute(per_band, bands) if row[0] != exclude]
 
     def sharing_any(self, bands: list[int], exclude: int, limit: int) -> list[int]:
         """Articles that share at least one band, each once."""

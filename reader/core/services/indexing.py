@@ -14,6 +14,7 @@ its own, counted in no topic, and its words are not in the term statistics.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard is computed
 MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
 STORY_CANDIDATES = 20
+PER_BAND = 30  # candidates read per band: one shared through a very common shingle holds many
 CATCH_UP_CHUNK = 500  # pending articles done per transaction of the second step
 PENDING_WORK = ("story grouping", "term statistics", "topics")  # what a pending article waits for
 
@@ -82,9 +84,10 @@ class IndexRows(Protocol):
 
 
 class BandRows(Protocol):
-    def add(self, article_id: int, bands: list[int]) -> None: ...
+    def add_each(self, rows: list[tuple[int, list[int]]]) -> None: ...
     def remove(self, article_id: int) -> None: ...
-    def sharing_each(self, bands: list[int], exclude: int | None) -> list[int]: ...
+    def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]: ...
+    def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None: ...
 
 
 class Transactions(Protocol):
@@ -172,9 +175,9 @@ class Indexer:
         bundled: bool = False,
     ) -> None:
         vocabulary: set[str] | None = None
-        for prepared in prepared_chunks(items):
+        for chunk in prepared_chunks(items):
             good: list[Prepared] = []
-            for item in prepared:
+            for item in chunk.items:
                 if isinstance(item, ImportFailure):
                     result.failed.append(item)
                 else:
@@ -183,8 +186,7 @@ class Indexer:
                 continue
             if vocabulary is None:
                 vocabulary = self._vocabulary()
-            for item in good:
-                vocabulary.update(item.words)
+            vocabulary.update(chunk.words)
             self._write_chunk(good, vocabulary, result, bundled)
             if progress is not None:
                 progress(result)
@@ -321,28 +323,65 @@ class Indexer:
         for found in groupings:
             added.update(found.words)
         with self.transactions.transaction():
-            for found in groupings:
-                story = None
-                if found.bands is not None:
-                    story = self._find_story(found.signature, found.bands, found.id)
-                    self.bands.add(found.id, found.bands)
-                self.articles.set_grouping(found.id, story, found.signature)
+            stories = self._find_stories(groupings)
+            self.bands.add_each([(g.id, g.bands) for g in groupings if g.bands is not None])
+            self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
             self.index.count_terms(added, Counter())
             if self.arrived is not None:
                 self.arrived(ids)
             self.articles.pending_done(ids)
             self.transactions.bump_generation()
 
-    def _find_story(self, signature: bytes, bands: list[int], article_id: int) -> int | None:
+    def _find_stories(self, groupings: list[Grouping]) -> dict[int, int]:
+        """{id: story} of the articles of a chunk (in id order) that tell a stored story.
+
+        The same answers as each article arriving on its own, after the ones before it: an
+        article's candidates are read from the bands as they stood before the chunk, together
+        with the bands of the chunk's articles before it (its own chunk is a few statements,
+        not a few per article)."""
+        keyed = [g for g in groupings if g.bands is not None]
+        # The bands as `sharing_each` would read them: the first PER_BAND ids of each.
+        members = self.bands.first_in_each([key for g in keyed for key in g.bands or ()], PER_BAND)
+        tops: list[list[int]] = []
+        for found in keyed:
+            bands = found.bands or []
+            shared = Counter(
+                other for key in bands for other in members.get(key, ()) if other != found.id
+            )
+            tops.append([other for other, _ in shared.most_common(STORY_CANDIDATES)])
+            for key in bands:  # its bands, seen by the articles after it
+                _place(members.setdefault(key, []), found.id)
+        stored = {
+            row[0]: row
+            for row in self.articles.signatures(sorted({o for top in tops for o in top}))
+        }
+        signatures = {g.id: g.signature for g in keyed}
+        stories: dict[int, int] = {}
+        done: set[int] = set()  # the chunk's articles grouped so far
+        for found, top in zip(keyed, tops, strict=True):
+            rows = [
+                (other, stories.get(other), signatures[other]) if other in done else stored[other]
+                for other in top
+                if other in done or other in stored
+            ]
+            story = self._find_story(found.signature, found.id, rows)
+            if story is not None:
+                stories[found.id] = story
+            done.add(found.id)
+        return stories
+
+    def _find_story(
+        self, signature: bytes, article_id: int, rows: list[tuple[int, int | None, bytes]]
+    ) -> int | None:
         """The story of a stored near-duplicate, or None: the article starts its own story.
 
-        Candidates share MinHash bands with it, most shared bands first (a band shared through
-        one very common shingle says little); the few whose signature estimate is close are
-        confirmed on the exact Jaccard of their shingles (computed only then).
+        `rows`: (id, story, signature) of its candidates, the articles that share most MinHash
+        bands with it (a band shared through one very common shingle says little); the few
+        whose signature estimate is close are confirmed on the exact Jaccard of their
+        shingles (computed only then).
         """
-        shared = Counter(self.bands.sharing_each(bands, article_id))
-        top = [other for other, _ in shared.most_common(STORY_CANDIDATES)]
-        rows = self.articles.signatures(top)
+        if not rows:
+            return None
         estimates = minhash.estimates(minhash.from_blob(signature), [blob for _, _, blob in rows])
         close = sorted(
             (
@@ -365,6 +404,14 @@ class Indexer:
             if score >= minhash.SAME_STORY and score > best:
                 best, story = score, other_story or other_id
         return story
+
+
+def _place(ids: list[int], article_id: int) -> None:
+    """Put `article_id` among the first PER_BAND ids of a band (lowest first), once."""
+    at = bisect_left(ids, article_id)
+    if at < PER_BAND and (at == len(ids) or ids[at] != article_id):
+        ids.insert(at, article_id)
+        del ids[PER_BAND:]
 
 
 def _saved(result: ImportResult) -> str:

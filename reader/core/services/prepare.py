@@ -17,9 +17,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
@@ -56,9 +56,50 @@ class Prepared:
     content_hash: str
     sort_key: str
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
-    words: set[str]  # every distinct surface word
     nya: tuple[list[str], list[str], list[str]]  # words of each surface that may end in -nya
     redups: tuple[str, str, str]  # reduplication tokens of title, lead and the rest (text.py)
+
+
+@dataclass
+class PreparedChunk:
+    """A chunk's prepared articles (and failures), in input order, and every distinct surface
+    word of its articles (what the import adds to the words it knows, the chunk at once).
+
+    Pickled (from the helper process) as plain tuples, not as objects: unpickling 500
+    Prepared with their Article, each rebuilt attribute by attribute, and a set of words for
+    each, cost the importing process about as long as writing their rows."""
+
+    items: list[Prepared | ImportFailure]
+    words: set[str]
+
+    def __reduce__(self) -> tuple[Callable[..., PreparedChunk], tuple[Any, ...]]:
+        packed = [
+            item if isinstance(item, ImportFailure) else _packed(item) for item in self.items
+        ]
+        return _unpacked_chunk, (packed, self.words)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_RELATED = _ARTICLE_FIELDS.index("related")
+_PREPARED_FIELDS = tuple(f.name for f in fields(Prepared))
+
+
+def _packed(item: Prepared) -> tuple[Any, ...]:
+    article = [getattr(item.article, name) for name in _ARTICLE_FIELDS]
+    article[_RELATED] = [(r.title, r.url, r.target_id) for r in item.article.related]
+    return (tuple(article), *(getattr(item, name) for name in _PREPARED_FIELDS[1:]))
+
+
+def _unpacked_chunk(packed: list[Any], words: set[str]) -> PreparedChunk:
+    items: list[Prepared | ImportFailure] = []
+    for item in packed:
+        if isinstance(item, ImportFailure):
+            items.append(item)
+            continue
+        article = list(item[0])
+        article[_RELATED] = [RelatedHeadline(*r) for r in article[_RELATED]]
+        items.append(Prepared(Article(*article), *item[1:]))
+    return PreparedChunk(items, words)
 
 
 @dataclass
@@ -103,7 +144,6 @@ def prepare(article: Article) -> Prepared:
         content_hash=content_hash(article),
         sort_key=to_utc_key(article.published_at),
         surfaces=surfaces,
-        words=set(" ".join(surfaces).split()),
         nya=(nya_words(surfaces[0]), nya_words(surfaces[1]), nya_words(surfaces[2])),
         redups=_redups(article.title, article.body),
     )
@@ -120,7 +160,7 @@ def _redups(title: str, body: str) -> tuple[str, str, str]:
 
 
 def words_of(title: str, body: str) -> set[str]:
-    """Every distinct surface word of a stored article (what prepare() gives as `words`)."""
+    """Every distinct surface word of a stored article (what prepare_chunk gives of it)."""
     return set(" ".join(_surfaces(title, body)).split())
 
 
@@ -149,20 +189,24 @@ def grouping_chunk(rows: list[tuple[int, str, str]]) -> list[Grouping]:
     return [grouping(*row) for row in rows]
 
 
-def prepare_chunk(items: list[Entry]) -> list[Prepared | ImportFailure]:
+def prepare_chunk(items: list[Entry]) -> PreparedChunk:
     """prepare() over a chunk, its unbuilt entries built first; runs in a helper process
     during large imports."""
     out: list[Prepared | ImportFailure] = []
+    words: set[str] = set()
     for entry in items:
         item = entry.build(*entry.args) if isinstance(entry, Unbuilt) else entry
         if isinstance(item, ImportFailure):
             out.append(item)
             continue
         try:
-            out.append(prepare(item))
+            prepared = prepare(item)
         except InvalidArticle as error:
             out.append(ImportFailure(item.origin or "input", item.line, str(error)))
-    return out
+            continue
+        out.append(prepared)
+        words.update(" ".join(prepared.surfaces).split())
+    return PreparedChunk(out, words)
 
 
 def content_hash(article: Article) -> str:
@@ -198,7 +242,7 @@ def fts_row_for_delete(title: str, body: str, index_extra: str) -> list[str]:
     return stored_index_values(title, body, index_extra)
 
 
-def prepared_chunks(items: Iterable[Entry]) -> Iterator[list[Prepared | ImportFailure]]:
+def prepared_chunks(items: Iterable[Entry]) -> Iterator[PreparedChunk]:
     """Chunks of prepared articles, in input order.
 
     Preparing (cleaning, tokenizing) is pure Python work independent of the store, so once an
