@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
@@ -73,9 +73,7 @@ class PreparedChunk:
     words: set[str]
 
     def __reduce__(self) -> tuple[Callable[..., PreparedChunk], tuple[Any, ...]]:
-        packed = [
-            item if isinstance(item, ImportFailure) else _packed(item) for item in self.items
-        ]
+        packed = [item if isinstance(item, ImportFailure) else _packed(item) for item in self.items]
         return _unpacked_chunk, (packed, self.words)
 
 
@@ -246,9 +244,9 @@ def prepared_chunks(items: Iterable[Entry]) -> Iterator[PreparedChunk]:
     """Chunks of prepared articles, in input order.
 
     Preparing (cleaning, tokenizing) is pure Python work independent of the store, so once an
-    import proves large it moves to a helper process and overlaps with the writes.
+    import proves large it is shared with a helper process and overlaps with the writes.
     """
-    return in_helper(_chunks(items, CHUNK), prepare_chunk)
+    return shared(_chunks(items, CHUNK), prepare_chunk)
 
 
 _In = TypeVar("_In")
@@ -293,6 +291,95 @@ def in_helper(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_O
         for chunk, _ in queue:
             yield work(chunk)
         yield from map(work, chunks)
+
+
+HELPER_AHEAD = 2  # chunks handed to the helper process and not yet back, at most
+IN_FLIGHT = 4  # chunks read and not yet handed back to the caller, at most
+
+
+class _Slot(Generic[_In, _Out]):
+    """A chunk on its way: handed to the helper (`future`), or worked here (`done`)."""
+
+    __slots__ = ("chunk", "done", "future")
+
+    def __init__(self, chunk: _In) -> None:
+        self.chunk = chunk
+        self.future: Future[_Out] | None = None
+        self.done: list[_Out] = []  # its work, once done in this process
+
+
+def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]:
+    """`work` of each chunk, in order, shared between this process and a helper process when
+    there are two chunks or more (in this process alone otherwise).
+
+    The helper is given up to HELPER_AHEAD chunks at a time; a chunk read while it has that
+    many is worked here, while the caller's own work waits, whenever the next chunk to hand
+    back is still with the helper. So neither process waits for the other while there is a
+    chunk to work: the first chunk is worked here while the helper starts, and a caller whose
+    own work per chunk (writing it) is lighter than the helper's takes a share of the chunks.
+    """
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None or not PARALLEL_PREPARE:
+        yield work(first)
+        if second is not None:
+            yield work(second)
+            yield from map(work, chunks)
+        return
+    queue: deque[_Slot[_In, _Out]] = deque([_Slot(first), _Slot(second)])
+    rest: Iterator[_In] | None = chunks  # None once read to its end
+    try:
+        with _helper_pool() as pool:
+            queue[1].future = pool.submit(work, second)  # the helper starts meanwhile
+            while queue:
+                while rest is not None and len(queue) < IN_FLIGHT:
+                    chunk = next(rest, None)
+                    if chunk is None:
+                        rest = None
+                        break
+                    queue.append(_Slot(chunk))
+                # The helper takes the latest chunks not yet worked, up to HELPER_AHEAD at once
+                # (this process works the earlier ones, needed first).
+                busy = sum(1 for s in queue if s.future is not None and not s.future.done())
+                for slot in reversed(queue):
+                    if busy >= HELPER_AHEAD:
+                        break
+                    if slot.future is None and not slot.done:
+                        slot.future = pool.submit(work, slot.chunk)
+                        busy += 1
+                head = queue[0]
+                if head.future is not None and not head.future.done():
+                    idle = next((s for s in queue if s.future is None and not s.done), None)
+                    if idle is not None:
+                        idle.done.append(work(idle.chunk))
+                        continue
+                if head.done:
+                    yield head.done[0]
+                elif head.future is not None:
+                    yield head.future.result()
+                else:
+                    yield work(head.chunk)
+                queue.popleft()
+    except BrokenProcessPool:
+        # The helper could not start (e.g. a caller's script without a __main__ guard): carry
+        # on in this process with every chunk not yet handed back.
+        log.info("working in-process: the helper process could not start")
+        for slot in queue:
+            yield slot.done[0] if slot.done else work(slot.chunk)
+        if rest is not None:
+            yield from map(work, rest)
+
+
+def _helper_pool() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=context,
+        initializer=leave_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def leave_with_parent(parent: int) -> None:
