@@ -36,18 +36,21 @@ FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 ARTICLES = 400
 STORE_CHUNK = 20
 CATCH_UP_CHUNK = 30
+CHUNKS_PER_TRANSACTION = 2
 # Both tests on one worker (pytest -n with --dist loadgroup, see pyproject.toml): the reference
 # import is made once.
 pytestmark = pytest.mark.xdist_group("resumable_import")
 QUERIES = ["pekerja", "presiden jokowi", "pemerintah", "harga minyak", "polisi -jakarta", "bank*"]
 
-# The CLI with small chunks: 20 articles per step-one transaction, 30 per step-two one.
+# The CLI with small chunks: 20 articles per step-one transaction, 60 per step-two one (two
+# chunks of 30).
 RUN = (
     "import sys\n"
     "import reader.core.services.indexing as indexing\n"
     "import reader.core.services.prepare as prepare\n"
     f"prepare.CHUNK = {STORE_CHUNK}\n"
     f"indexing.CATCH_UP_CHUNK = {CATCH_UP_CHUNK}\n"
+    f"indexing.CHUNKS_PER_TRANSACTION = {CHUNKS_PER_TRANSACTION}\n"
     "from reader.cli import main\n"
     "if __name__ == '__main__':\n"
     "    sys.exit(main(sys.argv[1:]))\n"
@@ -201,7 +204,9 @@ def test_killed_while_catching_up_then_imported_again(
     articles, pending = _kill_when(
         db,
         inputs,
-        lambda stored, waiting: stored == total and 0 < waiting <= total - 2 * CATCH_UP_CHUNK,
+        lambda stored, waiting: (
+            stored == total and 0 < waiting <= total - 2 * CHUNKS_PER_TRANSACTION * CATCH_UP_CHUNK
+        ),
     )
     assert articles == total
     assert 0 < pending < total, "killed during the second step"

@@ -129,10 +129,11 @@ def test_catching_up_in_any_chunk_size_ends_the_same(
     library: Library, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 37)
+    monkeypatch.setattr(indexing, "CHUNKS_PER_TRANSACTION", 2)  # a progress report a commit
     library.import_articles(_articles(ARTICLES), defer=True)
     steps: list[tuple[int, int]] = []
     library.catch_up(lambda done, left: steps.append((done, left)))
-    assert steps[0] == (37, ARTICLES - 37) and steps[-1] == (ARTICLES, 0)
+    assert steps[0] == (74, ARTICLES - 74) and steps[-1] == (ARTICLES, 0)
     assert _state(library) == reference
 
 

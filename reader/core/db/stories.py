@@ -20,18 +20,17 @@ class StoryBands:
         )
 
     def add_each(self, rows: list[tuple[int, list[int]]]) -> None:
-        """`add` for each (article id, bands) of a chunk, in one statement: the rows in key
-        order, so the B-tree is written a page after another instead of at random."""
+        """`add` for each (article id, bands) of a chunk, in one statement."""
         self._db.conn.executemany(
             "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            sorted({(key, article_id) for article_id, bands in rows for key in bands}),
+            [(key, article_id) for article_id, bands in rows for key in bands],
         )
 
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]:
         """{key: the first `limit` article ids in its band, lowest first} of those of `keys`
         that hold any (a band shared through one very common shingle can hold thousands)."""
         found: dict[int, list[int]] = {}
-        ordered = sorted(set(keys))
+        ordered = list(set(keys))
         for start in range(0, len(ordered), BATCH):
             batch = ordered[start : start + BATCH]
             rows = self._db.conn.execute(

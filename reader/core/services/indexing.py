@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
 
 from reader.core import minhash
@@ -49,7 +50,11 @@ CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard
 MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
 STORY_CANDIDATES = 20
 PER_BAND = 30  # candidates read per band: one shared through a very common shingle holds many
-CATCH_UP_CHUNK = 500  # pending articles done per transaction of the second step
+CATCH_UP_CHUNK = 500  # pending articles grouped, counted and matched to topics at a time
+# Chunks of the second step committed together. The bands of a large store lie on all of its
+# pages and a chunk's bands touch most of them; a commit writes out every page it touched
+# (at 100,000 articles, a commit a chunk wrote the band table about once a chunk).
+CHUNKS_PER_TRANSACTION = 8
 PENDING_WORK = ("story grouping", "term statistics", "topics")  # what a pending article waits for
 
 
@@ -303,34 +308,40 @@ class Indexer:
         total.merge(result)
 
     def _catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Step two, a chunk of pending articles per transaction, lowest id first: each
-        article's story is looked up among the articles done before it (as if they had
-        arrived one by one), its signature and bands stored, its words counted, its topics
-        matched. Words and signatures are computed a chunk ahead (in the helper process)."""
+        """Step two, lowest id first, a chunk of pending articles at a time and a few chunks
+        per transaction: each article's story is looked up among the articles done before it
+        (as if they had arrived one by one), its signature and bands stored, its words
+        counted, its topics matched. Words and signatures are computed a chunk ahead (in the
+        helper process)."""
         waiting = self.articles.pending_ids(self.articles.pending_count())
         chunks = [waiting[i : i + CATCH_UP_CHUNK] for i in range(0, len(waiting), CATCH_UP_CHUNK)]
         texts = (self.articles.pending_texts(ids) for ids in chunks)
+        found = zip(chunks, in_helper(texts, grouping_chunk), strict=True)
         done = 0
-        for ids, groupings in zip(chunks, in_helper(texts, grouping_chunk), strict=True):
-            self._catch_up_chunk(ids, groupings)
-            done += len(ids)
+        for first in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
+            # Each chunk is taken as the helper gives it, inside the transaction: gathering
+            # them first would leave this process waiting while the helper works alone.
+            with self.transactions.transaction():
+                for ids, groupings in islice(
+                    found, min(CHUNKS_PER_TRANSACTION, len(chunks) - first)
+                ):
+                    self._catch_up_chunk(ids, groupings)
+                    done += len(ids)
+                self.transactions.bump_generation()
             if progress is not None:
                 progress(done, len(waiting) - done)
         return done
 
     def _catch_up_chunk(self, ids: list[int], groupings: list[Grouping]) -> None:
-        added: Counter[str] = Counter()
-        for found in groupings:
-            added.update(found.words)
-        with self.transactions.transaction():
-            stories = self._find_stories(groupings)
-            self.bands.add_each([(g.id, g.bands) for g in groupings if g.bands is not None])
-            self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
-            self.index.count_terms(added, Counter())
-            if self.arrived is not None:
-                self.arrived(ids)
-            self.articles.pending_done(ids)
-            self.transactions.bump_generation()
+        """One chunk's work, inside the caller's transaction."""
+        added = Counter(chain.from_iterable(g.words for g in groupings))
+        stories = self._find_stories(groupings)
+        self.bands.add_each([(g.id, g.bands) for g in groupings if g.bands is not None])
+        self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
+        self.index.count_terms(added, Counter())
+        if self.arrived is not None:
+            self.arrived(ids)
+        self.articles.pending_done(ids)
 
     def _find_stories(self, groupings: list[Grouping]) -> dict[int, int]:
         """{id: story} of the articles of a chunk (in id order) that tell a stored story.
@@ -342,19 +353,33 @@ class Indexer:
         keyed = [g for g in groupings if g.bands is not None]
         # The bands as `sharing_each` would read them: the first PER_BAND ids of each.
         members = self.bands.first_in_each([key for g in keyed for key in g.bands or ()], PER_BAND)
+        # Only a key in the store's bands or in two of the chunk's articles can find anything;
+        # an article with none of them (most of a feed) has no candidates and needs no more.
+        counted = Counter(chain.from_iterable(g.bands or () for g in keyed))
+        shared_keys = {key for key, count in counted.items() if count > 1}
+        shared_keys.update(members)
         tops: list[list[int]] = []
         for found in keyed:
-            bands = found.bands or []
-            shared = Counter(
-                other for key in bands for other in members.get(key, ()) if other != found.id
-            )
+            article_id, bands = found.id, found.bands or []
+            if shared_keys.isdisjoint(bands):
+                tops.append([])
+                continue
+            held = [members[key] for key in bands if key in members]
+            others = [other for ids in held for other in ids if other != article_id]
+            shared = Counter(others)
             tops.append([other for other, _ in shared.most_common(STORY_CANDIDATES)])
             for key in bands:  # its bands, seen by the articles after it
-                _place(members.setdefault(key, []), found.id)
-        stored = {
-            row[0]: row
-            for row in self.articles.signatures(sorted({o for top in tops for o in top}))
-        }
+                if key in shared_keys:
+                    ids = members.get(key)
+                    if ids is None:
+                        members[key] = [article_id]
+                    else:
+                        _place(ids, article_id)
+        candidates = sorted({other for top in tops for other in top})
+        stored: dict[int, tuple[int, int | None, bytes]] = {}
+        for start in range(0, len(candidates), CATCH_UP_CHUNK):
+            for row in self.articles.signatures(candidates[start : start + CATCH_UP_CHUNK]):
+                stored[row[0]] = row
         signatures = {g.id: g.signature for g in keyed}
         stories: dict[int, int] = {}
         done: set[int] = set()  # the chunk's articles grouped so far
