@@ -222,6 +222,18 @@ def single(url: str, rounds: int) -> None:
             )
         print(f"  median {statistics.median(totals):.1f} ms, max {max(totals):.1f} ms")
         total = library.count()
+        rng = random.Random(1)
+        opened = []
+        for _ in range(max(rounds, 1) * 8):
+            article_id = rng.randrange(1, total + 1)
+            began = time.perf_counter()
+            if library.get(article_id) is not None:
+                library.related(article_id, 12)
+            opened.append((time.perf_counter() - began) * 1000)
+        print(
+            f"open (an article and its related news), {len(opened)} at random: median "
+            f"{statistics.median(opened):.1f} ms, p95 {percentile(opened, 0.95):.1f} ms"
+        )
         print(f"a page of 50 headlines at a depth, median of {rounds} (ms): by offset, by key")
         for depth in sorted({0, total // 10, total // 2, max(total - 51, 0)}):
             by_offset, by_key = [], []
