@@ -11,6 +11,7 @@ import re
 import struct
 import zlib
 from functools import cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from reader.core.text import surface_string, surface_words
@@ -101,6 +102,80 @@ def shingles_of_words(words: list[str]) -> np.ndarray:
     if len(h) >= 3:
         h = (h[:-2] * np.uint64(0x9E3779B1)) ^ (h[1:-1] * np.uint64(0x85EBCA77)) ^ h[2:]
     return np.unique(h & np.uint64(0xFFFFFFFF))
+
+
+def chunk_shingles(word_lists: list[list[str]]) -> list[np.ndarray]:
+    """`shingles_of_words` of each of `word_lists` (a chunk of articles), in a few array
+    operations for all of them instead of a few for each."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    total = int(lengths.sum())
+    if not total:
+        return [np.empty(0, dtype=np.uint64) for _ in word_lists]
+    words = chain.from_iterable(word_lists)
+    h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=total)
+    shingled = (h[:-2] * np.uint64(0x9E3779B1)) ^ (h[1:-1] * np.uint64(0x85EBCA77)) ^ h[2:]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    # An article's shingles start where its words do and stop two words before its end (a
+    # shingle never spans two articles); fewer than three words are kept as they are.
+    parts = [
+        shingled[start : start + length - 2] if length >= 3 else h[start : start + length]
+        for start, length in zip(starts.tolist(), lengths.tolist(), strict=True)
+    ]
+    counts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    owner = np.repeat(np.arange(len(parts), dtype=np.uint64), counts)
+    keyed = (owner << np.uint64(32)) | (np.concatenate(parts) & np.uint64(0xFFFFFFFF))
+    keyed.sort()  # each article's shingles together, in order: unique where unlike the last
+    keep = np.empty(len(keyed), dtype=bool)
+    keep[:1] = True
+    np.not_equal(keyed[1:], keyed[:-1], out=keep[1:])
+    keyed = keyed[keep]
+    bounds = np.searchsorted(keyed >> np.uint64(32), np.arange(len(parts) + 1, dtype=np.uint64))
+    values = keyed & np.uint64(0xFFFFFFFF)
+    return [values[bounds[i] : bounds[i + 1]] for i in range(len(parts))]
+
+
+SIGNATURE_BLOCK = 512  # shingles hashed together by chunk_signatures (63 uint64 each: in cache)
+
+
+def chunk_signatures(shingle_sets: list[np.ndarray]) -> np.ndarray:
+    """`signature` of each of `shingle_sets`, one row each (uint32), computed a block of
+    articles at a time."""
+    import numpy as np
+
+    found = np.full((len(shingle_sets), PERMUTATIONS), 0xFFFFFFFF, dtype=np.uint32)
+    a, b = _hash_parameters()
+    block: list[int] = []  # articles of the block, none without shingles
+    size = 0
+    for i, shingle_set in enumerate([*shingle_sets, None]):
+        if shingle_set is not None and not len(shingle_set):
+            continue
+        if block and (shingle_set is None or size + len(shingle_set) > SIGNATURE_BLOCK):
+            hashed = np.concatenate([shingle_sets[j] for j in block])
+            mixed = np.multiply.outer(hashed, a)
+            mixed += b
+            mixed >>= np.uint64(32)
+            offsets = np.cumsum([0] + [len(shingle_sets[j]) for j in block[:-1]])
+            found[block] = np.minimum.reduceat(mixed, offsets, axis=0).astype(np.uint32)
+            block, size = [], 0
+        if shingle_set is not None:
+            block.append(i)
+            size += len(shingle_set)
+    return found
+
+
+def chunk_band_keys(signatures: np.ndarray) -> list[list[int]]:
+    """`band_keys` of each row of `signatures`."""
+    import numpy as np
+
+    rows = signatures.astype(np.uint64).reshape(len(signatures), BANDS, ROWS_PER_BAND)
+    keys = rows[:, :, 0] * np.uint64(0x9E3779B97F4A7C15)
+    keys = (keys ^ rows[:, :, 1]) * np.uint64(0xC2B2AE3D27D4EB4F)
+    keys = (keys ^ rows[:, :, 2]) * np.uint64(0x165667B19E3779F9)
+    keys = keys ^ np.arange(BANDS, dtype=np.uint64)
+    found: list[list[int]] = (keys >> np.uint64(1)).tolist()
+    return found
 
 
 def shingle_set(body: str) -> frozenset[int]:
