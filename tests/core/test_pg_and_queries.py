@@ -153,3 +153,14 @@ def test_a_word_outside_the_title_scores_below_its_largest_weight(store) -> None
     assert outside > 0.12  # in the lead, and six times more in the body
     assert outside < _normalised(_FIRST_WEIGHT_MOST * 0.3)
     assert anywhere < _normalised(_FIRST_WEIGHT_MOST * 1.0)
+
+
+def test_a_query_of_rare_words_alone_still_reads_the_titles_first(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every phrase rare (this store's words are all under RARE): reading every match of them
+    would be the whole search, so the title matches are read first as if none were rare."""
+    monkeypatch.setattr(text_index, "RARE", 10**6)
+    expression = Phrase(("gaji",), "text")
+    every, _ = _ranked(store, expression, 100, monkeypatch, title_first=False)
+    found, used = _ranked(store, expression, 100, monkeypatch, title_first=True)
+    assert used
+    assert found == every

@@ -546,8 +546,8 @@ class PostgresTextIndex(TextIndex):
             if _indexable(phrase) and min(frequencies.get(word, 0) for word in phrase.words) <= RARE
         ]
         rest = _without(expression, {term.phrase for term in rare} | set(quiet))
-        if rest is None:  # every match holds a rare phrase: scoring them all is as cheap
-            return None
+        if rest is None:  # every match holds a rare phrase: the title matches alone, as if
+            rare, quiet, common, rest = [], [], terms, expression  # none were rare
         plan = _title_part(rest, common)
         if plan is None or plan.hope <= plan.outside * 1.001:
             return None
