@@ -23,6 +23,30 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
+
+def is_clean_line(text: str) -> bool:
+    """Whether clean_line(text) is `text` itself, told cheaply for ASCII text (the import's hot
+    path meets the same text cleaned twice or more: by the feed's reader, then by the import):
+    printable characters only (nothing clean_text removes or changes: every escape starts
+    with \x1b), one space between words. Other text is not told clean: it is cleaned."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
+
+
+def is_clean_body(text: str) -> bool:
+    """Whether clean_body(text) is `text` itself, told cheaply for ASCII text: paragraphs of
+    printable characters, one space between words, one blank line between paragraphs."""
+    if not text.isascii():
+        return False
+    joined = text.replace("\n\n", " ")  # any other line break is left, and is not printable
+    return joined.isprintable() and "  " not in joined and joined[:1] != " " and joined[-1:] != " "
+
+
 # Every way of breaking a line, told as "\n" (a lone CR would move the cursor back over the line).
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
@@ -64,6 +88,8 @@ def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, source...): no line breaks, single spaces."""
     if not text:
         return ""
+    if is_clean_line(text):
+        return text
     return " ".join(clean_text(text).split())
 
 
@@ -73,6 +99,8 @@ def clean_body(text: str) -> str:
     A body with blank lines between paragraphs keeps those paragraphs; a body with none is
     read as one paragraph per line.
     """
+    if is_clean_body(text):
+        return text
     text = clean_text(text)
     if "\n\n" in text.strip():
         blocks = re.split(r"\n\s*\n", text)

@@ -228,7 +228,7 @@ def _rss_entry(
         raise EntryError(f"no text for {title[:60]!r}")
     url = entry.get("link") or None
     if url and base:
-        url = urljoin(base, url)
+        url = joined(base, url)
     if url and not url.lower().startswith(("http://", "https://")):
         url = None
     # dict.get: FeedParserDict.get maps "published" to "updated" with a DeprecationWarning.
@@ -261,6 +261,23 @@ def _rss_entry(
         number,
         related,
     )
+
+
+# An absolute http(s) URL that urljoin gives back as it is, against a base of the same kind:
+# a lower-case scheme, a host name or address (and port), and a path without parameters, query
+# or fragment; nothing urlsplit strips, splits or checks (spaces, controls, "[", "@", "\\").
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?")
+
+
+def joined(base: str, url: str) -> str:
+    """urljoin(base, url); most feeds' links are absolute, told so without parsing both.
+
+    Both plain: urljoin parses the base (which cannot fail then) and the URL, and gives the
+    URL unchanged when its scheme differs, else the same URL put back together from its
+    parts (scheme, host, path), which is the URL itself."""
+    if _PLAIN_URL.fullmatch(url) and _PLAIN_URL.fullmatch(base):
+        return url
+    return urljoin(base, url)
 
 
 def _entry_text(detail: Any, fallback: str | None, one_line: bool = False) -> str:

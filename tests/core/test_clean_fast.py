@@ -1,0 +1,99 @@
+"""clean_line and clean_body give clean ASCII text back as it is, told by is_clean_line and
+is_clean_body without cleaning it (an import cleans the same text two or three times). Their answers must be
+those of cleaning it the long way, whatever the text holds; the long way is written out here
+as clean.py had it before the shortcut."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.core.clean import clean_body, clean_line, clean_text, is_clean_body, is_clean_line
+
+
+def _line_the_long_way(text: str | None) -> str:
+    if not text:
+        return ""
+    return " ".join(clean_text(text).split())
+
+
+def _body_the_long_way(text: str) -> str:
+    text = clean_text(text)
+    if "\n\n" in text.strip():
+        paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+    else:
+        paragraphs = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+# Every kind of character the rules tell apart, often; any character, now and then.
+EDGES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "7",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        "\t",
+        "\r",
+        "\r\n",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x1b",
+        "\x1b[31m",
+        "\x1b]0;x\x07",
+        "\x9b",
+        "\x85",
+        "\xa0",
+        "\u2028",
+        "\u2029",
+        "\u3000",
+        "\u200b",
+        "\u202e",
+        "\ufeff",
+        "\x00",
+        "\x7f",
+        "e\u0301",  # not NFC: é
+        "\u0301",
+        "é",
+        "Å",
+        "\u1100\u1161",  # Hangul jamo that NFC composes
+        "ﬁ",
+    ]
+)
+TEXT = st.lists(EDGES | st.characters(), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(TEXT)
+def test_clean_line_and_body_are_what_the_long_way_gives(text: str) -> None:
+    line, body = _line_the_long_way(text), _body_the_long_way(text)
+    assert clean_line(text) == line
+    assert clean_body(text) == body
+    if is_clean_line(text):
+        assert line == text
+    if is_clean_body(text):
+        assert body == text
+    # What cleaning gives is told clean (ASCII text): the import's second cleaning is short.
+    assert is_clean_line(line) or not line.isascii()
+    assert is_clean_body(body) or not body.isascii()
+
+
+def test_clean_text_and_shortcuts_agree_on_examples() -> None:
+    assert clean_line("Banjir  di\tJakarta ") == "Banjir di Jakarta"
+    assert clean_line("Banjir di Jakarta") == "Banjir di Jakarta"
+    assert clean_line("Cafe\u0301") == unicodedata.normalize("NFC", "Cafe\u0301")
+    assert clean_body("satu\n\ndua tiga") == "satu\n\ndua tiga"
+    assert clean_body("satu\n\n\n dua  tiga \n\nempat") == "satu\n\ndua tiga\n\nempat"
+    assert clean_body("baris satu\nbaris dua") == "baris satu\n\nbaris dua"
+    assert not is_clean_body("baris satu\nbaris dua")
+    assert not is_clean_line("merah\x1b[31m")
+    assert not is_clean_body("satu\n\n\ndua") and not is_clean_body("satu \n\ndua")
+    assert is_clean_body("satu\n\ndua tiga") and not is_clean_line("kafé")
