@@ -312,11 +312,12 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
     """`work` of each chunk, in order, shared between this process and a helper process when
     there are two chunks or more (in this process alone otherwise).
 
-    The helper is given up to HELPER_AHEAD chunks at a time; a chunk read while it has that
-    many is worked here, while the caller's own work waits, whenever the next chunk to hand
-    back is still with the helper. So neither process waits for the other while there is a
-    chunk to work: the first chunk is worked here while the helper starts, and a caller whose
-    own work per chunk (writing it) is lighter than the helper's takes a share of the chunks.
+    The first chunk is worked here while the helper starts. Then the helper is given the
+    chunks in order, up to HELPER_AHEAD not yet back at a time, and a chunk it cannot take yet
+    is worked here only when the next chunk to hand back is still with the helper (this
+    process would wait otherwise). So neither process waits for the other while there is a
+    chunk to work, and the one with less work of its own (the caller writes each chunk) works
+    more of the chunks.
     """
     first = next(chunks, None)
     if first is None:
@@ -332,7 +333,8 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
     rest: Iterator[_In] | None = chunks  # None once read to its end
     try:
         with _helper_pool() as pool:
-            queue[1].future = pool.submit(work, second)  # the helper starts meanwhile
+            queue[1].future = pool.submit(work, second)
+            queue[0].done.append(work(first))  # while the helper starts
             while queue:
                 while rest is not None and len(queue) < IN_FLIGHT:
                     chunk = next(rest, None)
@@ -340,10 +342,10 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
                         rest = None
                         break
                     queue.append(_Slot(chunk))
-                # The helper takes the latest chunks not yet worked, up to HELPER_AHEAD at once
-                # (this process works the earlier ones, needed first).
+                # The helper takes the chunks not yet worked, in order, up to HELPER_AHEAD at
+                # once; this process works one only when it would otherwise wait.
                 busy = sum(1 for s in queue if s.future is not None and not s.future.done())
-                for slot in reversed(queue):
+                for slot in queue:
                     if busy >= HELPER_AHEAD:
                         break
                     if slot.future is None and not slot.done:
