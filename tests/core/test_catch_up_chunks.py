@@ -1,9 +1,10 @@
 """The second step of an import does a chunk of waiting articles with a few statements (the
-bands of the whole chunk read at once, written at once): it must decide exactly what the
-articles arriving one at a time decide. Each case is caught up one article per chunk (each
-article's story looked up after the one before it is stored) and then in one chunk, and every
-candidate each article was compared with, every story, band, signature, word count and topic
-place must be the same."""
+bands of the whole chunk read at once, and those of a transaction's chunks written at its
+end): it must decide exactly what the articles arriving one at a time decide. Each case is
+caught up one article per transaction (each article's story looked up after the one before
+it is stored) and then in chunks and transactions of other sizes, and every candidate each
+article was compared with, every story, band, signature, word count and topic place must be
+the same."""
 
 from __future__ import annotations
 
@@ -96,8 +97,11 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, list[A
     yield calls
 
 
-def _run(library: Library, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def _run(
+    library: Library, chunk: int, per_transaction: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", chunk)
+    monkeypatch.setattr(indexing, "CHUNKS_PER_TRANSACTION", per_transaction)
     library.import_articles(_first_import())
     library.import_articles(_second_import(), defer=True)
     library.import_articles(_pending_again(), defer=True)
@@ -128,17 +132,23 @@ def _state(library: Library, calls: list[tuple[str, list[Any]]]) -> dict[str, An
     }
 
 
+@pytest.mark.parametrize(
+    ("chunk", "per_transaction"),
+    [(500, 8), (7, 3), (1, 8)],  # one chunk; chunks and transactions of several; articles alone
+)
 def test_a_chunk_decides_what_articles_one_at_a_time_decide(
     library: Library,
     tmp_path: Path,
     compared: list[tuple[str, list[Any]]],
     monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
+    per_transaction: int,
 ) -> None:
     with open_library(tmp_path / "one-by-one.db") as one_by_one:
-        _run(one_by_one, 1, monkeypatch)
+        _run(one_by_one, 1, 1, monkeypatch)  # each article stored before the next looks
         expected = _state(one_by_one, compared)
     compared.clear()
-    _run(library, 500, monkeypatch)
+    _run(library, chunk, per_transaction, monkeypatch)
     assert _state(library, compared) == expected
     assert expected["pending"] == 0
     # The cases are there: near-duplicates caught up in one chunk share a story, a band held

@@ -19,11 +19,12 @@ class StoryBands:
             [(key, article_id) for key in bands],
         )
 
-    def add_each(self, rows: list[tuple[int, list[int]]]) -> None:
-        """`add` for each (article id, bands) of a chunk, in one statement."""
+    def add_each(self, rows: list[tuple[int, int]]) -> None:
+        """Many (key, article id) rows in one statement, in key order (each page of the
+        B-tree is written once, in order)."""
+        rows.sort()
         self._db.conn.executemany(
-            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(key, article_id) for article_id, bands in rows for key in bands],
+            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows
         )
 
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]:

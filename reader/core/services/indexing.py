@@ -88,7 +88,7 @@ class IndexRows(Protocol):
 
 
 class BandRows(Protocol):
-    def add_each(self, rows: list[tuple[int, list[int]]]) -> None: ...
+    def add_each(self, rows: list[tuple[int, int]]) -> None: ...
     def remove(self, article_id: int) -> None: ...
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]: ...
     def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None: ...
@@ -321,38 +321,57 @@ class Indexer:
             # Each chunk is taken as the helper gives it, inside the transaction: gathering
             # them first would leave this process waiting while the helper works alone.
             with self.transactions.transaction():
+                # The transaction's bands, written at its end in key order: the band B-tree is
+                # then read alone while the chunks look up their candidates, and written once
+                # a page in order (a large store's bands do not fit in the page cache).
+                unwritten: dict[int, list[int]] = {}
                 for ids, (groupings, words) in islice(
                     found, min(CHUNKS_PER_TRANSACTION, len(chunks) - first)
                 ):
-                    self._catch_up_chunk(ids, groupings, words)
+                    self._catch_up_chunk(ids, groupings, words, unwritten)
                     done += len(ids)
+                self.bands.add_each(
+                    [(key, article_id) for key, held in unwritten.items() for article_id in held]
+                )
                 self.transactions.bump_generation()
             if progress is not None:
                 progress(done, len(waiting) - done)
         return done
 
     def _catch_up_chunk(
-        self, ids: list[int], groupings: list[Grouped], words: Counter[str]
+        self,
+        ids: list[int],
+        groupings: list[Grouped],
+        words: Counter[str],
+        unwritten: dict[int, list[int]],
     ) -> None:
-        """One chunk's work, inside the caller's transaction."""
-        stories = self._find_stories(groupings)
-        self.bands.add_each([(g.id, g.bands) for g in groupings if g.bands is not None])
+        """One chunk's work, inside the caller's transaction; its bands are added to
+        `unwritten` (band key: ids), which the caller writes."""
+        stories = self._find_stories(groupings, unwritten)
+        for found in groupings:
+            for key in found.bands or ():
+                unwritten.setdefault(key, []).append(found.id)
         self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
         self.index.count_terms(words, Counter())
         if self.arrived is not None:
             self.arrived(ids)
         self.articles.pending_done(ids)
 
-    def _find_stories(self, groupings: list[Grouped]) -> dict[int, int]:
+    def _find_stories(
+        self, groupings: list[Grouped], unwritten: dict[int, list[int]]
+    ) -> dict[int, int]:
         """{id: story} of the articles of a chunk (in id order) that tell a stored story.
 
         The same answers as each article arriving on its own, after the ones before it: an
-        article's candidates are read from the bands as they stood before the chunk, together
-        with the bands of the chunk's articles before it (its own chunk is a few statements,
-        not a few per article)."""
+        article's candidates are read from the stored bands, those of the transaction's
+        earlier chunks (`unwritten`, not stored yet) and those of the chunk's articles before
+        it (its own chunk is a few statements, not a few per article)."""
         keyed = [g for g in groupings if g.bands is not None]
+        keys = [key for g in keyed for key in g.bands or ()]
         # The bands as `sharing_each` would read them: the first PER_BAND ids of each.
-        members = self.bands.first_in_each([key for g in keyed for key in g.bands or ()], PER_BAND)
+        members = self.bands.first_in_each(keys, PER_BAND)
+        for key in unwritten.keys() & keys:
+            members[key] = sorted({*members.get(key, ()), *unwritten[key]})[:PER_BAND]
         # Only a key in the store's bands or in two of the chunk's articles can find anything;
         # an article with none of them (most of a feed) has no candidates and needs no more.
         counted = Counter(chain.from_iterable(g.bands or () for g in keyed))
