@@ -21,7 +21,6 @@ from typing import Literal
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Size
@@ -75,6 +74,7 @@ from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.header import ReaderHeader
 from reader.ui.widgets.headline_list import HeadlineList, LibraryHeadlines, ListedHeadlines
 from reader.ui.widgets.navigator import Navigator
+from reader.ui.widgets.placed import Panes
 from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
 
@@ -173,7 +173,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             id="search",
             compact=True,
         )
-        with Horizontal(id="panes"):
+        with Panes(id="panes"):
             yield Navigator(id="navigator")
             yield HeadlineList(id="headlines")  # empty until the first count comes back
             yield ArticleView(id="article")
@@ -188,6 +188,16 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self.related.border_title = "Related"
         self.nav.border_title = "Views"
         self._flag_panes = (self.headlines, self.article)
+        # Textual hides the notifications' rack when the screen is first shown (ToastRack.show,
+        # display False with none to show), after the first layout: a second layout of the
+        # whole screen, which the first key waited for. Hidden now, the first layout has it.
+        for rack in self.query("#textual-toastrack"):
+            rack.display = False
+        # The screen's size, known already: Textual lays a screen out at once when it is first
+        # shown if its size is not the terminal's (Screen._on_screen_resume, 8.2.8), before
+        # the layouts its widgets asked for as they were mounted (those came just after, a
+        # second layout of the whole screen). Now one layout, on the next frame, does both.
+        self._size = self.app.size
         self._apply_layout()
         self.headlines.focus()
         try:
@@ -350,6 +360,10 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         whole screen out each time, besides the frame's own layout of what asked for one."""
         if size == self._compositor.size:
             return  # what waits to be laid out is, at the next frame (Screen._layout_required)
+        if not self._compositor.size and self._layout_required:
+            # Not laid out yet, and the first layout is to come at the next frame: at this size.
+            self._size = size
+            return
         super()._screen_resized(size)
 
     def on_resize(self, event: events.Resize) -> None:

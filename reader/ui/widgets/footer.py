@@ -18,6 +18,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from reader.ui.widgets.placed import placed_by_layout
+
 # Actions by how much a hint for them is worth; the last ones are dropped first when the row
 # does not fit. Unlisted actions come last of all; the palette key sits just before "back".
 KEEP_FIRST = [
@@ -71,6 +73,7 @@ def fit(hints: list[Hint], room: int) -> list[Hint]:
     return kept
 
 
+@placed_by_layout
 class ReaderFooter(Widget, can_focus=False):
     """The key hints of the focused pane (and the screen and app), on one line."""
 

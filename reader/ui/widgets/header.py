@@ -14,7 +14,25 @@ from textual.visual import VisualType
 from textual.widgets import Header
 from textual.widgets._header import HeaderClock, HeaderClockSpace, HeaderIcon, HeaderTitle
 
+from reader.ui.widgets.placed import placed_by_layout
 
+
+@placed_by_layout
+class _HeaderIcon(HeaderIcon):
+    """Textual's, placed without a second layout (see placed_by_layout)."""
+
+
+@placed_by_layout
+class _HeaderClockSpace(HeaderClockSpace):
+    """Textual's, placed without a second layout (see placed_by_layout)."""
+
+
+@placed_by_layout
+class _HeaderClock(HeaderClock):
+    """Textual's, placed without a second layout (see placed_by_layout)."""
+
+
+@placed_by_layout
 class _HeaderTitle(HeaderTitle):
     """One line (nowrap, the header's full width) whatever the title says: a new title or
     sub-title (the view and its count change several times on the first screen and with each
@@ -33,15 +51,18 @@ class _HeaderTitle(HeaderTitle):
         super().update(content, layout=False)
 
 
+@placed_by_layout
 class ReaderHeader(Header):
     """Textual's Header (8.2.8: its compose is redone here to use _HeaderTitle; Header finds
-    the title by its type, HeaderTitle)."""
+    the title by its type, HeaderTitle), its parts placed without a second layout."""
 
     def compose(self) -> ComposeResult:
-        yield HeaderIcon().data_bind(Header.icon)
+        yield _HeaderIcon().data_bind(Header.icon)
         yield _HeaderTitle()
         yield (
-            HeaderClock().data_bind(Header.time_format) if self._show_clock else HeaderClockSpace()
+            _HeaderClock().data_bind(Header.time_format)
+            if self._show_clock
+            else _HeaderClockSpace()
         )
 
     def _on_mount(self, _: Mount) -> None:

@@ -260,6 +260,11 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if not self.is_mounted or not self.container_size:
             self.virtual_size = size  # the first layout is to come anyway
+            if height > self.app.size.height:
+                # Rows taller than the terminal need the scrollbar whatever the list's height:
+                # shown now, the first layout places it. Found by that layout, it asked for
+                # a second layout of the screen, which the first key waited for.
+                self.show_vertical_scrollbar = True
             return
         self.set_reactive(HeadlineList.virtual_size, size)
         self._scroll_update(size)
