@@ -104,9 +104,20 @@ def read_file(path: Path, lazy: bool = False) -> Iterator[Item | Page | Unbuilt]
                     handle.seek(0)
                     yield from parse_jsonl(_decoded_lines(handle, origin), origin, lazy)
                     return
-        data = path.read_bytes()
+        if FORMATS.get(suffix) == "feed":
+            feed = path.open("rb")
+        else:
+            data = path.read_bytes()
     except OSError as error:
         yield ImportFailure(origin, None, f"cannot read ({error.strerror or error})")
+        return
+    if FORMATS.get(suffix) == "feed":
+        # Read from the file as it is parsed (a plain RSS feed item by item, see
+        # feeds.parse_feed): what parse_bytes does with a feed's bytes, without holding them.
+        from reader.core.ingest.feeds import parse_feed
+
+        with feed:
+            yield from _guarded(parse_feed(feed, origin, lazy=lazy), origin)
         return
     yield from parse_bytes(data, origin, suffix, lazy=lazy)
 
