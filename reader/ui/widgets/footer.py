@@ -15,7 +15,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.ui.widgets.placed import placed_by_layout
@@ -37,6 +39,9 @@ KEEP_FIRST = [
     "toggle_star",
     "match(1)",
 ]
+
+
+DRAWN_LOOKS = 8  # looks of the row kept drawn (the list's hints, the search box's, ...)
 
 
 class Hint(NamedTuple):
@@ -114,6 +119,9 @@ class ReaderFooter(Widget, can_focus=False):
         self.hints: tuple[Hint, ...] = ()  # shown now, left to right (the palette's last)
         self._spans: list[tuple[int, int, Hint]] = []  # (start, end) columns of each hint
         self._hover: Hint | None = None
+        # The lines drawn for each look of the row (and the hints' columns in it), kept while
+        # the styles are the same: see render_lines.
+        self._drawn: dict[tuple[object, ...], tuple[list[Strip], list[tuple[int, int, Hint]]]] = {}
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -173,6 +181,25 @@ class ReaderFooter(Widget, can_focus=False):
                 )
             )
         return shown
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn.clear()  # restyled (a theme, say): every look is drawn anew
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual's lines for the row, drawn again only for a look not drawn before with the
+        styles of now. The focus goes back and forth between the search box and the list, and
+        each change of hints drew its row through Rich again: 1.3-1.7 ms of the frame that
+        shows a search's hits."""
+        look = (self.hints, self._hover, crop, self.size, tuple(self.get_line_filters()))
+        drawn = self._drawn.get(look)
+        if drawn is None:
+            drawn = (super().render_lines(crop), self._spans)
+            if len(self._drawn) >= DRAWN_LOOKS:
+                self._drawn.clear()
+            self._drawn[look] = drawn
+        self._spans = drawn[1]
+        return drawn[0]
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("footer-key--key")
