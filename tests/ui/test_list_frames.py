@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from rich.segment import Segment
 from textual.geometry import Region
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
 import reader.ui.screens.reader as reader_screen
 from reader.core.library import Library
-from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.headline_list import HeadlineList, _ListScrollBar
 from tests.ui.conftest import settle, test_app
 from tests.ui.test_preview import _count_loads
 
@@ -78,20 +77,23 @@ def test_the_scrollbar_is_drawn_again_only_when_it_looks_different(library: Libr
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             drawn: list[Any] = []
-            render_lines = ScrollBar.render_lines
+            draw = _ListScrollBar._draw
 
-            def counting(self: ScrollBar, crop: Region) -> list[Strip]:
+            def counting(self: _ListScrollBar, *args: Any) -> list[Strip]:
                 if self is headlines.vertical_scrollbar:
                     drawn.append(self.position)
-                return render_lines(self, crop)
+                return draw(self, *args)
 
-            ScrollBar.render_lines = counting  # type: ignore[method-assign]
+            _ListScrollBar._draw = counting  # type: ignore[method-assign]
             try:
                 for _ in range(40):  # every one scrolls once the cursor is at the bottom
                     await pilot.press("j")
                     await settle(pilot)
+                    bar = headlines.vertical_scrollbar
+                    shown = _segments(bar.render_lines(Region(0, 0, *bar.region.size)))
+                    assert shown == _textuals_own(bar)  # at every position of the thumb
             finally:
-                ScrollBar.render_lines = render_lines  # type: ignore[method-assign]
+                _ListScrollBar._draw = draw  # type: ignore[method-assign]
             positions = headlines.vertical_scrollbar.position
             assert positions > 0
             # The thumb moves by an eighth of a cell every few rows: most scrolls reuse the

@@ -12,6 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -128,27 +129,54 @@ class _ListScrollBar(QuietScrollBar):
             return super().render_lines(crop)
         width, height = self.size
         back = bar.style.bgcolor
-        look = (
-            crop,
-            self.size,
-            self.rich_style,
-            tuple(self.get_line_filters()),
-            tuple(
-                bar.render_bar(
-                    size=height,
-                    virtual_size=bar.virtual_size,
-                    window_size=bar.window_size,
-                    position=bar.position,
-                    thickness=width,
-                    vertical=bar.vertical,
-                    **({"back_color": back} if back else {}),
-                    **({"bar_color": bar.style.color} if bar.style.color else {}),
-                ).segments
-            ),
+        segments = tuple(
+            bar.render_bar(
+                size=height,
+                virtual_size=bar.virtual_size,
+                window_size=bar.window_size,
+                position=bar.position,
+                thickness=width,
+                vertical=bar.vertical,
+                **({"back_color": back} if back else {}),
+                **({"bar_color": bar.style.color} if bar.style.color else {}),
+            ).segments
         )
+        base = self.rich_style
+        filters = tuple(self.get_line_filters())
+        look = (crop, self.size, base, filters, segments)
         if self._drawn is None or self._drawn[0] != look:
-            self._drawn = (look, super().render_lines(crop))
+            self._drawn = (look, self._draw(crop, segments, base, filters))
         return self._drawn[1]
+
+    def _draw(
+        self,
+        crop: Region,
+        segments: tuple[Segment, ...],
+        base: Style,
+        filters: tuple[LineFilter, ...],
+    ) -> list[Strip]:
+        """The bar's lines as Textual draws them (its bar's segment, one a line, over the
+        widget's style, through the line filters), without Rich's console: Textual rendered
+        the bar as a Rich renderable, 2-2.5 ms of CPU each time it looked different (the
+        frame that shows a search's hits, a scroll that moves the thumb). The whole width
+        only: a crop of part of it (never asked for by the screen) is Textual's to draw.
+        tests/ui/test_list_frames.py compares these lines with Textual's own."""
+        width = self.size.width
+        if (
+            not self.vertical
+            or crop.x != 0
+            or crop.width != width
+            or len(segments) != self.size.height
+        ):
+            return super().render_lines(crop)
+        background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = Strip([Segment(segments[y].text, base + segments[y].style)], width)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        return strips
 
 
 class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
