@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from itertools import chain, islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from reader.core import minhash
@@ -310,73 +309,62 @@ class Indexer:
         """Step two, lowest id first, a chunk of pending articles at a time and a few chunks
         per transaction: each article's story is looked up among the articles done before it
         (as if they had arrived one by one), its signature and bands stored, its words
-        counted, its topics matched. Words and signatures are computed a chunk ahead (in the
-        helper process)."""
+        counted, its topics matched. Words and signatures are computed a transaction ahead
+        (in the helper process)."""
         waiting = self.articles.pending_ids(self.articles.pending_count())
         chunks = [waiting[i : i + CATCH_UP_CHUNK] for i in range(0, len(waiting), CATCH_UP_CHUNK)]
-        texts = (self.articles.pending_texts(ids) for ids in chunks)
-        found = zip(chunks, in_helper(texts, grouped_chunk), strict=True)
+        # Transactions of 1, 2, 4... chunks up to CHUNKS_PER_TRANSACTION: this process waits
+        # only for the first chunk's words and signatures, and the helper keeps ahead.
+        batches: list[list[list[int]]] = []
+        start, size = 0, 1
+        while start < len(chunks):
+            batches.append(chunks[start : start + size])
+            start, size = start + size, min(2 * size, CHUNKS_PER_TRANSACTION)
+        texts = ([self.articles.pending_texts(ids) for ids in batch] for batch in batches)
         done = 0
-        for first in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
-            # Each chunk is taken as the helper gives it, inside the transaction: gathering
-            # them first would leave this process waiting while the helper works alone.
+        for batch, found in zip(batches, in_helper(texts, grouped_chunks), strict=True):
             with self.transactions.transaction():
-                # The transaction's bands, written at its end in key order: the band B-tree is
-                # then read alone while the chunks look up their candidates, and written once
-                # a page in order (a large store's bands do not fit in the page cache).
-                unwritten: dict[int, list[int]] = {}
-                for ids, (groupings, words) in islice(
-                    found, min(CHUNKS_PER_TRANSACTION, len(chunks) - first)
-                ):
-                    self._catch_up_chunk(ids, groupings, words, unwritten)
-                    done += len(ids)
-                self.bands.add_each(
-                    [(key, article_id) for key, held in unwritten.items() for article_id in held]
-                )
+                self._catch_up_batch(batch, found)
                 self.transactions.bump_generation()
+            done += sum(map(len, batch))
             if progress is not None:
                 progress(done, len(waiting) - done)
         return done
 
-    def _catch_up_chunk(
-        self,
-        ids: list[int],
-        groupings: list[Grouped],
-        words: Counter[str],
-        unwritten: dict[int, list[int]],
+    def _catch_up_batch(
+        self, chunks: list[list[int]], found: list[tuple[list[Grouped], Counter[str]]]
     ) -> None:
-        """One chunk's work, inside the caller's transaction; its bands are added to
-        `unwritten` (band key: ids), which the caller writes."""
-        stories = self._find_stories(groupings, unwritten)
-        for found in groupings:
-            for key in found.bands or ():
-                unwritten.setdefault(key, []).append(found.id)
-        self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
-        self.index.count_terms(words, Counter())
-        if self.arrived is not None:
-            self.arrived(ids)
-        self.articles.pending_done(ids)
+        """The chunks of one transaction. Their bands are looked up at once, in key order (a
+        large store's bands do not fit in the page cache: each of their pages is read once a
+        transaction rather than once a chunk) and written at the end, in key order."""
+        keyed = [g for groupings, _ in found for g in groupings if g.bands is not None]
+        keys = [key for g in keyed for key in g.bands or ()]
+        # The bands as `sharing_each` would read them: the first PER_BAND ids of each.
+        members = self.bands.first_in_each(keys, PER_BAND)
+        # Only a key in the store's bands or in two of the transaction's articles can find
+        # anything; an article with none of them (most of a feed) has no candidates.
+        shared_keys = {key for key, count in Counter(keys).items() if count > 1}
+        shared_keys.update(members)
+        for ids, (groupings, words) in zip(chunks, found, strict=True):
+            stories = self._find_stories(groupings, members, shared_keys)
+            self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
+            self.index.count_terms(words, Counter())
+            if self.arrived is not None:
+                self.arrived(ids)
+            self.articles.pending_done(ids)
+        self.bands.add_each([(key, g.id) for g in keyed for key in g.bands or ()])
 
     def _find_stories(
-        self, groupings: list[Grouped], unwritten: dict[int, list[int]]
+        self, groupings: list[Grouped], members: dict[int, list[int]], shared_keys: set[int]
     ) -> dict[int, int]:
         """{id: story} of the articles of a chunk (in id order) that tell a stored story.
 
         The same answers as each article arriving on its own, after the ones before it: an
-        article's candidates are read from the stored bands, those of the transaction's
-        earlier chunks (`unwritten`, not stored yet) and those of the chunk's articles before
-        it (its own chunk is a few statements, not a few per article)."""
+        article's candidates are the first PER_BAND ids of each of its bands in `members`
+        (those stored when the transaction began, for the keys of `shared_keys`), with the
+        articles done before it in the transaction placed among them. The chunks before it
+        in the transaction have their stories and signatures written (`set_groupings`)."""
         keyed = [g for g in groupings if g.bands is not None]
-        keys = [key for g in keyed for key in g.bands or ()]
-        # The bands as `sharing_each` would read them: the first PER_BAND ids of each.
-        members = self.bands.first_in_each(keys, PER_BAND)
-        for key in unwritten.keys() & keys:
-            members[key] = sorted({*members.get(key, ()), *unwritten[key]})[:PER_BAND]
-        # Only a key in the store's bands or in two of the chunk's articles can find anything;
-        # an article with none of them (most of a feed) has no candidates and needs no more.
-        counted = Counter(chain.from_iterable(g.bands or () for g in keyed))
-        shared_keys = {key for key, count in counted.items() if count > 1}
-        shared_keys.update(members)
         tops: list[list[int]] = []
         for found in keyed:
             article_id, bands = found.id, found.bands or []
@@ -486,6 +474,13 @@ def grouped_chunk(rows: list[tuple[int, str, str]]) -> tuple[list[Grouped], Coun
         Grouped(row[0], blobs[i].tobytes(), bands[i] if len(shingle_sets[i]) else None)
         for i, row in enumerate(rows)
     ], words
+
+
+def grouped_chunks(
+    chunks: list[list[tuple[int, str, str]]],
+) -> list[tuple[list[Grouped], Counter[str]]]:
+    """grouped_chunk of each chunk of a transaction (in the helper process)."""
+    return [grouped_chunk(rows) for rows in chunks]
 
 
 def _place(ids: list[int], article_id: int) -> None:
