@@ -50,7 +50,15 @@ ITEMS = [
     b'<atom:link rel="related" href="https://ex.id/r" title="R"/><description>d</description></item>',
     b'<item><title>t</title><link>HTTPS://EX.ID/M</link><guid isPermaLink="false">x</guid>'
     b'<description><![CDATA[cdata plain]]></description><category domain="d">Kat</category></item>',
+    b"<item><title>t</title><!-- a comment --><link>https://ex.id/n</link><description>d"
+    b"</description></item>",
+    b'<item><title xml:lang="id">t</title><link>https://ex.id/o</link><description>d'
+    b"</description></item>",
+    b"<item><title>t \xc2\x85 u</title><link>https://ex.id/p</link><description>d</description>"
+    b'<guid isPermaLink="false" extra="1">g</guid></item>',
 ]
+# How each of the last four items is read: plain (an "entry") or by feedparser alone.
+LAST_KINDS = ["entry", "item", "item", "item"]
 
 
 def _both(document: bytes, base_url: str | None = None) -> tuple[list[object], list[object]]:
@@ -89,6 +97,13 @@ def test_odd_and_broken_documents_end_as_feedparser_reads_them(document: bytes):
 def test_the_fixture_feeds_read_the_same(name: str):
     streamed, whole = _both((FIXTURES / name).read_bytes())
     assert streamed == whole and whole
+
+
+def test_an_item_is_plain_only_with_known_children_attributes_and_text():
+    items = b"".join(ITEMS[-4:])
+    document = HEAD.replace(b"T &amp; co", b"T") + items + b"</channel></rss>"
+    kinds = [kind for kind, _ in rss_stream.rss_entries(io.BytesIO(document))]
+    assert kinds == ["feed", *LAST_KINDS]
 
 
 def test_plain_items_are_read_without_feedparser_and_odd_ones_alone():

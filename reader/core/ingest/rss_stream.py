@@ -33,7 +33,8 @@ from typing import Any, BinaryIO
 from reader.core.dates import feed_date
 
 _ITEM_FIELDS = {"title", "link", "guid", "pubDate", "description", "category", "author", "comments"}
-_ALLOWED_ATTRIBUTES = {"guid": {"isPermaLink"}, "category": {"domain"}}
+_ALLOWED_ATTRIBUTES = {"guid": frozenset({"isPermaLink"}), "category": frozenset({"domain"})}
+_NONE: frozenset[str] = frozenset()
 # Characters after which the text is not what feedparser hands on unchanged: markup and
 # entities (it sanitizes and unescapes HTML), and U+0080-U+009F (read as Windows-1252).
 _UNSAFE = re.compile("[<&\x80-\x9f]")
@@ -161,14 +162,14 @@ def _plain_entry(item: Any) -> dict[str, Any] | None:
     fields: dict[str, str] = {}
     for child in item:
         tag = child.tag
-        if not isinstance(tag, str) or tag not in _ITEM_FIELDS or tag in fields or len(child):
+        if tag not in _ITEM_FIELDS or tag in fields or len(child):  # a comment's tag: a function
             return None
-        if set(child.attrib) - _ALLOWED_ATTRIBUTES.get(tag, set()):
+        attributes = child.attrib
+        if attributes and not _ALLOWED_ATTRIBUTES.get(tag, _NONE).issuperset(attributes):
             return None
-        text = (child.text or "").strip()
-        if _UNSAFE.search(text):
-            return None
-        fields[tag] = text
+        fields[tag] = (child.text or "").strip()
+    if _UNSAFE.search("".join(fields.values())):
+        return None
     link = fields.get("link")
     if not link or not _is_http(link):
         return None
