@@ -10,7 +10,8 @@ in this process, its helper process included (the wall clock an import spends af
 (e.g. `git archive <commit> | tar -x -C DIR`), to compare two versions on one copy of the store
 in one session: the machine is shared, so compare runs taken back to back.
 
-Prints each run, the median, the 1-minute load average and a digest of what step two wrote
+Prints each run, the median, the peak RSS of this process and of its helper (over all runs),
+the 1-minute load average and a digest of what step two wrote
 (stories, signatures, bands, term statistics, topic places): two versions that do the same work
 print the same digest.
 """
@@ -125,6 +126,10 @@ def main() -> None:
             "runs": [round(wall, 2) for wall in walls],
             "cpu_median_seconds": round(statistics.median(cpus), 2),
             "helper_cpu_median_seconds": round(statistics.median(helpers), 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "helper_peak_rss_mb": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+            ),
             "load_1min": round(os.getloadavg()[0], 2),
             "digest": digest(target),
         }
