@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import textual._wait
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.command import CommandInput
 from textual.geometry import Size
@@ -45,6 +46,16 @@ def _no_rest_before_the_preview(monkeypatch: pytest.MonkeyPatch) -> None:
     every key is a burst's end here: the rest only made each `settle` after a move, and the
     first screen, wait 0.15 s for nothing. The tests of the rest itself set it back."""
     monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_apps_styles_caches() -> Iterator[None]:
+    """Textual keeps the last 1,024 calls of StylesCache.get_inner_outer in an lru_cache whose
+    key holds the widget's StylesCache, and with it every line that widget last drew: after a
+    few dozen apps, some 450,000 objects that each full garbage collection walks (over a third
+    of the CPU of these tests). The cache is emptied after each test, as the app is gone."""
+    yield
+    StylesCache.get_inner_outer.cache_clear()
 
 
 _refresh = Screen._compositor_refresh
