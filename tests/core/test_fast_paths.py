@@ -4,6 +4,7 @@ import functools
 
 import pytest
 
+from reader.core import highlight
 from reader.core.highlight import Matcher, snippet, snippet_by_tokens
 from reader.core.text import word_groups
 from tests.conftest import sql
@@ -39,6 +40,14 @@ def _ids(library):
 def _tokens(text):
     """The word groups of a text, split once for all the queries (they depend on it alone)."""
     return tuple(word_groups(text))
+
+
+@pytest.fixture(autouse=True)
+def _texts_split_once(monkeypatch):
+    """The reference (snippet_by_tokens) splits each text into word groups for every query:
+    here it gets them from `_tokens`, the same groups split once. The fast paths under test
+    (snippet, spans) do not use word_groups."""
+    monkeypatch.setattr(highlight, "word_groups", lambda text: iter(_tokens(text)))
 
 
 def _check_fast_paths(matcher, texts):
