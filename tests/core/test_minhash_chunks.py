@@ -1,12 +1,14 @@
 """The second step of an import computes a chunk's MinHash at once (minhash.chunk_*, through
 indexing.grouped_chunk): the same shingles, signatures, bands and word counts as the article
-by article functions (prepare.grouping), or stored stories would change."""
+by article reference below (`grouping`, what step two computed of each article before), or
+stored stories would change."""
 
 from __future__ import annotations
 
 import json
 import random
 from collections import Counter
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -14,9 +16,42 @@ import pytest
 
 from reader.core import minhash
 from reader.core.services import indexing
-from reader.core.services.prepare import grouping_chunk
+from reader.core.text import surface_string
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "indosum-demo.jsonl"
+
+
+@dataclass
+class Grouping:
+    """What step two needs of one stored article: its words and its MinHash signature and
+    bands (None when the body has no shingles)."""
+
+    id: int
+    words: set[str]
+    signature: bytes
+    bands: list[int] | None
+
+
+def grouping(article_id: int, title: str, body: str) -> Grouping:
+    """The reference, one article at a time: the surface string of each paragraph gives its
+    words (title, lead and rest together) and its shingles."""
+    paragraphs = body.split("\n\n")
+    surfaces = [surface_string(paragraph) for paragraph in paragraphs]
+    words = set(surface_string(title).split())
+    for surface in surfaces:
+        words.update(surface.split())
+    shingle_set = minhash.shingles_of_words(minhash.shingle_words(paragraphs, surfaces))
+    signature = minhash.signature(shingle_set)
+    return Grouping(
+        id=article_id,
+        words=words,
+        signature=minhash.to_blob(signature),
+        bands=minhash.band_keys(signature) if len(shingle_set) else None,
+    )
+
+
+def grouping_chunk(rows: list[tuple[int, str, str]]) -> list[Grouping]:
+    return [grouping(*row) for row in rows]
 
 
 def _bodies() -> list[tuple[int, str, str]]:

@@ -441,8 +441,9 @@ class Indexer:
 
 
 class Grouped(NamedTuple):
-    """What the importing process needs of an article's Grouping (its words are counted
-    for the whole chunk in the helper)."""
+    """What the importing process needs of an article for its story: its MinHash signature
+    and bands (bands None when the body has no shingles). Its words are counted for the whole
+    chunk in the helper."""
 
     id: int
     signature: bytes
@@ -450,17 +451,18 @@ class Grouped(NamedTuple):
 
 
 def grouped_chunk(rows: list[tuple[int, str, str]]) -> tuple[list[Grouped], Counter[str]]:
-    """What prepare.grouping() gives of each (id, title, body) row, as the importing process
-    uses it: each article's signature and bands, and how many of the chunk's articles hold
-    each word. Run in the helper process. The MinHash of the whole chunk is computed at once
-    (minhash.chunk_*: the same values, in a few array operations instead of a few an
-    article), and its words cross over as one Counter instead of a set an article (about a
-    million strings for 10,000 articles, unpickled in the importing process)."""
+    """Step two's work that needs no store, over (id, title, body) rows: each article's
+    signature and bands, and how many of the chunk's articles hold each word (tests/core/
+    test_minhash_chunks.py holds the article-at-a-time reference). Run in the helper process.
+    The MinHash of the whole chunk is computed at once (minhash.chunk_*: the same values, in a
+    few array operations instead of a few an article), and its words cross over as one Counter
+    instead of a set an article (about a million strings for 10,000 articles, unpickled in the
+    importing process)."""
     words: Counter[str] = Counter()
     shingle_words: list[list[str]] = []
     for _, title, body in rows:
-        # As prepare.grouping(): the surface string of each paragraph gives its words and
-        # its shingles (the body is read once for both).
+        # The surface string of each paragraph gives its words and its shingles (the body
+        # is read once for both).
         paragraphs = body.split("\n\n")
         surfaces = [surface_string(paragraph) for paragraph in paragraphs]
         found = set(surface_string(title).split())

@@ -21,7 +21,6 @@ from dataclasses import dataclass, fields
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
-from reader.core import minhash
 from reader.core.clean import clean_body, clean_line
 from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
@@ -100,18 +99,6 @@ def _unpacked_chunk(packed: list[Any], words: set[str]) -> PreparedChunk:
     return PreparedChunk(items, words)
 
 
-@dataclass
-class Grouping:
-    """What the second step needs of a stored article: its words (the term statistics) and
-    its MinHash signature and bands (the same story); bands None when the body has no
-    shingles."""
-
-    id: int
-    words: set[str]
-    signature: bytes
-    bands: list[int] | None
-
-
 def prepare(article: Article) -> Prepared:
     """Clean an importer's article and compute everything that does not need the store."""
     size = len(article.body or "")
@@ -160,31 +147,6 @@ def _redups(title: str, body: str) -> tuple[str, str, str]:
 def words_of(title: str, body: str) -> set[str]:
     """Every distinct surface word of a stored article (what prepare_chunk gives of it)."""
     return set(" ".join(_surfaces(title, body)).split())
-
-
-def grouping(article_id: int, title: str, body: str) -> Grouping:
-    """A stored article's words (as prepare() computed them) and MinHash.
-
-    The body is read once for both: the surface string of each paragraph gives its words
-    (those of the lead and the rest together) and its shingles."""
-    paragraphs = body.split("\n\n")
-    surfaces = [surface_string(paragraph) for paragraph in paragraphs]
-    words = set(surface_string(title).split())
-    for surface in surfaces:
-        words.update(surface.split())
-    shingle_set = minhash.shingles_of_words(minhash.shingle_words(paragraphs, surfaces))
-    signature = minhash.signature(shingle_set)
-    return Grouping(
-        id=article_id,
-        words=words,
-        signature=minhash.to_blob(signature),
-        bands=minhash.band_keys(signature) if len(shingle_set) else None,
-    )
-
-
-def grouping_chunk(rows: list[tuple[int, str, str]]) -> list[Grouping]:
-    """grouping() over (id, title, body) rows; runs in a helper process during large imports."""
-    return [grouping(*row) for row in rows]
 
 
 def prepare_chunk(items: list[Entry]) -> PreparedChunk:
