@@ -24,21 +24,19 @@ from tests.core.test_hardening import Trickle
 COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
 
 
-@pytest.mark.skipif(COMMAND is None, reason="the console script is not installed")
-def test_ctrl_c_ends_a_fetch_of_slow_feeds_at_once(tmp_path: Path) -> None:
+def _two_slow_feeds(tmp_path: Path) -> tuple[Trickle, Path]:
+    """A store following two feeds of one server that trickles a byte every 0.2 s."""
     server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
-    answering: list[object] = []
-    answer = server._answer
-
-    def counted(conn) -> None:  # type: ignore[no-untyped-def]
-        answering.append(conn)
-        answer(conn)
-
-    server._answer = counted  # type: ignore[method-assign]
     db = tmp_path / "articles.db"
     with open_library(db) as library:
         library.add_feed(server.url)
         library.add_feed(server.url.replace("feed.xml", "other.xml"))
+    return server, db
+
+
+@pytest.mark.skipif(COMMAND is None, reason="the console script is not installed")
+def test_ctrl_c_ends_a_fetch_of_slow_feeds_at_once(tmp_path: Path) -> None:
+    server, db = _two_slow_feeds(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "KEMNAKER_READER_DB"}
     assert COMMAND is not None
     fetching = subprocess.Popen(
@@ -50,9 +48,8 @@ def test_ctrl_c_ends_a_fetch_of_slow_feeds_at_once(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 30
-        while len(answering) < 2:  # both requests under way
+        while not server.answering(2, timeout=0.02):  # both requests under way
             assert fetching.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
         asked = time.monotonic()
         fetching.send_signal(signal.SIGINT)
         _, err = fetching.communicate(timeout=20)
@@ -73,24 +70,10 @@ def test_ctrl_c_cancels_the_fetch_instead_of_raising_in_its_middle(
     """In-process: SIGINT, sent once both requests are under way, sets the fetch's cancel
     event; no KeyboardInterrupt is raised wherever the main thread stands (raised while it held
     a pool future's lock, it could leave the exit waiting for ever on a pool thread)."""
-    server = Trickle(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n", b"<rss>")
-    answering: list[object] = []
-    answer = server._answer
-
-    def counted(conn) -> None:  # type: ignore[no-untyped-def]
-        answering.append(conn)
-        answer(conn)
-
-    server._answer = counted  # type: ignore[method-assign]
-    db = tmp_path / "articles.db"
-    with open_library(db) as library:
-        library.add_feed(server.url)
-        library.add_feed(server.url.replace("feed.xml", "other.xml"))
+    server, db = _two_slow_feeds(tmp_path)
 
     def interrupt() -> None:
-        deadline = time.monotonic() + 30
-        while len(answering) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        server.answering(2)  # both requests under way (or 30 s gone)
         os.kill(os.getpid(), signal.SIGINT)
 
     before = signal.getsignal(signal.SIGINT)

@@ -179,7 +179,8 @@ def test_a_huge_article_is_refused_alone_and_at_once(library: Library, tmp_path:
 
 class Trickle:
     """A server on 127.0.0.1 that answers every request by sending `head`, then `drip` one
-    byte at a time every `pause` seconds, for as long as the client listens."""
+    byte at a time every `pause` seconds, for as long as the client listens. `answering(n)`
+    waits until n requests are being answered (the fetches are under way)."""
 
     def __init__(self, head: bytes, drip: bytes, pause: float = 0.2) -> None:
         import socket
@@ -188,7 +189,14 @@ class Trickle:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/feed.xml"
         self.stop = threading.Event()
+        self._answered = 0
+        self._counted = threading.Condition()
         threading.Thread(target=self._serve, daemon=True).start()
+
+    def answering(self, count: int, timeout: float = 30) -> bool:
+        """Whether `count` requests are being answered within `timeout` seconds."""
+        with self._counted:
+            return self._counted.wait_for(lambda: self._answered >= count, timeout)
 
     def _serve(self) -> None:
         while not self.stop.is_set():
@@ -201,6 +209,9 @@ class Trickle:
     def _answer(self, conn) -> None:  # type: ignore[no-untyped-def]
         import itertools
 
+        with self._counted:
+            self._answered += 1
+            self._counted.notify_all()
         with conn:
             try:
                 conn.recv(65536)
