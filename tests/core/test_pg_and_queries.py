@@ -13,13 +13,12 @@ from reader.core.db.postgres import text_index
 from reader.core.db.postgres.text_index import _FIRST_WEIGHT_MOST, _normalised
 from reader.core.library import open_library
 from reader.core.query import parse_query
-from reader.core.services.search import WEIGHTS, QueryBuilder
+from reader.core.services.search import QueryBuilder
 from reader.core.terms import AnyOf, Expression, Phrase, all_of
 from tests import pg
 from tests.conftest import sql
+from tests.core.test_pg_ranking import _ranked
 
-REAL = text_index.PostgresTextIndex._title_first
-REAL_RARE = text_index.RARE
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 # (title, lead, body) of each kind of article: where "gaji" and "buruh" are, and how many
 KINDS = [
@@ -77,21 +76,6 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 def _expression(library, query: str) -> Expression:  # type: ignore[no-untyped-def]
     parts = QueryBuilder(library._storage.index).positive(parse_query(query))
     return all_of([part.expression for part in parts])
-
-
-def _ranked(library, expression, limit, monkeypatch, title_first: bool):  # type: ignore[no-untyped-def]
-    used: list[bool] = []
-
-    def spy(self, *args):  # type: ignore[no-untyped-def]
-        found = REAL(self, *args) if title_first else None
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", spy)
-    if text_index.RARE == REAL_RARE:  # a phrase this store holds is never rare here
-        monkeypatch.setattr(text_index, "RARE", 0)
-    rows = library._storage.index.ranked(expression, WEIGHTS, limit)
-    return [(row.id, row.rank) for row in rows], any(used)
 
 
 @pytest.mark.parametrize(("limit", "first"), [(20, True), (100, True), (150, False), (400, False)])

@@ -19,6 +19,7 @@ from tests.conftest import sql
 
 REAL = text_index.PostgresTextIndex._title_first
 REAL_RARE = text_index.RARE
+PAJAK = Phrase(("pajak",), "text")
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 
 
@@ -65,7 +66,9 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     pg.drop_database(name)
 
 
-def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: bool):  # type: ignore[no-untyped-def]
+def _ranked(library, expression, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: bool):  # type: ignore[no-untyped-def]
+    """The ranked (id, rank) rows of `expression` with the title-first read allowed or not,
+    and whether it gave the answer (also used by test_pg_and_queries)."""
     used: list[bool] = []
 
     def spy(self, *args):  # type: ignore[no-untyped-def]
@@ -76,21 +79,21 @@ def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: b
     monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", spy)
     if text_index.RARE == REAL_RARE:  # a phrase this store holds is never rare here
         monkeypatch.setattr(text_index, "RARE", 0)
-    rows = library._storage.index.ranked(Phrase(("pajak",), "text"), WEIGHTS, limit)
+    rows = library._storage.index.ranked(expression, WEIGHTS, limit)
     return [(row.id, row.rank) for row in rows], any(used)
 
 
 def test_the_title_matches_first_give_the_whole_answer(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    every, _ = _ranked(store, 100, monkeypatch, title_first=False)
-    first, used = _ranked(store, 100, monkeypatch, title_first=True)
+    every, _ = _ranked(store, PAJAK, 100, monkeypatch, title_first=False)
+    first, used = _ranked(store, PAJAK, 100, monkeypatch, title_first=True)
     assert used  # 130 title matches: the 100 best are among them
     assert first == every
     assert len(every) == 100
 
 
 def test_fewer_title_matches_than_asked_score_every_match(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    every, _ = _ranked(store, 250, monkeypatch, title_first=False)
-    first, used = _ranked(store, 250, monkeypatch, title_first=True)
+    every, _ = _ranked(store, PAJAK, 250, monkeypatch, title_first=False)
+    first, used = _ranked(store, PAJAK, 250, monkeypatch, title_first=True)
     assert not used  # 130 title matches of 250 asked: every match is scored
     assert first == every
     assert len(every) == 250
