@@ -218,27 +218,15 @@ _Out = TypeVar("_Out")
 def in_helper(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]:
     """`work` of each chunk, in order: in a helper process (one chunk ahead of the caller)
     when there are two chunks or more, in this process otherwise."""
-    first = next(chunks, None)
-    if first is None:
+    first, second = next(chunks, None), next(chunks, None)
+    if first is None or second is None or not PARALLEL_PREPARE:
+        yield from _here(first, second, chunks, work)
         return
-    second = next(chunks, None)
-    if second is None or not PARALLEL_PREPARE:
-        yield work(first)
-        if second is not None:
-            yield work(second)
-            yield from map(work, chunks)
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
     # (chunk, its future) in input order, dropped once yielded; a chunk is queued before it is
     # submitted, so a helper that dies at submit time loses nothing.
     queue: deque[tuple[_In, Future[_Out] | None]] = deque()
     try:
-        with ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=context,
-            initializer=leave_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
+        with _helper_pool() as pool:
             for chunk in chain((first, second), chunks):
                 queue.append((chunk, None))
                 queue[-1] = (chunk, pool.submit(work, chunk))
@@ -281,15 +269,9 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
     chunk to work, and the one with less work of its own (the caller writes each chunk) works
     more of the chunks.
     """
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None)
-    if second is None or not PARALLEL_PREPARE:
-        yield work(first)
-        if second is not None:
-            yield work(second)
-            yield from map(work, chunks)
+    first, second = next(chunks, None), next(chunks, None)
+    if first is None or second is None or not PARALLEL_PREPARE:
+        yield from _here(first, second, chunks, work)
         return
     queue: deque[_Slot[_In, _Out]] = deque([_Slot(first), _Slot(second)])
     rest: Iterator[_In] | None = chunks  # None once read to its end
@@ -334,6 +316,17 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
             yield slot.done[0] if slot.done else work(slot.chunk)
         if rest is not None:
             yield from map(work, rest)
+
+
+def _here(
+    first: _In | None, second: _In | None, chunks: Iterator[_In], work: Callable[[_In], _Out]
+) -> Iterator[_Out]:
+    """`work` of each chunk in this process (fewer than two chunks, or no helper wanted)."""
+    for chunk in (first, second):
+        if chunk is None:
+            return
+        yield work(chunk)
+    yield from map(work, chunks)
 
 
 def _helper_pool() -> ProcessPoolExecutor:
