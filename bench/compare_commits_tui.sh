@@ -13,15 +13,7 @@ TUIBENCH=${TUIBENCH:-$ROOT/../shared/tuibench}
 DATA=${DATA:-/tmp/tuibench-data} N=${N:-1000} RUNS=${RUNS:-10}
 OLD=${1:?usage: $0 OLD [NEW]} NEW=${2:-HEAD}
 [ -s "$DATA/kr-$N/pristine.db" ] || { echo "no $DATA/kr-$N/pristine.db: run make bench-tui first" >&2; exit 2; }
-WORK=$(mktemp -d)
-cleanup() {
-  for tag in old new; do git -C "$ROOT" worktree remove --force "$WORK/$tag" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-git -C "$ROOT" worktree add --detach "$WORK/old" "$OLD" >/dev/null
-git -C "$ROOT" worktree add --detach "$WORK/new" "$NEW" >/dev/null
-"$ROOT/.venv/bin/python" -m compileall -q "$WORK/old/reader" "$WORK/new/reader" >/dev/null
+source "$ROOT/bench/worktrees.sh"
 # The project's scenario with a name per commit and the commit's code on PYTHONPATH. It runs
 # in its own copy of the store ({data}/kr-{N}/run.db is copied fresh before each run).
 python3 - "$ROOT/bench/tuibench/kemnaker.json" "$WORK/kr.json" <<'EOF'

@@ -19,17 +19,9 @@ OLD=${1:?usage: $0 OLD [NEW]} NEW=${2:-HEAD}
 [ -f "$TUIBENCH/tuibench.py" ] || { echo "no tuibench at $TUIBENCH" >&2; exit 2; }
 command -v newsboat >/dev/null || { echo "newsboat is not installed (apt-get install -y newsboat)" >&2; exit 2; }
 [ -s "$DATA/feed-$N.xml" ] || python3 "$TUIBENCH/make_feed.py" "$N" --rss "$DATA/feed-$N.xml"
-WORK=$(mktemp -d)
 HTTP=
-cleanup() {
-  [ -n "$HTTP" ] && kill "$HTTP" 2>/dev/null || true
-  for tag in old new; do git -C "$ROOT" worktree remove --force "$WORK/$tag" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-git -C "$ROOT" worktree add --detach "$WORK/old" "$OLD" >/dev/null
-git -C "$ROOT" worktree add --detach "$WORK/new" "$NEW" >/dev/null
-"$ROOT/.venv/bin/python" -m compileall -q "$WORK/old/reader" "$WORK/new/reader" >/dev/null
+source "$ROOT/bench/worktrees.sh"
+on_exit() { [ -z "$HTTP" ] || kill "$HTTP" 2>/dev/null; }
 DEFER=--defer
 [ "$STEP" = all ] && DEFER=
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
