@@ -290,13 +290,6 @@ class Articles:
             ).fetchall()
         return sorted(found)
 
-    def set_grouping(self, article_id: int, story_id: int | None, signature: bytes) -> None:
-        """An article's story and MinHash signature, found by the second step."""
-        self._db.conn.execute(
-            "UPDATE articles SET story_id = ?, minhash = ? WHERE id = ?",
-            (story_id, signature, article_id),
-        )
-
     # -- the bundled articles, and removing articles (inside the caller's transaction) -------
 
     def mark_bundled(self, ids: list[int]) -> None:
@@ -514,15 +507,13 @@ class Articles:
         if article_id is not None:
             if not valid_id(article_id):
                 return []
-            row = self._db.conn.execute(
-                "SELECT sort_key FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row is None:
+            key = self.sort_key(article_id)
+            if key is None:
                 return []
             # A row comparison: both backends walk the sort index from the key (an OR of the
             # two tests is a filter PostgreSQL applies to every row above the key).
             clauses.append(f"({scope.key}, {scope.id}) < (?, ?)")
-            params += [row[0], article_id]
+            params += [key, article_id]
         where = "WHERE " + " AND ".join(clauses) if clauses else ""
         ids = [
             row[0]

@@ -271,11 +271,7 @@ class TextIndex:
     # -- writing (inside the caller's transaction) -----------------------------------------
 
     def add(self, article_id: int, values: Sequence[str]) -> None:
-        self._db.conn.execute(
-            "INSERT INTO articles_fts (rowid, title, lead, body, title_x, lead_x, body_x) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *index_row(values)),
-        )
+        self.add_many([(article_id, values)])
 
     def add_many(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None:
         """add() of each (article id, values), in order, as one executemany."""

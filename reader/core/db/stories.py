@@ -13,12 +13,6 @@ class StoryBands:
     def __init__(self, connections: Database) -> None:
         self._db = connections
 
-    def add(self, article_id: int, bands: list[int]) -> None:
-        self._db.conn.executemany(
-            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(key, article_id) for key in bands],
-        )
-
     def add_each(self, rows: list[tuple[int, int]]) -> None:
         """Many (key, article id) rows in one statement, in key order (each page of the
         B-tree is written once, in order)."""

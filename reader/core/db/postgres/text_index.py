@@ -357,13 +357,6 @@ class PostgresTextIndex(TextIndex):
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
-    def add(self, article_id: int, values: Sequence[str]) -> None:
-        self._db.conn.execute(
-            "INSERT INTO articles_fts (id, doc, stems) "
-            "VALUES (?, CAST(? AS tsvector), CAST(? AS tsvector))",
-            (article_id, tsvector(surface_columns(values)), tsvector(values[3:6])),
-        )
-
     def add_many(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
