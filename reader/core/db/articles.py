@@ -7,7 +7,7 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
-from reader.core.db.connection import Connections, Database
+from reader.core.db.connection import Database
 from reader.core.db.marks import marked
 from reader.core.models import (
     ArticleRecord,
@@ -209,11 +209,9 @@ class Articles:
         On SQLite, in one executemany with the ids written out: SQLite gives a new row the
         largest rowid plus one (`id INTEGER PRIMARY KEY`, no AUTOINCREMENT), and the caller's
         write transaction keeps any other writer out, so the ids are the ones it would have
-        chosen. Elsewhere (a sequence hands out PostgreSQL's ids), one insert() each."""
+        chosen. (PostgresArticles inserts one at a time: a sequence hands out its ids.)"""
         if not records:
             return []
-        if not isinstance(self._db, Connections):
-            return [self.insert(record, imported_at) for record in records]
         conn = self._db.conn
         first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
         placeholders = ",".join("?" * 17)

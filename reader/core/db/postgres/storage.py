@@ -21,9 +21,18 @@ from reader.core.db.postgres.text_index import (
 from reader.core.db.stories import StoryBands
 from reader.core.db.topics import Topics
 from reader.core.errors import StorageError
+from reader.core.models import ArticleRecord
 from reader.core.terms import AnyOf, Phrase
 
 CHANNEL = "kemnaker_reader_articles"  # NOTIFY'd in every transaction that changes articles
+
+
+class PostgresArticles(Articles):
+    """The articles table on PostgreSQL, whose ids come from a sequence."""
+
+    def insert_many(self, records: list[ArticleRecord], imported_at: str) -> list[int]:
+        """Insert new articles, in order, one statement each: their ids are the sequence's."""
+        return [self.insert(record, imported_at) for record in records]
 
 
 class PostgresLinks(Links):
@@ -66,7 +75,7 @@ class PostgresStorage(CommonStorage):
             raise StorageError(
                 f"{self.path}: cannot open the database ({describe(error)})"
             ) from None
-        self.articles = Articles(self.connections, person)
+        self.articles = PostgresArticles(self.connections, person)
         self.index = PostgresTextIndex(self.connections, joined)
         self.stories = StoryBands(self.connections)
         self.links = PostgresLinks(self.connections)
