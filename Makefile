@@ -34,6 +34,8 @@ test: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check reader tests bench scripts
 	$(VENV)/bin/ruff format --check reader tests bench scripts
+	@! grep -rn --include='*.py' -e 'fmt: skip' -e 'fmt: off' reader tests bench scripts \
+		|| { echo "lint: formatting is switched off on the lines above" >&2; exit 1; }
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
