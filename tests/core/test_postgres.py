@@ -230,9 +230,15 @@ def test_a_nul_character_in_a_query_finds_nothing_instead_of_failing(twins) -> N
         ], repr(query)
 
 
+SMALL_PENDING_LISTS = {
+    "articles_fts_doc": "gin_pending_list_limit=256",
+    "articles_fts_stems": "gin_pending_list_limit=256",
+}
+
+
 def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What PostgreSQL's own layout steps set: where the vectors are stored, the source index."""
-    storage = dict(
+    storage: dict[str, str] = dict(
         sql(
             library,
             "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass "
@@ -242,10 +248,18 @@ def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
     indexes = {row[0] for row in sql(library, "SELECT indexname FROM pg_indexes")}
     (made,) = sql(library, "SELECT value FROM meta WHERE key = 'postgres_layout'")[0]
     titles = {"articles_fts_doc_titles", "articles_fts_stems_titles"} <= indexes
+    pending: dict[str, str] = dict(
+        sql(
+            library,
+            "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+            "WHERE relname IN ('articles_fts_doc', 'articles_fts_stems')",
+        )
+    )
     return {
         "storage": storage,
         "source_index": "articles_source_lower" in indexes,
         "title_indexes": titles,
+        "pending_lists": pending,
         "made": made,
     }
 
@@ -261,7 +275,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
             "storage": {"doc": "m", "stems": "m"},
             "source_index": True,
             "title_indexes": True,
-            "made": "2",
+            "pending_lists": SMALL_PENDING_LISTS,
+            "made": "3",
         }
         before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
         filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
@@ -276,6 +291,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
             "DROP INDEX articles_source_lower",
             "DROP INDEX articles_fts_doc_titles",
             "DROP INDEX articles_fts_stems_titles",
+            "ALTER INDEX articles_fts_doc RESET (gin_pending_list_limit)",
+            "ALTER INDEX articles_fts_stems RESET (gin_pending_list_limit)",
             "DELETE FROM meta WHERE key = 'postgres_layout'",
         ):
             conn.execute(statement)
@@ -284,7 +301,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
             "storage": {"doc": "m", "stems": "m"},
             "source_index": True,
             "title_indexes": True,
-            "made": "2",
+            "pending_lists": SMALL_PENDING_LISTS,
+            "made": "3",
         }
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
@@ -311,7 +329,7 @@ def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles() -> None:
             conn.execute(statement)
     said: list[str] = []
     with open_library(url, notice=said.append) as library:
-        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "2"
+        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "3"
     assert said == [f"indexing the titles of the {count:,} articles, once"]
     with open_library(url, notice=said.append):
         pass

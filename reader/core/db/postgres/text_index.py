@@ -14,6 +14,7 @@ knows nothing of how rare a word is.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, overload
@@ -34,6 +35,9 @@ _LETTERS = "ABC"
 # all its matches (it scores them all at little cost), so the bound leaves it out.
 RARE = 2000
 NARROW_ABOVE = 8  # phrases of an "any of" query beyond which only the rarest pick the rows
+# An "any of" whose words' articles (summed) are fewer is scored whole: its matches cost less
+# than a second query when the shared-first one cannot answer (half of them at 100,000).
+SHARED_FIRST_ABOVE = 1500
 _CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 
 
@@ -299,6 +303,11 @@ def _without(expression: Expression, rare: set[Phrase]) -> Expression | None:
     return any_of(kept) if kept else None
 
 
+class _Statistics(NamedTuple):
+    frequencies: dict[str, int]  # document frequency of each word held (term_stats)
+    total: int  # the articles' largest id, their count as the idf takes it
+
+
 class _TitlePart(NamedTuple):
     chosen: list[_Term]  # the terms whose title matches are read first
     outside: float  # the most an article without one of them in its title can score
@@ -382,18 +391,48 @@ class PostgresTextIndex(TextIndex):
     def _tokens(self, expression: Expression | None) -> Expression | None:
         return None if expression is None else _joined(expression, self.layout.joined)
 
-    def _scored(self, expression: Expression, weights: Weights) -> list[_Term]:
+    def _statistics(self, expression: Expression) -> _Statistics:
+        """The document frequencies of every word of the expression's phrases (as given, and
+        without a reduplication mark) and the count of articles, read in one statement: a
+        search's or an open's every step takes them from here instead of a statement each
+        (a round trip waits for the server and the client to get a core in turn, which on a
+        busy machine costs more than the statement)."""
+        words = sorted(
+            {
+                form
+                for phrase in _phrases(expression)
+                for word in phrase.words
+                for form in (word, word.lstrip(REDUP_MARK))
+            }
+        )
+        if len(words) > BATCH:  # more than one statement's worth: as the base class reads
+            return _Statistics(self.document_frequencies(words), self._article_count())
+        rows = self._db.conn.execute(
+            "SELECT term, df FROM term_stats "
+            f"WHERE term IN ({','.join('?' * len(words)) or 'NULL'}) AND df > 0 "
+            "UNION ALL SELECT NULL, coalesce(max(id), 0) FROM articles",
+            words,
+        ).fetchall()
+        frequencies = {term: df for term, df in rows if term is not None}
+        total = next(int(df) for term, df in rows if term is None)
+        return _Statistics(frequencies, total)
+
+    def _scored(
+        self, expression: Expression, weights: Weights, statistics: _Statistics | None = None
+    ) -> list[_Term]:
         """The phrases that score, each with its coefficient (idf times its columns' top
-        weight) and ts_rank's weight array."""
+        weight) and ts_rank's weight array; `statistics` those of an expression that holds
+        this one's phrases, else read."""
         phrases = _phrases(expression)
         text_top = max(weights[:3]) or 1.0
         stem_top = max(weights[3:6]) or 1.0
         text_weights = [w / text_top for w in reversed(weights[:3])]
         stem_weights = [w / stem_top for w in reversed(weights[3:6])]
+        if statistics is None:
+            statistics = self._statistics(expression)
         # A reduplication token counts the document frequency of its word, as its phrase did.
-        words = sorted({word.lstrip(REDUP_MARK) for phrase in phrases for word in phrase.words})
-        frequencies = self.document_frequencies(words) if words else {}
-        total = max(self._article_count(), 1)
+        frequencies = statistics.frequencies
+        total = max(statistics.total, 1)
         terms: list[_Term] = []
         for phrase in phrases:
             stems = phrase.columns in ("stems", "title_stems")
@@ -407,22 +446,28 @@ class PostgresTextIndex(TextIndex):
             terms.append(_Term(phrase, idf * scale, stem_weights if stems else text_weights, df))
         return terms
 
-    def _rank(self, expression: Expression, weights: Weights, params: list[object]) -> str:
+    def _rank(
+        self,
+        expression: Expression,
+        weights: Weights,
+        params: list[object],
+        statistics: _Statistics | None = None,
+    ) -> str:
         """SQL for a phrase-by-phrase BM25-like score (higher is better)."""
-        return _rank_sql(self._scored(expression, weights), params)
+        return _rank_sql(self._scored(expression, weights, statistics), params)
 
-    def _narrowed(self, expression: Expression) -> Expression:
+    def _narrowed(self, expression: Expression, statistics: _Statistics) -> Expression:
         """A long "any of these words" query (related news' "more like this") as its rarest
         words alone, for matching and scoring. Ranking every article that holds any of thirty
         words reads most of the store, and ts_rank reads an article's vector once per word
-        (4 s at 100,000 articles); the rarest words carry most of the score anyway."""
+        (4 s at 100,000 articles); the rarest words carry most of the score anyway.
+        `statistics`: those of `expression`."""
         if not isinstance(expression, AnyOf) or len(expression.items) <= NARROW_ABOVE:
             return expression
         phrases = [item for item in expression.items if isinstance(item, Phrase)]
         if len(phrases) != len(expression.items):
             return expression
-        words = sorted({word for phrase in phrases for word in phrase.words})
-        frequencies = self.document_frequencies(words)
+        frequencies = statistics.frequencies
 
         def rarity(phrase: Phrase) -> int:
             return min((frequencies.get(word, 0) for word in phrase.words), default=0)
@@ -468,9 +513,11 @@ class PostgresTextIndex(TextIndex):
         filters: Filters | None = None,
     ) -> list[Candidate]:
         """The best `limit` matches, best first; `rank` is the negated score, as bm25 gives."""
-        expression = self._narrowed(self._tokens(expression))
+        expression = self._tokens(expression)
+        statistics = self._statistics(expression)
+        expression = self._narrowed(expression, statistics)
         exclude = self._tokens(exclude)
-        terms = self._scored(expression, weights)
+        terms = self._scored(expression, weights, statistics)
         params: list[object] = []
         clauses = self._where(expression, exclude, None, params)
         where, filter_params = _filters(filters)
@@ -487,9 +534,14 @@ class PostgresTextIndex(TextIndex):
             "ORDER BY r.rank, a.id"
         )
         head = f"SELECT {_CANDIDATE_COLUMNS}, r.rank FROM (SELECT s.id, s.rank FROM (SELECT f.id, "
-        title_first = self._title_first(expression, terms, head, inner, params, limit)
+        title_first = self._title_first(
+            expression, terms, head, inner, params, limit, statistics.frequencies
+        )
         if title_first is not None:
             return title_first
+        shared_first = self._shared_first(expression, terms, head, inner, params, limit)
+        if shared_first is not None:
+            return shared_first
         rank_params: list[object] = []
         rank = _rank_sql(terms, rank_params)
         sql = f"{head}-({rank}) AS rank FROM articles_fts f{inner}"
@@ -504,9 +556,11 @@ class PostgresTextIndex(TextIndex):
         inner: str,
         params: list[object],
         limit: int,
+        frequencies: dict[str, int],
     ) -> list[Candidate] | None:
         """The best `limit` matches found among those with a phrase in the title alone, when
-        that is sure to give the same answer as scoring every match; else None.
+        that is sure to give the same answer as scoring every match; else None. `frequencies`:
+        the document frequencies of every word of `expression` (`_statistics`).
 
         A common word matches a tenth of the articles, and scoring a match reads its row
         (about 2.5 us each in memory: 6,700 matches of "korupsi" took 44 ms at 100,000
@@ -531,8 +585,6 @@ class PostgresTextIndex(TextIndex):
         # The phrases that do not score (the stems): those of a rare word are read whole too.
         scoring = {term.phrase for term in terms}
         quiet = [phrase for phrase in _phrases(expression) if phrase not in scoring]
-        words = sorted({word for phrase in quiet for word in phrase.words})
-        frequencies = self.document_frequencies(words) if words else {}
         quiet = [
             phrase
             for phrase in quiet
@@ -565,6 +617,59 @@ class PostgresTextIndex(TextIndex):
             f"WHERE {' OR '.join(candidates)} OFFSET 0) f{inner}"
         )
         rows = self._db.conn.execute(sql, [*rank_params, *title_params, *params, limit]).fetchall()
+        if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
+            return None
+        return [Candidate(*row) for row in rows]
+
+    def _shared_first(
+        self,
+        expression: Expression,
+        terms: list[_Term],
+        head: str,
+        inner: str,
+        params: list[object],
+        limit: int,
+    ) -> list[Candidate] | None:
+        """For "any of these words" (related news' more-like-this: the eight rarest of an
+        article's distinctive words), the best `limit` matches found among the articles that
+        hold two of the words or more, or one in the title, when that is sure to give the same
+        answer as scoring every match; else None.
+
+        An article that holds one of the words alone, outside its title, scores that word's
+        term alone, at most its _outside_titles bound. Such articles are most of the matches
+        (8 words of 500-6,000 articles each at 1,000,000), and every match was scored; the
+        articles alike hold several of the words. So when the `limit`-th best of the others
+        scores more than any one word's bound, those are the best matches, in the same order,
+        ties included. One GIN read of the text vectors (the pairs as one tsquery) and one of
+        the titles' index find the others."""
+        if not isinstance(expression, AnyOf) or len(terms) < 2 or limit <= 0:
+            return None
+        if sum(term.frequency for term in terms) < SHARED_FIRST_ABOVE:
+            return None
+        if not all(
+            isinstance(item, Phrase)
+            and item.columns == "text"
+            and not item.prefix
+            and len(item.words) == 1
+            for item in expression.items
+        ) or {term.phrase for term in terms} != set(expression.items):
+            return None
+        bounds = [_outside_titles(term) for term in terms]
+        if any(bound is None for bound in bounds):
+            return None
+        outside = max(bound for bound in bounds if bound is not None)
+        words = [f"({_tsquery(term.phrase)})" for term in terms]
+        pairs = " | ".join(f"({a} & {b})" for a, b in itertools.combinations(words, 2))
+        rank_params: list[object] = []
+        rank = _rank_sql(terms, rank_params)
+        sql = (
+            f"{head}-({rank}) AS rank FROM (SELECT f.id, f.doc, f.stems FROM articles_fts f "
+            "WHERE f.doc @@ CAST(? AS tsquery) OR ts_filter(f.doc, '{a}') @@ CAST(? AS tsquery) "
+            f"OFFSET 0) f{inner}"
+        )
+        rows = self._db.conn.execute(
+            sql, [*rank_params, pairs, " | ".join(words), *params, limit]
+        ).fetchall()
         if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
             return None
         return [Candidate(*row) for row in rows]
@@ -645,9 +750,11 @@ class PostgresTextIndex(TextIndex):
         return found
 
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float:
-        expression = self._narrowed(self._tokens(expression))  # as `ranked` scores it
+        expression = self._tokens(expression)
+        statistics = self._statistics(expression)
+        expression = self._narrowed(expression, statistics)  # as `ranked` scores it
         rank_params: list[object] = []
-        rank = self._rank(expression, weights, rank_params)
+        rank = self._rank(expression, weights, rank_params, statistics)
         params: list[object] = []
         condition = _condition(expression, params)
         row = self._db.conn.execute(

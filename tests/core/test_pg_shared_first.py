@@ -1,0 +1,94 @@
+"""PostgreSQL ranking of "any of these words" (related news' more-like-this): the best matches
+found among the articles that hold two of the words or one in the title give the same answer,
+in the same order, as scoring every match."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from reader.core.db.postgres import text_index
+from reader.core.library import open_library
+from reader.core.services.related import SIMILAR_WEIGHTS
+from reader.core.terms import AnyOf, Phrase
+from tests import pg
+
+REAL = text_index.PostgresTextIndex._shared_first
+WORDS = "nelayan tambak garam rumput laut dermaga perahu jaring".split()
+FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
+
+
+def _articles(path: Path) -> Path:
+    """400 articles: most hold one of WORDS in the body, some several (in the title, lead or
+    body, some many times), a few none."""
+    rng = random.Random(11)
+    rows = []
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(FILLER) for _ in range(n))
+
+    for i in range(400):
+        held = rng.sample(WORDS, rng.choice([0, 1, 1, 1, 1, 1, 2, 2, 3, 5]))
+        in_title = held[:1] if rng.random() < 0.2 else []
+        title = " ".join([words(4), *in_title]).capitalize()
+        lead = " ".join([words(10), *held[1:2]])
+        body = " ".join(f"{words(rng.randint(0, 20))} {word}" for word in held * rng.choice([1, 4]))
+        rows.append(
+            {
+                "title": title,
+                "body": f"{lead}.\n\n{body} {words(30)}",
+                "url": f"https://laut.example/{i}",
+                "source": "kompas",
+                "published": f"2019-0{1 + i % 9}-1{i % 10}T08:00:00+07:00",
+            }
+        )
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    name = pg.unique_name("shared")
+    url = pg.create_database(name)
+    with open_library(url) as library:
+        library.import_inputs([str(_articles(tmp_path_factory.mktemp("laut") / "a.jsonl"))])
+        yield library
+    pg.drop_database(name)
+
+
+def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, shared: bool):  # type: ignore[no-untyped-def]
+    """The ranked (id, rank) rows of the words, the shared-first read allowed or not, and
+    whether it gave the answer."""
+    used: list[bool] = []
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        found = REAL(self, *args) if shared else None
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(text_index.PostgresTextIndex, "_shared_first", spy)
+    monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)  # this store is small
+    expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
+    rows = library._storage.index.ranked(expression, SIMILAR_WEIGHTS, limit)
+    return [(row.id, row.rank) for row in rows], any(used)
+
+
+@pytest.mark.parametrize("limit", [5, 20, 60])
+def test_the_articles_sharing_words_first_give_the_whole_answer(store, monkeypatch, limit) -> None:  # type: ignore[no-untyped-def]
+    whole, _ = _ranked(store, limit, monkeypatch, shared=False)
+    first, used = _ranked(store, limit, monkeypatch, shared=True)
+    assert used  # the shared-first read answered
+    assert first == whole
+    assert len(whole) == limit
+
+
+def test_when_they_cannot_answer_every_match_is_scored(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Asked for more than the articles that share words: some that hold one word alone are
+    among the best, and the whole is scored."""
+    whole, _ = _ranked(store, 300, monkeypatch, shared=False)
+    first, used = _ranked(store, 300, monkeypatch, shared=True)
+    assert not used
+    assert first == whole
