@@ -18,6 +18,10 @@ application_name); the report says which were lowered.
 `--single` measures instead, with nothing else running, each query alone (the median of
 `--rounds`, split into the index's ranking, reading the texts and cutting the snippets) and a
 page of the list at several depths, by offset and by key; no fetcher, no readers.
+Each reader is a process of its own with its own connection (a person at a terminal), and
+counts the CPU time each action took in its own process and in the server process that serves
+it (read from /proc, when the server runs on this machine): the report splits an action's time
+into the client's CPU, the server's CPU and the rest, mostly waiting for a core.
 Every reader remembers the marks it set; at the end the archive must hold exactly those (no
 mark lost, none of another person's). Prints per-operation p50/p95/max in ms, errors, the
 fetcher's articles per second and the load average; first, search alone on a quiet archive.
@@ -61,6 +65,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+def server_seconds(pid: int) -> float | None:
+    """CPU seconds the server process `pid` has used (user + system), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def reader(
     url: str, number: int, seconds: float, think: float, start: float, done: Any, out: mp.Queue
 ) -> None:
@@ -69,15 +83,20 @@ def reader(
     person = f"reader{number}"
     rng = random.Random(number)
     times: dict[str, list[float]] = {"search": [], "page": [], "open": [], "mark": []}
+    # CPU ms of each kind, summed: this process's, and its server process's
+    spent: dict[str, list[float]] = {kind: [0.0, 0.0] for kind in times}
     errors: list[str] = []
     marks: dict[int, tuple[bool, bool]] = {}
     last: int | None = None  # the last headline of the reader's last page
     with open_library(url, person=person) as library:
         total = library.count()
+        backend = library._storage.connections.conn.raw.info.backend_pid  # type: ignore[union-attr]
         while time.time() < start:
             time.sleep(0.01)
         while time.time() < start + seconds and not done.is_set():
             kind = rng.choice(["search", "search", "page", "open", "mark"])
+            server_before = server_seconds(backend)
+            client_before = time.process_time()
             began = time.perf_counter()
             try:
                 if kind == "search":
@@ -106,6 +125,10 @@ def reader(
             except Exception as error:  # counted and reported, not hidden
                 errors.append(f"{kind}: {type(error).__name__}: {error}"[:200])
             times[kind].append((time.perf_counter() - began) * 1000)
+            spent[kind][0] += (time.process_time() - client_before) * 1000
+            server_after = server_seconds(backend)
+            if server_before is not None and server_after is not None:
+                spent[kind][1] += (server_after - server_before) * 1000
             if think:
                 done.wait(rng.expovariate(1 / think))
         lost = 0
@@ -113,7 +136,7 @@ def reader(
             found = library.get(article_id)
             if found is None or (found.read, found.starred) != (read, starred):
                 lost += 1
-    out.put((number, times, errors, len(marks), lost))
+    out.put((number, times, errors, len(marks), lost, spent))
 
 
 FETCHER_APP = "kemnaker-bench-fetcher"
@@ -324,6 +347,7 @@ def main() -> None:
     for worker in workers:
         worker.join()
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     errors: list[str] = []
     marked = lost = 0
     for result in results:
@@ -332,9 +356,12 @@ def main() -> None:
             rate = added / took if took else 0
             print(f"fetcher: {added:,} articles in {took:.1f} s ({rate:,.0f}/s), error: {error}")
             continue
-        _, kinds, errs, count, missing = result
+        _, kinds, errs, count, missing, spent = result
         for kind, values in kinds.items():
             times.setdefault(kind, []).extend(values)
+            summed = cpu.setdefault(kind, [0.0, 0.0])
+            summed[0] += spent[kind][0]
+            summed[1] += spent[kind][1]
         errors += errs
         marked += count
         lost += missing
@@ -345,9 +372,12 @@ def main() -> None:
         f"{args.readers} readers {pause}, until the fetcher ended; load average {os.getloadavg()}"
     )
     for kind, values in times.items():
+        client, server = (spent / max(len(values), 1) for spent in cpu[kind])
         print(
             f"  {kind:6s} n={len(values):6,} p50 {statistics.median(values):7.1f} ms  "
-            f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):8.1f} ms"
+            f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):8.1f} ms;  mean "
+            f"{statistics.mean(values):6.1f} ms = CPU client {client:5.1f} + server {server:5.1f}"
+            f" + waiting {statistics.mean(values) - client - server:6.1f}"
         )
     print(f"errors: {len(errors)}; marks kept: {marked - lost:,} of {marked:,} (lost {lost})")
     for line in errors[:10]:
