@@ -1,7 +1,8 @@
 """What a key in the headline list costs a frame (issue 11): a scroll by one row frames only the
-lines not framed before, the scrollbar is drawn again only when it looks different, and the
-preview's rest is counted from the frame that shows the move. The lines must be exactly the
-ones Textual frames itself."""
+lines not framed before, lines not framed before are framed by the list as Textual framed the
+first of them, the scrollbar is drawn again only when it looks different, and the preview's
+rest is counted from the frame that shows the move. The lines must be exactly the ones Textual
+frames itself."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from textual.widget import Widget
 import reader.ui.screens.reader as reader_screen
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList, _ListScrollBar
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import search, settle, test_app
 from tests.ui.test_preview import _count_loads
 
 
@@ -65,6 +66,92 @@ def test_a_scroll_frames_only_the_new_lines_and_they_are_textuals_own(library: L
             assert bar.display
             shown_bar = _segments(bar.render_lines(Region(0, 0, *bar.region.size)))
             assert shown_bar == _textuals_own(bar)
+
+    asyncio.run(scenario())
+
+
+def _framed_anew(headlines: HeadlineList) -> list[Strip]:
+    """The list's lines as render_lines gives them with nothing framed before."""
+    headlines._styles_cache.clear()
+    headlines._framed.clear()
+    headlines._framed_for = None
+    return headlines.render_lines(Region(0, 0, *headlines.region.size))
+
+
+def _textuals_strips(headlines: HeadlineList) -> list[Strip]:
+    headlines._styles_cache.clear()
+    return Widget.render_lines(headlines, Region(0, 0, *headlines.region.size))
+
+
+def _same_lines(mine: list[Strip], textuals: list[Strip]) -> bool:
+    """The same segments and the same width (the compositor cuts a line by its width)."""
+    return _segments(mine) == _segments(textuals) and [s.cell_length for s in mine] == [
+        s.cell_length for s in textuals
+    ]
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (200, 50)])
+def test_the_lines_the_list_frames_itself_are_textuals_own(
+    library: Library, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Textual frames the first content line of a new look (styles, width), the list frames
+    the others the same way: on the first screen, focused or not, with search hits (three
+    lines a row, the snippets), scrolled, with a scrollbar and without one."""
+    framed_by_the_list: list[int] = []
+    frame_line = HeadlineList._frame_line
+
+    def counting(self: HeadlineList, line: Strip) -> Strip:
+        framed_by_the_list.append(1)
+        return frame_line(self, line)
+
+    monkeypatch.setattr(HeadlineList, "_frame_line", counting)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            looks = []
+            for step in ("first screen", "search", "scrolled", "blurred", "no scrollbar"):
+                if step == "search":
+                    await search(pilot, "pekerja")
+                elif step == "scrolled":
+                    await pilot.press(*["j"] * 12)
+                    await settle(pilot)
+                elif step == "blurred":
+                    app.screen.set_focus(None)
+                    await settle(pilot)
+                elif step == "no scrollbar":
+                    await search(pilot, '"tinjau smelter imip"')
+                framed_by_the_list.clear()
+                mine = _framed_anew(headlines)
+                assert framed_by_the_list, step  # the list framed lines itself
+                assert _same_lines(mine, _textuals_strips(headlines)), step
+                looks.append(headlines.vertical_scrollbar.display)
+            assert looks[0] and not looks[-1]  # with a scrollbar, and without
+
+    asyncio.run(scenario())
+
+
+def test_a_look_the_list_cannot_frame_itself_is_framed_by_textual(library: Library) -> None:
+    """Padding inside the border (or a tint, an opacity: styles that change the line itself)
+    is not a look the list learns: Textual frames every line, as before."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            for style in ("padding", "tint"):
+                if style == "padding":
+                    headlines.styles.padding = (0, 0, 0, 2)
+                else:
+                    headlines.styles.padding = 0
+                    headlines.styles.tint = "red 30%"
+                await settle(pilot)
+                mine = _framed_anew(headlines)
+                assert headlines._frame is None, style
+                assert _same_lines(mine, _textuals_strips(headlines)), style
 
     asyncio.run(scenario())
 

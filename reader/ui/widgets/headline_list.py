@@ -36,6 +36,31 @@ MAX_PAGES = 16  # windows kept in memory (LRU)
 MAX_LINES = 1024
 INDENT = 3  # the unread dot's column, before the title, the source and the snippet
 
+# Characters one cell wide (Rich's own measure, checked by tests/ui/test_list_text.py): printable
+# ASCII and Latin-1, and the ellipsis every cut title and snippet carries. A text of only these
+# is as many cells as characters, so it is measured and cut by its length; Rich measures any
+# text that holds a character outside its short list (the ellipsis is outside it) one grapheme
+# at a time, which was most of the cost of drawing a snippet line.
+NARROW = frozenset(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x100)) if c != 0xAD) | {
+    "…",
+    "●",
+    "★",
+}
+_narrow = NARROW.issuperset
+
+
+def cells(text: str) -> int:
+    """The cells `text` takes on screen (Rich's cell_len)."""
+    return len(text) if _narrow(text) else cell_len(text)
+
+
+def cut(text: str, width: int) -> str:
+    """`text` cut or padded with spaces to `width` cells (Rich's set_cell_size)."""
+    if _narrow(text):
+        return text[:width] if len(text) >= width else text + " " * (width - len(text))
+    return set_cell_size(text, width)
+
+
 # When a title gets a second line. Headlines run from 20 to 83 cells (the bundled news: half
 # within 53, nine in ten within 64). From ONE_LINE cells of room one line holds about half of
 # them and the rest lose a few words; below TWO_LINES, two lines would still cut most of them,
@@ -242,6 +267,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         # the same keys: see render_lines.
         self._framed: dict[tuple[int, int, bool], Strip] = {}
         self._framed_for: tuple[object, ...] | None = None
+        # What Textual puts on each side of a content line (the border, and any padding after
+        # the line) for the styles of _framed_for, learnt from a line Textual framed: see
+        # _frame_line. None until learnt.
+        self._frame: tuple[Segment, list[Segment], Segment] | None = None
         self._paint: _Paint | None = None
         # Counted so tests can prove the work done does not grow with the store.
         self.rows_fetched = 0
@@ -461,25 +490,56 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         padding, styles) in its StylesCache by their place on screen, and frames them all
         again when the list scrolls: a scroll by one row reframed every line, about half of the
         frame's cost. A content line framed before for the same row, width and styles is
-        handed to that cache here instead, so Textual frames only the others (and the border's
-        top and bottom), and applies the line filters to all as usual.
+        handed to that cache here instead; a content line not framed yet is framed here as
+        Textual framed the others (see _frame_line); Textual frames the border's top and
+        bottom, and applies the line filters to all as usual.
 
         Uses the StylesCache's lines and dirty set (private in Textual 8.2.8, pinned):
-        tests/ui/test_large_store.py compares these lines with Textual's own framing."""
-        signature = (self._current_paint(), self.background_colors, self.styles.border, self.size)
+        tests/ui/test_large_store.py and test_list_frames.py compare these lines with
+        Textual's own framing."""
+        styles = self.styles
+        signature = (
+            self._current_paint(),
+            self.background_colors,
+            styles.border,
+            self.size,
+            self.outer_size,  # the framed lines' width
+            # Whatever else changes how Textual frames a content line.
+            styles.outline,
+            styles.padding,
+            styles.tint,
+            styles.text_opacity,
+            self.opacity,
+            styles.hatch if styles.has_rule("hatch") else None,
+            self.content_region.size,
+            self.scrollable_content_region.width,  # the lines' width (less a scrollbar's)
+        )
         if signature != self._framed_for:
             self._framed.clear()
             self._framed_for = signature
+            self._frame = None
         framed = self._framed
         cache = self._styles_cache
         top = self.gutter.top
         content = range(top, top + self.scrollable_content_region.height)
         to_keep: list[tuple[int, tuple[int, int, bool]]] = []
+        learnt = self._frame is not None
         for y in crop.line_range:
             if y not in content or (y in cache._cache and y not in cache._dirty_lines):
                 continue
             key = self._line_key(y - top)
             strip = framed.get(key)
+            if strip is None and not learnt:
+                # The first line to frame with these styles: Textual frames it, alone, and
+                # this list frames the others the same way (when it can: see _frame_line).
+                learnt = True
+                cache.render_widget(self, Region(0, y, self.outer_size.width, 1))
+                if key in self._lines:  # drawn for the paint of now
+                    framed[key] = cache._cache[y]
+                    self._frame = _learn_frame(self._lines[key], cache._cache[y])
+                continue
+            if strip is None and self._frame is not None:
+                strip = framed[key] = self._frame_line(self.render_line(y - top))
             if strip is None:
                 to_keep.append((y, key))
             else:
@@ -490,6 +550,17 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             if key in self._lines:  # drawn for the paint of now
                 framed[key] = cache._cache[y]
         return strips
+
+    def _frame_line(self, line: Strip) -> Strip:
+        """A content line framed as Textual frames it (Textual 8.2.8's StylesCache.render_line
+        for a content line: the line, anything after it to the content's width, and the
+        border's side on each side), with the sides learnt from a line Textual framed with the
+        same styles. Textual's framing does more for styles this list does not have (padding
+        inside, tint, opacity, hatch): for those nothing is learnt and Textual frames every
+        line."""
+        assert self._frame is not None
+        left, tail, right = self._frame
+        return Strip([left, *line._segments, *tail, right], self.outer_size.width)
 
     def _draw_line(self, index: int, part: int, width: int, paint: _Paint) -> Strip:
         headline = self.headline(index)
@@ -510,7 +581,14 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             segments = self._meta_segments(headline, width, background)
         else:
             segments = []  # under a title shorter than the row's title lines
-        return Strip(segments).adjust_cell_length(width, background)
+        # Textual's adjust_cell_length, without measuring the segments again and making a
+        # second strip: the same segments and the same padding.
+        used = sum(cells(segment.text) for segment in segments)
+        if used > width:
+            return Strip(segments).adjust_cell_length(width, background)
+        if used < width:
+            segments.append(Segment(" " * (width - used), background))
+        return Strip(segments, width)
 
     def _style(self, name: str, background: Style) -> Style:
         colour: Style = getattr(self._current_paint(), name.removeprefix("headline-list--"))
@@ -560,6 +638,20 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return segments
 
 
+def _learn_frame(line: Strip, framed: Strip) -> tuple[Segment, list[Segment], Segment] | None:
+    """What Textual put around the content `line` to make `framed`: one segment before it
+    (the border's side), and after it segments that do not depend on the line (padding to the
+    content's width) and one last segment (the other side); None when `framed` is not that
+    (padding before the line, or styles that change the line's own segments)."""
+    segments, inner = framed._segments, line._segments
+    if len(segments) < len(inner) + 2 or segments[1 : 1 + len(inner)] != inner:
+        return None
+    tail = segments[1 + len(inner) : -1]
+    if any(not segment.text.isspace() for segment in tail):
+        return None
+    return segments[0], tail, segments[-1]
+
+
 def _fit_marked(snippet: str, width: int) -> tuple[str, list[tuple[int, int]]]:
     """The snippet's text cut to `width` cells, and the spans of its «marked» words.
 
@@ -572,11 +664,14 @@ def _fit_marked(snippet: str, width: int) -> tuple[str, list[tuple[int, int]]]:
         if n % 2 and piece:
             spans.append((len(plain), len(plain) + len(piece)))
         plain += piece
-    if cell_len(plain) <= width:
+    if cells(plain) <= width:
         return plain, spans
     if width <= 1:
         return "…"[:width], []
-    keep = len(set_cell_size(plain, width - 1))
+    prefix = cut(plain, width - 1)
+    keep = len(prefix)
+    if prefix[-1:] == " " and plain[keep - 1 : keep] != " ":
+        keep -= 1  # a wide character cut in two: its place was padded, it is left out
     for start, end in spans:
         if start < keep < end:
             keep = start  # a match cut in two: leave it out whole
@@ -589,14 +684,14 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
     be (a word longer than a line is broken in it); the last line cut with an ellipsis."""
     result: list[str] = []
     rest = text
-    while len(result) < lines - 1 and cell_len(rest) > width > 0:
+    while len(result) < lines - 1 and cells(rest) > width > 0:
         words = rest.split(" ")
         line = words[0]
         for word in words[1:]:
-            if cell_len(line) + 1 + cell_len(word) > width:
+            if cells(line) + 1 + cells(word) > width:
                 break
             line = f"{line} {word}"
-        if cell_len(line) > width:
+        if cells(line) > width:
             line = chop_cells(line, width)[0]
         result.append(line)
         rest = rest[len(line) :].lstrip(" ")
@@ -606,8 +701,8 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 
 def _fit(text: str, width: int) -> str:
     """`text` cut to `width` cells, with an ellipsis when cut."""
-    if cell_len(text) <= width:
+    if cells(text) <= width:
         return text
     if width <= 1:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1).rstrip() + "…"
+        return cut(text, width)
+    return cut(text, width - 1).rstrip() + "…"
