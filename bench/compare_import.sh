@@ -3,7 +3,8 @@
 # run (A B C A B C ...): `newsboat -x reload` of the synthetic feed over 127.0.0.1 (as the
 # shared compare.sh runs it) and `kemnaker-reader import --defer FILE` of the same feed (stored
 # and searchable; the second step, `catch_up`, left pending) into an empty store at OLD and NEW:
-# wall time and peak RSS (the largest process of each, as tuibench's batch runs measure it).
+# wall time and peak RSS (the largest process of each, as tuibench's batch runs measure it), and
+# the CPU time (user + sys) of each command's whole process tree, helpers included (/usr/bin/time).
 # On a shared machine the medians of one run move together: compare them within the run, with
 # its load average. STEP=all imports without --defer (both steps).
 #   bench/compare_import.sh OLD [NEW]            # NEW defaults to HEAD; N=10000, RUNS=3
@@ -28,19 +29,20 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 python3 -m http.server --bind 127.0.0.1 "$PORT" --directory "$DATA" > "$WORK/http.log" 2>&1 &
 HTTP=$!
 sleep 0.5
-mkdir -p "$WORK/nb"
+mkdir -p "$WORK/nb" "$WORK/cpu"
+CPU="/usr/bin/time -a -f %U+%S -o $WORK/cpu"
 echo "http://127.0.0.1:$PORT/feed-$N.xml" > "$WORK/nb/urls"
 printf 'auto-reload no\nconfirm-exit no\ncleanup-on-quit no\n' > "$WORK/nb/config"
 cat > "$WORK/newsboat.json" <<EOF
 {"name": "newsboat-reload-{N}", "batch": true,
  "setup": "rm -f $WORK/nb/cache.db $WORK/nb/cache.db.lock",
- "cmd": "newsboat -x reload -c $WORK/nb/cache.db -u $WORK/nb/urls -C $WORK/nb/config",
+ "cmd": "$CPU/nb.cpu newsboat -x reload -c $WORK/nb/cache.db -u $WORK/nb/urls -C $WORK/nb/config",
  "env": {"HOME": "{data}/home", "LANG": "C.UTF-8"}}
 EOF
 cat > "$WORK/kr.json" <<EOF
 {"name": "kr-import-$STEP-{tag}-{N}", "batch": true, "cwd": "{pp}",
  "setup": "rm -f $WORK/{tag}.db $WORK/{tag}.db-wal $WORK/{tag}.db-shm",
- "cmd": "env PYTHONPATH={pp} $ROOT/.venv/bin/python -m reader --db $WORK/{tag}.db import $DEFER {data}/feed-{N}.xml",
+ "cmd": "$CPU/{tag}.cpu env PYTHONPATH={pp} $ROOT/.venv/bin/python -m reader --db $WORK/{tag}.db import $DEFER {data}/feed-{N}.xml",
  "env": {"HOME": "{data}/home", "LANG": "C.UTF-8", "XDG_CONFIG_HOME": "{data}/home/.config",
          "XDG_DATA_HOME": "{data}/home/.local/share"}}
 EOF
@@ -51,3 +53,11 @@ python3 "$TUIBENCH/tuibench.py" --var data="$DATA" --runs "$RUNS" --md \
   "$WORK/kr.json,N=$N,tag=new,pp=$WORK/new" 2> "$WORK/tuibench.log" \
   || { echo "some runs failed:"; tail -20 "$WORK/tuibench.log"; }
 echo "after: $(uptime)"
+for who in nb old new; do  # CPU seconds (user + sys) of each run's process tree: the median
+  [ -s "$WORK/cpu/$who.cpu" ] || continue
+  python3 - "$WORK/cpu/$who.cpu" "$who" <<'PY'
+import statistics, sys
+runs = [sum(map(float, line.split("+"))) for line in open(sys.argv[1]) if "+" in line]
+print(f"CPU {sys.argv[2]}: median {statistics.median(runs):.2f} s, runs", *(f"{r:.2f}" for r in runs))
+PY
+done

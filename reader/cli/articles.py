@@ -40,7 +40,8 @@ def import_(library: Library, inputs: tuple[str, ...], defer: bool, as_json: boo
         bar.update(so_far.added + so_far.updated + so_far.unchanged)
 
     with output.progress("articles read") as bar:
-        result = library.import_inputs(inputs, show_progress, defer=True)
+        # Without --defer the second step runs beside the first, in a process of its own.
+        result = library.import_inputs(inputs, show_progress, defer=True, beside=not defer)
     pending = int(library.stats()["pending"])
     if not defer and pending:
         # The second step, with its own progress: stories, word counts and topics.

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from reader.core.services.feeds import FetchRound as FetchRound
     from reader.core.services.indexing import Indexer
     from reader.core.services.links import LinkResolver
+    from reader.core.services.prepare import Beside
     from reader.core.services.related import RelatedFinder
     from reader.core.services.removal import Remover
     from reader.core.services.search import Searcher
@@ -128,6 +129,17 @@ def _read_inputs(inputs: Iterable[str]) -> Iterator[Entry]:
     from reader.core.ingest import read_inputs
 
     return read_inputs(inputs, lazy=True)
+
+
+def _catch_up_beside(
+    path: str,
+    sizes: tuple[int, int],
+    receive: Callable[[bool], list[object]],
+    stopped: Callable[[], bool],
+) -> None:
+    """The process an import starts to catch up beside it (prepare.Beside)."""
+    with open_library(path, create=False) as library:
+        library._indexer.catch_up_beside(sizes, receive, stopped)
 
 
 class _SearchWhenAsked:
@@ -285,6 +297,7 @@ class Library:
         progress: ImportProgress | None = None,
         *,
         defer: bool = False,
+        beside: bool = False,
     ) -> ImportResult:
         """Store articles (failures passed in are collected into the result).
 
@@ -292,9 +305,13 @@ class Library:
         searchable. Then the stories, word counts and topics of every pending article are
         caught up, a chunk per transaction, unless `defer` leaves them pending for the next
         import or `catch_up` (`stats()["pending"]` says how many). An article already stored
-        is updated when its content changed and left alone otherwise.
+        is updated when its content changed and left alone otherwise. `beside`: they are
+        caught up in another process while the chunks are written, and this call returns
+        once that is done (a store file on a machine with two cores or more; the same work).
         """
-        return self._indexer.add_articles(items, progress, defer=defer)
+        return self._indexer.add_articles(
+            items, progress, defer=defer, beside=self._beside() if beside else None
+        )
 
     def import_inputs(
         self,
@@ -302,9 +319,20 @@ class Library:
         progress: ImportProgress | None = None,
         *,
         defer: bool = False,
+        beside: bool = False,
     ) -> ImportResult:
         """Import files, folders (walked recursively) and http(s) URLs."""
-        return self.import_articles(_read_inputs(inputs), progress, defer=defer)
+        return self.import_articles(_read_inputs(inputs), progress, defer=defer, beside=beside)
+
+    def _beside(self) -> Callable[[int, int], Beside] | None:
+        """How to start an import's second step in a process of its own, beside the first."""
+        from reader.core.services.prepare import PARALLEL_PREPARE, Beside
+
+        storage = self._storage
+        if not isinstance(storage, SqliteStorage) or not PARALLEL_PREPARE:
+            return None
+        path = str(storage.path)
+        return lambda chunk, per: Beside(_catch_up_beside, path, (chunk, per))
 
     @_writes
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:

@@ -7,7 +7,11 @@ and in a second case during step two. The same command run again must leave a st
 an import that was never killed: the same articles, same-story groups (as sets of URLs), search
 hits, term statistics, topic memberships, bands and links, with nothing pending.
 
-Chunks are made small (in the subprocess only) so that both steps span many transactions (a
+The command runs the second step in a process of its own beside the first (killed with it:
+the kernel's parent-death signal); a kill during the first step may find some articles caught
+up already.
+
+Chunks are made small (in the subprocess only, and passed on to its second step's process) so that both steps span many transactions (a
 few hundred articles make over twenty of step one and over a dozen of step two) and a kill
 lands inside each of them; the reference import uses the same sizes.
 """
@@ -190,7 +194,9 @@ def test_killed_while_storing_then_imported_again(
     db = tmp_path / "articles.db"
     articles, pending = _kill_when(db, inputs, lambda stored, _: stored >= 3 * STORE_CHUNK)
     assert 0 < articles < reference["articles"], "killed during the first step"
-    assert pending == articles  # stored and searchable, the rest waiting
+    # Stored and searchable, the rest waiting (the second step's process beside the first
+    # may have caught up some of them).
+    assert 0 < pending <= articles
     assert _stats(db)["pending"] == pending
     _import(db, inputs)
     assert _snapshot(db) == reference

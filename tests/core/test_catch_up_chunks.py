@@ -8,6 +8,7 @@ the same."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,48 @@ def test_a_chunk_decides_what_articles_one_at_a_time_decide(
     assert max(len(rows) for _, rows in expected["candidates"]) == indexing.STORY_CANDIDATES
     per_band = sql(library, "SELECT count(*) FROM story_bands GROUP BY key")
     assert max(row[0] for row in per_band) > indexing.PER_BAND
+
+
+def _beside_state(library: Library) -> dict[str, Any]:
+    state = _state(library, [])
+    del state["candidates"]  # looked up in the other process, not recorded here
+    return state
+
+
+@pytest.mark.sqlite_only  # a store file: PostgreSQL's import catches up after, as without it
+def test_catching_up_beside_the_import_decides_what_it_decides_after(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second step in a process of its own while the first writes (`beside`) ends where
+    the second step after the first ends: with an import of new articles only, and with one
+    whose later chunks update articles the other process has already caught up (it is
+    stopped and what it did goes back to the pending articles)."""
+    monkeypatch.setattr(prepare, "CHUNK", 10)
+    monkeypatch.setattr(prepare, "PARALLEL_PREPARE", True)
+    monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 7)
+    monkeypatch.setattr(indexing, "CHUNKS_PER_TRANSACTION", 2)
+    items = [*_first_import(), *_second_import()]  # 41, 44, 70 changed after new ones
+    with open_library(tmp_path / "after.db") as after:
+        after.import_articles(_first_import()[:50])
+        after.import_articles(items)
+        after.import_articles(_pending_again())
+        expected = _beside_state(after)
+    assert expected["pending"] == 0
+
+    waited: list[int] = []
+
+    def wait_for_the_other_process(so_far: Any) -> None:
+        """Before the chunk with the first update: everything stored so far is caught up."""
+        if so_far.added >= 30 and not so_far.updated and not waited:
+            for _ in range(600):
+                if library.stats()["pending"] == 0:
+                    waited.append(so_far.added)
+                    return
+                time.sleep(0.05)
+
+    library.import_articles(_first_import()[:50], beside=True)  # new articles only
+    assert library.stats()["pending"] == 0
+    library.import_articles(items, wait_for_the_other_process, beside=True)
+    library.import_articles(_pending_again(), beside=True)  # updates at once
+    assert waited == [30], "the other process caught up the new articles before the update"
+    assert _beside_state(library) == expected

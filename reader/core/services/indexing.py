@@ -14,10 +14,12 @@ its own, counted in no topic, and its words are not in the term statistics.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -32,6 +34,7 @@ from reader.core.models import (
 )
 from reader.core.services.links import Arrival, LinkResolver
 from reader.core.services.prepare import (
+    Beside,
     Prepared,
     fts_row,
     fts_row_for_delete,
@@ -43,6 +46,8 @@ from reader.core.text import surface_string
 
 if TYPE_CHECKING:
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 CHECK_ESTIMATE = 0.4  # MinHash estimate above which a candidate's exact Jaccard is computed
 MAX_CHECKS = 5  # exact checks per imported article at most (the closest estimates first)
@@ -89,6 +94,7 @@ class IndexRows(Protocol):
 class BandRows(Protocol):
     def add_each(self, rows: list[tuple[int, int]]) -> None: ...
     def remove(self, article_id: int) -> None: ...
+    def remove_bands(self, article_id: int, bands: list[int]) -> None: ...
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]: ...
     def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None: ...
 
@@ -117,6 +123,13 @@ class Indexer:
         self.links = links
         self.transactions = transactions
         self.arrived = arrived  # told the ids caught up, inside their transaction (topics)
+        self._beside: _Beside | None = None  # step two in another process, while step one runs
+        self._chunking: tuple[int, int] | None = None  # (CATCH_UP_CHUNK, CHUNKS_PER_TRANSACTION)
+
+    def _sizes(self) -> tuple[int, int]:
+        """Step two's chunk and chunks per transaction (the module's, read when used: a test
+        makes them small)."""
+        return self._chunking or (CATCH_UP_CHUNK, CHUNKS_PER_TRANSACTION)
 
     def add_articles(
         self,
@@ -125,6 +138,7 @@ class Indexer:
         *,
         bundled: bool = False,
         defer: bool = False,
+        beside: Callable[[int, int], Beside] | None = None,
     ) -> ImportResult:
         """Store articles; failures passed in are collected, so one call reports a whole import.
 
@@ -134,17 +148,61 @@ class Indexer:
         the new articles are the bundled ones (marked so, in the same transaction); an article
         stored again by any other import loses that mark. Then every pending article (this
         import's, and any an earlier import left) is caught up, unless `defer`.
+
+        `beside(chunk, chunks_per_transaction)` starts a process that runs `catch_up_beside`
+        on the same store (once there is a second chunk to write): the second step then
+        catches up each chunk the first has committed while the first writes the next (both
+        cores at work), and this call returns once it has caught up everything. It does the
+        same work in the same order as the second step after the first: articles lowest id
+        first, each after every article before it. An import that updates an article puts
+        that order at risk, so its first update stops the other process and gives back to the
+        pending articles all it did (see _rewind); the second step then runs here after the
+        first, as without `beside`.
         """
         result = ImportResult()
         try:
-            self._add(items, progress, result, bundled)
+            self._add(items, progress, result, bundled, beside)
+            self._end_beside()
             if not defer:
                 self._catch_up()
         except StorageError as error:
             raise StorageError(f"{error}; {_saved(result)} before it") from error
         except KeyboardInterrupt:  # the chunk being written is rolled back whole
             raise Interrupted(f"interrupted; {_saved(result)}{self._waiting()}") from None
+        finally:
+            if self._beside is not None:
+                self._beside.process.stop()
+                self._end_beside()
         return result
+
+    def _end_beside(self) -> None:
+        """Tell the other process that the first step is done, and wait until it has caught
+        up every pending article (or stopped, told to)."""
+        beside, self._beside = self._beside, None
+        if beside is None:
+            return
+        beside.process.send(None)
+        if not beside.process.join():
+            log.info("the second step's process failed; what it left waits for the step here")
+
+    def catch_up_beside(
+        self,
+        sizes: tuple[int, int],
+        receive: Callable[[bool], list[object]],
+        stopped: Callable[[], bool],
+    ) -> None:
+        """In the process `add_articles(beside=...)` starts: catch up the pending articles
+        each time the importing process says it has committed more (`receive`), until it says
+        it is done (None), or stop before writing anything more once `stopped()`. `sizes`:
+        the importing process's chunk and chunks per transaction."""
+        self._chunking = sizes
+        finished = False
+        while not finished:
+            finished = None in receive(True)
+            try:
+                self._catch_up(stopped=stopped)
+            except _Stopped:
+                return
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Do the waiting work of every pending article, a chunk per transaction; how many
@@ -176,8 +234,10 @@ class Indexer:
         progress: Callable[[ImportResult], None] | None,
         result: ImportResult,
         bundled: bool = False,
+        beside: Callable[[int, int], Beside] | None = None,
     ) -> None:
         vocabulary: set[str] | None = None
+        written = 0
         for chunk in prepared_chunks(items):
             good: list[Prepared] = []
             for item in chunk.items:
@@ -190,7 +250,15 @@ class Indexer:
             if vocabulary is None:
                 vocabulary = self._vocabulary()
             vocabulary.update(chunk.words)
+            if written == 1 and beside is not None:
+                # A second chunk: the import is large enough to be worth a process of its
+                # own for the second step (it costs a few tenths of a second to start).
+                self._beside = _Beside(
+                    beside(*self._sizes()), self.articles.pending_ids(self.articles.pending_count())
+                )
+                self._beside.process.send(True)
             self._write_chunk(good, vocabulary, result, bundled)
+            written += 1
             if progress is not None:
                 progress(result)
 
@@ -269,6 +337,8 @@ class Indexer:
                     new.append((item, record, values))
                     continue
                 article_id = existing.id
+                if self._beside is not None and not self._beside.stopped:
+                    self._rewind()
                 replaced = fts_row_for_delete(existing.title, existing.body, existing.index_extra)
                 counted = article_id not in written and not self.articles.pending_among(
                     [article_id]
@@ -304,26 +374,72 @@ class Indexer:
                 self.articles.mark_pending([a.id for a in arrivals])
                 self.transactions.bump_generation()
         total.merge(result)
+        beside = self._beside
+        if beside is not None and not beside.stopped and arrivals:
+            # Committed: the other process may take them.
+            beside.handed.extend(a.id for a in arrivals)
+            beside.process.send(True)
 
-    def _catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def _rewind(self) -> None:
+        """Inside step one's transaction, before its first update of an article: stop the
+        process catching up beside it and give back to the pending articles every article it
+        caught up during this import (their bands, their word counts; their stories and
+        topics are set again when they are caught up again). The second step then runs after
+        the first, as in an import without it: an update puts a stored article back among
+        the pending ones, and the articles after it must be grouped after it again.
+
+        The other process checks whether it was stopped inside each of its transactions,
+        after taking the write lock that this transaction holds: it commits nothing more."""
+        beside = self._beside
+        assert beside is not None
+        beside.process.stop()
+        beside.stopped = True
+        handed = beside.handed
+        caught = sorted(set(handed) - self.articles.pending_among(handed))
+        removed: Counter[str] = Counter()
+        for start in range(0, len(caught), CATCH_UP_CHUNK):
+            ids = caught[start : start + CATCH_UP_CHUNK]
+            for article_id, _, blob in self.articles.signatures(ids):
+                keys = minhash.blob_band_keys(blob)
+                if keys:
+                    self.bands.remove_bands(article_id, keys)
+            for title, body in self.articles.texts(ids).values():
+                removed.update(words_of(title, body))
+        if removed:
+            self.index.count_terms(Counter(), removed)
+        self.articles.mark_pending(caught)
+
+    def _catch_up(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        stopped: Callable[[], bool] | None = None,
+    ) -> int:
         """Step two, lowest id first, a chunk of pending articles at a time and a few chunks
         per transaction: each article's story is looked up among the articles done before it
         (as if they had arrived one by one), its signature and bands stored, its words
         counted, its topics matched. Words and signatures are computed a transaction ahead
         (in the helper process)."""
         waiting = self.articles.pending_ids(self.articles.pending_count())
-        chunks = [waiting[i : i + CATCH_UP_CHUNK] for i in range(0, len(waiting), CATCH_UP_CHUNK)]
+        per, most = self._sizes()
+        chunks = [waiting[i : i + per] for i in range(0, len(waiting), per)]
         # Transactions of 1, 2, 4... chunks up to CHUNKS_PER_TRANSACTION: this process waits
-        # only for the first chunk's words and signatures, and the helper keeps ahead.
+        # only for the first chunk's words and signatures, and the helper keeps ahead. Beside
+        # an import (`stopped` given) this process is the helper: no process of its own, and
+        # whole transactions at once.
         batches: list[list[list[int]]] = []
-        start, size = 0, 1
+        start, size = 0, 1 if stopped is None else most
         while start < len(chunks):
             batches.append(chunks[start : start + size])
-            start, size = start + size, min(2 * size, CHUNKS_PER_TRANSACTION)
+            start, size = start + size, min(2 * size, most)
         texts = ([self.articles.pending_texts(ids) for ids in batch] for batch in batches)
         done = 0
-        for batch, found in zip(batches, in_helper(texts, grouped_chunks), strict=True):
+        grouped = (
+            in_helper(texts, grouped_chunks) if stopped is None else map(grouped_chunks, texts)
+        )
+        for batch, found in zip(batches, grouped, strict=True):
             with self.transactions.transaction():
+                if stopped is not None and stopped():  # checked holding the write lock
+                    raise _Stopped
                 self._catch_up_batch(batch, found)
                 self.transactions.bump_generation()
             done += sum(map(len, batch))
@@ -437,6 +553,20 @@ class Indexer:
             if score >= minhash.SAME_STORY and score > best:
                 best, story = score, other_story or other_id
         return story
+
+
+class _Stopped(Exception):
+    """The process catching up beside an import was told to stop (Indexer._rewind)."""
+
+
+@dataclass
+class _Beside:
+    """Step two's process beside step one (Indexer.add_articles), and the ids it may have
+    caught up: those pending when the import began and every id the import marked pending."""
+
+    process: Beside
+    handed: list[int]
+    stopped: bool = False
 
 
 class Grouped(NamedTuple):

@@ -11,12 +11,14 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from itertools import chain
 from typing import Any, Generic, TypeVar
@@ -373,3 +375,81 @@ def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+class Beside:
+    """A function run in another process beside this one, told of progress as it is made:
+    an import's second step catching up the chunks its first step has committed (see
+    indexing.Indexer.catch_up_beside). `target(*args, receive, stopped)`: `receive(wait)`
+    gives the messages sent so far (waiting for one when told to), `stopped()` whether
+    `stop` was called. It dies with this process (a SIGKILL of the import included)."""
+
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process that holds SQLite
+        self._ours, theirs = context.Pipe()
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_beside_main,
+            args=(os.getpid(), target, args, theirs, self._stop),
+            name="catch-up",
+        )
+        self._process.start()
+        theirs.close()
+
+    def send(self, message: Any) -> None:
+        """Tell it something (a message it has not read yet is not lost if it has ended)."""
+        with suppress(OSError):  # BrokenPipeError among them
+            self._ours.send(message)
+
+    def stop(self) -> None:
+        """Ask it to stop before anything more it would write: it checks `stopped()` inside
+        each of its transactions. Does not wait (the caller may hold the write lock)."""
+        self._stop.set()
+
+    def join(self) -> bool:
+        """Wait until it ends; whether it ended well."""
+        self._process.join()
+        self._ours.close()
+        return self._process.exitcode == 0
+
+
+def _beside_main(
+    parent: int, target: Callable[..., None], args: tuple[Any, ...], conn: Any, stop: Any
+) -> None:
+    _die_with(parent)
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the importing process stops it (Ctrl-C)
+
+    def receive(wait: bool) -> list[Any]:
+        messages: list[Any] = []
+        try:
+            if wait:
+                messages.append(conn.recv())
+            while conn.poll():
+                messages.append(conn.recv())
+        except EOFError:  # the importing process is gone or done with us
+            messages.append(None)
+        return messages
+
+    try:
+        target(*args, receive, stop.is_set)
+    except Exception as error:  # the importing process catches up what is left; no traceback
+        log.info("the second step's process failed: %s", error)
+        sys.exit(1)
+
+
+def _die_with(parent: int) -> None:
+    """End this process when `parent` ends: at once on Linux (the kernel sends SIGKILL, so a
+    killed import leaves no writer behind), else as leave_with_parent notices it."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before that took effect
+        os._exit(0)
+    leave_with_parent(parent)
