@@ -146,18 +146,34 @@ def with_application_name(url: str, name: str) -> str:
     return url + ("&" if "?" in url else "?") + f"application_name={name}"
 
 
-def fetcher(url: str, path: str, start: float, done: Any, out: mp.Queue, nice: int) -> None:
+class Stopped(Exception):
+    """The readers' time is up: the fetcher stops between two chunks of its import."""
+
+
+def fetcher(
+    url: str, path: str, start: float, done: Any, stop: Any, out: mp.Queue, nice: int
+) -> None:
     from reader.core.library import open_library
 
     if nice:
         os.nice(nice)  # the import's helper processes inherit it
     with open_library(with_application_name(url, FETCHER_APP), person="fetcher") as library:
+        before = library.count()
         while time.time() < start:
             time.sleep(0.01)
         began = time.perf_counter()
+
+        def progress(_: object) -> None:
+            if stop.is_set():
+                raise Stopped
+
         try:
-            result = library.import_inputs([path])
+            result = library.import_inputs([path], progress)
             out.put(("fetcher", result.added, time.perf_counter() - began, None))
+        except Stopped:
+            added = library.count() - before  # stored (and searchable) so far
+            took = time.perf_counter() - began
+            out.put(("fetcher", added, took, "stopped when the readers' time was up"))
         except Exception as error:
             out.put(("fetcher", 0, time.perf_counter() - began, f"{type(error).__name__}: {error}"))
         finally:
@@ -283,7 +299,11 @@ def main() -> None:
     )
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument(
-        "--seconds", type=float, default=3600, help="at most; the readers stop with the fetcher"
+        "--seconds",
+        type=float,
+        default=3600,
+        help="at most; the readers stop with the fetcher, and it stops (between two chunks of"
+        " its import, saying how many articles it stored) when they are done",
     )
     parser.add_argument(
         "--think", type=float, default=0, help="mean pause in seconds between a reader's actions"
@@ -320,6 +340,7 @@ def main() -> None:
     context = mp.get_context("spawn")
     out: mp.Queue = context.Queue()
     done = context.Event()
+    stop = context.Event()
     start = time.time() + 5
     workers = [
         context.Process(
@@ -329,7 +350,8 @@ def main() -> None:
     ]
     workers.append(
         context.Process(
-            target=fetcher, args=(args.store, args.fetch, start, done, out, args.fetcher_nice)
+            target=fetcher,
+            args=(args.store, args.fetch, start, done, stop, out, args.fetcher_nice),
         )
     )
     for worker in workers:
@@ -343,7 +365,9 @@ def main() -> None:
             args=(args.store, args.fetcher_nice, done, lowered),
             daemon=True,
         ).start()
-    results = [out.get() for _ in workers]
+    results = [out.get() for _ in workers[:-1]]  # the readers'
+    stop.set()
+    results.append(out.get())
     for worker in workers:
         worker.join()
     times: dict[str, list[float]] = {}
@@ -369,7 +393,8 @@ def main() -> None:
     if args.fetcher_nice:
         print(f"fetcher at nice {args.fetcher_nice}, and {len(lowered)} of its server processes")
     print(
-        f"{args.readers} readers {pause}, until the fetcher ended; load average {os.getloadavg()}"
+        f"{args.readers} readers {pause}, until the fetcher ended or their time was up; "
+        f"load average {os.getloadavg()}"
     )
     for kind, values in times.items():
         client, server = (spent / max(len(values), 1) for spent in cpu[kind])
