@@ -247,6 +247,43 @@ def test_the_later_hits_snippets_are_worked_out_after_the_hits_frame(
     asyncio.run(scenario())
 
 
+def test_the_results_come_with_the_snippets_of_the_rows_on_screen_only(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search works out before the results only the snippets of the rows the list shows
+    at once (each a CPU cost between Enter and the hits' frame); the others follow, and in
+    the end every hit has its snippet, as before."""
+    asked: list[int | None] = []
+    search = Library.search
+
+    def recording(self: Library, *args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("snippets"))
+        return search(self, *args, **kwargs)
+
+    result = library.search("pekerja", reader_screen.SEARCH_LIMIT)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            monkeypatch.setattr(Library, "search", recording)
+            await pilot.press("slash")
+            app.screen.query_one("#search", SearchBox).value = "pekerja"
+            await pilot.press("enter")
+            await settle(pilot)
+            headlines = app.screen.headlines  # type: ignore[attr-defined]
+            lines = headlines.scrollable_content_region.height
+            # Rows of title lines, a snippet and the source (at this width two title lines:
+            # rows of four lines, eight of them in part on 31 lines).
+            assert headlines.row_height == headlines.title_lines + 2
+            assert asked == [-(-lines // headlines.row_height)]
+            assert asked[0] < len(result.hits) and asked[0] < reader_screen.FIRST_SNIPPETS
+            state = app.screen.search  # type: ignore[attr-defined]
+            assert set(state.snippets) == {hit.id for hit in result.hits if hit.snippet}
+
+    asyncio.run(scenario())
+
+
 def test_the_search_warm_up_comes_after_the_first_frame_and_once(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -383,7 +383,11 @@ class _Plan:
         self.parts = builder.positive(query)
         self.negative = builder.excluded(query)
         self.filters = query.filters
-        self.candidates = max(limit * 4, 100)
+        # The best `limit` by BM25 are all a search shows, and the index ranks them itself
+        # (strict hits are never ranked again in Python): asking it for four times as many
+        # read and returned three rows in four for nothing (at 100,000 articles, "banjir":
+        # 804 rows for 201 hits, about half of the search's time).
+        self.candidates = max(limit, 100)
         self.limit = limit
         self.relaxed = False
 

@@ -79,8 +79,8 @@ from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
 
 SEARCH_LIMIT = 200
-# Hits whose snippets come with the results (a tall terminal's first screen of them); the
-# others' follow from the same worker once the results are shown.
+# Hits whose snippets come with the results, at most: those of the rows the list shows at
+# once (twelve at 120x40), the others' from the same worker once the results are shown.
 FIRST_SNIPPETS = 30
 RELATED_LIMIT = 12
 # How long the list's cursor rests on a row before the row is previewed (its article and its
@@ -768,7 +768,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         scope = None if everywhere else self.view.topic
         self._hits_shown.set()  # an older search's worker waits no longer
         self._hits_shown = threading.Event()
-        self._search(self._search_request, text, scope, self._sort, self._hits_shown)
+        first = min(FIRST_SNIPPETS, self.headlines.hit_rows_shown())
+        self._search(self._search_request, text, scope, self._sort, self._hits_shown, first)
 
     def _hold_paint(self) -> None:
         """Paint nothing until the search's results are listed or START_FRAME_HOLD has passed,
@@ -801,13 +802,19 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
-        self, request: int, text: str, scope: str | None, sort: str, shown: threading.Event
+        self,
+        request: int,
+        text: str,
+        scope: str | None,
+        sort: str,
+        shown: threading.Event,
+        first: int,
     ) -> None:
+        """Search, and post the results with the snippets of the `first` hits (the rows on
+        screen); the others' are worked out once the hits are shown."""
         worker = get_current_worker()
         # One more than shown: whether the limit cut the results off, at no extra cost.
-        result = self.library.search(
-            text, SEARCH_LIMIT + 1, topic=scope, sort=sort, snippets=FIRST_SNIPPETS
-        )
+        result = self.library.search(text, SEARCH_LIMIT + 1, topic=scope, sort=sort, snippets=first)
         hits = result.hits[:SEARCH_LIMIT]
         if worker.is_cancelled:
             return
@@ -825,7 +832,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         if worker.is_cancelled:
             return
         self.post_message(SearchFinished(request, state))
-        rest = [hit.id for hit in hits[FIRST_SNIPPETS:]]
+        rest = [hit.id for hit in hits[first:]]
         if rest:
             # Once the hits are painted: worked out meanwhile, these shared the machine with
             # the results' frame (5-7 ms for the 70 later hits of "banjir" at 10,000 items).

@@ -326,6 +326,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(HeadlineList.virtual_size, size)
         self._scroll_update(size)
 
+    def hit_rows_shown(self) -> int:
+        """How many rows of search hits (each with its snippet line) the list shows at once,
+        the last perhaps in part."""
+        height = ROW_HEIGHT + 1 + self.title_lines - 1
+        return max(1, -(-self.scrollable_content_region.height // height))
+
     # -- data ------------------------------------------------------------------------------
 
     def set_source(self, source: HeadlineSource, cursor: int = 0) -> None:
