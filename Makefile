@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench bench-tui eval screenshots clean
+.PHONY: run test test-thorough lint format bench bench-tui eval screenshots clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(RUN_STAMP)
 # throw-away PostgreSQL cluster (scripts/with_pg.sh).
 test: $(DEV_STAMP)
 	scripts/with_pg.sh $(PY) -m pytest -n 3
+
+# The same, with every example of the costly Hypothesis properties (tests/conftest.py: examples).
+test-thorough: $(DEV_STAMP)
+	KEMNAKER_READER_THOROUGH=1 scripts/with_pg.sh $(PY) -m pytest -n 3
 
 # The gate CI runs before the tests: lint, formatting, types (strict on reader/core), layers.
 lint: $(DEV_STAMP)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -18,6 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEED = DATA / "seed" / "000_2d42871219c94602.txt"
 DEMO = DATA / "demo" / "indosum-demo.jsonl"
+# A property that asks for thousands of Hypothesis examples spends them on generating its inputs
+# (~3 ms an example, its own check taking microseconds): the suite runs a third of them, and
+# KEMNAKER_READER_THOROUGH=1 (`make test-thorough`) every one.
+THOROUGH = os.environ.get("KEMNAKER_READER_THOROUGH", "") not in ("", "0")
+
+
+def examples(wanted: int) -> int:
+    """How many of a costly property's `wanted` examples this run tries."""
+    return wanted if THOROUGH else max(100, wanted // 3)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -108,15 +119,44 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], str]) -> str:
+    """What `build(folder)` makes, made once for the whole run: the first of the xdist
+    workers to ask makes it while the others wait, and each gets the text `build` returned
+    (a path, a database's name). Importing a corpus costs each worker seconds of CPU."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / f"built-{name}"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = folder / "made"
+        if not made.exists():
+            folder.mkdir(exist_ok=True)
+            made.write_text(build(folder))
+        return made.read_text()
+
+
+def _pg_built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[], str]) -> str:
+    """A template database made once for the run, when the workers share one cluster (named
+    in the environment); a cluster that pg.py starts is each worker's own."""
+    if os.environ.get(pg.ENV):
+        return built_once(factory, name, lambda folder: build())
+    return build()
+
+
 @pytest.fixture(scope="session")
-def _empty_pg(backend: str) -> str | None:
+def _empty_pg(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
     """A migrated empty PostgreSQL database, the template of each test's own."""
     if backend != "postgres":
         return None
-    name = pg.unique_name("empty")
-    with open_library(pg.create_database(name)):
-        pass
-    return name
+
+    def build() -> str:
+        name = pg.unique_name("empty")
+        with open_library(pg.create_database(name)):
+            pass
+        return name
+
+    return _pg_built_once(tmp_path_factory, "empty-postgres", build)
 
 
 @pytest.fixture(scope="session")
@@ -134,31 +174,47 @@ def _empty_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def library(
     backend: str, _empty_pg: str | None, _empty_sqlite: Path, tmp_path: Path
 ) -> Iterator[Library]:
-    """An empty store: a fresh file (a copy of a new one), or a fresh PostgreSQL database."""
+    """An empty store: a fresh file (a copy of a new one), or a PostgreSQL database that holds
+    what a new one holds (pg.lend: emptied after the test before it, or new)."""
     if _empty_pg is None:
         path = tmp_path / "articles.db"
         shutil.copy(_empty_sqlite, path)
         with open_library(path) as library:
             yield library
         return
-    name = pg.unique_name("lib")
-    with open_library(pg.create_database(name, template=_empty_pg)) as library:
+    name = pg.lend(_empty_pg)
+    with open_library(pg.database_url(name)) as library:
         yield library
-    pg.drop_database(name)
+    pg.give_back(name, _empty_pg)
+
+
+def _import_demo(target: Path | str) -> None:
+    with open_library(target) as library:
+        result = library.import_inputs([str(SEED), str(DEMO)])
+        assert result.added == 410 and not result.failed
 
 
 @pytest.fixture(scope="session")
 def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
-    """The demo store: a file, or the name of a PostgreSQL database (a template)."""
+    """The demo store, imported once for the run: a file, or the name of a PostgreSQL
+    database (a template)."""
     if backend == "postgres":
-        name = pg.unique_name("demo")
-        target: Path | str = pg.create_database(name)
-    else:
-        target = tmp_path_factory.mktemp("demo") / "articles.db"
-    with open_library(target) as library:
-        result = library.import_inputs([str(SEED), str(DEMO)])
-        assert result.added == 410 and not result.failed
-    return name if backend == "postgres" else target
+
+        def build() -> str:
+            name = pg.unique_name("demo")
+            _import_demo(pg.create_database(name))
+            return name
+
+        return _pg_built_once(tmp_path_factory, "demo-postgres", build)
+
+    def build_file(folder: Path) -> str:
+        path = folder / "articles.db"
+        _import_demo(path)
+        # Closing the last connection folded the write-ahead log into the file: one to copy.
+        assert not Path(f"{path}-wal").exists()
+        return str(path)
+
+    return Path(built_once(tmp_path_factory, "demo-sqlite", build_file))
 
 
 @pytest.fixture
@@ -177,12 +233,16 @@ def demo_library(_demo_db: Path | str, tmp_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture(scope="session")
-def demo_library_ro(_demo_db: Path | str) -> Iterator[Library]:
-    """The same store, shared by tests that only read."""
+def demo_library_ro(
+    _demo_db: Path | str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Library]:
+    """The same store, shared by a worker's tests that only read (a copy of its own)."""
     if isinstance(_demo_db, str):
         name = pg.unique_name("ro")
         with open_library(pg.create_database(name, template=_demo_db)) as library:
             yield library
         return
-    with open_library(_demo_db) as library:
+    path = tmp_path_factory.mktemp("demo-ro") / "articles.db"
+    shutil.copy(_demo_db, path)
+    with open_library(path) as library:
         yield library

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.clean import clean_body, clean_line, clean_text, is_clean_body, is_clean_line
+from tests.conftest import examples
 
 
 def _line_the_long_way(text: str | None) -> str:
@@ -71,7 +72,7 @@ EDGES = st.sampled_from(
 TEXT = st.lists(EDGES | st.characters(), max_size=40).map("".join)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(TEXT)
 def test_clean_line_and_body_are_what_the_long_way_gives(text: str) -> None:
     line, body = _line_the_long_way(text), _body_the_long_way(text)

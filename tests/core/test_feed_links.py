@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.core.ingest.feeds import joined
+from tests.conftest import examples
 
 # The plain pieces first: Hypothesis tries the first ones most.
 SCHEMES = st.sampled_from(["http://", "https://", "HTTP://", "Https://", "ftp://", "//", ""])
@@ -35,7 +36,7 @@ def _outcome(join: Callable[[str, str], str], base: str, url: str) -> str:
         return f"ValueError {error}"
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(BASES, URLS)
 @example("http://127.0.0.1/x", "http://a/?")  # an empty query goes
 @example("http://127.0.0.1/x", "http://a/#")  # an empty fragment goes

@@ -26,6 +26,7 @@ from reader.core.library import Library, open_library
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.config import UIConfig
 from reader.ui.screens import reader as reader_screen
+from tests.conftest import built_once
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -113,8 +114,13 @@ STORED_AT = "2026-11-01T03:00:00Z"
 
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled articles, imported once per session; tests get copies."""
-    path = tmp_path_factory.mktemp("bundled") / "articles.db"
+    """The bundled articles, imported once for the run (tests/conftest.py: built_once);
+    tests get copies."""
+    return Path(built_once(tmp_path_factory, "bundled", _import_bundled))
+
+
+def _import_bundled(folder: Path) -> str:
+    path = folder / "articles.db"
     with open_library(path) as library:
         library.import_bundled()
     # Pictures must not change with the day the tests run: the undated seed shows when it was
@@ -128,7 +134,7 @@ def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     # Closing the last connection folds the write-ahead log into the file: one file to copy.
     assert not Path(f"{path}-wal").exists()
-    return path
+    return str(path)
 
 
 @pytest.fixture
