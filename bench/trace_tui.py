@@ -12,6 +12,14 @@ layout, compositor, the write to the terminal) and every message handled on the 
 that took long. `--report` reads such a file and prints, for each key (Enter on a search,
 each Down), the time and the UI thread's CPU from the key to each frame that followed it, and
 the worker's calls, so that "where is the time" is read, not guessed.
+
+More, by environment variable: KR_TRACE_MSG_MS (messages logged from this much CPU, default
+0.5), KR_TRACE_FRAME=1 (each widget's drawing in a frame, the compositor's dirty regions),
+KR_TRACE_REFRESH=1 (who asks a widget other than the list to repaint, with the stack),
+KR_TRACE_DRAW_STACK=1 (who asks each widget to draw), KR_PROFILE=FILE (cProfile of the UI
+thread from a search's start to the end of its hits' frame, FILE.PID), KR_SWITCH=SECONDS
+(another GIL switch interval; 1 ms against the default 5 made no difference found here).
+To trace inside tuibench, put this script in a scenario's command (see compare_tui.sh).
 """
 
 from __future__ import annotations
