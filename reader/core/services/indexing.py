@@ -200,7 +200,10 @@ class Indexer:
         while not finished:
             finished = None in receive(True)
             try:
-                self._catch_up(stopped=stopped)
+                # Whole transactions of CHUNKS_PER_TRANSACTION chunks until the end, as the
+                # second step after the first makes them: a commit writes out every page of
+                # the bands it touched, and a large store's chunk touches most of them.
+                self._catch_up(stopped=stopped, whole=not finished)
             except _Stopped:
                 return
 
@@ -413,6 +416,7 @@ class Indexer:
         self,
         progress: Callable[[int, int], None] | None = None,
         stopped: Callable[[], bool] | None = None,
+        whole: bool = False,
     ) -> int:
         """Step two, lowest id first, a chunk of pending articles at a time and a few chunks
         per transaction: each article's story is looked up among the articles done before it
@@ -421,6 +425,8 @@ class Indexer:
         (in the helper process)."""
         waiting = self.articles.pending_ids(self.articles.pending_count())
         per, most = self._sizes()
+        if whole:  # only whole transactions (beside an import: the rest comes with more)
+            waiting = waiting[: len(waiting) - len(waiting) % (per * most)]
         chunks = [waiting[i : i + per] for i in range(0, len(waiting), per)]
         # Transactions of 1, 2, 4... chunks up to CHUNKS_PER_TRANSACTION: this process waits
         # only for the first chunk's words and signatures, and the helper keeps ahead. Beside
