@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from reader.core.library import Library
 from reader.ui.messages import OpenArticle
@@ -72,8 +73,8 @@ def test_each_entry_is_wrapped_once_per_list(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new list of entries wraps each entry's text once, to draw it (its height is the
-    number of lines drawn); Textual's OptionList wrapped it once to measure it and again to
-    draw it."""
+    number of lines drawn), by the panel's own drawing of narrow text or by Textual's
+    Content; Textual's OptionList wrapped it once to measure it and again to draw it."""
 
     async def scenario() -> None:
         app = test_app(library)
@@ -84,12 +85,20 @@ def test_each_entry_is_wrapped_once_per_list(
             assert article_id is not None and len(items) >= 3
             wrapped: list[str] = []
             original = Content._wrap_and_format
+            draw = RelatedPanel._draw_option
 
             def counting(self: Content, *args: Any, **kwargs: Any) -> Any:
                 wrapped.append(self.plain)
                 return original(self, *args, **kwargs)
 
+            def drawing(self: RelatedPanel, option: Option, style: Any) -> Any:
+                strips = draw(self, option, style)
+                if strips is not None:
+                    wrapped.append(option.prompt.plain)
+                return strips
+
             monkeypatch.setattr(Content, "_wrap_and_format", counting)
+            monkeypatch.setattr(RelatedPanel, "_draw_option", drawing)
             panel.show_items(article_id, items)
             await settle(pilot)
             shown = [panel.get_option_at_index(i) for i in range(panel.option_count)]

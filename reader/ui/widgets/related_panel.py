@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
+from rich._wrap import divide_line
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -18,6 +22,7 @@ from textual.widgets.option_list import Option
 from reader.core.models import RelatedItem
 from reader.ui.messages import OpenArticle, SearchFor
 from reader.ui.text import one_line, short_date
+from reader.ui.widgets.headline_list import NARROW
 from reader.ui.widgets.scrollbar import place_scrollbars, vertical_bar
 
 REASONS = {
@@ -157,6 +162,51 @@ class RelatedPanel(OptionList, inherit_bindings=False):
             styles[component] = style
         return style
 
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        """OptionList's (Textual 8.2.8) for an entry of narrow text, drawn straight into
+        segments: the same words on the same lines in the same styles, without Content's
+        divide, rstrip, pad and render of each line and three strips per line (most of the
+        8-12 ms a new list of entries cost the UI thread). Other options are Textual's."""
+        key = (option, style, _NO_PADDING)
+        strips = self._option_render_cache.get(key)
+        if strips is None:
+            strips = self._draw_option(option, style)
+            if strips is None:
+                return super()._get_option_render(option, style)
+            self._option_render_cache[key] = strips
+        return strips
+
+    def _draw_option(self, option: Option, style: Style) -> list[Strip] | None:
+        prompt = option.prompt
+        if not (
+            isinstance(prompt, Content)
+            and _narrow_text(prompt.plain)
+            and self.text_selection is None
+            and not self.get_component_styles("option-list--option").padding
+            and self.styles.text_wrap == "wrap"
+            and self.styles.text_overflow == "fold"
+            and self.styles.text_align in ("left", "start")
+            and self.styles.content_align == ("left", "top")
+            and not self.styles.line_pad
+        ):
+            return None
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if width <= 0:
+            return None
+        meta = RichStyle.from_meta({"option": self._option_to_index[option]})
+        fill = meta + style.rich_style
+        strips = [
+            Strip(
+                [*segments, Segment(" " * (width - used), fill)] if used < width else segments,
+                width,
+            )
+            for segments, used in _wrapped(prompt, width, style, meta, self._get_style)
+        ]
+        if option._divider:
+            rule = self.get_visual_style("option-list--separator").rich_style
+            strips.append(Strip([Segment("─" * width, rule)], width))
+        return strips
+
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame_styles, self._frame_lines = {}, {}
         try:
@@ -226,3 +276,49 @@ def _option(item: RelatedItem, n: int) -> Option:
         return Option(Content(f"{one_line(item.title)}\n{meta}").stylize("dim"), id=f"linked-{n}")
     prompt = Content.assemble(one_line(item.title), "\n", (meta, "dim"))
     return Option(prompt, id=f"related-{item.id}-{n}")
+
+
+_NO_PADDING = Spacing(0, 0, 0, 0)
+_narrow_text = (NARROW | {"\n"}).issuperset  # one cell a character (no tab to expand)
+
+
+def _wrapped(
+    prompt: Content, width: int, style: Style, meta: RichStyle, get_style: Any
+) -> list[tuple[list[Segment], int]]:
+    """The segments of each line Textual's Content draws `prompt` in at `width` (left aligned,
+    words wrapped and folded, the spaces that end a wrapped piece dropped, each run's style
+    carrying its offset in its line for selection) and the cells they take."""
+    runs = list(prompt.render(style, end="", parse_style=get_style))
+    lines: list[tuple[list[Segment], int]] = []
+    # The runs of each line of the text, with the offset each starts at in its line.
+    line_runs: list[list[tuple[int, str, Style]]] = [[]]
+    offset = 0
+    for text, run_style in runs:
+        parts = text.split("\n")
+        for number, part in enumerate(parts):
+            if number:
+                line_runs.append([])
+                offset = 0
+            if part:
+                line_runs[-1].append((offset, part, run_style))
+                offset += len(part)
+    for y, pieces in enumerate(line_runs):
+        plain = "".join(part for _, part, _ in pieces)
+        cuts = [0, *divide_line(plain, width, fold=True), len(plain)]
+        for n, (start, end) in enumerate(itertools.pairwise(cuts), 2):
+            last = n == len(cuts)
+            text = plain[start:end] if last else plain[start:end].rstrip()
+            stop = start + min(len(text), width)
+            segments: list[Segment] = []
+            for run_start, part, run_style in pieces:
+                left, right = max(run_start, start), min(run_start + len(part), stop)
+                if left < right:
+                    rich = (style + run_style).rich_style_with_offset(left, y)
+                    segments.append(
+                        Segment(part[left - run_start : right - run_start], meta + rich)
+                    )
+            if not segments:  # an empty line: Textual's Content yields one empty run
+                empty = (style + style).rich_style_with_offset(start, y)
+                segments.append(Segment("", meta + empty))
+            lines.append((segments, stop - start))
+    return lines

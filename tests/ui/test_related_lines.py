@@ -1,0 +1,96 @@
+"""The related sidebar draws its entries itself (issue 11): the same segments, in the same
+styles, on the same lines as Textual's OptionList draws them, for any title and width."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.library import Library
+from reader.core.models import RelatedItem
+from reader.ui.widgets.related_panel import RelatedPanel
+from tests.ui.conftest import resize, settle, test_app
+
+TITLES = [
+    "Banjir",
+    "Banjir rob merendam pesisir utara Jakarta sejak Senin pagi",
+    "Sebuahkatayangsangatpanjangtanpaspasiyangharusdilipatduakali di tengah",
+    "Dua  spasi   tiga    spasi di antara kata kata yang dibungkus",
+    "Tepat dua puluh tujuh huruf",  # as wide as the panel's text at 120 columns
+    "Akhir dengan spasi yang tidak dibuang pada baris akhir     ",
+    "Huruf Latin-1: café, naïve, Ñandú — dan elipsis…",
+    "Lebar: 東京 berita",  # wide characters: Textual's own drawing
+    "",
+]
+
+
+def _items() -> list[RelatedItem]:
+    items = []
+    for n, title in enumerate(TITLES):
+        items.append(RelatedItem(n + 1, title, None, "similar", 1.0, "Kabar", "2024-03-01"))
+        items.append(RelatedItem(None, title, f"https://x.test/{n}", "link", 1.0, None, None))
+        items.append(RelatedItem(n + 100, title, None, "same-story", 1.0, None, None))
+    return items
+
+
+def _segments(panel: RelatedPanel, option: Option, component: str) -> tuple[Any, Any]:
+    style = panel._style_of(component)
+    panel._option_render_cache.clear()
+    ours = [list(strip) for strip in panel._get_option_render(option, style)]
+    panel._option_render_cache.clear()
+    theirs = [list(strip) for strip in OptionList._get_option_render(panel, option, style)]
+    return ours, theirs
+
+
+@pytest.mark.parametrize("width", [120, 97, 160])
+def test_entries_are_drawn_as_textual_draws_them(library: Library, width: int) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await resize(pilot, width, 36)
+            panel = app.query_one(RelatedPanel)
+            real = [library.related(row.id, 12) for row in library.headlines(0, 6)]
+            drawn = 0
+            for items in [_items(), *real]:
+                panel.show_items(1, items)
+                await settle(pilot)
+                for index in range(panel.option_count):
+                    option = panel.get_option_at_index(index)
+                    for component in (
+                        "",
+                        "option-list--option-highlighted",
+                        "option-list--option-disabled",
+                    ):
+                        ours, theirs = _segments(panel, option, component)
+                        assert ours == theirs, (str(option.prompt), component)
+                        drawn += 1
+            panel.show_note("Looking for related news…")
+            ours, theirs = _segments(panel, panel.get_option_at_index(0), "")
+            assert ours == theirs
+            assert drawn > 50
+
+    asyncio.run(scenario())
+
+
+def test_wide_text_is_left_to_textual(library: Library) -> None:
+    """A title with a character wider than one cell is drawn by Textual's own code."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(RelatedPanel)
+            option = Option(Content("Lebar: 東京 berita"))
+            panel.set_options([option])
+            assert panel._draw_option(option, panel._style_of("")) is None
+            narrow = Option(Content("Sempit"))
+            panel.set_options([narrow])
+            assert panel._draw_option(narrow, panel._style_of("")) is not None
+
+    asyncio.run(scenario())
