@@ -50,6 +50,27 @@ def _texts_split_once(monkeypatch):
     monkeypatch.setattr(highlight, "word_groups", lambda text: iter(_tokens(text)))
 
 
+@pytest.fixture(autouse=True)
+def _words_tested_once_per_text(monkeypatch):
+    """The reference tests every word of a text twice for each query: in snippet_by_tokens
+    (the text with its blank lines made spaces) and in `_check_fast_paths` (the text as it
+    is), the same word groups both times. Here the second gets the first's answer: flags
+    depend on the groups' words alone. The fast paths under test (marked, spans) do not call
+    flags for plain-word needles."""
+    flags = Matcher.flags
+    answers = {}
+    matchers = []  # kept alive: their ids key the answers
+
+    def flags_once(matcher, tokens):
+        key = (id(matcher), tuple(token.parts for token in tokens))
+        if key not in answers:
+            matchers.append(matcher)
+            answers[key] = flags(matcher, tokens)
+        return list(answers[key])
+
+    monkeypatch.setattr(Matcher, "flags", flags_once)
+
+
 def _check_fast_paths(matcher, texts):
     """The matcher's fast paths (snippet, spans) give what testing every word gives; the
     number of words marked."""
