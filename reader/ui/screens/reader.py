@@ -150,6 +150,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         self._views_request = 0
         self._unread_request = 0
         self._opening: int | None = None  # the article asked for last; others' results are stale
+        self._preview_of: int | None = None  # the row _opening previews (None: not a preview)
         self._all_cursor = 0  # the list's cursor when a search began: Esc returns there
         self._known_count: int | None = None  # None until the first count
         self._watch = library.watch()
@@ -648,6 +649,20 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         if "article" not in shown and "related" not in shown:
             return  # one pane at a time, the list's: Enter opens the article
         self.open_article(current.id, mark_read=False)
+        self._preview_of = current.id
+
+    def _left_behind(self, article_id: int) -> bool:
+        """Whether `article_id` is a preview of a row the cursor has left since: its text and
+        related news, drawn as they arrive, would take the UI thread from the next keys (and
+        be replaced once the cursor rests). Then the row the cursor rests on is previewed,
+        even if the cursor comes back to this one."""
+        if self._preview_of != article_id:
+            return False
+        current = self.headlines.current
+        if current is not None and current.id == article_id:
+            return False
+        self._opening = self._preview_of = None
+        return True
 
     def on_open_article(self, message: OpenArticle) -> None:
         """From any pane or the palette: open the article and move to it."""
@@ -658,6 +673,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
     def open_article(self, article_id: int, mark_read: bool = True) -> None:
         """Read an article (and mark it read) and look for its related news, in workers."""
         self._opening = article_id
+        self._preview_of = None
         self.related.show_loading(article_id)
         self._load_article(article_id, mark_read)
         self._find_related(article_id)
@@ -688,8 +704,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             self.related.show_note("Related news could not be found.")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        if message.article_id != self._opening:
-            return  # stale: another article was asked for meanwhile
+        if message.article_id != self._opening or self._left_behind(message.article_id):
+            return  # stale: another article was asked for meanwhile, or the cursor moved on
         if message.article is None:
             self.notify("That article is no longer in the store.", severity="warning")
         else:
@@ -706,8 +722,8 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
             self.post_message(RelatedFound(article_id, items))
 
     def on_related_found(self, message: RelatedFound) -> None:
-        if message.article_id != self._opening:
-            return  # stale: another article was opened meanwhile
+        if message.article_id != self._opening or self._left_behind(message.article_id):
+            return  # stale: another article was opened meanwhile, or the cursor moved on
         self.related.show_items(message.article_id, message.items)
 
     # -- search --------------------------------------------------------------------------------
