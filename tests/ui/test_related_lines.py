@@ -4,16 +4,18 @@ styles, on the same lines as Textual's OptionList draws them, for any title and 
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 import pytest
+from rich._wrap import divide_line
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.library import Library
 from reader.core.models import RelatedItem
-from reader.ui.widgets.related_panel import RelatedPanel
+from reader.ui.widgets.related_panel import RelatedPanel, _breaks
 from tests.ui.conftest import resize, settle, test_app
 
 TITLES = [
@@ -94,3 +96,13 @@ def test_wide_text_is_left_to_textual(library: Library) -> None:
             assert panel._draw_option(narrow, panel._style_of("")) is not None
 
     asyncio.run(scenario())
+
+
+def test_lines_break_where_rich_breaks_them() -> None:
+    """The panel's word wrap of narrow text breaks where Rich's divide_line does (which
+    Textual's Content uses), spaces, long words and widths of one cell included."""
+    chooser = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(chooser.choice("ab  cdefghij   k") for _ in range(chooser.randint(0, 60)))
+        width = chooser.randint(1, 30)
+        assert _breaks(text, width) == divide_line(text, width, fold=True), (text, width)

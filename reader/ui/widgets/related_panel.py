@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
-from rich._wrap import divide_line
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.binding import Binding
@@ -282,6 +282,35 @@ _NO_PADDING = Spacing(0, 0, 0, 0)
 _narrow_text = (NARROW | {"\n"}).issuperset  # one cell a character (no tab to expand)
 
 
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _breaks(text: str, width: int) -> list[int]:
+    """Where Rich's divide_line (fold=True) breaks narrow `text` at `width`, measuring each
+    word by its length: a word goes to the next line when it does not fit the rest of this
+    one, and a word longer than a line is cut into lines of `width`."""
+    breaks: list[int] = []
+    used = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if length <= width - used:
+            used += len(word)
+        elif length > width:
+            pieces = [word[n : n + width] for n in range(0, len(word), width)]
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            used = len(pieces[-1])
+        elif used and start:
+            breaks.append(start)
+            used = len(word)
+    return breaks
+
+
 def _wrapped(
     prompt: Content, width: int, style: Style, meta: RichStyle, get_style: Any
 ) -> list[tuple[list[Segment], int]]:
@@ -304,7 +333,7 @@ def _wrapped(
                 offset += len(part)
     for y, pieces in enumerate(line_runs):
         plain = "".join(part for _, part, _ in pieces)
-        cuts = [0, *divide_line(plain, width, fold=True), len(plain)]
+        cuts = [0, *_breaks(plain, width), len(plain)]
         for n, (start, end) in enumerate(itertools.pairwise(cuts), 2):
             last = n == len(cuts)
             text = plain[start:end] if last else plain[start:end].rstrip()
