@@ -6,7 +6,10 @@ one container, so each pane's clip is the whole row of panes: a Down in the list
 article, the related news and their container draw all their lines again (from their caches,
 but line by line, 1-2 ms of the frame), though none of their cells was on the lines written.
 The reader screen's compositor asks only the widgets whose visible part (region within clip)
-overlaps that box: a widget outside it could not put a cell there, so the frame is the same.
+overlaps that box, and not those whose part in the box lies behind a widget drawn already (a
+Down's box is inside the list: its container and the screen behind it drew their lines too).
+Textual fills each cell from the front-most widget's lines, so neither kind could put a cell
+on the screen: the frame is the same.
 """
 
 from __future__ import annotations
@@ -27,9 +30,14 @@ class PaneCompositor(Compositor):
         if crop is None:
             yield from super()._get_renders(crop)
             return
+        drawn: list[Region] = []  # the visible parts of the widgets drawn, front to back
         for widget, (region, clip) in list(self.visible_widgets.items()):
             shown = region.intersection(clip)
             if not (shown.width and shown.height and crop.overlaps(shown)):
                 continue
+            wanted = crop.intersection(shown)
+            if any(front.contains_region(wanted) for front in drawn):
+                continue  # behind one widget drawn already: none of its cells would be used
+            drawn.append(shown)
             lines = widget.render_lines(shown.translate((-region.x, -region.y)))
             yield region, clip, lines

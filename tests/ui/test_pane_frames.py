@@ -1,6 +1,7 @@
-"""A Down's frame draws the list, not the panes beside it (issue 11, reader/ui/compositor.py):
-the article and the related news are not asked for their lines, and what the frame puts on
-the screen is what Textual's compositor would have put there."""
+"""A Down's frame draws the list, not the panes beside it nor what lies behind it (issue 11,
+reader/ui/compositor.py): the article, the related news, the panes' container and the screen
+are not asked for their lines, and what the frame puts on the screen is what Textual's
+compositor would have put there."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def test_a_down_draws_the_list_alone(library: Library, monkeypatch: pytest.Monke
 
                 return render
 
-            for widget in (headlines, article, related):
+            behind = [app.query_one("#panes"), app.screen]  # the list's container, the screen
+            for widget in (headlines, article, related, *behind):
                 monkeypatch.setattr(widget, "render_lines", recording(widget))
             for _ in range(3):
                 await pilot.press("down")
@@ -87,7 +89,10 @@ def test_any_crop_draws_what_textual_draws(library: Library) -> None:
             compositor = app.screen._compositor
             crops = [Region(0, 0, 120, 40), Region(0, 0, 120, 1), Region(10, 5, 90, 3)]
             for widget in (HeadlineList, ArticleView, RelatedPanel):
-                crops.append(app.query_one(widget).region)
+                region = app.query_one(widget).region
+                crops.append(region)
+                crops.append(Region(region.x + 1, region.y + 3, region.width - 2, 3))
+                crops.append(region.grow((1, 1, 1, 1)).intersection(Region(0, 0, 120, 40)))
             for crop in crops:
                 assert _chops(compositor, crop, False) == _chops(compositor, crop, True), crop
 
