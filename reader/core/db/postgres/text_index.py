@@ -38,6 +38,14 @@ NARROW_ABOVE = 8  # phrases of an "any of" query beyond which only the rarest pi
 # An "any of" whose words' articles (summed) are fewer is scored whole: its matches cost less
 # than a second query when the shared-first one cannot answer (half of them at 100,000).
 SHARED_FIRST_ABOVE = 1500
+# An "all of" whose title matches (of its part read first) hold the other parts this seldom
+# (their shares of the articles multiplied) is read as title matches AND the whole match
+# together, which the planner reads from both GIN indexes: "presiden jokowi" at 1,000,000
+# articles visited 18,900 articles with "jokowi" in the title to keep 2,250 (ranking 65 -> 34
+# ms; "kpk tangkap" 50 -> 32, but "kpk korupsi", whose "korupsi" is seldom in a title, 35 ->
+# 42). Where the other parts are common (the "indonesia" of "timnas indonesia", 55% of the
+# articles), reading them from the index costs more than it saves (31 -> 51 ms).
+JOINED_TITLES_BELOW = 0.2
 _CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 
 
@@ -346,6 +354,18 @@ def _title_part(expression: Expression, terms: list[_Term]) -> _TitlePart | None
     return _TitlePart(chosen, every - saving(chosen), hope, parts)
 
 
+def _others_share(plan: _TitlePart, statistics: _Statistics) -> float:
+    """About how many of the articles with the plan's chosen part hold every other part too,
+    as a share: the other parts' shares of all articles (a part's: its phrases' document
+    frequencies summed) multiplied, as if the words were independent."""
+    total = max(statistics.total, 1)
+    share = 1.0
+    for part in plan.parts or []:
+        if part is not plan.chosen:
+            share *= min(1.0, sum(term.frequency for term in part) / total)
+    return share
+
+
 def _title_condition(terms: list[_Term], params: list[object]) -> str:
     """SQL for "one of the phrases is in the title", over the title-only GIN indexes."""
     grouped: dict[str, list[str]] = {}
@@ -534,9 +554,7 @@ class PostgresTextIndex(TextIndex):
             "ORDER BY r.rank, a.id"
         )
         head = f"SELECT {_CANDIDATE_COLUMNS}, r.rank FROM (SELECT s.id, s.rank FROM (SELECT f.id, "
-        title_first = self._title_first(
-            expression, terms, head, inner, params, limit, statistics.frequencies
-        )
+        title_first = self._title_first(expression, terms, head, inner, params, limit, statistics)
         if title_first is not None:
             return title_first
         shared_first = self._shared_first(expression, terms, head, inner, params, limit)
@@ -556,11 +574,11 @@ class PostgresTextIndex(TextIndex):
         inner: str,
         params: list[object],
         limit: int,
-        frequencies: dict[str, int],
+        statistics: _Statistics,
     ) -> list[Candidate] | None:
         """The best `limit` matches found among those with a phrase in the title alone, when
-        that is sure to give the same answer as scoring every match; else None. `frequencies`:
-        the document frequencies of every word of `expression` (`_statistics`).
+        that is sure to give the same answer as scoring every match; else None. `statistics`:
+        those of every word of `expression` (`_statistics`).
 
         A common word matches a tenth of the articles, and scoring a match reads its row
         (about 2.5 us each in memory: 6,700 matches of "korupsi" took 44 ms at 100,000
@@ -577,6 +595,7 @@ class PostgresTextIndex(TextIndex):
         not), which the limit-th best of them must beat."""
         if not terms or limit <= 0:
             return None
+        frequencies = statistics.frequencies
         bounds = [_outside_titles(term) for term in terms]
         if any(bound is None for bound in bounds):
             return None
@@ -610,11 +629,16 @@ class PostgresTextIndex(TextIndex):
             if queries:
                 title_params.append(" | ".join(dict.fromkeys(queries)))
                 candidates.append(f"{vector} @@ CAST(? AS tsquery)")
+        # Kept apart (OFFSET 0), the title matches are read alone and each tested for the
+        # whole match; joined to it where the other parts are rare (JOINED_TITLES_BELOW).
+        fence = " OFFSET 0"
+        if plan.parts is not None and _others_share(plan, statistics) < JOINED_TITLES_BELOW:
+            fence = ""
         rank_params: list[object] = []
         rank = _rank_sql(terms, rank_params)
         sql = (
             f"{head}-({rank}) AS rank FROM (SELECT f.id, f.doc, f.stems FROM articles_fts f "
-            f"WHERE {' OR '.join(candidates)} OFFSET 0) f{inner}"
+            f"WHERE {' OR '.join(candidates)}{fence}) f{inner}"
         )
         rows = self._db.conn.execute(sql, [*rank_params, *title_params, *params, limit]).fetchall()
         if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
