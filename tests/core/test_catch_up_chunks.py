@@ -8,6 +8,7 @@ the same."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,7 +177,10 @@ def _beside_state(library: Library) -> dict[str, Any]:
 
 @pytest.mark.sqlite_only  # a store file: PostgreSQL's import catches up after, as without it
 def test_catching_up_beside_the_import_decides_what_it_decides_after(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The second step in a process of its own while the first writes (`beside`) ends where
     the second step after the first ends: with an import of new articles only, and with one
@@ -206,9 +210,13 @@ def test_catching_up_beside_the_import_decides_what_it_decides_after(
                     return
                 time.sleep(0.05)
 
+    caplog.set_level(logging.WARNING, logger=indexing.__name__)
     library.import_articles(_first_import()[:50], beside=True)  # new articles only
     assert library.stats()["pending"] == 0
     library.import_articles(items, wait_for_the_other_process, beside=True)
     library.import_articles(_pending_again(), beside=True)  # updates at once
     assert waited == [30], "the other process caught up the new articles before the update"
     assert _beside_state(library) == expected
+    # The other process ended well each time: had it failed, the import here would have
+    # caught up what it left (the same state), and said so.
+    assert not [r.getMessage() for r in caplog.records if "process failed" in r.getMessage()]

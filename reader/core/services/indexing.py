@@ -168,22 +168,34 @@ class Indexer:
         except StorageError as error:
             raise StorageError(f"{error}; {_saved(result)} before it") from error
         except KeyboardInterrupt:  # the chunk being written is rolled back whole
+            self._stop_beside()  # before counting what waits: it may still commit one more
             raise Interrupted(f"interrupted; {_saved(result)}{self._waiting()}") from None
         finally:
-            if self._beside is not None:
-                self._beside.process.stop()
-                self._end_beside()
+            self._stop_beside()
         return result
+
+    def _stop_beside(self) -> None:
+        """Stop the other process, if it still runs, before anything more it would write, and
+        wait for it to end."""
+        if self._beside is not None:
+            self._beside.process.stop()
+            self._end_beside()
 
     def _end_beside(self) -> None:
         """Tell the other process that the first step is done, and wait until it has caught
-        up every pending article (or stopped, told to)."""
-        beside, self._beside = self._beside, None
+        up every pending article (or stopped, told to). It is forgotten only once it has
+        ended: a Ctrl-C during the wait finds it in `_beside`, to stop it."""
+        beside = self._beside
         if beside is None:
             return
         beside.process.send(None)
-        if not beside.process.join():
-            log.info("the second step's process failed; what it left waits for the step here")
+        ended_well = beside.process.join()
+        self._beside = None
+        if not ended_well:
+            log.warning(
+                "the second step's process failed (%s); this import catches up what it left",
+                beside.process.error,
+            )
 
     def catch_up_beside(
         self,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
-from reader.core.clean import clean_body, clean_line
+from reader.core.clean import clean_body, clean_line, safe_text
 from reader.core.dates import to_utc_key
 from reader.core.errors import InvalidArticle
 from reader.core.models import Article, Entry, ImportFailure, RelatedHeadline, Unbuilt
@@ -45,7 +45,17 @@ PARENT_CHECK_SECONDS = 0.5
 # past these is not an article, and would cost memory and time out of all proportion.
 MAX_BODY_CHARS = 2_000_000
 MAX_TITLE_CHARS = 2_000
-PARALLEL_PREPARE = (os.cpu_count() or 1) > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity: taskset, a container's cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+PARALLEL_PREPARE = _cores() > 1
 
 
 @dataclass
@@ -395,6 +405,7 @@ class Beside:
         )
         self._process.start()
         theirs.close()
+        self.error = ""  # why it failed, once join has found it did
 
     def send(self, message: Any) -> None:
         """Tell it something (a message it has not read yet is not lost if it has ended)."""
@@ -407,9 +418,16 @@ class Beside:
         self._stop.set()
 
     def join(self) -> bool:
-        """Wait until it ends; whether it ended well."""
+        """Wait until it ends; whether it ended well (if not, `error` says why)."""
         self._process.join()
+        with suppress(OSError, EOFError):
+            while self._ours.poll():
+                message = self._ours.recv()
+                if isinstance(message, str):
+                    self.error = message
         self._ours.close()
+        if self._process.exitcode != 0 and not self.error:
+            self.error = f"it ended with exit code {self._process.exitcode}"
         return self._process.exitcode == 0
 
 
@@ -434,8 +452,9 @@ def _beside_main(
 
     try:
         target(*args, receive, stop.is_set)
-    except Exception as error:  # the importing process catches up what is left; no traceback
-        log.info("the second step's process failed: %s", error)
+    except Exception as error:  # the importing process catches up what is left and says why
+        with suppress(OSError):
+            conn.send(safe_text(f"{type(error).__name__}: {error}"))
         sys.exit(1)
 
 

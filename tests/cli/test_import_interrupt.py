@@ -1,0 +1,91 @@
+"""Ctrl-C while an import waits for its second step's process (issue 11's import beside).
+
+After the last chunk of step one, `kemnaker-reader import` waits for the process that catches
+up stories, word counts and topics beside it. A Ctrl-C then must stop that process before it
+writes anything more, and the one-line message must say how many articles are left waiting,
+as the store holds them. (Before, the process was forgotten before the wait: it went on to the
+end, and the message counted as waiting articles it then caught up.)
+
+The second step is slowed in the runner, a file, so that the spawned process, which imports
+it again as its main module, is slowed too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+from bench.generate import generate
+from reader.core.db.sqlite import sqlite3
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+RUNNER = """\
+import sys
+import time
+
+import reader.core.services.indexing as indexing
+import reader.core.services.prepare as prepare
+
+prepare.CHUNK = 20
+indexing.CATCH_UP_CHUNK = 30
+indexing.CHUNKS_PER_TRANSACTION = 2
+_batch = indexing.Indexer._catch_up_batch
+
+
+def _slow(self, *args):
+    time.sleep(0.4)  # a large store or a busy machine
+    return _batch(self, *args)
+
+
+indexing.Indexer._catch_up_batch = _slow
+
+if __name__ == "__main__":
+    from reader.cli import main
+
+    sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _count(db: Path, table: str) -> int | None:
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.Error:  # not made yet
+        return None
+
+
+def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tmp_path):
+    source = generate(400, tmp_path / "articles.jsonl", seed=5)
+    runner = tmp_path / "slow_import.py"
+    runner.write_text(RUNNER)
+    db = tmp_path / "store.db"
+    process = subprocess.Popen(
+        [sys.executable, str(runner), "--db", str(db), "import", str(source)],
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while (_count(db, "articles") or 0) < 400 and process.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.3)  # step one is done: the import waits for the second step's process
+        os.kill(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    said = re.search(r"; (\d+) articles wait for story grouping", err)
+    assert said, err
+    waiting = _count(db, "pending_articles")
+    # Stopped half-way, and counted after it stopped: the message is what the store holds.
+    assert 0 < int(said.group(1)) == waiting < 400
+    assert "Traceback" not in err
