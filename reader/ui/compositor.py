@@ -15,9 +15,11 @@ on the screen: the frame is the same.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual._compositor import Compositor
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.strip import Strip
 
 
@@ -41,3 +43,8 @@ class PaneCompositor(Compositor):
             drawn.append(shown)
             lines = widget.render_lines(shown.translate((-region.x, -region.y)))
             yield region, clip, lines
+
+
+def install(screen: Screen[Any]) -> None:
+    """Give `screen` the compositor above, in place of Textual's (before it is first laid out)."""
+    screen._compositor = PaneCompositor()

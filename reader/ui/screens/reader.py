@@ -35,7 +35,7 @@ from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
 from reader.ui import failures
-from reader.ui.compositor import PaneCompositor
+from reader.ui.compositor import install as install_compositor
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -134,8 +134,7 @@ class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inhe
         history: SearchHistory | None = None,
     ) -> None:
         super().__init__()
-        # Partial updates draw only the widgets they can show (see reader/ui/compositor.py).
-        self._compositor = PaneCompositor()
+        install_compositor(self)  # partial updates draw only the widgets they can show
         self.library = library
         self.fold_stories = fold_stories
         self.history = history
