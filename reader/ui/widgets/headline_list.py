@@ -24,6 +24,7 @@ from reader.core.highlight import SNIPPET_CLOSE, SNIPPET_OPEN
 from reader.core.library import Library
 from reader.core.models import Headline, HeadlineFilter
 from reader.ui.messages import FlagsChanged, OpenArticle
+from reader.ui.restyle import FocusStyles
 from reader.ui.text import one_line, short_date
 from reader.ui.widgets.scrollbar import QuietScrollBar, vertical_bar
 
@@ -204,7 +205,7 @@ class _ListScrollBar(QuietScrollBar):
         return strips
 
 
-class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
+class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=False):
     """Newest first; unread rows carry a dot; the cursor row is highlighted."""
 
     COMPONENT_CLASSES = {

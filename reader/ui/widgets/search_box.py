@@ -10,9 +10,10 @@ from textual.reactive import Reactive
 from textual.widgets import Input
 
 from reader.ui.history import SearchHistory
+from reader.ui.restyle import FocusStyles
 
 
-class SearchBox(Input):
+class SearchBox(FocusStyles, Input):
     BINDINGS = [
         Binding("up", "history_older", "Older search", show=False, id="search.older"),
         Binding("down", "history_newer", "Newer search", show=False, id="search.newer"),

@@ -1,0 +1,97 @@
+"""The list and the search box keep the styles of each focus state (reader/ui/restyle.py): a
+focus move to a state seen before gives them the same styles as Textual's own restyle, without
+matching the stylesheet again; a new theme's styles are worked out afresh."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual.widget import Widget
+
+from reader.core.library import Library
+from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.search_box import SearchBox
+from tests.ui.conftest import settle, test_app
+
+
+def styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The widget's CSS rules and its component classes' rules, as plain values."""
+    components = {name: dict(style.base._rules) for name, style in widget._component_styles.items()}
+    return dict(widget.styles.base._rules), components
+
+
+def textual_styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """What Textual's own restyle gives the widget in its present state."""
+    widget.app.update_styles(widget)
+    return styles_of(widget)
+
+
+def test_a_focus_move_seen_before_reuses_textuals_styles(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    restyled: list[Widget] = []  # by Textual's restyle on a focus change
+    restyle = Widget.watch_has_focus
+
+    def counting_restyle(widget: Widget, has_focus: bool) -> None:
+        restyled.append(widget)
+        restyle(widget, has_focus)
+
+    monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            box = app.screen.query_one("#search", SearchBox)
+            for _ in range(2):  # each state worked out by Textual (the box is -valid from the 2nd)
+                await pilot.press("slash")  # the box focused, the list blurred
+                await settle(pilot)
+                await pilot.press("escape")  # back to the list
+                await settle(pilot)
+            assert restyled
+            for _ in range(2):
+                restyled.clear()
+                await pilot.press("slash")
+                await settle(pilot)
+                assert box.has_focus and not restyled  # neither widget matched again
+                focused_box, blurred_list = styles_of(box), styles_of(headlines)
+                assert focused_box == textual_styles_of(box)
+                assert blurred_list == textual_styles_of(headlines)
+                await pilot.press("escape")
+                await settle(pilot)
+                assert headlines.has_focus and not restyled
+                assert styles_of(headlines) == textual_styles_of(headlines)
+                assert styles_of(box) == textual_styles_of(box)
+            # The two states differ (the list's border and cursor row follow its focus).
+            assert styles_of(headlines) != blurred_list
+
+    asyncio.run(scenario())
+
+
+def test_a_new_theme_is_not_given_the_old_themes_styles(library: Library) -> None:
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            for _ in range(2):  # both focus states kept
+                await pilot.press("slash")
+                await settle(pilot)
+                await pilot.press("escape")
+                await settle(pilot)
+            old = styles_of(headlines)
+            app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+            await settle(pilot)
+            await pilot.press("slash")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert headlines.has_focus
+            new = styles_of(headlines)
+            assert new != old
+            assert new == textual_styles_of(headlines)
+
+    asyncio.run(scenario())
