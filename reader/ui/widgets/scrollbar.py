@@ -27,18 +27,13 @@ class QuietScrollBar(ScrollBar):
 
 
 def place_scrollbars(widget: Widget) -> None:
-    """Have the screen place `widget`'s scrollbars, which have just come or gone, without a
-    layout of the whole screen (Textual's show_vertical_scrollbar asks for one).
+    """Have the screen place `widget`'s scrollbars, which have just come or gone: a layout.
 
-    When the pane keeps a stable gutter its own place and width do not change with its
-    scrollbar: the screen arranges what is visible again from the arrangements it keeps, as it
-    does for a container that scrolled (Widget._refresh_scroll, Textual 8.2.8), which puts the
-    bar in its column or takes it away, and paints that column again. Any other pane's width
-    changes with its bar: that takes a layout."""
-    if widget.styles.scrollbar_gutter == "stable":
-        widget._refresh_scroll()
-    else:
-        widget.refresh(layout=True)
+    (Arranging the visible widgets again from the arrangements the screen keeps, as Textual
+    does for a container that scrolled, gave the same cells in the screen's map but left stale
+    cells in a real terminal: after `/`, the panes' old top border stayed on screen. A bar
+    comes or goes rarely, at most once a preview.)"""
+    widget.refresh(layout=True)
 
 
 def vertical_bar(widget: Widget, bar_type: type[ScrollBar] = QuietScrollBar) -> ScrollBar:
