@@ -103,11 +103,13 @@ def _kill_when(db: Path, inputs: list[str], ready: Callable[[int, int], bool]) -
         _command(db, inputs), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 300
+    children: list[int] = []
     try:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(f"the import ended before it could be killed: {process.returncode}")
             if ready(*_figures(db)):
+                children = _children(process.pid)
                 process.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.005)
@@ -119,7 +121,29 @@ def _kill_when(db: Path, inputs: list[str], ready: Callable[[int, int], bool]) -
         assert process.stderr is not None
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
+    # Its helper and second-step processes die with it: no writer is left behind.
+    for child in children:
+        _until_gone(child)
     return _figures(db)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` has started (Linux's /proc; none where it is missing)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _until_gone(pid: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    stat = Path(f"/proc/{pid}/stat")
+    while stat.exists():
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                return  # ended, not yet reaped
+        except OSError:
+            return
+        assert time.monotonic() < deadline, f"process {pid} outlived the killed import"
+        time.sleep(0.05)
 
 
 def _snapshot(db: Path) -> dict[str, Any]:
