@@ -86,6 +86,7 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
     said = re.search(r"; (\d+) articles wait for story grouping", err)
     assert said, err
     waiting = _count(db, "pending_articles")
-    # Stopped half-way, and counted after it stopped: the message is what the store holds.
-    assert 0 < int(said.group(1)) == waiting < 400
+    # Stopped before the end (some wait), and counted after it stopped: the message is what
+    # the store holds. (On a busy machine it may not have caught up any yet: all 400 wait.)
+    assert 0 < int(said.group(1)) == waiting <= 400
     assert "Traceback" not in err

@@ -46,8 +46,10 @@ def test_a_down_draws_the_list_alone(library: Library, monkeypatch: pytest.Monke
             await settle(pilot)
             # The layout the first preview's related scrollbar asked for, when it came (a
             # whole frame), is done and painted before the Downs.
-            while app.screen._layout_required:
+            for _ in range(3):  # the Layout message it posts, then the layout itself
                 await pilot.pause()
+                while app.screen._layout_required:
+                    await pilot.pause()
             paint(app)
             compositor = app.screen._compositor
             assert isinstance(compositor, PaneCompositor)
