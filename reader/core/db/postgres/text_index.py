@@ -639,16 +639,8 @@ class PostgresTextIndex(TextIndex):
         fence = " OFFSET 0"
         if plan.parts is not None and _others_share(plan, statistics) < JOINED_TITLES_BELOW:
             fence = ""
-        rank_params: list[object] = []
-        rank = _rank_sql(terms, rank_params)
-        sql = (
-            f"{head}-({rank}) AS rank FROM (SELECT f.id, f.doc, f.stems FROM articles_fts f "
-            f"WHERE {' OR '.join(candidates)}{fence}) f{inner}"
-        )
-        rows = self._db.conn.execute(sql, [*rank_params, *title_params, *params, limit]).fetchall()
-        if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
-            return None
-        return [Candidate(*row) for row in rows]
+        where = f"{' OR '.join(candidates)}{fence}"
+        return self._best_if_above(terms, head, inner, where, title_params, params, limit, outside)
 
     def _shared_first(
         self,
@@ -689,19 +681,11 @@ class PostgresTextIndex(TextIndex):
         outside = max(bound for bound in bounds if bound is not None)
         words = [f"({_tsquery(term.phrase)})" for term in terms]
         pairs = " | ".join(f"({a} & {b})" for a, b in itertools.combinations(words, 2))
-        rank_params: list[object] = []
-        rank = _rank_sql(terms, rank_params)
-        sql = (
-            f"{head}-({rank}) AS rank FROM (SELECT f.id, f.doc, f.stems FROM articles_fts f "
-            "WHERE f.doc @@ CAST(? AS tsquery) OR ts_filter(f.doc, '{a}') @@ CAST(? AS tsquery) "
-            f"OFFSET 0) f{inner}"
+        where = (
+            "f.doc @@ CAST(? AS tsquery) OR ts_filter(f.doc, '{a}') @@ CAST(? AS tsquery) OFFSET 0"
         )
-        rows = self._db.conn.execute(
-            sql, [*rank_params, pairs, " | ".join(words), *params, limit]
-        ).fetchall()
-        if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
-            return None
-        return [Candidate(*row) for row in rows]
+        where_params: list[object] = [pairs, " | ".join(words)]
+        return self._best_if_above(terms, head, inner, where, where_params, params, limit, outside)
 
     def _lifted_phrases(
         self,
@@ -754,13 +738,30 @@ class PostgresTextIndex(TextIndex):
         candidates = [_condition(any_of(items), read_params)] if items else []
         read_params.append(" | ".join(f"(({_tsquery(phrase)}) & ({lifts}))" for phrase in phrases))
         candidates.append("f.doc @@ CAST(? AS tsquery)")
+        where = f"{' OR '.join(candidates)} OFFSET 0"
+        return self._best_if_above(terms, head, inner, where, read_params, params, limit, outside)
+
+    def _best_if_above(
+        self,
+        terms: list[_Term],
+        head: str,
+        inner: str,
+        where: str,
+        where_params: list[object],
+        params: list[object],
+        limit: int,
+        outside: float,
+    ) -> list[Candidate] | None:
+        """The best `limit` of the articles `where` picks out, ranked; None unless there are
+        that many and the last of them scores above `outside`, the most an article it left out
+        could score (then they are the answer over every match, else not proven)."""
         rank_params: list[object] = []
         rank = _rank_sql(terms, rank_params)
         sql = (
             f"{head}-({rank}) AS rank FROM (SELECT f.id, f.doc, f.stems FROM articles_fts f "
-            f"WHERE {' OR '.join(candidates)} OFFSET 0) f{inner}"
+            f"WHERE {where}) f{inner}"
         )
-        rows = self._db.conn.execute(sql, [*rank_params, *read_params, *params, limit]).fetchall()
+        rows = self._db.conn.execute(sql, [*rank_params, *where_params, *params, limit]).fetchall()
         if len(rows) < limit or -float(rows[-1][-1]) <= outside * 1.001 + 1e-9:
             return None
         return [Candidate(*row) for row in rows]
