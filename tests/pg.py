@@ -18,6 +18,7 @@ import itertools
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -266,3 +267,27 @@ def _emptied(name: str, shape: _Shape) -> bool:
                 "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))"
             )
     return True
+
+
+def article_row(i: int, title: str, lead: str, body: str, host: str) -> dict[str, str]:
+    """One synthetic article for a JSON Lines file: the lead is the body's first paragraph."""
+    return {
+        "title": title,
+        "body": f"{lead}.\n\n{body}",
+        "url": f"https://{host}/{i}",
+        "source": "kompas",
+        "published": f"2019-0{1 + i % 9}-1{i % 10}T08:00:00+07:00",
+    }
+
+
+def filled_store(prefix: str, jsonl: Path) -> Iterator[Any]:
+    """A module fixture's body: a new database holding the articles of `jsonl`, its Library
+    yielded, the database dropped after."""
+    from reader.core.library import open_library
+
+    name = unique_name(prefix)
+    url = create_database(name)
+    with open_library(url) as library:
+        library.import_inputs([str(jsonl)])
+        yield library
+    drop_database(name)

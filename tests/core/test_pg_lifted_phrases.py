@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from reader.core.db.postgres import text_index
-from reader.core.library import open_library
 from reader.core.services.search import WEIGHTS
 from reader.core.terms import AllOf, AnyOf, Phrase
 from tests import pg
@@ -51,27 +50,14 @@ def _articles(path: Path) -> Path:
         title = " ".join([words(4), *in_title]).capitalize()
         lead = " ".join([words(10), *held[1:2]])
         body = " ".join(f"{words(rng.randint(0, 20))} {word}" for word in held * rng.choice([1, 3]))
-        rows.append(
-            {
-                "title": title,
-                "body": f"{lead}.\n\n{body} {words(30)}",
-                "url": f"https://kerja.example/{i}",
-                "source": "kompas",
-                "published": f"2019-0{1 + i % 9}-1{i % 10}T08:00:00+07:00",
-            }
-        )
+        rows.append(pg.article_row(i, title, lead, f"{body} {words(30)}", "kerja.example"))
     path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
     return path
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    name = pg.unique_name("lifted")
-    url = pg.create_database(name)
-    with open_library(url) as library:
-        library.import_inputs([str(_articles(tmp_path_factory.mktemp("kerja") / "a.jsonl"))])
-        yield library
-    pg.drop_database(name)
+    yield from pg.filled_store("lifted", _articles(tmp_path_factory.mktemp("kerja") / "a.jsonl"))
 
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, lifted: bool):  # type: ignore[no-untyped-def]
