@@ -9,6 +9,7 @@ the same."""
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from reader.core.library import Library, open_library
 from reader.core.models import Article
 from reader.core.services import indexing, prepare
-from tests.conftest import sql
+from tests.conftest import built_once, sql
 
 LEAD = (
     "Kementerian Ketenagakerjaan bersama IOM melindungi pekerja migran Indonesia di luar "
@@ -83,10 +84,9 @@ def _pending_again() -> list[Article]:
     return [_article(44, _distinct(44), "lagi"), _article(112, _distinct(5), "lagi")]
 
 
-@pytest.fixture
-def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, list[Any]]]]:
-    """Each story lookup: (the article's URL, its candidates' (id, story))."""
-    calls: list[tuple[str, list[Any]]] = []
+def _record_lookups(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[str, list[Any]]]) -> None:
+    """Each story lookup from here on goes in `calls`: (the article's id, its candidates'
+    (id, story))."""
     original = indexing.Indexer._find_story
 
     def recording(
@@ -96,6 +96,13 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, list[A
         return original(self, signature, article_id, rows)
 
     monkeypatch.setattr(indexing.Indexer, "_find_story", recording)
+
+
+@pytest.fixture
+def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Each story lookup: (the article's URL, its candidates' (id, story))."""
+    calls: list[tuple[str, list[Any]]] = []
+    _record_lookups(monkeypatch, calls)
     yield calls
 
 
@@ -134,22 +141,43 @@ def _state(library: Library, calls: list[tuple[str, list[Any]]]) -> dict[str, An
     }
 
 
+@pytest.fixture(scope="session")
+def one_at_a_time(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What catching up one article per transaction decides (each article stored before the
+    next looks), on a SQLite store: the reference of every case on either backend. Made once
+    for the run (tests/conftest.py: built_once) instead of once per case: it is the same
+    store each time, the same import with the same settings."""
+
+    def build(folder: Path) -> str:
+        calls: list[tuple[str, list[Any]]] = []
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(prepare, "CHUNK", 40)
+            monkeypatch.setattr(prepare, "PARALLEL_PREPARE", False)
+            _record_lookups(monkeypatch, calls)
+            with open_library(folder / "one-by-one.db") as one_by_one:
+                _run(one_by_one, 1, 1, monkeypatch)
+                state = _state(one_by_one, calls)
+        (folder / "state.pickle").write_bytes(pickle.dumps(state))
+        return str(folder / "state.pickle")
+
+    made = built_once(tmp_path_factory, "catch-up-one-at-a-time", build)
+    state: dict[str, Any] = pickle.loads(Path(made).read_bytes())
+    return state
+
+
 @pytest.mark.parametrize(
     ("chunk", "per_transaction"),
     [(500, 8), (7, 3), (1, 8)],  # one chunk; chunks and transactions of several; articles alone
 )
 def test_a_chunk_decides_what_articles_one_at_a_time_decide(
     library: Library,
-    tmp_path: Path,
+    one_at_a_time: dict[str, Any],
     compared: list[tuple[str, list[Any]]],
     monkeypatch: pytest.MonkeyPatch,
     chunk: int,
     per_transaction: int,
 ) -> None:
-    with open_library(tmp_path / "one-by-one.db") as one_by_one:
-        _run(one_by_one, 1, 1, monkeypatch)  # each article stored before the next looks
-        expected = _state(one_by_one, compared)
-    compared.clear()
+    expected = one_at_a_time
     _run(library, chunk, per_transaction, monkeypatch)
     assert _state(library, compared) == expected
     assert expected["pending"] == 0
