@@ -203,10 +203,18 @@ def _import_demo(target: Path | str) -> None:
         assert result.added == 410 and not result.failed
 
 
-@pytest.fixture(scope="session")
-def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+_demo_made: dict[str, Path | str] = {}
+
+
+def demo_built(backend: str, factory: pytest.TempPathFactory) -> Path | str:
     """The demo store, imported once for the run: a file, or the name of a PostgreSQL
-    database (a template)."""
+    database (a template). Copy it; never open it."""
+    if backend not in _demo_made:
+        _demo_made[backend] = _build_demo(backend, factory)
+    return _demo_made[backend]
+
+
+def _build_demo(backend: str, factory: pytest.TempPathFactory) -> Path | str:
     if backend == "postgres":
 
         def build() -> str:
@@ -214,7 +222,7 @@ def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | s
             _import_demo(pg.create_database(name))
             return name
 
-        return _pg_built_once(tmp_path_factory, "demo-postgres", build)
+        return _pg_built_once(factory, "demo-postgres", build)
 
     def build_file(folder: Path) -> str:
         path = folder / "articles.db"
@@ -223,7 +231,13 @@ def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | s
         assert not Path(f"{path}-wal").exists()
         return str(path)
 
-    return Path(built_once(tmp_path_factory, "demo-sqlite", build_file))
+    return Path(built_once(factory, "demo-sqlite", build_file))
+
+
+@pytest.fixture(scope="session")
+def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """The demo store of the test's backend (demo_built)."""
+    return demo_built(backend, tmp_path_factory)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from contextlib import closing
 from pathlib import Path
 
@@ -16,10 +17,7 @@ from reader.core.errors import StorageError
 from reader.core.library import open_library
 from reader.core.models import Article
 from tests import pg
-from tests.conftest import DEMO, SEED, sql
-
-# The module's tests on one worker (pytest -n with --dist loadgroup): `twins` is imported once.
-pytestmark = pytest.mark.xdist_group("postgres_twins")
+from tests.conftest import demo_built, sql
 
 QUERIES = [
     "pekerja migran",
@@ -93,14 +91,14 @@ def test_both_backends_are_made_from_one_schema_description(tmp_path: Path) -> N
 
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The seed and the demo corpus imported into a SQLite file and a PostgreSQL database."""
-    name = pg.unique_name("twin")
-    url = pg.create_database(name)
+    """The seed and the demo corpus imported into a SQLite file and a PostgreSQL database:
+    copies of the demo stores the run imports once (tests/conftest.py: demo_built)."""
     path = tmp_path_factory.mktemp("twin") / "articles.db"
+    shutil.copy(demo_built("sqlite", tmp_path_factory), path)
+    name = pg.unique_name("twin")
+    url = pg.create_database(name, template=str(demo_built("postgres", tmp_path_factory)))
     with open_library(path) as lite, open_library(url) as post:
-        for library in (lite, post):
-            result = library.import_inputs([str(SEED), str(DEMO)])
-            assert result.added == 410
+        assert lite.count() == post.count() == 410
         yield lite, post
     pg.drop_database(name)
 
@@ -264,13 +262,14 @@ def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -> None:
+def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """A store made before the layout steps (vectors in TOAST's side table, no lower(source)
     index, no title-only indexes) is brought to it on opening, its rows rewritten; search answers stay the same."""
     name = pg.unique_name("layout")
-    url = pg.create_database(name)
-    with open_library(url) as library:
-        library.import_inputs([str(SEED), str(DEMO)])
+    url = pg.create_database(name, template=str(demo_built("postgres", tmp_path_factory)))
+    with open_library(url) as library:  # the seed and the demo corpus, as imported
         assert _layout(library) == {
             "storage": {"doc": "m", "stems": "m"},
             "source_index": True,
@@ -309,15 +308,17 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers() -
     pg.drop_database(name)
 
 
-def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles() -> None:
+def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """A store laid out by the first step only (from before the title-only indexes) builds
     them on opening, once, and says so first: at 1,000,000 articles it reads every vector,
     and a fetcher's writes wait for it."""
     name = pg.unique_name("layout2")
-    url = pg.create_database(name)
-    with open_library(url) as library:
-        library.import_inputs([str(SEED), str(DEMO)])
+    url = pg.create_database(name, template=str(demo_built("postgres", tmp_path_factory)))
+    with open_library(url) as library:  # the seed and the demo corpus, as imported
         count = library.count()
+        assert count == 410
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
