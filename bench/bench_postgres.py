@@ -66,7 +66,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def server_seconds(pid: int) -> float | None:
-    """CPU seconds the server process `pid` has used (user + system), None where unknown."""
+    """CPU seconds the server process `pid` has used, None where unknown: from the scheduler's
+    count in nanoseconds where the kernel keeps one (/proc/PID/schedstat), else user + system
+    in clock ticks (10 ms, coarser than a search)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as schedstat:
+            return int(schedstat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
@@ -216,8 +223,9 @@ def quiet_search(url: str, rounds: int) -> list[float]:
     return found
 
 
-def single(url: str, rounds: int) -> None:
-    """Each query alone, its time split by step, and pages at depths, by offset and by key."""
+def single(url: str, rounds: int, queries: list[str]) -> None:
+    """Each query alone, its time split by step and its server process's CPU, and pages at
+    depths, by offset and by key."""
     from reader.core.library import open_library
     from reader.core.services import search
 
@@ -239,39 +247,57 @@ def single(url: str, rounds: int) -> None:
         index, articles = storage.index, storage.articles
         index.ranked = timed("ranking", index.ranked)  # type: ignore[method-assign]
         articles.texts = timed("texts", articles.texts)  # type: ignore[method-assign]
-        for query in QUERIES:
+        backend = storage.connections.conn.raw.info.backend_pid  # type: ignore[attr-defined]
+
+        def server() -> float:  # the server process's CPU ms so far (0 where unknown)
+            return (server_seconds(backend) or 0.0) * 1000
+
+        for query in queries:
             library.search(query, 50)  # warm
-        print(f"each query alone, median of {rounds} (ms): total, ranking, texts, snippets; hits")
-        totals = []
-        for query in QUERIES:
+        print(
+            f"each query alone, median of {rounds} (ms): total, ranking, texts, snippets, "
+            "server CPU; hits"
+        )
+        totals, servers = [], []
+        for query in queries:
             runs: dict[str, list[float]] = {}
             hits = 0
             for _ in range(rounds):
                 spent.clear()
+                before = server()
                 began = time.perf_counter()
                 hits = len(library.search(query, 50).hits)
                 spent["total"] = (time.perf_counter() - began) * 1000
-                for name in ("total", "ranking", "texts", "snippets"):
+                spent["server"] = server() - before
+                for name in ("total", "ranking", "texts", "snippets", "server"):
                     runs.setdefault(name, []).append(spent.get(name, 0.0))
             median = {name: statistics.median(values) for name, values in runs.items()}
             totals.append(median["total"])
+            servers.append(median["server"])
             print(
                 f"  {query:22s} {median['total']:7.1f} {median['ranking']:7.1f} "
-                f"{median['texts']:6.1f} {median['snippets']:6.1f}  {hits}"
+                f"{median['texts']:6.1f} {median['snippets']:6.1f} {median['server']:7.1f}  {hits}"
             )
-        print(f"  median {statistics.median(totals):.1f} ms, max {max(totals):.1f} ms")
+        print(
+            f"  median {statistics.median(totals):.1f} ms, max {max(totals):.1f} ms; server CPU "
+            f"median {statistics.median(servers):.1f} ms, max {max(servers):.1f} ms"
+        )
         total = library.count()
         rng = random.Random(1)
-        opened = []
+        opened, opened_server = [], []
         for _ in range(max(rounds, 1) * 8):
             article_id = rng.randrange(1, total + 1)
+            before = server()
             began = time.perf_counter()
             if library.get(article_id) is not None:
                 library.related(article_id, 12)
             opened.append((time.perf_counter() - began) * 1000)
+            opened_server.append(server() - before)
         print(
             f"open (an article and its related news), {len(opened)} at random: median "
-            f"{statistics.median(opened):.1f} ms, p95 {percentile(opened, 0.95):.1f} ms"
+            f"{statistics.median(opened):.1f} ms, p95 {percentile(opened, 0.95):.1f} ms; server "
+            f"CPU median {statistics.median(opened_server):.1f} ms, p95 "
+            f"{percentile(opened_server, 0.95):.1f} ms, mean {statistics.mean(opened_server):.1f}"
         )
         print(f"a page of 50 headlines at a depth, median of {rounds} (ms): by offset, by key")
         for depth in sorted({0, total // 10, total // 2, max(total - 51, 0)}):
@@ -318,6 +344,11 @@ def main() -> None:
         "--single", action="store_true", help="each query and page alone instead (no load)"
     )
     parser.add_argument("--rounds", type=int, default=5, help="runs of each, with --single")
+    parser.add_argument(
+        "--query",
+        action="append",
+        help="with --single, this query instead of the fixed list (may be given again)",
+    )
     args = parser.parse_args()
     from reader.core.library import open_library
 
@@ -325,7 +356,7 @@ def main() -> None:
         parser.error("--fetch is required (but with --single)")
     if args.single:
         print(f"load average {os.getloadavg()}")
-        single(args.store, args.rounds)
+        single(args.store, args.rounds, args.query or QUERIES)
         print(f"load average {os.getloadavg()}")
         return
 
