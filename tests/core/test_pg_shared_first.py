@@ -78,3 +78,49 @@ def test_when_they_cannot_answer_every_match_is_scored(store, monkeypatch) -> No
     first, used = _ranked(store, 300, monkeypatch, shared=True)
     assert not used
     assert first == whole
+
+
+def _reads(library, limit: int, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The ranked (id, rank) rows of the shared-first read and its reads: "pairs", or the
+    number of words whose title matches it read."""
+    reads: list[object] = []
+    real = text_index.PostgresTextIndex._best
+
+    def best(self, terms, head, inner, where, where_params, *args):  # type: ignore[no-untyped-def]
+        reads.append(where_params[0].count("(") if "ts_filter" in where else "pairs")
+        return real(self, terms, head, inner, where, where_params, *args)
+
+    monkeypatch.setattr(text_index.PostgresTextIndex, "_best", best)
+    rows, used = _ranked(library, limit, monkeypatch, shared=True)
+    assert used
+    return rows, list(reads)
+
+
+@pytest.mark.parametrize("limit", [5, 20])
+def test_the_pairs_alone_answer_when_no_title_could_beat_them(store, monkeypatch, limit) -> None:  # type: ignore[no-untyped-def]
+    whole, _ = _ranked(store, limit, monkeypatch, shared=False)
+    first, reads = _reads(store, limit, monkeypatch)
+    assert reads == ["pairs"]
+    assert first == whole
+
+
+def test_the_titles_of_the_words_the_pairs_do_not_beat_are_read(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Asked for 40, the 40th best sharing two words beats the in-title bound of two of the
+    eight words: the title matches of the other six are read, and the answer is the whole's."""
+    whole, _ = _ranked(store, 40, monkeypatch, shared=False)
+    first, reads = _reads(store, 40, monkeypatch)
+    assert reads == ["pairs", 6]
+    assert first == whole
+
+
+@pytest.mark.parametrize("limit", [60, 100])
+def test_without_the_title_matches_the_answer_differs(store, monkeypatch, limit) -> None:  # type: ignore[no-untyped-def]
+    """With every word's in-title bound taken as 0 (no title matches read, none feared), the
+    answer asked for 60 or 100 is not the whole's: the title read is what keeps it right."""
+    whole, _ = _ranked(store, limit, monkeypatch, shared=False)
+    first, reads = _reads(store, limit, monkeypatch)
+    assert first == whole and reads == ["pairs", 8]
+    monkeypatch.setattr(text_index, "_inside_titles", lambda term: 0.0)
+    wrong, reads = _reads(store, limit, monkeypatch)
+    assert reads == ["pairs"]
+    assert wrong != whole
