@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -34,6 +35,7 @@ import pytest
 from bench.generate import generate
 from reader.core.db.sqlite import sqlite3
 from reader.core.library import open_library
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
@@ -41,9 +43,6 @@ ARTICLES = 400
 STORE_CHUNK = 20
 CATCH_UP_CHUNK = 30
 CHUNKS_PER_TRANSACTION = 2
-# Both tests on one worker (pytest -n with --dist loadgroup, see pyproject.toml): the reference
-# import is made once.
-pytestmark = pytest.mark.xdist_group("resumable_import")
 QUERIES = ["pekerja", "presiden jokowi", "pemerintah", "harga minyak", "polisi -jakarta", "bank*"]
 
 # The CLI with small chunks: 20 articles per step-one transaction, 60 per step-two one (two
@@ -187,9 +186,17 @@ def _snapshot(db: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def reference(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    db = tmp_path_factory.mktemp("reference") / "articles.db"
-    _import(db, inputs)
-    state = _snapshot(db)
+    """What one import that is never killed decides: made once for the run (built_once), so
+    the two tests may run at the same time on two xdist workers."""
+
+    def build(folder: Path) -> str:
+        db = folder / "articles.db"
+        _import(db, inputs)
+        (folder / "state.pickle").write_bytes(pickle.dumps(_snapshot(db)))
+        return str(folder / "state.pickle")
+
+    made = built_once(tmp_path_factory, "resumable-import-reference", build)
+    state: dict[str, Any] = pickle.loads(Path(made).read_bytes())
     assert state["pending"] == 0
     assert state["articles"] > ARTICLES  # the synthetic ones and the feeds'
     assert state["stories"], "the synthetic corpus has republished versions"
