@@ -867,6 +867,11 @@ class PostgresTextIndex(TextIndex):
             sum(bound or 0.0 for phrase, bound in bounds.items() if phrase not in absent)
             for absent in absences
         )
+        if outside >= max(_title_floor(term) for term in terms):
+            # Not even a query word in the title is sure to beat it (a phrase of several
+            # words, which scores its words apart too: "upah minimum regional" of "upah
+            # minimum", 123.7 against best scores near 11): the first read would be lost.
+            return None
         stem_query = " | ".join(dict.fromkeys(stems))
         where_params: list[object] = [text]
         titles = _title_condition(terms, where_params)
