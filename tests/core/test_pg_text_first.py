@@ -82,6 +82,7 @@ def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, w
     none = lambda self, *args: None  # noqa: E731
     monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", none)
     monkeypatch.setattr(text_index.PostgresTextIndex, "_text_first", REAL if first else none)
+    monkeypatch.setattr(text_index, "TEXT_FIRST_ABOVE", 0)  # this store is small
     if wrong:
         monkeypatch.setattr(text_index, "_above", lambda rows, limit, _: len(rows) >= limit)
     reads: list[str] = []
@@ -140,3 +141,21 @@ def test_the_second_read_where_the_first_cannot_be_proven(store, monkeypatch, li
     wrong, reads = _ranked(store, limit, monkeypatch, first=True, wrong=True)
     assert len(reads) == 1
     assert wrong != whole
+
+
+def test_a_small_match_is_scored_in_one_read(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Its words reach fewer than TEXT_FIRST_ABOVE articles: no text-first read."""
+    expression, weights = _expression(store)
+    reads: list[str] = []
+
+    def best(self, terms, head, inner, where, *args):  # type: ignore[no-untyped-def]
+        reads.append(where)
+        return BEST(self, terms, head, inner, where, *args)
+
+    monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", lambda self, *args: None)
+    monkeypatch.setattr(text_index.PostgresTextIndex, "_best", best)
+    rows = store._storage.index.ranked(expression, weights, 10)
+    assert len(rows) == 10 and reads == []
+    monkeypatch.setattr(text_index, "TEXT_FIRST_ABOVE", 0)
+    assert store._storage.index.ranked(expression, weights, 10) == rows
+    assert len(reads) == 1
