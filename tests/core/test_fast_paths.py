@@ -9,6 +9,10 @@ from reader.core.highlight import Matcher, snippet, snippet_by_tokens
 from reader.core.text import word_groups
 from tests.conftest import sql
 
+# The module's tests on one worker (pytest -n with --dist loadgroup): the corpus's word groups
+# (`_tokens`, ~1.2 s of CPU) are split once for the run instead of once in each worker.
+pytestmark = pytest.mark.xdist_group("fast_paths")
+
 QUERIES = [
     "pekerja migran",
     "presiden jokowi",
