@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from reader.core.services.prepare import Beside
     from reader.core.services.related import RelatedFinder
     from reader.core.services.removal import Remover
-    from reader.core.services.search import Searcher
+    from reader.core.services.search import Searcher, Strict
     from reader.core.services.topics import TopicService
 from reader.core.text import surface_words
 
@@ -152,6 +152,12 @@ class _SearchWhenAsked:
     def matching_ids(self, query: str, among: list[int] | None = None) -> list[int]:
         return self._library._searcher.matching_ids(query, among)
 
+    def strict(self, query: str) -> Strict | None:
+        return self._library._searcher.strict(query)
+
+    def matching_strict(self, strict: Strict | None, among: list[int] | None = None) -> list[int]:
+        return self._library._searcher.matching_strict(strict, among)
+
 
 class Library:
     """Articles, their index and the feeds they come from, in one store."""
@@ -246,7 +252,7 @@ class Library:
                 storage.stories,
                 self._resolver,
                 storage,
-                arrived=self._topics.arrived,
+                topics=self._topics,
             ),
         )
 

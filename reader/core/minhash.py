@@ -91,6 +91,29 @@ def shingle_words(paragraphs: list[str], surfaces: list[str]) -> list[str]:
     return " ".join(text for text in texts if text).split(" ") if any(texts) else []
 
 
+def body_shingle_words(body: str, lead: str, rest: str) -> list[str]:
+    """`shingle_words` of the body's paragraphs, from the surface strings of its first
+    paragraph (`lead`) and of the rest (`rest`), which an import has already computed: most
+    bodies lose nothing to cleaning, and their words are those of the two strings. A body that
+    loses something is read again, paragraph by paragraph."""
+    paragraphs = body.split("\n\n")
+    kept = [i for i, p in enumerate(paragraphs) if p.strip()]
+    if not kept:
+        return []
+    last = paragraphs[kept[-1]]
+    removes = (
+        any(_READ_ALSO.match(paragraphs[i]) or _CREDITS.match(paragraphs[i]) for i in kept)
+        or _LEAD_SIGN.match(paragraphs[kept[0]]) is not None
+        or _SIGN_OFF.search(last) is not None
+    )
+    joined = f"{lead} {rest}" if lead and rest else lead or rest
+    # A word that folds to nothing ("\uff9e") leaves an empty word in a surface string, which
+    # the join of the paragraphs' strings would not hold.
+    if removes or "  " in joined or joined[:1] == " " or joined[-1:] == " ":
+        return shingle_words(paragraphs, [surface_string(p) for p in paragraphs])
+    return joined.split(" ") if joined else []
+
+
 def shingles_of_words(words: list[str]) -> np.ndarray:
     """`shingles` of a body whose cleaned words are `words`."""
     import numpy as np
@@ -233,6 +256,16 @@ def band_keys(sig: np.ndarray) -> list[int]:
     keys = (keys ^ rows[:, 2]) * np.uint64(0x165667B19E3779F9)
     keys = keys ^ np.arange(BANDS, dtype=np.uint64)
     return [int(k) >> 1 for k in keys]
+
+
+def blobs_band_keys(blobs: list[bytes]) -> list[list[int]]:
+    """`band_keys(from_blob(blob))` of each of `blobs` (stored signatures), at once."""
+    import numpy as np
+
+    if not blobs:
+        return []
+    stacked = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), PERMUTATIONS)
+    return chunk_band_keys(stacked)
 
 
 _MASK64 = (1 << 64) - 1

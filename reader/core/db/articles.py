@@ -277,15 +277,20 @@ class Articles:
                 batch,
             )
 
-    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str]]:
-        """(id, title, body) of these articles, in id order."""
-        found: list[tuple[int, str, str]] = []
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes, int | None]]:
+        """(id, title, body, signature, story id) of these articles, in id order (the
+        signature as stored: b"" when there is none)."""
+        found: list[tuple[int, str, str, bytes, int | None]] = []
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            found += self._db.conn.execute(
-                f"SELECT id, title, body FROM articles WHERE id IN ({','.join('?' * len(batch))})",
-                batch,
-            ).fetchall()
+            found += [
+                (row[0], row[1], row[2], bytes(row[3] or b""), row[4])
+                for row in self._db.conn.execute(
+                    "SELECT id, title, body, minhash, story_id FROM articles "
+                    f"WHERE id IN ({','.join('?' * len(batch))})",
+                    batch,
+                )
+            ]
         return sorted(found)
 
     # -- the bundled articles, and removing articles (inside the caller's transaction) -------

@@ -487,13 +487,18 @@ class TextIndex:
             )
             params = [*params, self._render(exclude)]
         found: list[int] = []
-        batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
         if among is not None and not among:
             return []
+        batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
+        if among and max(among) - min(among) + 1 == len(among) == len(set(among)):
+            # Every id of a range (an import's second step, a few chunks of new articles at
+            # once): the range alone says which, however many; one query.
+            batches = [among]
         for batch in batches:
             scope = list(clauses)
             scope_args = [*args, *params]
             if batch is not None:
+                low, high = min(batch), max(batch)
                 if expression is not None:
                     # The batch's id range inside FTS5: it reads only that part of each doclist
                     # instead of every match in the store (arriving articles have close ids).
@@ -501,9 +506,13 @@ class TextIndex:
                         "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
                         "AND rowid BETWEEN ? AND ?)"
                     )
-                    scope_args = [args[0], min(batch), max(batch), *params]
-                scope.append(f"a.id IN ({','.join('?' * len(batch))})")
-                scope_args += batch
+                    scope_args = [args[0], low, high, *params]
+                if high - low + 1 == len(batch) == len(set(batch)):
+                    scope.append("a.id BETWEEN ? AND ?")
+                    scope_args += [low, high]
+                else:
+                    scope.append(f"a.id IN ({','.join('?' * len(batch))})")
+                    scope_args += batch
             sql = "SELECT a.id FROM articles a" + (" WHERE " + " AND ".join(scope) if scope else "")
             found += [row[0] for row in self._query(sql, scope_args, sql)]
         return found

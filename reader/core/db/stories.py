@@ -25,18 +25,25 @@ class StoryBands:
         """{key: the first `limit` article ids in its band, lowest first} of those of `keys`
         that hold any (a band shared through one very common shingle can hold thousands)."""
         found: dict[int, list[int]] = {}
-        ordered = list(set(keys))
+        if limit < 1:
+            return found
+        # In key order, each batch a run of the table's own order: its pages are read in turn.
+        # Every row of a key is read either way; those past `limit` are skipped here, which
+        # costs less than numbering them in SQL (most keys hold one article or none).
+        ordered = sorted(set(keys))
         for start in range(0, len(ordered), BATCH):
             batch = ordered[start : start + BATCH]
             rows = self._db.conn.execute(
-                "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
-                "(PARTITION BY key ORDER BY article_id) AS place FROM story_bands "
-                f"WHERE key IN ({','.join('?' * len(batch))})) ranked "
-                f"WHERE place <= {int(limit)} ORDER BY key, article_id",
+                "SELECT key, article_id FROM story_bands "
+                f"WHERE key IN ({','.join('?' * len(batch))}) ORDER BY key, article_id",
                 batch,
             )
             for key, article_id in rows:
-                found.setdefault(key, []).append(article_id)
+                ids = found.get(key)
+                if ids is None:
+                    found[key] = [article_id]
+                elif len(ids) < limit:
+                    ids.append(article_id)
         return found
 
     def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,7 +81,7 @@ class ArticleRows(Protocol):
     def pending_among(self, ids: list[int]) -> set[int]: ...
     def pending_count(self) -> int: ...
     def pending_done(self, ids: list[int]) -> None: ...
-    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str]]: ...
+    def pending_texts(self, ids: list[int]) -> list[tuple[int, str, str, bytes, int | None]]: ...
 
 
 class IndexRows(Protocol):
@@ -97,6 +97,13 @@ class BandRows(Protocol):
     def remove_bands(self, article_id: int, bands: list[int]) -> None: ...
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]: ...
     def set_groupings(self, rows: list[tuple[int | None, bytes, int]]) -> None: ...
+
+
+class TopicArrivals(Protocol):
+    def plans(self) -> list[tuple[int, Hashable | None]]: ...
+    def match_arrived(
+        self, arrivals: list[tuple[list[int], list[tuple[int, Hashable | None]]]]
+    ) -> None: ...
 
 
 class Transactions(Protocol):
@@ -115,14 +122,14 @@ class Indexer:
         bands: BandRows,
         links: LinkResolver,
         transactions: Transactions,
-        arrived: Callable[[list[int]], None] | None = None,
+        topics: TopicArrivals | None = None,
     ) -> None:
         self.articles = articles
         self.index = index
         self.bands = bands
         self.links = links
         self.transactions = transactions
-        self.arrived = arrived  # told the ids caught up, inside their transaction (topics)
+        self.topics = topics  # told the ids caught up, inside their transaction
         self._beside: _Beside | None = None  # step two in another process, while step one runs
         self._chunking: tuple[int, int] | None = None  # (CATCH_UP_CHUNK, CHUNKS_PER_TRANSACTION)
 
@@ -283,7 +290,7 @@ class Indexer:
         vocabulary = self.index.vocabulary()
         done = 0
         while ids := self.articles.pending_ids(done + CATCH_UP_CHUNK)[done:]:
-            for _, title, body in self.articles.pending_texts(ids):
+            for _, title, body, *_ in self.articles.pending_texts(ids):
                 vocabulary.update(words_of(title, body))
             done += len(ids)
         return vocabulary
@@ -449,7 +456,19 @@ class Indexer:
         while start < len(chunks):
             batches.append(chunks[start : start + size])
             start, size = start + size, min(2 * size, most)
-        texts = ([self.articles.pending_texts(ids) for ids in batch] for batch in batches)
+        # (story, signature) each article holds now: the second step leaves a row that holds
+        # what it found as it is (most of an import's: the first step stored the signature).
+        held: dict[int, tuple[int | None, bytes]] = {}
+
+        def texts_of(batch: list[list[int]]) -> list[list[tuple[int, str, str, bytes]]]:
+            found = []
+            for ids in batch:
+                rows = self.articles.pending_texts(ids)
+                held.update((row[0], (row[4], row[3])) for row in rows)
+                found.append([row[:4] for row in rows])
+            return found
+
+        texts = map(texts_of, batches)
         done = 0
         grouped = (
             in_helper(texts, grouped_chunks) if stopped is None else map(grouped_chunks, texts)
@@ -458,7 +477,7 @@ class Indexer:
             with self.transactions.transaction():
                 if stopped is not None and stopped():  # checked holding the write lock
                     raise _Stopped
-                self._catch_up_batch(batch, found)
+                self._catch_up_batch(batch, found, held)
                 self.transactions.bump_generation()
             done += sum(map(len, batch))
             if progress is not None:
@@ -466,7 +485,10 @@ class Indexer:
         return done
 
     def _catch_up_batch(
-        self, chunks: list[list[int]], found: list[tuple[list[Grouped], Counter[str]]]
+        self,
+        chunks: list[list[int]],
+        found: list[tuple[list[Grouped], Counter[str]]],
+        held: dict[int, tuple[int | None, bytes]],
     ) -> None:
         """The chunks of one transaction. Their bands are looked up at once, in key order (a
         large store's bands do not fit in the page cache: each of their pages is read once a
@@ -480,13 +502,21 @@ class Indexer:
         # anything; an article with none of them (most of a feed) has no candidates.
         shared_keys = {key for key, count in Counter(keys).items() if count > 1}
         shared_keys.update(members)
+        arrivals = []  # each chunk's ids, with the topics' matching once its words are counted
         for ids, (groupings, words) in zip(chunks, found, strict=True):
             stories = self._find_stories(groupings, members, shared_keys)
-            self.bands.set_groupings([(stories.get(g.id), g.signature, g.id) for g in groupings])
+            groupings_found = [(stories.get(g.id), g.signature, g.id) for g in groupings]
+            self.bands.set_groupings(
+                [row for row in groupings_found if held.pop(row[2], None) != row[:2]]
+            )
             self.index.count_terms(words, Counter())
-            if self.arrived is not None:
-                self.arrived(ids)
+            if self.topics is not None:
+                arrivals.append((ids, self.topics.plans()))
             self.articles.pending_done(ids)
+        if self.topics is not None:
+            # The chunks' topics, matched together where their plans agree (the index rows
+            # they match were written by the first step: the same rows as chunk by chunk).
+            self.topics.match_arrived(arrivals)
         self.bands.add_each([(key, g.id) for g in keyed for key in g.bands or ()])
 
     def _find_stories(
@@ -597,17 +627,35 @@ class Grouped(NamedTuple):
     bands: list[int] | None
 
 
-def grouped_chunk(rows: list[tuple[int, str, str]]) -> tuple[list[Grouped], Counter[str]]:
-    """Step two's work that needs no store, over (id, title, body) rows: each article's
-    signature and bands, and how many of the chunk's articles hold each word (tests/core/
-    test_minhash_chunks.py holds the article-at-a-time reference). Run in the helper process.
+_NO_SHINGLES = b"\xff" * (minhash.PERMUTATIONS * 4)  # the signature of a body without shingles
+
+
+def grouped_chunk(
+    rows: Sequence[tuple[int, str, str] | tuple[int, str, str, bytes]],
+) -> tuple[list[Grouped], Counter[str]]:
+    """Step two's work that needs no store, over (id, title, body) rows, or (id, title, body,
+    stored signature) rows: each article's signature and bands, and how many of the chunk's
+    articles hold each word (tests/core/test_minhash_chunks.py holds the article-at-a-time
+    reference). Run in the helper process.
+
     The MinHash of the whole chunk is computed at once (minhash.chunk_*: the same values, in a
     few array operations instead of a few an article), and its words cross over as one Counter
     instead of a set an article (about a million strings for 10,000 articles, unpickled in the
-    importing process)."""
+    importing process). A stored signature (the first step's, or an earlier catch-up's, of the
+    same body) is read instead of shingling the body again, unless it is that of a body
+    without shingles (whose bands are None)."""
     words: Counter[str] = Counter()
     shingle_words: list[list[str]] = []
-    for _, title, body in rows:
+    signed: list[bytes] = []
+    for row in rows:
+        title, body = row[1], row[2]
+        stored = row[3] if len(row) > 3 else b""
+        if len(stored) == minhash.PERMUTATIONS * 4 and stored != _NO_SHINGLES:
+            # No word spans the title and the body or two paragraphs: the words of the
+            # whole are those of each part.
+            words.update(set(surface_string(f"{title}\n{body}").split()))
+            signed.append(stored)
+            continue
         # The surface string of each paragraph gives its words and its shingles (the body
         # is read once for both).
         paragraphs = body.split("\n\n")
@@ -617,18 +665,27 @@ def grouped_chunk(rows: list[tuple[int, str, str]]) -> tuple[list[Grouped], Coun
             found.update(surface.split())
         words.update(found)
         shingle_words.append(minhash.shingle_words(paragraphs, surfaces))
+        signed.append(b"")
     shingle_sets = minhash.chunk_shingles(shingle_words)
     signatures = minhash.chunk_signatures(shingle_sets)
-    bands = minhash.chunk_band_keys(signatures)
-    blobs = signatures.astype("<u4")
-    return [
-        Grouped(row[0], blobs[i].tobytes(), bands[i] if len(shingle_sets[i]) else None)
-        for i, row in enumerate(rows)
-    ], words
+    computed = zip(
+        signatures.astype("<u4"), minhash.chunk_band_keys(signatures), shingle_sets, strict=True
+    )
+    stored_bands = iter(minhash.blobs_band_keys([blob for blob in signed if blob]))
+    grouped = []
+    for row, blob in zip(rows, signed, strict=True):
+        if blob:
+            grouped.append(Grouped(row[0], blob, next(stored_bands)))
+        else:
+            signature, bands, shingle_set = next(computed)
+            grouped.append(
+                Grouped(row[0], signature.tobytes(), bands if len(shingle_set) else None)
+            )
+    return grouped, words
 
 
 def grouped_chunks(
-    chunks: list[list[tuple[int, str, str]]],
+    chunks: Sequence[Sequence[tuple[int, str, str] | tuple[int, str, str, bytes]]],
 ) -> list[tuple[list[Grouped], Counter[str]]]:
     """grouped_chunk of each chunk of a transaction (in the helper process)."""
     return [grouped_chunk(rows) for rows in chunks]
@@ -663,5 +720,5 @@ def _record(item: Prepared, index_extra: str) -> ArticleRecord:
         content_hash=item.content_hash,
         origin=a.origin,
         index_extra=index_extra,
-        minhash=b"",  # the second step computes it
+        minhash=item.signature,  # b"": the second step computes it
     )

@@ -69,6 +69,9 @@ class Prepared:
     surfaces: tuple[str, str, str]  # folded words of title, lead and the rest of the body
     nya: tuple[list[str], list[str], list[str]]  # words of each surface that may end in -nya
     redups: tuple[str, str, str]  # reduplication tokens of title, lead and the rest (text.py)
+    # Its MinHash signature (minhash.to_blob), when computed with it (`signed_chunk`) and its
+    # body has shingles; b"" otherwise (the second step computes it then).
+    signature: bytes = b""
 
 
 @dataclass
@@ -181,6 +184,26 @@ def prepare_chunk(items: list[Entry]) -> PreparedChunk:
     return PreparedChunk(out, words)
 
 
+def signed_chunk(items: list[Entry]) -> PreparedChunk:
+    """prepare_chunk, and the MinHash signature of each article whose body has shingles,
+    from the surface strings it has just made (minhash.body_shingle_words): the second step
+    then reads its bands from the stored signature instead of reading the body again. Run in
+    the helper process, which loads numpy for it (the importing process does not)."""
+    from reader.core import minhash
+
+    chunk = prepare_chunk(items)
+    prepared = [item for item in chunk.items if isinstance(item, Prepared)]
+    word_lists = [
+        minhash.body_shingle_words(p.article.body, p.surfaces[1], p.surfaces[2]) for p in prepared
+    ]
+    shingle_sets = minhash.chunk_shingles(word_lists)
+    blobs = minhash.chunk_signatures(shingle_sets).astype("<u4")
+    for i, item in enumerate(prepared):
+        if len(shingle_sets[i]):
+            item.signature = blobs[i].tobytes()
+    return chunk
+
+
 def content_hash(article: Article) -> str:
     """Changes when anything a reader sees changes; re-importing the same input is a no-op."""
     fields = [
@@ -220,7 +243,7 @@ def prepared_chunks(items: Iterable[Entry]) -> Iterator[PreparedChunk]:
     Preparing (cleaning, tokenizing) is pure Python work independent of the store, so once an
     import proves large it is shared with a helper process and overlaps with the writes.
     """
-    return shared(_chunks(items, CHUNK), prepare_chunk)
+    return shared(_chunks(items, CHUNK), signed_chunk, here=prepare_chunk)
 
 
 _In = TypeVar("_In")
@@ -270,9 +293,12 @@ class _Slot(Generic[_In, _Out]):
         self.done: list[_Out] = []  # its work, once done in this process
 
 
-def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]:
+def shared(
+    chunks: Iterator[_In], work: Callable[[_In], _Out], here: Callable[[_In], _Out] | None = None
+) -> Iterator[_Out]:
     """`work` of each chunk, in order, shared between this process and a helper process when
-    there are two chunks or more (in this process alone otherwise).
+    there are two chunks or more (in this process alone otherwise). `here`: what this process
+    does of a chunk instead, when given (work whose results the caller takes as the same).
 
     The first chunk is worked here while the helper starts. Then the helper is given the
     chunks in order, up to HELPER_AHEAD not yet back at a time, and a chunk it cannot take yet
@@ -281,16 +307,17 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
     chunk to work, and the one with less work of its own (the caller writes each chunk) works
     more of the chunks.
     """
+    own = here or work
     first, second = next(chunks, None), next(chunks, None)
     if first is None or second is None or not PARALLEL_PREPARE:
-        yield from _here(first, second, chunks, work)
+        yield from _here(first, second, chunks, own)
         return
     queue: deque[_Slot[_In, _Out]] = deque([_Slot(first), _Slot(second)])
     rest: Iterator[_In] | None = chunks  # None once read to its end
     try:
         with _helper_pool() as pool:
             queue[1].future = pool.submit(work, second)
-            queue[0].done.append(work(first))  # while the helper starts
+            queue[0].done.append(own(first))  # while the helper starts
             while queue:
                 while rest is not None and len(queue) < IN_FLIGHT:
                     chunk = next(rest, None)
@@ -311,23 +338,23 @@ def shared(chunks: Iterator[_In], work: Callable[[_In], _Out]) -> Iterator[_Out]
                 if head.future is not None and not head.future.done():
                     idle = next((s for s in queue if s.future is None and not s.done), None)
                     if idle is not None:
-                        idle.done.append(work(idle.chunk))
+                        idle.done.append(own(idle.chunk))
                         continue
                 if head.done:
                     yield head.done[0]
                 elif head.future is not None:
                     yield head.future.result()
                 else:
-                    yield work(head.chunk)
+                    yield own(head.chunk)
                 queue.popleft()
     except BrokenProcessPool:
         # The helper could not start (e.g. a caller's script without a __main__ guard): carry
         # on in this process with every chunk not yet handed back.
         log.info("working in-process: the helper process could not start")
         for slot in queue:
-            yield slot.done[0] if slot.done else work(slot.chunk)
+            yield slot.done[0] if slot.done else own(slot.chunk)
         if rest is not None:
-            yield from map(work, rest)
+            yield from map(own, rest)
 
 
 def _here(

@@ -270,6 +270,15 @@ class QueryBuilder:
             self.matcher = saved
 
 
+@dataclass(frozen=True)
+class Strict:
+    """A query's strict matching: its index expression, what it excludes and its filters."""
+
+    expression: Expression | None
+    exclude: Expression | None
+    filters: Filters
+
+
 class Searcher:
     """Search over a full-text index and the article texts (for snippets)."""
 
@@ -280,14 +289,26 @@ class Searcher:
     def matching_ids(self, text: str, among: list[int] | None = None) -> list[int]:
         """Every article the query matches strictly (all its words; no relaxing or widening),
         or those of `among` that it matches. An empty query matches nothing."""
+        return self.matching_strict(self.strict(text), among)
+
+    def strict(self, text: str) -> Strict | None:
+        """What `matching_ids(text)` asks of the index, as the store's words stand now (a
+        word's light stem depends on them); None for an empty query. Two equal ones match the
+        same articles while the index holds the same rows."""
         query = parse_query(text)
         if query.empty:
-            return []
+            return None
         builder = QueryBuilder(self.index)
         parts = builder.positive(query)
         expression = all_of([p.expression for p in parts]) if parts else None
+        return Strict(expression, builder.excluded(query), query.filters)
+
+    def matching_strict(self, strict: Strict | None, among: list[int] | None = None) -> list[int]:
+        """The articles (of `among`, when given) that a `strict()` matches."""
+        if strict is None:
+            return []
         return self.index.matching(
-            expression, exclude=builder.excluded(query), filters=query.filters, among=among
+            strict.expression, exclude=strict.exclude, filters=strict.filters, among=among
         )
 
     def search(

@@ -8,9 +8,10 @@ arriving articles, so a topic's headlines and counts are index lookups.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Hashable
 from functools import lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 from reader.core.errors import TopicError
 from reader.core.models import Topic
@@ -32,6 +33,12 @@ class TopicTable(Protocol):
 
 class Matcher(Protocol):
     def matching_ids(self, query: str, among: list[int] | None = None) -> list[int]: ...
+    def strict(self, query: str) -> Hashable | None: ...
+    def matching_strict(self, strict: Any, among: list[int] | None = None) -> list[int]: ...
+
+
+# (articles, each topic's strict matching as it stood when they were counted: `plans()`)
+Arrival = tuple[list[int], list[tuple[int, Hashable | None]]]
 
 
 @lru_cache(maxsize=1)
@@ -100,10 +107,30 @@ class TopicService:
 
     def arrived(self, article_ids: list[int]) -> None:
         """Articles were added or changed: match them again against every topic."""
-        if not article_ids:
-            return
-        self.table.drop_articles(article_ids)
-        for topic_id, query in self.table.queries():
-            found = self.matcher.matching_ids(query, among=article_ids)
-            if found:
-                self.table.add_articles(topic_id, found)
+        self.match_arrived([(article_ids, self.plans())])
+
+    def plans(self) -> list[tuple[int, Hashable | None]]:
+        """(topic id, what its query asks of the index now) of every topic: a word's light
+        stem depends on the store's words, which an import's second step adds to chunk by
+        chunk."""
+        return [(topic_id, self.matcher.strict(query)) for topic_id, query in self.table.queries()]
+
+    def match_arrived(self, arrivals: list[Arrival]) -> None:
+        """Articles were added or changed, a list at a time, each with the topics' `plans()`
+        of its moment: match them again against every topic. Consecutive lists whose plans
+        are equal are matched together, one query a topic (the second step of an import
+        matches a transaction's chunks at once: the same rows as a chunk at a time)."""
+        merged: list[Arrival] = []
+        for ids, plans in arrivals:
+            if merged and merged[-1][1] == plans:
+                merged[-1][0].extend(ids)
+            else:
+                merged.append((list(ids), plans))
+        for ids, plans in merged:
+            if not ids:
+                continue
+            self.table.drop_articles(ids)
+            for topic_id, strict in plans:
+                found = self.matcher.matching_strict(strict, among=ids)
+                if found:
+                    self.table.add_articles(topic_id, found)
