@@ -143,7 +143,10 @@ def to_utc_key(iso: str | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=WIB)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    value = value.astimezone(UTC)
+    if value.year < 1000:  # strftime does not pad such a year: kept as it was
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{value.isoformat(timespec='seconds')[:19]}Z"  # the same string, without strftime
 
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]

@@ -34,7 +34,6 @@ from reader.core.text import (
     reduplications,
     stored_index_values,
     surface_string,
-    title_key,
 )
 
 log = logging.getLogger(__name__)
@@ -140,7 +139,7 @@ def prepare(article: Article) -> Prepared:
     surfaces = _surfaces(article.title, article.body)
     return Prepared(
         article=article,
-        title_key=title_key(article.title),
+        title_key=surfaces[0],  # text.title_key(title): the title's surface string
         content_hash=content_hash(article),
         sort_key=to_utc_key(article.published_at),
         surfaces=surfaces,
@@ -217,7 +216,11 @@ def content_hash(article: Article) -> str:
         article.category,
         [(r.title, r.url) for r in article.related],
     ]
-    return hashlib.sha1(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(_JSON.encode(fields).encode()).hexdigest()
+
+
+# json.dumps(fields, ensure_ascii=False) builds this encoder again at every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def split_lead(body: str) -> tuple[str, str]:
