@@ -11,6 +11,28 @@ Commands call the core only through `reader.core.library.Library`, imported when
 runs, so `import reader.cli` (and `--help`) stays cheap.
 """
 
-from reader.cli.root import cli, main
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line (root.main), loaded when it runs: the processes an import starts run
+    the `kemnaker-reader` script again to set themselves up, which imports this package, and
+    then need no click."""
+    from reader.cli.root import main as run
+
+    return run(argv)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":
+        from reader.cli.root import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
