@@ -14,6 +14,11 @@ from reader.core.text import Token, fold, light_stem, word_groups
 _GROUP = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _ALNUM = re.compile(r"[^\W_]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# An ASCII text as three symbols: a letter or digit "a", a hyphen "-", anything else " "
+# (see _group_spans).
+_SYMBOLS = bytes(
+    ord("a") if chr(c).isalnum() else ord("-") if c == ord("-") else ord(" ") for c in range(128)
+) + bytes([ord(" ")] * 128)
 
 SNIPPET_OPEN, SNIPPET_CLOSE = "«", "»"
 SNIPPET_WORDS = 32
@@ -74,24 +79,29 @@ class Matcher:
         word: only the groups where a needle begins, or that hold a character outside ASCII
         (whose folding the needles cannot foresee), are tested. An ASCII group is one whose
         lower case is its fold, so a group no needle begins in cannot match."""
-        spans = [m.span() for m in _GROUP.finditer(text)]
-        if not self.active or not spans:
-            return spans, {}
+        groups = _Groups(text)
+        return groups.every(), self._marks(text, groups)
+
+    def _marks(self, text: str, groups: _Groups) -> dict[int, Token]:
+        """marked()'s matched groups, the others found only where they are needed."""
+        if not self.active or not groups.size:
+            return {}
         needles = self._needles()
         if needles is None:
-            every = [Token(_parts(text, a, b), a, b) for a, b in spans]
+            every = [Token(_parts(text, a, b), a, b) for a, b in groups.every()]
             flags = self.flags(every)
-            return spans, {i: every[i] for i, hit in enumerate(flags) if hit}
-        starts = [a for a, _ in spans]
-        candidates = {bisect_right(starts, m.start()) - 1 for m in needles.finditer(text)}
-        candidates.update(bisect_right(starts, m.start()) - 1 for m in _NON_ASCII.finditer(text))
+            return {i: every[i] for i, hit in enumerate(flags) if hit}
+        places = self._heads_at(text, needles)
+        if not text.isascii():
+            places += [m.start() for m in _NON_ASCII.finditer(text)]
+        candidates = groups.indices(places)
         candidates.discard(-1)
         tokens: dict[int, Token] = {}
 
         def token(i: int) -> Token:
             found = tokens.get(i)
             if found is None:
-                a, b = spans[i]
+                a, b = groups.span(i)
                 found = tokens[i] = Token(_parts(text, a, b), a, b)
             return found
 
@@ -99,7 +109,7 @@ class Matcher:
         for phrase in self.phrases:
             size = len(phrase)
             for i in candidates:
-                if i + size > len(spans) or " ".join(token(i).parts) != phrase[0]:
+                if i + size > groups.size or " ".join(token(i).parts) != phrase[0]:
                     continue
                 if all(" ".join(token(i + k).parts) == phrase[k] for k in range(1, size)):
                     hits.update(range(i, i + size))
@@ -112,7 +122,29 @@ class Matcher:
                     marked.update((j, tokens[j]) for j in run)
                 run = []
             run.append(i)
-        return spans, marked
+        return marked
+
+    def _heads_at(self, text: str, needles: re.Pattern[str]) -> list[int]:
+        """Where `needles` match in `text`, or more places (a candidate costs a test, never a
+        wrong mark): each place a head begins in the lower-cased text, not after a letter or
+        digit, found by str.find in C instead of trying the pattern at every character. A
+        match the find cannot see (a character that lower-cases to another length, or one
+        outside ASCII that the pattern's IGNORECASE equates with a head's letter) lies in a
+        group holding a character outside ASCII, which marked() tests anyway."""
+        low = text.lower()
+        if len(low) != len(text):
+            return [m.start() for m in needles.finditer(text)]
+        heads = {*self.forms, *self.prefixes}
+        heads.update(stem.split(" ")[0] for stem in self.stems)
+        heads.update(word.split(" ")[0] for phrase in self.phrases for word in phrase)
+        found = []
+        for head in heads:
+            at = low.find(head)
+            while at >= 0:
+                if at == 0 or not text[at - 1].isalnum():
+                    found.append(at)
+                at = low.find(head, at + 1)
+        return found
 
     def _word(self, token: Token) -> bool:
         for part in token.parts:
@@ -136,8 +168,104 @@ class Matcher:
         """Character spans of the matched words of `text`, in order."""
         if not self.active:
             return []
-        _, marked = self.marked(text)
+        marked = self._marks(text, _Groups(text))
         return [(marked[i].start, marked[i].end) for i in sorted(marked)]
+
+
+_RUN = re.compile(r"[^ ]+")
+
+
+class _Groups:
+    """The word groups of a text (the matches of _GROUP), each found when it is asked for.
+
+    A snippet needs the groups where a needle begins, their neighbours and the two ends of
+    its window, not the hundreds of others: finding each group of a news text with the
+    pattern was half of a snippet's time. A text in ASCII, or whose other characters are no
+    letters or digits (curly quotes, dashes), is turned into symbols in C, a character for a
+    character: a letter or digit "a", a hyphen between two of them "j" (it joins them), any
+    other character " ". A group is then a run between spaces, the groups before a place are
+    counted with str.count, and a group's neighbour is found from its ends. Another text is
+    split by the pattern at once."""
+
+    def __init__(self, text: str) -> None:
+        self.symbols = _symbols(text)
+        self.spans: dict[int, tuple[int, int]] = {}  # the groups found so far, by index
+        if self.symbols is None:
+            found = [m.span() for m in _GROUP.finditer(text)]
+            self.starts = [a for a, _ in found]
+            self.spans = dict(enumerate(found))
+            self.size = len(found)
+        else:
+            self.padded = " " + self.symbols  # a group begins where " a" does, one later
+            self.size = self.padded.count(" a")
+
+    def every(self) -> list[tuple[int, int]]:
+        """The span of each group, in order."""
+        if self.symbols is None:
+            return [self.spans[i] for i in range(self.size)]
+        return [m.span() for m in _RUN.finditer(self.symbols)]
+
+    def indices(self, places: list[int]) -> set[int]:
+        """The index of the last group that begins at or before each place (-1: none), as
+        bisect over the groups' starts gives it."""
+        if self.symbols is None:
+            return {bisect_right(self.starts, at) - 1 for at in places}
+        found: set[int] = set()
+        counted, last = 0, -1
+        for at in sorted(set(places)):
+            # the groups that begin in (last, at]: " a" at padded[q], q in that range
+            counted += self.padded.count(" a", last + 1, at + 2)
+            last = at
+            index = counted - 1
+            found.add(index)
+            if index >= 0 and index not in self.spans and self.symbols[at] != " ":
+                start = self.symbols.rfind(" ", 0, at) + 1
+                end = self.symbols.find(" ", at)
+                self.spans[index] = (start, len(self.symbols) if end < 0 else end)
+        return found
+
+    def span(self, index: int) -> tuple[int, int]:
+        """The (start, end) of group `index` (0 <= index < size), found from the nearest
+        group found before it, above or below."""
+        found = self.spans.get(index)
+        if found is not None:
+            return found
+        symbols = self.symbols
+        assert symbols is not None  # every group of a text without symbols is known
+        below = max((i for i in self.spans if i < index), default=-1)
+        above = min((i for i in self.spans if i > index), default=self.size)
+        if above < self.size and above - index < index - below:
+            i, (start, _) = above, self.spans[above]
+            while i > index:  # the group before: its last character, then its first
+                j = start - 1
+                while symbols[j] == " ":
+                    j -= 1
+                start = symbols.rfind(" ", 0, j) + 1
+                i -= 1
+                self.spans[i] = (start, j + 1)
+        else:
+            i, end = below, self.spans[below][1] if below >= 0 else 0
+            for m in _RUN.finditer(symbols, end):
+                i += 1
+                self.spans[i] = m.span()
+                if i == index:
+                    break
+        return self.spans[index]
+
+
+def _symbols(text: str) -> str | None:
+    """`text` as _Groups' symbols, one for each character; None when it holds a letter or
+    digit outside ASCII (which folds, and may be part of a word)."""
+    plain = text
+    if not text.isascii():
+        if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
+            return None
+        plain = _NON_ASCII.sub(" ", text)  # one character for one: the places stay
+    symbols = plain.encode("ascii").translate(_SYMBOLS).decode("ascii")
+    # "a-a" joins; a hyphen after a group that no "a" follows ends it, as a space does
+    symbols = symbols.replace("a-", "aj").replace("j ", "  ").replace("j-", " -")
+    symbols = symbols.replace("-", " ")
+    return symbols[:-1] + " " if symbols.endswith("j") else symbols
 
 
 def _parts(text: str, start: int, end: int) -> tuple[str, ...]:
@@ -168,23 +296,24 @@ def _drop_stopword_runs(tokens: list[Token], flags: list[bool]) -> list[bool]:
 def snippet(body: str, matcher: Matcher, words: int = SNIPPET_WORDS) -> str:
     """The window of `body` with the most matched words, those words marked with « »."""
     text = body.replace("\n\n", " ")
-    spans, marked = matcher.marked(text)
-    if not spans:
+    groups = _Groups(text)
+    marked = matcher._marks(text, groups)
+    if not groups.size:
         return ""
     positions = sorted(marked)
     start = _best_window(positions, marked, words) if positions else 0
-    end = min(len(spans), start + words)
-    pieces, cursor = [], spans[start][0]
+    end = min(groups.size, start + words)
+    pieces, cursor = [], groups.span(start)[0]
     for i in positions:
         if start <= i < end:
-            a, b = spans[i]
+            a, b = marked[i].start, marked[i].end
             pieces.append(text[cursor:a])
             pieces.append(SNIPPET_OPEN + text[a:b] + SNIPPET_CLOSE)
             cursor = b
-    stop = spans[end][0] if end < len(spans) else spans[end - 1][1]
+    stop = groups.span(end)[0] if end < groups.size else groups.span(end - 1)[1]
     pieces.append(text[cursor:stop])
     out = "".join(pieces).strip()
-    return ("… " if start > 0 else "") + out + (" …" if end < len(spans) else "")
+    return ("… " if start > 0 else "") + out + (" …" if end < groups.size else "")
 
 
 def _best_window(positions: list[int], marked: dict[int, Token], width: int) -> int:
