@@ -16,7 +16,8 @@ take nice N, and, where this bench may (PostgreSQL on this machine, run as root 
 server's user), so do the server processes that serve the fetcher's connections (found by their
 application_name); the report says which were lowered.
 `--single` measures instead, with nothing else running, each query alone (the median of
-`--rounds`, split into the index's ranking, reading the texts and cutting the snippets) and a
+`--rounds`, split into the index's ranking, reading the texts and cutting the snippets, with
+the CPU of the server process and of this one) and a
 page of the list at several depths, by offset and by key; no fetcher, no readers.
 Each reader is a process of its own with its own connection (a person at a terminal), and
 counts the CPU time each action took in its own process and in the server process that serves
@@ -256,48 +257,57 @@ def single(url: str, rounds: int, queries: list[str]) -> None:
             library.search(query, 50)  # warm
         print(
             f"each query alone, median of {rounds} (ms): total, ranking, texts, snippets, "
-            "server CPU; hits"
+            "server CPU, client CPU; hits"
         )
-        totals, servers = [], []
+        totals, servers, clients = [], [], []
         for query in queries:
             runs: dict[str, list[float]] = {}
             hits = 0
             for _ in range(rounds):
                 spent.clear()
                 before = server()
+                client = time.process_time()
                 began = time.perf_counter()
                 hits = len(library.search(query, 50).hits)
                 spent["total"] = (time.perf_counter() - began) * 1000
+                spent["client"] = (time.process_time() - client) * 1000
                 spent["server"] = server() - before
-                for name in ("total", "ranking", "texts", "snippets", "server"):
+                for name in ("total", "ranking", "texts", "snippets", "server", "client"):
                     runs.setdefault(name, []).append(spent.get(name, 0.0))
             median = {name: statistics.median(values) for name, values in runs.items()}
             totals.append(median["total"])
             servers.append(median["server"])
+            clients.append(median["client"])
             print(
                 f"  {query:22s} {median['total']:7.1f} {median['ranking']:7.1f} "
-                f"{median['texts']:6.1f} {median['snippets']:6.1f} {median['server']:7.1f}  {hits}"
+                f"{median['texts']:6.1f} {median['snippets']:6.1f} {median['server']:7.1f} "
+                f"{median['client']:6.1f}  {hits}"
             )
         print(
             f"  median {statistics.median(totals):.1f} ms, max {max(totals):.1f} ms; server CPU "
-            f"median {statistics.median(servers):.1f} ms, max {max(servers):.1f} ms"
+            f"median {statistics.median(servers):.1f} ms, max {max(servers):.1f} ms; client CPU "
+            f"mean {statistics.mean(clients):.1f} ms, max {max(clients):.1f} ms"
         )
         total = library.count()
         rng = random.Random(1)
-        opened, opened_server = [], []
+        opened, opened_server, opened_client = [], [], []
         for _ in range(max(rounds, 1) * 8):
             article_id = rng.randrange(1, total + 1)
             before = server()
+            client = time.process_time()
             began = time.perf_counter()
             if library.get(article_id) is not None:
                 library.related(article_id, 12)
             opened.append((time.perf_counter() - began) * 1000)
+            opened_client.append((time.process_time() - client) * 1000)
             opened_server.append(server() - before)
         print(
             f"open (an article and its related news), {len(opened)} at random: median "
             f"{statistics.median(opened):.1f} ms, p95 {percentile(opened, 0.95):.1f} ms; server "
             f"CPU median {statistics.median(opened_server):.1f} ms, p95 "
-            f"{percentile(opened_server, 0.95):.1f} ms, mean {statistics.mean(opened_server):.1f}"
+            f"{percentile(opened_server, 0.95):.1f} ms, mean {statistics.mean(opened_server):.1f}; "
+            f"client CPU median {statistics.median(opened_client):.1f} ms, mean "
+            f"{statistics.mean(opened_client):.1f}"
         )
         print(f"a page of 50 headlines at a depth, median of {rounds} (ms): by offset, by key")
         for depth in sorted({0, total // 10, total // 2, max(total - 51, 0)}):
