@@ -92,7 +92,8 @@ class Matcher:
             flags = self.flags(every)
             return {i: every[i] for i, hit in enumerate(flags) if hit}
         places = self._heads_at(text, needles)
-        if not text.isascii():
+        if groups.symbols is None and not text.isascii():
+            # (with symbols, a character outside ASCII is no part of a group)
             places += [m.start() for m in _NON_ASCII.finditer(text)]
         candidates = groups.indices(places)
         candidates.discard(-1)
@@ -183,9 +184,10 @@ class _Groups:
     pattern was half of a snippet's time. A text in ASCII, or whose other characters are no
     letters or digits (curly quotes, dashes), is turned into symbols in C, a character for a
     character: a letter or digit "a", a hyphen between two of them "j" (it joins them), any
-    other character " ". A group is then a run between spaces, the groups before a place are
-    counted with str.count, and a group's neighbour is found from its ends. Another text is
-    split by the pattern at once."""
+    other character " ". A group is then a run between spaces that begins where " a" does
+    (one later): the groups before a place are counted with str.count, and the n-th group
+    after or before one found is found with str.find or rfind. Another text is split by the
+    pattern at once."""
 
     def __init__(self, text: str) -> None:
         self.symbols = _symbols(text)
@@ -235,21 +237,16 @@ class _Groups:
         below = max((i for i in self.spans if i < index), default=-1)
         above = min((i for i in self.spans if i > index), default=self.size)
         if above < self.size and above - index < index - below:
-            i, (start, _) = above, self.spans[above]
-            while i > index:  # the group before: its last character, then its first
-                j = start - 1
-                while symbols[j] == " ":
-                    j -= 1
-                start = symbols.rfind(" ", 0, j) + 1
-                i -= 1
-                self.spans[i] = (start, j + 1)
+            start = self.spans[above][0]
+            for _ in range(above - index):  # each group's start, back from `above`'s
+                start = self.padded.rfind(" a", 0, start)
         else:
-            i, end = below, self.spans[below][1] if below >= 0 else 0
-            for m in _RUN.finditer(symbols, end):
-                i += 1
-                self.spans[i] = m.span()
-                if i == index:
-                    break
+            at = self.spans[below][1] if below >= 0 else 0
+            for _ in range(index - below):  # each group's start, on from `below`'s end
+                start = self.padded.find(" a", at)
+                at = start + 1
+        end = symbols.find(" ", start)
+        self.spans[index] = (start, len(symbols) if end < 0 else end)
         return self.spans[index]
 
 
