@@ -16,10 +16,11 @@ from __future__ import annotations
 import atexit
 import hashlib
 import itertools
+import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -326,3 +327,29 @@ def _filled_template(prefix: str, jsonl: Path, run: str) -> str:
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (template,))
     return template
+
+
+def write_rows(path: Path, rows: Iterable[dict[str, str]]) -> Path:
+    """`rows` (article_row's) as a JSON Lines file at `path`, which is returned."""
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    return path
+
+
+def answers_of(monkeypatch: pytest.MonkeyPatch, read: str, allowed: bool) -> list[bool]:
+    """Put a spy in place of PostgresTextIndex's `read` (a shortcut that gives the answer or
+    None): it runs the real one only where `allowed`, and notes in the list returned whether
+    each call gave the answer."""
+    from reader.core.db.postgres.text_index import PostgresTextIndex
+
+    real = getattr(PostgresTextIndex, read)
+    real = getattr(real, "__wrapped__", real)  # a spy put there before, in the same test
+    answered: list[bool] = []
+
+    def spy(self: PostgresTextIndex, *args: Any) -> Any:
+        found = real(self, *args) if allowed else None
+        answered.append(found is not None)
+        return found
+
+    spy.__wrapped__ = real  # type: ignore[attr-defined]
+    monkeypatch.setattr(PostgresTextIndex, read, spy)
+    return answered

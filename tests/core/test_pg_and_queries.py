@@ -3,7 +3,6 @@ title matches first with every part's bound; the same answers as scoring every m
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -56,8 +55,7 @@ def _articles(path: Path) -> Path:
                 }
             )
             number += 1
-    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    return path
+    return pg.write_rows(path, rows)
 
 
 @pytest.fixture(scope="module")

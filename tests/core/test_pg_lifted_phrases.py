@@ -5,7 +5,6 @@ as scoring every match, or says it cannot."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from reader.core.services.search import WEIGHTS
 from reader.core.terms import AllOf, AnyOf, Phrase
 from tests import pg
 
-REAL = text_index.PostgresTextIndex._lifted_phrases
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 EXPRESSION = AnyOf(
     (
@@ -51,8 +49,7 @@ def _articles(path: Path) -> Path:
         lead = " ".join([words(10), *held[1:2]])
         body = " ".join(f"{words(rng.randint(0, 20))} {word}" for word in held * rng.choice([1, 3]))
         rows.append(pg.article_row(i, title, lead, f"{body} {words(30)}", "kerja.example"))
-    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    return path
+    return pg.write_rows(path, rows)
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +59,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, lifted: bool):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows, the lifted read allowed or not, and whether it answered."""
-    used: list[bool] = []
-
-    def spy(self, *args):  # type: ignore[no-untyped-def]
-        found = REAL(self, *args) if lifted else None
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(text_index.PostgresTextIndex, "_lifted_phrases", spy)
+    used = pg.answers_of(monkeypatch, "_lifted_phrases", lifted)
     monkeypatch.setattr(text_index, "RARE", 10)  # this store is small: its words are common
     rows = library._storage.index.ranked(EXPRESSION, WEIGHTS, limit)
     return [(row.id, row.rank) for row in rows], any(used)

@@ -3,7 +3,6 @@ the same answer, in the same order, as scoring every match."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from reader.core.terms import Phrase
 from tests import pg
 from tests.conftest import sql
 
-REAL = text_index.PostgresTextIndex._title_first
 REAL_RARE = text_index.RARE
 PAJAK = Phrase(("pajak",), "text")
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
@@ -52,8 +50,7 @@ def _articles(path: Path) -> Path:
                 "published": f"2018-0{1 + i % 9}-1{i % 10}T08:00:00+07:00",
             }
         )
-    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    return path
+    return pg.write_rows(path, rows)
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +66,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 def _ranked(library, expression, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: bool):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows of `expression` with the title-first read allowed or not,
     and whether it gave the answer (also used by test_pg_and_queries)."""
-    used: list[bool] = []
-
-    def spy(self, *args):  # type: ignore[no-untyped-def]
-        found = REAL(self, *args) if title_first else None
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", spy)
+    used = pg.answers_of(monkeypatch, "_title_first", title_first)
     if text_index.RARE == REAL_RARE:  # a phrase this store holds is never rare here
         monkeypatch.setattr(text_index, "RARE", 0)
     rows = library._storage.index.ranked(expression, WEIGHTS, limit)

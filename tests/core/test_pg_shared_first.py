@@ -4,7 +4,6 @@ in the same order, as scoring every match."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from reader.core.services.related import SIMILAR_WEIGHTS
 from reader.core.terms import AnyOf, Phrase
 from tests import pg
 
-REAL = text_index.PostgresTextIndex._shared_first
 WORDS = "nelayan tambak garam rumput laut dermaga perahu jaring".split()
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 
@@ -36,8 +34,7 @@ def _articles(path: Path) -> Path:
         lead = " ".join([words(10), *held[1:2]])
         body = " ".join(f"{words(rng.randint(0, 20))} {word}" for word in held * rng.choice([1, 4]))
         rows.append(pg.article_row(i, title, lead, f"{body} {words(30)}", "laut.example"))
-    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    return path
+    return pg.write_rows(path, rows)
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +45,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, shared: bool):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows of the words, the shared-first read allowed or not, and
     whether it gave the answer."""
-    used: list[bool] = []
-
-    def spy(self, *args):  # type: ignore[no-untyped-def]
-        found = REAL(self, *args) if shared else None
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(text_index.PostgresTextIndex, "_shared_first", spy)
+    used = pg.answers_of(monkeypatch, "_shared_first", shared)
     monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)  # this store is small
     expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
     rows = library._storage.index.ranked(expression, SIMILAR_WEIGHTS, limit)

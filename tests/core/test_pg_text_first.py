@@ -5,7 +5,6 @@ gives the same answer, in the same order, as scoring every match in one read."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -47,8 +46,7 @@ def _articles(path: Path) -> Path:
             )
         body = " ".join(f"{words(rng.randint(0, 20))} {word}" for word in held * rng.choice([1, 3]))
         rows.append(pg.article_row(i, title, lead, f"{body} {words(30)}", "pasar.example"))
-    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    return path
+    return pg.write_rows(path, rows)
 
 
 @pytest.fixture(scope="module")
