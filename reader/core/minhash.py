@@ -11,7 +11,8 @@ import re
 import struct
 import zlib
 from functools import cache
-from itertools import chain
+from itertools import chain, islice
+from operator import xor
 from typing import TYPE_CHECKING
 
 from reader.core.text import surface_string, surface_words
@@ -26,6 +27,8 @@ PERMUTATIONS = 63
 ROWS_PER_BAND = 3
 BANDS = PERMUTATIONS // ROWS_PER_BAND
 SAME_STORY = 0.5  # Jaccard at or above which two bodies tell the same story
+# A shingle of words a, b, c: (crc32(a) * MIX_A) ^ (crc32(b) * MIX_B) ^ crc32(c), in 32 bits.
+MIX_A, MIX_B = 0x9E3779B1, 0x85EBCA77
 
 
 @cache
@@ -123,7 +126,7 @@ def shingles_of_words(words: list[str]) -> np.ndarray:
     # crc32 of each word, iterated in C: this runs for every word of every imported article.
     h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     if len(h) >= 3:
-        h = (h[:-2] * np.uint64(0x9E3779B1)) ^ (h[1:-1] * np.uint64(0x85EBCA77)) ^ h[2:]
+        h = (h[:-2] * np.uint64(MIX_A)) ^ (h[1:-1] * np.uint64(MIX_B)) ^ h[2:]
     return np.unique(h & np.uint64(0xFFFFFFFF))
 
 
@@ -138,7 +141,7 @@ def chunk_shingles(word_lists: list[list[str]]) -> list[np.ndarray]:
         return [np.empty(0, dtype=np.uint64) for _ in word_lists]
     words = chain.from_iterable(word_lists)
     h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=total)
-    shingled = (h[:-2] * np.uint64(0x9E3779B1)) ^ (h[1:-1] * np.uint64(0x85EBCA77)) ^ h[2:]
+    shingled = (h[:-2] * np.uint64(MIX_A)) ^ (h[1:-1] * np.uint64(MIX_B)) ^ h[2:]
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     # An article's shingles start where its words do and stop two words before its end (a
     # shingle never spans two articles); fewer than three words are kept as they are.
@@ -211,7 +214,7 @@ def shingle_set(body: str) -> frozenset[int]:
     # The low 32 bits of a product depend only on the low 32 bits of its factors: the same
     # values as shingles_of_words' uint64 arithmetic masked to 32 bits.
     return frozenset(
-        ((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ c) & 0xFFFFFFFF
+        ((a * MIX_A) ^ (b * MIX_B) ^ c) & 0xFFFFFFFF
         for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False)
     )
 
@@ -222,6 +225,84 @@ def set_jaccard(a: frozenset[int], b: frozenset[int]) -> float:
         return 0.0
     common = len(a & b)
     return common / (len(a) + len(b) - common)
+
+
+# The words of a body as text.surface_words gives them, for a body in ASCII (or whose other
+# characters are no letters or digits, such as curly quotes and dashes): there a word is a run
+# of [A-Za-z0-9] and folding is lower-casing, so one bytes.translate() and split() in C give
+# them, in a third of the time of the regular expression, the join and the lower().
+_ASCII_WORDS = bytes(
+    (c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(128)
+) + bytes([0x20] * 128)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Shingles hashed between two looks at what a candidate can still score.
+STEP = 32
+_LOW = 0xFFFFFFFF
+
+
+class _WordHashes(dict[str, tuple[int, int, int]]):
+    """word -> its crc32 times MIX_A and times MIX_B (low 32 bits), and itself: the three
+    parts of the shingle arithmetic that depend on one word, computed once per word a
+    process meets (news repeat their words), WORD_HASHES words at most."""
+
+    def __missing__(self, word: str) -> tuple[int, int, int]:
+        if len(self) >= WORD_HASHES:
+            self.clear()
+        crc = zlib.crc32(word.encode())
+        found = self[word] = ((crc * MIX_A) & _LOW, (crc * MIX_B) & _LOW, crc)
+        return found
+
+
+WORD_HASHES = 50_000  # about 13 MB when full (tracemalloc, words of 9-13 letters)
+_WORD_HASHES = _WordHashes()
+
+
+def cleaned_words(body: str) -> list[str]:
+    """`surface_words(clean_for_shingles(body))`, the words minhash shingles."""
+    text = clean_for_shingles(body)
+    if not text.isascii():
+        # A letter or digit outside ASCII is part of a word (and folded): the plain way.
+        if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
+            return surface_words(text)
+        text = _NON_ASCII.sub(" ", text)  # the others part words as any punctuation does
+    return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+
+
+def same_story_score(mine: frozenset[int], body: str) -> float | None:
+    """`set_jaccard(mine, minhash.shingle_set(body))` where it reaches SAME_STORY,
+    else None; `mine` is not empty.
+
+    Most candidates share a band by chance and score far below. Their shingles are hashed
+    STEP at a time (the arithmetic of shingle_set, by map() in C), and the candidate
+    is given up once even its best case falls short: every shingle not read yet one of
+    `mine`'s, and none outside it. That best case is an upper bound of the score, so a
+    candidate given up could not have reached SAME_STORY (the same items as hashing all)."""
+    words = cleaned_words(body)
+    if len(words) < 3:
+        hashes = frozenset(map(zlib.crc32, map(str.encode, words)))
+        score = set_jaccard(mine, hashes)
+        return score if score >= SAME_STORY else None
+    size, positions = len(mine), len(words) - 2
+    # A little under SAME_STORY: a float product must never give up a candidate that reaches it
+    floor = SAME_STORY * (1 - 1e-9)
+    inside: set[int] = set()  # distinct shingles of the body that are also `mine`'s
+    outside: set[int] = set()  # and those that are not
+    for first in range(0, positions, STEP):
+        firsts, seconds, thirds = zip(
+            *map(_WORD_HASHES.__getitem__, words[first : first + STEP + 2]), strict=True
+        )
+        # (a * MIX_A) ^ (b * MIX_B) ^ c, in 32 bits, of each three words in a row
+        shingles = set(
+            map(xor, map(xor, firsts, islice(seconds, 1, None)), islice(thirds, 2, None))
+        )
+        inside |= shingles & mine
+        outside |= shingles - mine
+        unread = max(positions - first - STEP, 0)
+        if min(size, len(inside) + unread) < floor * (size + len(outside)):
+            return None
+    # set_jaccard's own division: common / (len(a) + len(b) - common)
+    score = len(inside) / (size + len(outside))
+    return score if score >= SAME_STORY else None
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

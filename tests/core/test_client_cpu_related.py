@@ -1,7 +1,7 @@
 """Related news' same-story check with less client CPU (issue 14): the same items as before.
 
-related.same_story_score gives up a candidate once even its best case cannot reach
-SAME_STORY, and related.cleaned_words splits an ASCII body in C; each is compared here with
+minhash.same_story_score gives up a candidate once even its best case cannot reach
+SAME_STORY, and minhash.cleaned_words splits an ASCII body in C; each is compared here with
 the plain computation it stands for (minhash.shingle_set, set_jaccard, text.surface_words).
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 
 from reader.core import minhash
+from reader.core.minhash import cleaned_words, same_story_score
 from reader.core.models import Article, RelatedItem, StoredArticle
 from reader.core.services import related
-from reader.core.services.related import RelatedFinder, cleaned_words, same_story_score
+from reader.core.services.related import RelatedFinder
 from reader.core.text import surface_words
 from tests.conftest import sql
 
@@ -87,14 +88,14 @@ def test_a_candidate_is_given_up_before_all_its_shingles_are_hashed(monkeypatch)
     mine = minhash.shingle_set(" ".join(rng.choice(vocabulary) for _ in range(300)))
     other = " ".join(rng.choice(vocabulary) for _ in range(300))
     looked: list[str] = []
-    table = related._WordHashes()
+    table = minhash._WordHashes()
 
-    class Counting(related._WordHashes):
+    class Counting(minhash._WordHashes):
         def __missing__(self, word: str) -> tuple[int, int, int]:
             looked.append(word)
             return table[word]
 
-    monkeypatch.setattr(related, "_WORD_HASHES", Counting())
+    monkeypatch.setattr(minhash, "_WORD_HASHES", Counting())
     assert same_story_score(mine, other) is None
     assert 0 < len(looked) < 200  # of 300 words
 

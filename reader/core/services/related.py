@@ -10,13 +10,9 @@ An article appears once, under the most trusted reason.
 from __future__ import annotations
 
 import math
-import re
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from itertools import islice
-from operator import xor
 from typing import Protocol
 
 from reader.core import minhash
@@ -144,7 +140,7 @@ class RelatedFinder:
         scores: dict[int, float] = {}
         for i in wanted:
             if i in texts:
-                score = same_story_score(mine, texts[i][1])
+                score = minhash.same_story_score(mine, texts[i][1])
                 if score is not None:
                     scores[i] = score
         # The headlines of the versions alone (most candidates share a band by chance), in
@@ -231,84 +227,6 @@ class RelatedFinder:
                 row.id, row.title, row.url, "similar", round(score, 4), row.source, row.published_at
             )
             yield item, row.sort_key
-
-
-# The words of a body as text.surface_words gives them, for a body in ASCII (or whose other
-# characters are no letters or digits, such as curly quotes and dashes): there a word is a run
-# of [A-Za-z0-9] and folding is lower-casing, so one bytes.translate() and split() in C give
-# them, in a third of the time of the regular expression, the join and the lower().
-_ASCII_WORDS = bytes(
-    (c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(128)
-) + bytes([0x20] * 128)
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# Shingles hashed between two looks at what a candidate can still score.
-STEP = 32
-_MIX_A, _MIX_B, _LOW = 0x9E3779B1, 0x85EBCA77, 0xFFFFFFFF
-
-
-class _WordHashes(dict[str, tuple[int, int, int]]):
-    """word -> its crc32 times _MIX_A and times _MIX_B (low 32 bits), and itself: the three
-    parts of minhash's shingle arithmetic that depend on one word, computed once per word a
-    process meets (news repeat their words), WORD_HASHES words at most."""
-
-    def __missing__(self, word: str) -> tuple[int, int, int]:
-        if len(self) >= WORD_HASHES:
-            self.clear()
-        crc = zlib.crc32(word.encode())
-        found = self[word] = ((crc * _MIX_A) & _LOW, (crc * _MIX_B) & _LOW, crc)
-        return found
-
-
-WORD_HASHES = 50_000  # about 13 MB when full (tracemalloc, words of 9-13 letters)
-_WORD_HASHES = _WordHashes()
-
-
-def cleaned_words(body: str) -> list[str]:
-    """`surface_words(minhash.clean_for_shingles(body))`, the words minhash shingles."""
-    text = minhash.clean_for_shingles(body)
-    if not text.isascii():
-        # A letter or digit outside ASCII is part of a word (and folded): the plain way.
-        if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
-            return surface_words(text)
-        text = _NON_ASCII.sub(" ", text)  # the others part words as any punctuation does
-    return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-
-
-def same_story_score(mine: frozenset[int], body: str) -> float | None:
-    """`minhash.set_jaccard(mine, minhash.shingle_set(body))` where it reaches SAME_STORY,
-    else None; `mine` is not empty.
-
-    Most candidates share a band by chance and score far below. Their shingles are hashed
-    STEP at a time (the arithmetic of minhash.shingle_set, by map() in C), and the candidate
-    is given up once even its best case falls short: every shingle not read yet one of
-    `mine`'s, and none outside it. That best case is an upper bound of the score, so a
-    candidate given up could not have reached SAME_STORY (the same items as hashing all)."""
-    words = cleaned_words(body)
-    if len(words) < 3:
-        hashes = frozenset(map(zlib.crc32, map(str.encode, words)))
-        score = minhash.set_jaccard(mine, hashes)
-        return score if score >= minhash.SAME_STORY else None
-    size, positions = len(mine), len(words) - 2
-    # A little under SAME_STORY: a float product must never give up a candidate that reaches it
-    floor = minhash.SAME_STORY * (1 - 1e-9)
-    inside: set[int] = set()  # distinct shingles of the body that are also `mine`'s
-    outside: set[int] = set()  # and those that are not
-    for first in range(0, positions, STEP):
-        firsts, seconds, thirds = zip(
-            *map(_WORD_HASHES.__getitem__, words[first : first + STEP + 2]), strict=True
-        )
-        # (a * _MIX_A) ^ (b * _MIX_B) ^ c, in 32 bits, of each three words in a row
-        shingles = set(
-            map(xor, map(xor, firsts, islice(seconds, 1, None)), islice(thirds, 2, None))
-        )
-        inside |= shingles & mine
-        outside |= shingles - mine
-        unread = max(positions - first - STEP, 0)
-        if min(size, len(inside) + unread) < floor * (size + len(outside)):
-            return None
-    # set_jaccard's own division: common / (len(a) + len(b) - common)
-    score = len(inside) / (size + len(outside))
-    return score if score >= minhash.SAME_STORY else None
 
 
 def _item(headline: Headline, reason: str, score: float) -> RelatedItem:
