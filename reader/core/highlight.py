@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reader.core.text import Token, fold, light_stem, word_groups
+from reader.core.text import Token, ascii_letters_only, fold, light_stem, word_groups
 
 # A word group, as reader.core.text.word_groups finds them (letters and digits, parts joined
 # by hyphens); tests check the two agree.
@@ -253,11 +253,9 @@ class _Groups:
 def _symbols(text: str) -> str | None:
     """`text` as _Groups' symbols, one for each character; None when it holds a letter or
     digit outside ASCII (which folds, and may be part of a word)."""
-    plain = text
-    if not text.isascii():
-        if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
-            return None
-        plain = _NON_ASCII.sub(" ", text)  # one character for one: the places stay
+    plain = ascii_letters_only(text)
+    if plain is None:
+        return None
     symbols = plain.encode("ascii").translate(_SYMBOLS).decode("ascii")
     # "a-a" joins; a hyphen after a group that no "a" follows ends it, as a space does
     symbols = symbols.replace("a-", "aj").replace("j ", "  ").replace("j-", " -")

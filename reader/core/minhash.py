@@ -15,7 +15,7 @@ from itertools import chain, islice
 from operator import xor
 from typing import TYPE_CHECKING
 
-from reader.core.text import surface_string, surface_words
+from reader.core.text import ascii_letters_only, surface_string, surface_words
 
 # numpy is imported where it is first used, not with this module: the reader's first screen
 # needs neither (the library imports this module with the services that use it), and numpy
@@ -234,7 +234,6 @@ def set_jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 _ASCII_WORDS = bytes(
     (c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(128)
 ) + bytes([0x20] * 128)
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Shingles hashed between two looks at what a candidate can still score.
 STEP = 32
 _LOW = 0xFFFFFFFF
@@ -260,16 +259,14 @@ _WORD_HASHES = _WordHashes()
 def cleaned_words(body: str) -> list[str]:
     """`surface_words(clean_for_shingles(body))`, the words minhash shingles."""
     text = clean_for_shingles(body)
-    if not text.isascii():
-        # A letter or digit outside ASCII is part of a word (and folded): the plain way.
-        if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
-            return surface_words(text)
-        text = _NON_ASCII.sub(" ", text)  # the others part words as any punctuation does
-    return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    plain = ascii_letters_only(text)
+    if plain is None:  # a letter or digit outside ASCII is part of a word (and folded)
+        return surface_words(text)
+    return plain.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
 
 
 def same_story_score(mine: frozenset[int], body: str) -> float | None:
-    """`set_jaccard(mine, minhash.shingle_set(body))` where it reaches SAME_STORY,
+    """`set_jaccard(mine, shingle_set(body))` where it reaches SAME_STORY,
     else None; `mine` is not empty.
 
     Most candidates share a band by chance and score far below. Their shingles are hashed

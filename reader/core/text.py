@@ -36,6 +36,21 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def ascii_letters_only(text: str) -> str | None:
+    """`text` with each character outside ASCII made a space, when none of them is a letter or
+    digit (curly quotes, dashes: they part words as any punctuation does, and the places of
+    the others stay); None when one is (it folds, and may be part of a word). The fast ASCII
+    paths of snippets and same-story checks start from it."""
+    if text.isascii():
+        return text
+    if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
+        return None
+    return _NON_ASCII.sub(" ", text)
+
+
 def fold(word: str) -> str:
     """Lower-case a word and remove its diacritics (as FTS5's unicode61 remove_diacritics)."""
     word = word.lower()
