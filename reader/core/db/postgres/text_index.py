@@ -416,9 +416,20 @@ def _others_share(plan: _TitlePart, statistics: _Statistics) -> float:
     return share
 
 
+def _beats(score: float, bound: float) -> bool:
+    """Whether `score` is surely above `bound`, with room for the rounding of ts_rank."""
+    return score > bound * 1.001 + 1e-9
+
+
 def _above(rows: list[Candidate], limit: int, outside: float) -> bool:
     """Whether `rows` (ranked, best first) are `limit` and the last scores above `outside`."""
-    return len(rows) >= limit and -float(rows[-1].rank) > outside * 1.001 + 1e-9
+    return len(rows) >= limit and _beats(-float(rows[-1].rank), outside)
+
+
+def _best_of(limit: int, *found: list[Candidate]) -> list[Candidate]:
+    """The best `limit` of ranked reads that may share articles, in rank order, ties by id."""
+    every = {row.id: row for rows in found for row in rows}
+    return sorted(every.values(), key=lambda row: (row.rank, row.id))[:limit]
 
 
 def _title_condition(terms: list[_Term], params: list[object]) -> str:
@@ -778,13 +789,12 @@ class PostgresTextIndex(TextIndex):
         # _inside_titles bound: only the words whose bound the limit-th best of those sharing
         # two words does not beat need their title matches read.
         least = -float(shared[-1].rank) if len(shared) >= limit else 0.0
-        read = [term for term in terms if inside[term.phrase] * 1.001 + 1e-9 >= least]
+        read = [term for term in terms if not _beats(least, inside[term.phrase])]
         left = [inside[term.phrase] for term in terms if term not in read]
         titles = " | ".join(f"({_tsquery(term.phrase)})" for term in read)
         where = "ts_filter(f.doc, '{a}') @@ CAST(? AS tsquery) OFFSET 0"
         found = self._best(terms, head, inner, where, [titles], params, limit) if read else []
-        every = {row.id: row for row in [*shared, *found]}
-        best = sorted(every.values(), key=lambda row: (row.rank, row.id))[:limit]
+        best = _best_of(limit, shared, found)
         return best if _above(best, limit, max([outside, *left])) else None
 
     def _lifted_phrases(
@@ -913,8 +923,7 @@ class PostgresTextIndex(TextIndex):
         rest_params: list[object] = [text]
         where = f"NOT f.doc @@ CAST(? AS tsquery) AND {_match(expression, rest_params)}"
         rest = self._best(terms, head, inner, f"{where} OFFSET 0", rest_params, params, limit)
-        every = {row.id: row for row in [*found, *rest]}
-        return sorted(every.values(), key=lambda row: (row.rank, row.id))[:limit]
+        return _best_of(limit, found, rest)
 
     def _best_if_above(
         self,
