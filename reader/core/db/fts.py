@@ -490,7 +490,7 @@ class TextIndex:
         if among is not None and not among:
             return []
         batches = [among[i : i + BATCH] for i in range(0, len(among), BATCH)] if among else [None]
-        if among and max(among) - min(among) + 1 == len(among) == len(set(among)):
+        if among and _is_range(among):
             # Every id of a range (an import's second step, a few chunks of new articles at
             # once): the range alone says which, however many; one query.
             batches = [among]
@@ -507,7 +507,7 @@ class TextIndex:
                         "AND rowid BETWEEN ? AND ?)"
                     )
                     scope_args = [args[0], low, high, *params]
-                if high - low + 1 == len(batch) == len(set(batch)):
+                if _is_range(batch):
                     scope.append("a.id BETWEEN ? AND ?")
                     scope_args += [low, high]
                 else:
@@ -532,3 +532,8 @@ def _rejected(error: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused the MATCH expression itself (not a locked or broken database)."""
     message = str(error)
     return message.startswith("fts5:") or "syntax error" in message or "no such column" in message
+
+
+def _is_range(ids: list[int]) -> bool:
+    """Whether `ids` (not empty) are every id from the least to the greatest, once each."""
+    return max(ids) - min(ids) + 1 == len(ids) == len(set(ids))
