@@ -61,6 +61,8 @@ def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, lifted: bool):
     """The ranked (id, rank) rows, the lifted read allowed or not, and whether it answered."""
     used = pg.answers_of(monkeypatch, "_lifted_phrases", lifted)
     monkeypatch.setattr(text_index, "RARE", 10)  # this store is small: its words are common
+    # The phrase as a phrase: where the vectors hold its token (phrases.py), that is read.
+    monkeypatch.setattr(library._storage.index, "_phrases", frozenset())
     rows = library._storage.index.ranked(EXPRESSION, WEIGHTS, limit)
     return [(row.id, row.rank) for row in rows], any(used)
 

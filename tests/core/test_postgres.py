@@ -275,7 +275,7 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "source_index": True,
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
-            "made": "3",
+            "made": "4",
         }
         before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
         filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
@@ -301,7 +301,7 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "source_index": True,
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
-            "made": "3",
+            "made": "4",
         }
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
@@ -330,7 +330,7 @@ def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles(
             conn.execute(statement)
     said: list[str] = []
     with open_library(url, notice=said.append) as library:
-        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "3"
+        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "4"
     assert said == [f"indexing the titles of the {count:,} articles, once"]
     with open_library(url, notice=said.append):
         pass

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 
 from reader.core.db.postgres.connection import PgConn
+from reader.core.db.postgres.phrases import alias_phrases
+from reader.core.db.postgres.text_index import phrase_layout
 from reader.core.db.schema import MIGRATIONS
 from reader.core.errors import SchemaTooNew
 
@@ -61,6 +63,10 @@ _LAYOUT = [
         "SELECT gin_clean_pending_list('articles_fts_doc'), "
         "gin_clean_pending_list('articles_fts_stems')",
     ],
+    # The alias table's phrases, each as a token of its own in the text vectors of the
+    # articles that hold it (phrases.py): a search reads the token's short GIN list instead of
+    # reading every article with the phrase's common words to test their places.
+    phrase_layout(alias_phrases()),
 ]
 _TYPES = [
     (
@@ -161,6 +167,8 @@ def migrate(conn: PgConn, notice: Callable[[str], None] | None = None) -> None:
                 )
             elif row and row[0] and made < 2:  # the second indexes their titles (a fetcher waits)
                 notice(f"indexing the titles of the {int(row[0]):,} articles, once")
+            elif row and row[0] and made < 4:  # the fourth rewrites those with alias phrases
+                notice(f"indexing the alias table's phrases in the {int(row[0]):,} articles, once")
         for number in range(made, len(_LAYOUT)):
             with raw.transaction():
                 for statement in _LAYOUT[number]:

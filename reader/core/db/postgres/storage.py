@@ -16,6 +16,7 @@ from reader.core.db.postgres.text_index import (
     PostgresTextIndex,
     _condition,
     _tsquery,
+    held_phrases,
     upgrade_vectors,
 )
 from reader.core.db.stories import StoryBands
@@ -67,6 +68,7 @@ class PostgresStorage(CommonStorage):
         try:
             migrate(self.connections.conn, notice)
             joined = upgrade_vectors(self.connections.conn, notice)
+            phrases = held_phrases(self.connections.conn)
         except StorageError:
             self.connections.close()
             raise
@@ -76,7 +78,7 @@ class PostgresStorage(CommonStorage):
                 f"{self.path}: cannot open the database ({describe(error)})"
             ) from None
         self.articles = PostgresArticles(self.connections, person)
-        self.index = PostgresTextIndex(self.connections, joined)
+        self.index = PostgresTextIndex(self.connections, joined, phrases)
         self.stories = StoryBands(self.connections)
         self.links = PostgresLinks(self.connections)
         self.feeds = Feeds(self.connections)

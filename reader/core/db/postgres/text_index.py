@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 from reader.core.db.connection import Database
 from reader.core.db.fts import BATCH, Layout, TextIndex, _filters, rebuilding, surface_columns
 from reader.core.db.postgres.connection import PgConn
+from reader.core.db.postgres.phrases import META_KEY, Words, decode, encode, held, token
 from reader.core.models import Candidate
 from reader.core.query import Filters
 from reader.core.terms import AllOf, AnyOf, Expression, Phrase, Weights, all_of, any_of
@@ -56,8 +58,9 @@ def _quote(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector(columns: Sequence[str]) -> str:
-    """A tsvector literal of up to three columns of space-separated words, weighted A, B, C.
+def tsvector(columns: Sequence[str], phrases: Sequence[Words] = ()) -> str:
+    """A tsvector literal of up to three columns of space-separated words, weighted A, B, C,
+    and the token of each of `phrases` that they hold (phrases.held), without a position.
 
     Words are numbered from 1 across the columns, one number skipped between two columns (no
     phrase spans them), numbers above MAX_POSITION kept at it; a word longer than PostgreSQL
@@ -79,10 +82,71 @@ def tsvector(columns: Sequence[str]) -> str:
             elif len(found) < keep:
                 found.append(mark)
         position = min(position + len(words) + 1, MAX_POSITION)
-    return " ".join(f"{_quote(word)}:{','.join(found)}" for word, found in positions.items())
+    literal = " ".join(f"{_quote(word)}:{','.join(found)}" for word, found in positions.items())
+    tokens = held(positions, phrases) if phrases else []
+    return " ".join([literal, *map(_quote, tokens)]) if tokens else literal
 
 
-def _tsquery(phrase: Phrase) -> str:
+@dataclass(frozen=True)
+class _Held(Phrase):
+    """A phrase whose token the text vectors hold (phrases.py): matched by the token, one
+    short GIN list with nothing to read again, and scored as the phrase."""
+
+    token: str = ""
+
+
+def _held(expression: Expression, phrases: frozenset[Words]) -> Expression:
+    """The expression with each phrase of `phrases` over the text columns as a _Held."""
+    if isinstance(expression, Phrase):
+        if (
+            expression.columns != "text"
+            or expression.prefix
+            or expression.joined
+            or expression.words not in phrases
+        ):
+            return expression
+        return _Held(expression.words, token=token(expression.words))
+    items = tuple(_held(item, phrases) for item in expression.items)
+    return AnyOf(items) if isinstance(expression, AnyOf) else AllOf(items)
+
+
+def held_phrases(conn: PgConn) -> frozenset[Words]:
+    """The phrases whose tokens the store's text vectors hold (meta, layout step 4)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
+    return frozenset(decode(row[0] if row else None))
+
+
+def phrase_layout(phrases: Sequence[Words]) -> list[str]:
+    """The statements of layout step 4: `phrases` noted in meta, and their tokens added to
+    the text vectors of the articles whose vectors match them (PostgreSQL's own test, the one
+    a search ran before; phrases.held writes them alike for new articles)."""
+
+    def sql(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    note = (
+        f"INSERT INTO meta (key, value) VALUES ({sql(META_KEY)}, {sql(encode(phrases))}) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+    if not phrases:
+        return [note]
+    values = ", ".join(
+        f"({sql(' <-> '.join(map(_quote, words)))}, {sql(token(words))})" for words in phrases
+    )
+    return [
+        note,
+        "UPDATE articles_fts f SET doc = f.doc || t.tokens FROM (SELECT m.id, "
+        "array_to_tsvector(array_agg(p.token)) AS tokens FROM (VALUES "
+        f"{values}) AS p (query, token) JOIN articles_fts m ON m.doc @@ CAST(p.query AS tsquery) "
+        "GROUP BY m.id) t WHERE f.id = t.id",
+    ]
+
+
+def _tsquery(phrase: Phrase, match: bool = False) -> str:
+    """The phrase as tsquery text; `match`: to test whether a text vector holds it (a _Held
+    phrase is then its token), else to rank it or test a title."""
+    if match and isinstance(phrase, _Held):
+        return _quote(phrase.token)
     weight = "A" if phrase.columns in ("title", "title_stems") else ""
     parts = []
     for number, word in enumerate(phrase.words):
@@ -112,7 +176,7 @@ def _condition(expression: Expression, params: list[object]) -> str:
     if isinstance(expression, Phrase):
         if not _indexable(expression):
             return "FALSE"
-        params.append(_tsquery(expression))
+        params.append(_tsquery(expression, match=True))
         return f"{_vector(expression)} @@ CAST(? AS tsquery)"
     assert isinstance(expression, AnyOf | AllOf)
     any_of = isinstance(expression, AnyOf)
@@ -121,7 +185,7 @@ def _condition(expression: Expression, params: list[object]) -> str:
     parts: list[str] = []
     for item in expression.items:
         if isinstance(item, Phrase) and _indexable(item):
-            grouped.setdefault(_vector(item), []).append(f"({_tsquery(item)})")
+            grouped.setdefault(_vector(item), []).append(f"({_tsquery(item, match=True)})")
         else:
             parts.append(_condition(item, params))
     for vector, queries in grouped.items():
@@ -138,7 +202,7 @@ def _one_vector(expression: Expression, vector: str) -> str | None:
     if isinstance(expression, Phrase):
         if _vector(expression) != vector or not _indexable(expression):
             return None
-        return f"({_tsquery(expression)})"
+        return f"({_tsquery(expression, match=True)})"
     queries = [_one_vector(item, vector) for item in expression.items]
     if isinstance(expression, AllOf):
         if any(query is None for query in queries):
@@ -204,6 +268,7 @@ def upgrade_vectors(conn: PgConn, notice: Callable[[str], None] | None = None) -
         if notice is not None:
             row = raw.execute("SELECT count(*) FROM articles").fetchone()
             notice(rebuilding(int(row[0]) if row else 0))
+        phrases = sorted(held_phrases(conn))
         with raw.cursor(name="redups") as rows:  # server-side: a batch at a time
             rows.execute("SELECT id, title, body, index_extra FROM articles ORDER BY id")
             while batch := rows.fetchmany(BATCH):
@@ -211,7 +276,10 @@ def upgrade_vectors(conn: PgConn, notice: Callable[[str], None] | None = None) -
                     writer.executemany(
                         "UPDATE articles_fts SET doc = CAST(%s AS tsvector) WHERE id = %s",
                         [
-                            (tsvector(surface_columns(stored_index_values(t, b, x))), i)
+                            (
+                                tsvector(surface_columns(stored_index_values(t, b, x)), phrases),
+                                i,
+                            )
                             for i, t, b, x in batch
                         ],
                     )
@@ -447,8 +515,12 @@ def _title_condition(terms: list[_Term], params: list[object]) -> str:
 class PostgresTextIndex(TextIndex):
     """tsvector rows and ranked matching; term statistics as on SQLite (the same table)."""
 
-    def __init__(self, connections: Database, joined: bool = True) -> None:
+    def __init__(
+        self, connections: Database, joined: bool = True, phrases: frozenset[Words] = frozenset()
+    ) -> None:
         super().__init__(connections, Layout(joined=joined))
+        self._phrases = phrases  # those whose tokens the text vectors hold (phrases.py)
+        self._writing = sorted(phrases)
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -459,7 +531,11 @@ class PostgresTextIndex(TextIndex):
             "INSERT INTO articles_fts (id, doc, stems) "
             "VALUES (?, CAST(? AS tsvector), CAST(? AS tsvector))",
             [
-                (article_id, tsvector(surface_columns(values)), tsvector(values[3:6]))
+                (
+                    article_id,
+                    tsvector(surface_columns(values), self._writing),
+                    tsvector(values[3:6]),
+                )
                 for article_id, values in rows
             ],
         )
@@ -475,7 +551,10 @@ class PostgresTextIndex(TextIndex):
     def _tokens(self, expression: None) -> None: ...
 
     def _tokens(self, expression: Expression | None) -> Expression | None:
-        return None if expression is None else _joined(expression, self.layout.joined)
+        if expression is None:
+            return None
+        expression = _joined(expression, self.layout.joined)
+        return _held(expression, self._phrases) if self._phrases else expression
 
     def _statistics(self, expression: Expression) -> _Statistics:
         """The document frequencies of every word of the expression's phrases (as given, and
@@ -713,7 +792,7 @@ class PostgresTextIndex(TextIndex):
         candidates = [_title_condition(plan.chosen, title_params)]
         for vector in ("f.doc", "f.stems"):
             queries = [
-                f"({_tsquery(phrase)})"
+                f"({_tsquery(phrase, match=True)})"
                 for phrase in [*(term.phrase for term in rare), *quiet]
                 if _vector(phrase) == vector
             ]
@@ -826,6 +905,7 @@ class PostgresTextIndex(TextIndex):
         def common(item: Phrase) -> bool:
             return (
                 len(item.words) > 1
+                and not isinstance(item, _Held)  # its token is read instead, a short list
                 and not item.prefix
                 and item.columns == "text"
                 and _indexable(item)
@@ -843,7 +923,7 @@ class PostgresTextIndex(TextIndex):
         ):
             return None
         outside = sum(_inside_titles(scoring[phrase]) for phrase in phrases)
-        lifts = " | ".join(dict.fromkeys(f"({_tsquery(phrase)})" for phrase in lifting))
+        lifts = " | ".join(dict.fromkeys(f"({_tsquery(phrase, match=True)})" for phrase in lifting))
         read_params: list[object] = []
         candidates = [_condition(any_of(items), read_params)] if items else []
         read_params.append(" | ".join(f"(({_tsquery(phrase)}) & ({lifts}))" for phrase in phrases))
