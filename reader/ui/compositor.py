@@ -10,6 +10,13 @@ overlaps that box, and not those whose part in the box lies behind a widget draw
 Down's box is inside the list: its container and the screen behind it drew their lines too).
 Textual fills each cell from the front-most widget's lines, so neither kind could put a cell
 on the screen: the frame is the same.
+
+The box is tested region by region: a partial update writes only the changed regions' spans
+of each line, so a widget none of whose visible part meets a changed region draws nothing that
+reaches the screen either. A search's hits frame changes the header, the search box, the list
+and the footer, whose box is the whole screen: the article, the related news and the panes'
+container drew their 37 lines each, and the compositor cut each line into pieces at every
+widget's edge (new Strips, each with its caches), for none of their cells to be written.
 """
 
 from __future__ import annotations
@@ -26,20 +33,38 @@ from textual.strip import Strip
 class PaneCompositor(Compositor):
     """Textual's Compositor, its partial updates drawing only the widgets they can show."""
 
+    # The changed regions of the partial update being drawn (None outside one: then the box
+    # around them, the crop, is all that is known).
+    _updating: list[Region] | None = None
+
+    def render_partial_update(self) -> Any:
+        self._updating = list(self._dirty_regions)
+        try:
+            return super().render_partial_update()
+        finally:
+            self._updating = None
+
     def _get_renders(
         self, crop: Region | None = None
     ) -> Iterable[tuple[Region, Region, list[Strip]]]:
         if crop is None:
             yield from super()._get_renders(crop)
             return
+        changed = [crop] if self._updating is None else self._updating
         drawn: list[Region] = []  # the visible parts of the widgets drawn, front to back
         for widget, (region, clip) in list(self.visible_widgets.items()):
             shown = region.intersection(clip)
             if not (shown.width and shown.height and crop.overlaps(shown)):
                 continue
-            wanted = crop.intersection(shown)
-            if any(front.contains_region(wanted) for front in drawn):
-                continue  # behind one widget drawn already: none of its cells would be used
+            wanted = [
+                part
+                for part in (crop.intersection(area).intersection(shown) for area in changed)
+                if part.width and part.height
+            ]
+            if not wanted:
+                continue  # none of its visible part is written
+            if all(any(front.contains_region(part) for front in drawn) for part in wanted):
+                continue  # behind widgets drawn already: none of its cells would be used
             drawn.append(shown)
             lines = widget.render_lines(shown.translate((-region.x, -region.y)))
             yield region, clip, lines
