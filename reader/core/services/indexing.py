@@ -36,6 +36,7 @@ from reader.core.services.links import Arrival, LinkResolver
 from reader.core.services.prepare import (
     Beside,
     Prepared,
+    collecting_less,
     fts_row,
     fts_row_for_delete,
     in_helper,
@@ -168,10 +169,11 @@ class Indexer:
         """
         result = ImportResult()
         try:
-            self._add(items, progress, result, bundled, beside)
-            self._end_beside()
-            if not defer:
-                self._catch_up()
+            with collecting_less():
+                self._add(items, progress, result, bundled, beside)
+                self._end_beside()
+                if not defer:
+                    self._catch_up()
         except StorageError as error:
             raise StorageError(f"{error}; {_saved(result)} before it") from error
         except KeyboardInterrupt:  # the chunk being written is rolled back whole
@@ -230,7 +232,8 @@ class Indexer:
         """Do the waiting work of every pending article, a chunk per transaction; how many
         were done. `progress(done, left)` after each chunk."""
         try:
-            return self._catch_up(progress)
+            with collecting_less():
+                return self._catch_up(progress)
         except KeyboardInterrupt:
             raise Interrupted(f"interrupted{self._waiting()}") from None
 
