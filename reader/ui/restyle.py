@@ -1,4 +1,5 @@
-"""The styles of a widget whose focus changes, kept per state instead of worked out each time.
+"""Styles kept instead of worked out again: a widget's per focus state, and a screen's widgets
+when it is first shown.
 
 Textual 8.2.8 restyles a widget that gains or loses the focus (its :focus rules) by matching
 every rule of the app's stylesheet against it and against one virtual node per component class
@@ -11,19 +12,34 @@ and pseudo-classes of each node from the app down to the widget. A state seen be
 same styles back through Textual's own `replace_rules` (which animates and refreshes as
 Textual's restyle does); a new one is worked out by Textual and kept. Private Textual API
 (Stylesheet.replace_rules, DOMNode._component_styles), used only here.
+
+`StyledWhenMounted`: Textual 8.2.8 sends a screen a ScreenResume when it becomes the current
+screen, first when it is shown, and restyles every widget on it then
+(Screen._on_screen_resume: update_node_styles), in case the stylesheet or the screen's
+state changed while another screen was on top. When a screen is first shown its widgets have
+just been styled, one by one as they were mounted, and every change since (a class, the
+focus) restyled what it touched: the whole screen matched against the stylesheet again, 10-15
+ms of the first screen's CPU, to get the same styles. So the first resume does everything else
+Textual does on it but that restyle (tests/ui/test_first_show_speed.py: every node's styles
+equal those of Textual's restyle); later ones restyle as Textual does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual._context import NoActiveAppError
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
     _Base = Widget
+    _ScreenBase = Screen[Any]
 else:  # a mixin: Textual takes a widget's CSS from its first base that is a widget only
     _Base = object
+    _ScreenBase = object
 
 KEPT_STATES = 16  # a widget has two focus states; the screen's classes add a few more
 
@@ -61,22 +77,42 @@ class FocusStyles(_Base):
             self._component_styles.clear()
             self._component_styles.update(components)
             self.refresh()
-        # What Textual's restyle does after the widget itself: its scrollbars.
-        if self.is_scrollable:
-            if self.show_vertical_scrollbar and self.scrollbar_size_vertical:
-                sheet.apply(self.vertical_scrollbar)
-            if self.show_horizontal_scrollbar and self.scrollbar_size_horizontal:
-                sheet.apply(self.horizontal_scrollbar)
-            if (
-                self.show_vertical_scrollbar
-                and self.scrollbar_size_vertical
-                and self.show_horizontal_scrollbar
-                and self.scrollbar_size_horizontal
-            ):
-                sheet.apply(self.scrollbar_corner)
+        _style_scrollbars(self, sheet)
 
     def _style_key(self) -> tuple[Any, ...]:
         return tuple(
             (node._css_type_name, node._id, frozenset(node._classes), node.pseudo_classes)
             for node in self.css_path_nodes
         )
+
+
+def _style_scrollbars(widget: Widget, sheet: Stylesheet) -> None:
+    """What Textual's restyle of a widget does after the widget itself (Stylesheet.update_nodes,
+    8.2.8): its scrollbars shown (made now if not made yet)."""
+    if not widget.is_scrollable:
+        return
+    vertical = widget.show_vertical_scrollbar and widget.scrollbar_size_vertical
+    horizontal = widget.show_horizontal_scrollbar and widget.scrollbar_size_horizontal
+    if vertical:
+        sheet.apply(widget.vertical_scrollbar)
+    if horizontal:
+        sheet.apply(widget.horizontal_scrollbar)
+    if vertical and horizontal:
+        sheet.apply(widget.scrollbar_corner)
+
+
+class StyledWhenMounted(_ScreenBase):
+    """A screen that is not restyled whole when it is first shown (a mixin, before Screen:
+    Textual calls each class's `_on_screen_resume` along the MRO, this one's first)."""
+
+    _shown_before = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown_before and self.is_attached:
+            self._shown_before = True
+            event.refresh_styles = False  # Screen's own handler, which comes next, reads it
+            # The scrollbars, made as their widgets were laid out, are styled by that restyle
+            # alone: styled here, as it styled them.
+            sheet = self.app.stylesheet
+            for widget in self.walk_children(Widget):
+                _style_scrollbars(widget, sheet)

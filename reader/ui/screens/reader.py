@@ -61,6 +61,7 @@ from reader.ui.messages import (
     ViewsCounted,
     WeeksCounted,
 )
+from reader.ui.restyle import StyledWhenMounted
 from reader.ui.screens.article_actions import ArticleActions
 from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.screens.list_actions import ListActions
@@ -98,7 +99,14 @@ RELEASE_AFTER = 0.001  # the next turn of the event loop (see on_search_finished
 HITS_SHOWN_WAIT = 2.0  # at most, for the frame with the hits (a guard: it comes or is dropped)
 
 
-class ReaderScreen(TopicActions, ListActions, ArticleActions, Screen[None], inherit_bindings=False):
+class ReaderScreen(
+    TopicActions,
+    ListActions,
+    ArticleActions,
+    StyledWhenMounted,
+    Screen[None],
+    inherit_bindings=False,
+):
     """Four panes. Widgets post messages up; the screen decides what to open and show.
 
     Its keys are in reader_keys; what the keys for topics, whole lists and one article do is

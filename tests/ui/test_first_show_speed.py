@@ -1,0 +1,100 @@
+"""The reader's screen is not restyled whole when it is first shown (issue 11, reader/ui/restyle.py
+StyledWhenMounted): its widgets keep the styles they got as they were mounted, and those are
+the styles Textual's restyle on showing the screen would give them (the scrollbars, which only
+that restyle styled, are styled as it styled them)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual import events
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
+
+from reader.core.library import Library
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.headline_list import HeadlineList
+from tests.ui.conftest import settle, test_app
+
+
+def _styles(root: DOMNode) -> list[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
+    """Each node's styles from the stylesheet (its own and its component classes'), with its
+    scrollbars', in order."""
+    nodes: list[DOMNode] = []
+    for node in root.walk_children(with_self=True):
+        nodes.append(node)
+        if isinstance(node, Widget) and node.is_scrollable:
+            nodes.extend(
+                bar
+                for bar in (node._vertical_scrollbar, node._horizontal_scrollbar)
+                if bar is not None
+            )
+    return [
+        (
+            repr(node),
+            dict(node.styles.base._rules),
+            {name: dict(style.base._rules) for name, style in node._component_styles.items()},
+        )
+        for node in nodes
+    ]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (70, 30), (200, 50)])
+def test_the_first_screen_is_styled_once(
+    library: Library, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    restyled: list[list[DOMNode]] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def recording(self: Stylesheet, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.append(nodes)
+        update_nodes(self, nodes, animate=animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", recording)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            panes = {screen.query_one(HeadlineList), screen.query_one(ArticleView)}
+            assert not [nodes for nodes in restyled if panes.issubset(nodes)]
+            screen.update_node_styles(animate=False)  # the recording records a restyle
+            assert [nodes for nodes in restyled if panes.issubset(nodes)]
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("size", [(120, 40), (70, 30), (200, 50)])
+def test_the_restyle_left_out_changes_nothing(
+    library: Library, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """At the first ScreenResume, once StyledWhenMounted has done its part, Textual's restyle
+    of the whole screen gives every node the styles it has already."""
+    compared: list[tuple[list[Any], list[Any]]] = []
+    resume = Screen._on_screen_resume
+
+    def resume_and_compare(self: Screen[Any], event: events.ScreenResume) -> None:
+        if not compared and not event.refresh_styles:
+            kept = _styles(self)
+            self.update_node_styles(animate=False)
+            compared.append((kept, _styles(self)))
+        resume(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", resume_and_compare)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert len(compared) == 1
+            kept, restyled = compared[0]
+            assert len(kept) > 10
+            assert restyled == kept
+
+    asyncio.run(scenario())
