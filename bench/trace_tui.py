@@ -8,10 +8,10 @@ the reader changes) that write one line per event to $KR_TRACE: the wall clock
 (time.perf_counter, the clock tuibench reads), the thread, its CPU time (thread_time) and what
 happened: a key read by the driver, the list's cursor moving, a search started, its worker's
 calls to the library, its results reaching the screen, every frame (Textual's screen update:
-layout, compositor, the write to the terminal) and every message handled on the UI thread
-that took long. `--report` reads such a file and prints, for each key (Enter on a search,
-each Down), the time and the UI thread's CPU from the key to each frame that followed it, and
-the worker's calls, so that "where is the time" is read, not guessed.
+layout, compositor, the write to the terminal), every message handled on the UI thread that
+took long, and every garbage collection. `--report` reads such a file and prints, for each key
+(Enter on a search, each Down), the time and the UI thread's CPU from the key to each frame
+that followed it, and the worker's calls, so that "where is the time" is read, not guessed.
 
 More, by environment variable: KR_TRACE_MSG_MS (messages logged from this much CPU, default
 0.5), KR_TRACE_FRAME=1 (each widget's drawing in a frame, the compositor's dirty regions),
@@ -66,8 +66,19 @@ def _wrap(
     setattr(owner, name, wrapper)
 
 
+def _log_collections(phase: str, info: dict[str, int]) -> None:
+    """Each garbage collection, its generation and what it freed (gc.callbacks)."""
+    if phase == "start":
+        log(f"> gc {info['generation']}")
+    else:
+        log(f"< gc {info['generation']} collected {info['collected']}")
+
+
 def install() -> None:
     _files.append(open(os.environ["KR_TRACE"], "a", buffering=1))  # noqa: SIM115 (the run's)
+    import gc
+
+    gc.callbacks.append(_log_collections)
     from textual import events
     from textual.app import App
     from textual.driver import Driver

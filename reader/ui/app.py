@@ -27,7 +27,7 @@ from textual.worker import Worker, get_current_worker
 
 from reader.core.library import Library
 from reader.core.models import FeedResult, SuggestedFeed
-from reader.ui import failures
+from reader.ui import collection, failures
 from reader.ui.config import UIConfig, load_config, save_ui_value
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import binding_ids
@@ -48,14 +48,6 @@ FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (i
 
 # Seconds a signal's orderly end may take before the process ends without it (_end_on_signal).
 END_GRACE = 3.0
-
-
-def _collect_from_now_on() -> None:
-    """After the first frame: what exists now (modules, classes, styles, the screen) lives as
-    long as the reader, so it is left out of every later collection (gc.freeze), and the
-    collector runs again for what comes next."""
-    gc.freeze()
-    gc.enable()
 
 
 def _headline_commands() -> type[Provider]:
@@ -125,7 +117,7 @@ class ReaderApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         if not gc.isenabled():  # the command line paused it to start (reader.cli.root.main)
-            self.call_after_refresh(_collect_from_now_on)
+            self.call_after_refresh(collection.start)
         self.theme_changed_signal.subscribe(self, self._save_theme)
         if self.config.fetch_every > 0:
             # The open reader keeps up by itself (a store that follows no feed: nothing to do).

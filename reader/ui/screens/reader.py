@@ -34,7 +34,7 @@ from reader.core.errors import ReaderError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
-from reader.ui import failures
+from reader.ui import collection, failures
 from reader.ui.compositor import install as install_compositor
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
@@ -634,6 +634,7 @@ class ReaderScreen(
         self.call_after_refresh(painted.set)
         await painted.wait()
         await asyncio.sleep(PREVIEW_DELAY)
+        collection.at_rest()  # what the keys left behind, collected before the next key
         waiting, self._after_rest = self._after_rest, []
         for run in waiting:
             run()
