@@ -133,6 +133,11 @@ class Indexer:
         self.topics = topics  # told the ids caught up, inside their transaction
         self._beside: _Beside | None = None  # step two in another process, while step one runs
         self._chunking: tuple[int, int] | None = None  # (CATCH_UP_CHUNK, CHUNKS_PER_TRANSACTION)
+        # Step one: the ids of the last chunk written and its articles' word counts, when
+        # every article of it was new (what the process beside is sent, see _write_chunk).
+        self._fresh: tuple[list[int], Counter[str]] | None = None
+        # Beside an import: those counts as received, by the first id of their chunk.
+        self._counted: dict[int, tuple[list[int], Counter[str]]] = {}
 
     def _sizes(self) -> tuple[int, int]:
         """Step two's chunk and chunks per transaction (the module's, read when used: a test
@@ -219,7 +224,12 @@ class Indexer:
         self._chunking = sizes
         finished = False
         while not finished:
-            finished = None in receive(True)
+            messages = receive(True)
+            finished = None in messages
+            for message in messages:
+                if isinstance(message, tuple):  # a chunk's ids and word counts
+                    ids, words = message
+                    self._counted[ids[0]] = (ids, words)
             try:
                 # Whole transactions of CHUNKS_PER_TRANSACTION chunks until the end, as the
                 # second step after the first makes them: a commit writes out every page of
@@ -281,8 +291,8 @@ class Indexer:
                 self._beside = _Beside(
                     beside(*self._sizes()), self.articles.pending_ids(self.articles.pending_count())
                 )
-                self._beside.process.send(True)
-            self._write_chunk(good, vocabulary, result, bundled)
+                self._beside.process.send(self._fresh or True)
+            self._write_chunk(good, vocabulary, result, bundled, chunk.words)
             written += 1
             if progress is not None:
                 progress(result)
@@ -304,9 +314,11 @@ class Indexer:
         vocabulary: set[str],
         total: ImportResult,
         bundled: bool = False,
+        words: Counter[str] | None = None,
     ) -> None:
         """Step one: the rows, the full-text index and the links of a chunk, each new or
-        changed article marked pending, in one transaction."""
+        changed article marked pending, in one transaction. `words`: how many of the chunk's
+        articles hold each word (prepare.PreparedChunk)."""
         result = ImportResult()  # counted into the total only once the chunk is committed
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         removed: Counter[str] = Counter()
@@ -399,11 +411,15 @@ class Indexer:
                 self.articles.mark_pending([a.id for a in arrivals])
                 self.transactions.bump_generation()
         total.merge(result)
+        # Every article of the chunk new: its word counts are those of the new ids, which the
+        # second step need not count again (it counts the words of ids it was not sent).
+        all_new = words is not None and len(inserted) == len(prepared)
+        self._fresh = (inserted, words) if all_new and words is not None else None
         beside = self._beside
         if beside is not None and not beside.stopped and arrivals:
             # Committed: the other process may take them.
             beside.handed.extend(a.id for a in arrivals)
-            beside.process.send(True)
+            beside.process.send(self._fresh or True)
 
     def _rewind(self) -> None:
         """Inside step one's transaction, before its first update of an article: stop the
@@ -463,12 +479,16 @@ class Indexer:
         # what it found as it is (most of an import's: the first step stored the signature).
         held: dict[int, tuple[int | None, bytes]] = {}
 
-        def texts_of(batch: list[list[int]]) -> list[list[tuple[int, str, str, bytes]]]:
-            found = []
+        def texts_of(batch: list[list[int]]) -> list[Unread]:
+            found: list[Unread] = []
             for ids in batch:
+                words = self._counts_of(ids)
+                if words is not None:
+                    found.append((self._signed_rows(ids, held), words))
+                    continue
                 rows = self.articles.pending_texts(ids)
                 held.update((row[0], (row[4], row[3])) for row in rows)
-                found.append([row[:4] for row in rows])
+                found.append(([row[:4] for row in rows], None))
             return found
 
         texts = map(texts_of, batches)
@@ -486,6 +506,40 @@ class Indexer:
             if progress is not None:
                 progress(done, len(waiting) - done)
         return done
+
+    def _counts_of(self, ids: list[int]) -> Counter[str] | None:
+        """The word counts the import sent for exactly these articles (whole chunks of its
+        first step, `catch_up_beside`), or None."""
+        groups: list[tuple[list[int], Counter[str]]] = []
+        at = 0
+        while at < len(ids):
+            group = self._counted.get(ids[at])
+            if group is None or ids[at : at + len(group[0])] != group[0]:
+                return None
+            groups.append(group)
+            at += len(group[0])
+        for group_ids, _ in groups:
+            del self._counted[group_ids[0]]
+        if len(groups) == 1:
+            return groups[0][1]
+        total: Counter[str] = Counter()
+        for _, words in groups:
+            total.update(words)
+        return total
+
+    def _signed_rows(
+        self, ids: list[int], held: dict[int, tuple[int | None, bytes]]
+    ) -> list[tuple[int, str, str, bytes]]:
+        """(id, title, body, signature) of these articles, in id order, for grouped_chunk
+        given their word counts: the text only of those without a stored signature."""
+        rows = sorted(
+            (row[0], bytes(row[2] or b""), row[1]) for row in self.articles.signatures(ids)
+        )
+        held.update((article_id, (story, blob)) for article_id, blob, story in rows)
+        texts = self.articles.texts([row[0] for row in rows if not _signed(row[1])])
+        return [
+            (article_id, *texts.get(article_id, ("", "")), blob) for article_id, blob, _ in rows
+        ]
 
     def _catch_up_batch(
         self,
@@ -633,8 +687,18 @@ class Grouped(NamedTuple):
 _NO_SHINGLES = b"\xff" * (minhash.PERMUTATIONS * 4)  # the signature of a body without shingles
 
 
+def _signed(blob: bytes) -> bool:
+    """Whether a stored signature is one to read instead of shingling the body again."""
+    return len(blob) == minhash.PERMUTATIONS * 4 and blob != _NO_SHINGLES
+
+
+# A chunk's (id, title, body, stored signature) rows, and its word counts when already known.
+Unread = tuple[list[tuple[int, str, str, bytes]], Counter[str] | None]
+
+
 def grouped_chunk(
     rows: Sequence[tuple[int, str, str] | tuple[int, str, str, bytes]],
+    counted: Counter[str] | None = None,
 ) -> tuple[list[Grouped], Counter[str]]:
     """Step two's work that needs no store, over (id, title, body) rows, or (id, title, body,
     stored signature) rows: each article's signature and bands, and how many of the chunk's
@@ -646,27 +710,33 @@ def grouped_chunk(
     instead of a set an article (about a million strings for 10,000 articles, unpickled in the
     importing process). A stored signature (the first step's, or an earlier catch-up's, of the
     same body) is read instead of shingling the body again, unless it is that of a body
-    without shingles (whose bands are None)."""
-    words: Counter[str] = Counter()
+    without shingles (whose bands are None).
+
+    `counted`: the chunk's word counts, when the import's first step made them as it prepared
+    these articles (a row with a stored signature then needs no text)."""
+    counting = counted is None
+    words: Counter[str] = Counter() if counted is None else counted
     shingle_words: list[list[str]] = []
     signed: list[bytes] = []
     for row in rows:
         title, body = row[1], row[2]
         stored = row[3] if len(row) > 3 else b""
-        if len(stored) == minhash.PERMUTATIONS * 4 and stored != _NO_SHINGLES:
-            # No word spans the title and the body or two paragraphs: the words of the
-            # whole are those of each part.
-            words.update(set(surface_string(f"{title}\n{body}").split()))
+        if _signed(stored):
+            if counting:
+                # No word spans the title and the body or two paragraphs: the words of the
+                # whole are those of each part.
+                words.update(set(surface_string(f"{title}\n{body}").split()))
             signed.append(stored)
             continue
         # The surface string of each paragraph gives its words and its shingles (the body
         # is read once for both).
         paragraphs = body.split("\n\n")
         surfaces = [surface_string(paragraph) for paragraph in paragraphs]
-        found = set(surface_string(title).split())
-        for surface in surfaces:
-            found.update(surface.split())
-        words.update(found)
+        if counting:
+            found = set(surface_string(title).split())
+            for surface in surfaces:
+                found.update(surface.split())
+            words.update(found)
         shingle_words.append(minhash.shingle_words(paragraphs, surfaces))
         signed.append(b"")
     shingle_sets = minhash.chunk_shingles(shingle_words)
@@ -687,11 +757,9 @@ def grouped_chunk(
     return grouped, words
 
 
-def grouped_chunks(
-    chunks: Sequence[Sequence[tuple[int, str, str] | tuple[int, str, str, bytes]]],
-) -> list[tuple[list[Grouped], Counter[str]]]:
+def grouped_chunks(chunks: Sequence[Unread]) -> list[tuple[list[Grouped], Counter[str]]]:
     """grouped_chunk of each chunk of a transaction (in the helper process)."""
-    return [grouped_chunk(rows) for rows in chunks]
+    return [grouped_chunk(rows, counted) for rows, counted in chunks]
 
 
 def _place(ids: list[int], article_id: int) -> None:

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -77,14 +77,15 @@ class Prepared:
 @dataclass
 class PreparedChunk:
     """A chunk's prepared articles (and failures), in input order, and every distinct surface
-    word of its articles (what the import adds to the words it knows, the chunk at once).
+    word of its articles with how many of them hold it (what the import adds to the words it
+    knows, the chunk at once; the second step counts them into the term statistics).
 
     Pickled (from the helper process) as plain tuples, not as objects: unpickling 500
     Prepared with their Article, each rebuilt attribute by attribute, and a set of words for
     each, cost the importing process about as long as writing their rows."""
 
     items: list[Prepared | ImportFailure]
-    words: set[str]
+    words: Counter[str]
 
     def __reduce__(self) -> tuple[Callable[..., PreparedChunk], tuple[Any, ...]]:
         packed = [item if isinstance(item, ImportFailure) else _packed(item) for item in self.items]
@@ -102,7 +103,7 @@ def _packed(item: Prepared) -> tuple[Any, ...]:
     return (tuple(article), *(getattr(item, name) for name in _PREPARED_FIELDS[1:]))
 
 
-def _unpacked_chunk(packed: list[Any], words: set[str]) -> PreparedChunk:
+def _unpacked_chunk(packed: list[Any], words: Counter[str]) -> PreparedChunk:
     items: list[Prepared | ImportFailure] = []
     for item in packed:
         if isinstance(item, ImportFailure):
@@ -168,7 +169,7 @@ def prepare_chunk(items: list[Entry]) -> PreparedChunk:
     """prepare() over a chunk, its unbuilt entries built first; runs in a helper process
     during large imports."""
     out: list[Prepared | ImportFailure] = []
-    words: set[str] = set()
+    words: Counter[str] = Counter()
     for entry in items:
         item = entry.build(*entry.args) if isinstance(entry, Unbuilt) else entry
         if isinstance(item, ImportFailure):
@@ -180,7 +181,9 @@ def prepare_chunk(items: list[Entry]) -> PreparedChunk:
             out.append(ImportFailure(item.origin or "input", item.line, str(error)))
             continue
         out.append(prepared)
-        words.update(" ".join(prepared.surfaces).split())
+        # Its distinct words (words_of): those of the title, lead and rest, since no word
+        # spans two of them.
+        words.update(set(" ".join(prepared.surfaces).split()))
     return PreparedChunk(out, words)
 
 
