@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from reader.core.library import Library, open_library
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.config import UIConfig
 from reader.ui.screens import reader as reader_screen
+from reader.ui.views import ALL
 from tests.conftest import built_once
 
 
@@ -224,6 +225,54 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not any(worker.is_running for worker in pilot.app.workers):
             paint(pilot.app)
             return
+
+
+Check = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+class CheckFailed(AssertionError):
+    """One of the named checks sharing an app run failed; its own error is the cause (pytest
+    shows its traceback first, then this, whose message names the check)."""
+
+
+async def run_checks(pilot: Pilot[Any], checks: list[Check], between: Check | None = None) -> None:
+    """`checks` one after another in one app run, instead of an app started for each (a start
+    costs ~140 ms of CPU, most of these tests' time). A failure names its check and stops the
+    run. `between`, run between two checks, brings the app back to where the next one starts
+    and asserts that it did; what a check leaves in the store (read and starred marks) stays,
+    and a check that depends on it, or on its place in the order, says so."""
+    for done, check in enumerate(checks):
+        if done and between is not None:
+            await _named(f"{between.__name__} (before {check.__name__})", between(pilot))
+        await _named(check.__name__, check(pilot))
+
+
+async def back_to_all_at_the_top(pilot: Pilot[Any]) -> None:
+    """Esc until the reader screen shows every headline with the list focused (no other screen
+    over it, no search), then the cursor onto the first row and its preview; asserts it got
+    there: where a freshly started app opened on All stands."""
+    app = pilot.app
+    reader = app.reader
+    for _ in range(6):
+        if app.screen is reader and reader.search is None and app.focused is reader.headlines:
+            break
+        await pilot.press("escape")
+        await settle(pilot)
+    # j first: Esc out of a search keeps its article open, and home on the first row is no move
+    await pilot.press("j", "home")
+    await settle(pilot)
+    headlines = reader.headlines
+    assert app.screen is reader and app.focused is headlines
+    assert reader.search is None and reader.view == ALL and headlines.cursor == 0
+    article = reader.article.article
+    assert article is not None and article.id == headlines.current.id
+
+
+async def _named(name: str, step: Awaitable[None]) -> None:
+    try:
+        await step
+    except Exception as error:
+        raise CheckFailed(f"check {name}: {error}") from error
 
 
 async def resize(pilot: Pilot[Any], width: int, height: int) -> None:
