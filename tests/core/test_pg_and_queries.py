@@ -10,7 +10,6 @@ import pytest
 
 from reader.core.db.postgres import text_index
 from reader.core.db.postgres.text_index import _FIRST_WEIGHT_MOST, _normalised
-from reader.core.library import open_library
 from reader.core.query import parse_query
 from reader.core.services.search import QueryBuilder
 from reader.core.terms import AnyOf, Expression, Phrase, all_of
@@ -60,15 +59,11 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    name = pg.unique_name("andq")
-    url = pg.create_database(name)
-    with open_library(url) as library:
-        result = library.import_inputs(
-            [str(_articles(tmp_path_factory.mktemp("gaji") / "a.jsonl"))]
-        )
-        assert result.added == sum(kind[0] for kind in KINDS)
+    """The articles of KINDS, imported once for the run (pg.filled_store): each one stored."""
+    for library in pg.filled_store("andq", _articles(tmp_path_factory.mktemp("gaji") / "a.jsonl")):
+        stored = sql(library, "SELECT count(*) FROM articles").fetchone()
+        assert stored == (sum(kind[0] for kind in KINDS),)
         yield library
-    pg.drop_database(name)
 
 
 def _expression(library, query: str) -> Expression:  # type: ignore[no-untyped-def]

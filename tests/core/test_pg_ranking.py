@@ -10,7 +10,6 @@ import pytest
 
 from reader.core.db.postgres import text_index
 from reader.core.db.postgres.text_index import _ONE_WORD_MOST, _TITLE_LEAST, _normalised
-from reader.core.library import open_library
 from reader.core.services.search import WEIGHTS
 from reader.core.terms import Phrase
 from tests import pg
@@ -55,12 +54,7 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    name = pg.unique_name("ranking")
-    url = pg.create_database(name)
-    with open_library(url) as library:
-        library.import_inputs([str(_articles(tmp_path_factory.mktemp("pajak") / "a.jsonl"))])
-        yield library
-    pg.drop_database(name)
+    yield from pg.filled_store("ranking", _articles(tmp_path_factory.mktemp("pajak") / "a.jsonl"))
 
 
 def _ranked(library, expression, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: bool):  # type: ignore[no-untyped-def]
