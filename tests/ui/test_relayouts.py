@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -22,7 +23,14 @@ from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines
 from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import paint, search, settle, test_app
+from tests.ui.conftest import (
+    back_to_all_at_the_top,
+    paint,
+    run_checks,
+    search,
+    settle,
+    test_app,
+)
 
 
 @contextmanager
@@ -94,114 +102,6 @@ def test_focus_between_the_search_box_and_the_list_lays_nothing_out(
     asyncio.run(scenario())
 
 
-def test_a_change_of_hints_repaints_the_footer_alone(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The footer is one line whatever hints it holds: new hints (the article's, on Tab)
-    repaint it and ask for no layout; the same hints again do not even repaint it."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            footer = app.screen.query_one(ReaderFooter)
-            paint(app)
-            repaints: list[bool] = []
-            original = footer.refresh
-
-            def counted(*args: Any, **kwargs: Any) -> Any:
-                repaints.append(bool(kwargs.get("layout")))
-                return original(*args, **kwargs)
-
-            monkeypatch.setattr(footer, "refresh", counted)
-            app.screen.refresh_bindings()
-            await settle(pilot)
-            assert repaints == []  # the same hints
-            hints = footer.hints
-            await pilot.press("tab")
-            await settle(pilot)
-            assert app.screen.focused is app.screen.query_one("#article")
-            assert footer.hints != hints
-            assert repaints == [False]
-
-    asyncio.run(scenario())
-
-
-def test_a_new_list_of_headlines_lays_nothing_out(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Search results (or a view's first count) replace the list's rows: its scrollbar takes
-    the new range and the new rows show, and the list asks for no layout of the screen (its
-    place on screen does not change with its rows; Textual's virtual_size asked for one)."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            headlines = app.screen.query_one(HeadlineList)
-            hits = library.search("pekerja", 40).hits
-            rows = library.headlines_by_id([hit.id for hit in hits])
-            assert 10 < len(rows) < headlines.total
-            asked: list[bool] = []  # the list's requests for a layout (other panes' aside)
-            original = headlines.refresh
-
-            def refresh(*regions: Any, **kwargs: Any) -> Any:
-                asked.append(bool(kwargs.get("layout")))
-                return original(*regions, **kwargs)
-
-            monkeypatch.setattr(headlines, "refresh", refresh)
-            headlines.set_source(ListedHeadlines(rows, {rows[0].id: "a snippet"}))
-            await settle(pilot)
-            assert asked and not any(asked)
-            assert headlines.virtual_size.height == len(rows) * headlines.row_height
-            assert headlines.vertical_scrollbar.window_virtual_size == headlines.virtual_size.height
-            first = headlines.render_line(0).text + headlines.render_line(1).text
-            assert one_line(rows[0].title)[:20] in first
-
-    asyncio.run(scenario())
-
-
-def test_previewing_articles_lays_nothing_out(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The cursor moves over eight headlines, each previewed: its article and its related
-    news are drawn in their panes, and the screen is laid out only when a pane's scrollbar
-    must come or go (the article longer than its pane after a short one, say). The article's
-    four Static parts asked for a layout with each update, and the related OptionList with
-    each note and list: two layouts per preview."""
-
-    def scrolls(app: Any) -> tuple[bool, bool]:
-        article, related = app.screen.query_one(ArticleView), app.screen.query_one(RelatedPanel)
-        return tuple(  # type: ignore[return-value]
-            pane.virtual_size.height > pane.scrollable_content_region.height
-            for pane in (article, related)
-        )
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            article = app.screen.query_one(ArticleView)
-            seen = [scrolls(app)]
-            opened = []
-            with layouts_counted(monkeypatch) as laid_out:
-                for _ in range(8):
-                    await pilot.press("down")
-                    await settle(pilot)
-                    assert article.article is not None
-                    opened.append(article.article.id)
-                    seen.append(scrolls(app))
-            assert len(set(opened)) == 8
-            changes = sum(
-                a != b
-                for before, after in itertools.pairwise(seen)
-                for a, b in zip(before, after, strict=True)
-            )
-            assert len(laid_out) <= changes < 8
-
-    asyncio.run(scenario())
-
-
 @pytest.mark.parametrize(("width", "height"), [(120, 36), (80, 24), (50, 20)])
 def test_the_first_screen_is_laid_out_once(
     library: Library, monkeypatch: pytest.MonkeyPatch, width: int, height: int
@@ -228,35 +128,6 @@ def test_the_first_screen_is_laid_out_once(
                     for pane in app.screen.query("#article, #related").results(Widget)
                 )
         assert counted <= 1 + bars
-
-    asyncio.run(scenario())
-
-
-def test_a_new_title_lays_nothing_out(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The header's title line is one line whatever it says: the view and its count in the
-    sub-title (which change with each view and search) repaint it alone."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            with layouts_counted(monkeypatch) as laid_out:
-                app.screen.sub_title = "Satu · 12 artikel"
-                await settle(pilot)
-                app.screen.title = "kemnaker-reader (uji)"
-                await settle(pilot)
-            assert laid_out == []
-            assert "Satu · 12 artikel" in app.screen.query_one("HeaderTitle").render().plain
-            # The same words, split otherwise between the title and the dim sub-title: a new
-            # title all the same (a comparison of the text alone kept the old styling).
-            line = app.screen.query_one("HeaderTitle")
-            line.update(app.format_title("Baris — Dua", ""))
-            await settle(pilot)
-            whole = line.render()
-            line.update(app.format_title("Baris", "Dua"))
-            await settle(pilot)
-            split = line.render()
-            assert whole.plain == split.plain and whole.spans != split.spans
 
     asyncio.run(scenario())
 
@@ -289,3 +160,140 @@ def test_typing_a_query_lays_nothing_out(library: Library, monkeypatch: pytest.M
             assert "kemnaker" in shown and not shown.strip().startswith("pekerja migran")
 
     asyncio.run(scenario())
+
+
+def test_previews_hints_titles_and_new_rows_at_120_columns(library: Library) -> None:
+    """Four checks in one app (one start instead of four), each from where a fresh app starts
+    (`back_to_all_at_the_top` between). The preview walk comes first, as on a fresh app; the
+    new rows last, as they are not a search that Esc takes away."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await run_checks(
+                pilot,
+                [
+                    previewing_articles_lays_nothing_out,
+                    a_change_of_hints_repaints_the_footer_alone,
+                    a_new_title_lays_nothing_out,
+                    a_new_list_of_headlines_lays_nothing_out,
+                ],
+                between=back_to_all_at_the_top,
+            )
+
+    asyncio.run(scenario())
+
+
+def _scrolls(app: Any) -> tuple[bool, bool]:
+    """Whether the article and the related news are longer than their panes."""
+    article, related = app.screen.query_one(ArticleView), app.screen.query_one(RelatedPanel)
+    return tuple(  # type: ignore[return-value]
+        pane.virtual_size.height > pane.scrollable_content_region.height
+        for pane in (article, related)
+    )
+
+
+async def previewing_articles_lays_nothing_out(pilot: Pilot[Any]) -> None:
+    """The cursor moves over eight headlines, each previewed: its article and its related
+    news are drawn in their panes, and the screen is laid out only when a pane's scrollbar
+    must come or go (the article longer than its pane after a short one, say). The article's
+    four Static parts asked for a layout with each update, and the related OptionList with
+    each note and list: two layouts per preview."""
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
+        article = app.screen.query_one(ArticleView)
+        seen = [_scrolls(app)]
+        opened = []
+        with layouts_counted(monkeypatch) as laid_out:
+            for _ in range(8):
+                await pilot.press("down")
+                await settle(pilot)
+                assert article.article is not None
+                opened.append(article.article.id)
+                seen.append(_scrolls(app))
+        assert len(set(opened)) == 8
+        changes = sum(
+            a != b
+            for before, after in itertools.pairwise(seen)
+            for a, b in zip(before, after, strict=True)
+        )
+        assert len(laid_out) <= changes < 8
+
+
+async def a_change_of_hints_repaints_the_footer_alone(pilot: Pilot[Any]) -> None:
+    """The footer is one line whatever hints it holds: new hints (the article's, on Tab)
+    repaint it and ask for no layout; the same hints again do not even repaint it."""
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
+        footer = app.screen.query_one(ReaderFooter)
+        paint(app)
+        repaints: list[bool] = []
+        original = footer.refresh
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            repaints.append(bool(kwargs.get("layout")))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(footer, "refresh", counted)
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        assert repaints == []  # the same hints
+        hints = footer.hints
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#article")
+        assert footer.hints != hints
+        assert repaints == [False]
+
+
+async def a_new_title_lays_nothing_out(pilot: Pilot[Any]) -> None:
+    """The header's title line is one line whatever it says: the view and its count in the
+    sub-title (which change with each view and search) repaint it alone."""
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
+        with layouts_counted(monkeypatch) as laid_out:
+            app.screen.sub_title = "Satu · 12 artikel"
+            await settle(pilot)
+            app.screen.title = "kemnaker-reader (uji)"
+            await settle(pilot)
+        assert laid_out == []
+        assert "Satu · 12 artikel" in app.screen.query_one("HeaderTitle").render().plain
+        # The same words, split otherwise between the title and the dim sub-title: a new
+        # title all the same (a comparison of the text alone kept the old styling).
+        line = app.screen.query_one("HeaderTitle")
+        line.update(app.format_title("Baris — Dua", ""))
+        await settle(pilot)
+        whole = line.render()
+        line.update(app.format_title("Baris", "Dua"))
+        await settle(pilot)
+        split = line.render()
+        assert whole.plain == split.plain and whole.spans != split.spans
+
+
+async def a_new_list_of_headlines_lays_nothing_out(pilot: Pilot[Any]) -> None:
+    """Search results (or a view's first count) replace the list's rows: its scrollbar takes
+    the new range and the new rows show, and the list asks for no layout of the screen (its
+    place on screen does not change with its rows; Textual's virtual_size asked for one)."""
+    app = pilot.app
+    library = app.library
+    with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
+        headlines = app.screen.query_one(HeadlineList)
+        hits = library.search("pekerja", 40).hits
+        rows = library.headlines_by_id([hit.id for hit in hits])
+        assert 10 < len(rows) < headlines.total
+        asked: list[bool] = []  # the list's requests for a layout (other panes' aside)
+        original = headlines.refresh
+
+        def refresh(*regions: Any, **kwargs: Any) -> Any:
+            asked.append(bool(kwargs.get("layout")))
+            return original(*regions, **kwargs)
+
+        monkeypatch.setattr(headlines, "refresh", refresh)
+        headlines.set_source(ListedHeadlines(rows, {rows[0].id: "a snippet"}))
+        await settle(pilot)
+        assert asked and not any(asked)
+        assert headlines.virtual_size.height == len(rows) * headlines.row_height
+        assert headlines.vertical_scrollbar.window_virtual_size == headlines.virtual_size.height
+        first = headlines.render_line(0).text + headlines.render_line(1).text
+        assert one_line(rows[0].title)[:20] in first
