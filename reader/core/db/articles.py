@@ -656,11 +656,15 @@ class Articles:
         """The highest article id (O(1)); a stand-in for the article count in idf."""
         return int(self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
+    def _body_prefix(self, chars: int | None) -> str:
+        """SQL for the body's first `chars` characters (all of it for None)."""
+        return "body" if chars is None else f"substr(body, 1, {int(chars)})"
+
     def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]:
         """{id: (title, body)} of the articles of `ids` that exist; with `chars`, only the
         body's first `chars` characters are read (bounded work whatever an article's size)."""
         found: dict[int, tuple[str, str]] = {}
-        body = "body" if chars is None else f"substr(body, 1, {int(chars)})"
+        body = self._body_prefix(chars)
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             rows = self._db.conn.execute(
