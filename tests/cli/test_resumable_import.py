@@ -31,10 +31,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from bench.generate import generate
+from reader.cli import cli
 from reader.core.db.sqlite import sqlite3
 from reader.core.library import open_library
+from reader.core.services import indexing, prepare
 from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -83,6 +86,21 @@ def _import(db: Path, inputs: list[str]) -> None:
     )
     assert done.returncode in (0, 1), done.stderr  # 1: the malformed fixture failed
     assert "Traceback" not in done.stderr
+
+
+def _import_here(db: Path, inputs: list[str]) -> None:
+    """The same import as the command's (`_import`), with the same chunk sizes, in this process:
+    each chunk prepared here and the second step after the first instead of beside it, which
+    decides the same (tests/core/test_catch_up_chunks.py), without starting three Pythons."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prepare, "CHUNK", STORE_CHUNK)
+        patch.setattr(prepare, "PARALLEL_PREPARE", False)
+        patch.setattr(indexing, "CATCH_UP_CHUNK", CATCH_UP_CHUNK)
+        patch.setattr(indexing, "CHUNKS_PER_TRANSACTION", CHUNKS_PER_TRANSACTION)
+        with open_library(db) as library:
+            result = library.import_inputs(inputs)
+    assert result.failed  # the malformed fixture, reported and gone past
+    assert result.added > ARTICLES
 
 
 def _figures(db: Path) -> tuple[int, int]:
@@ -187,11 +205,12 @@ def _snapshot(db: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def reference(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What one import that is never killed decides: made once for the run (built_once), so
-    the two tests may run at the same time on two xdist workers."""
+    the two tests may run at the same time on two xdist workers. It runs in this process
+    (`_import_here`): the killed imports and their resumptions are the command's."""
 
     def build(folder: Path) -> str:
         db = folder / "articles.db"
-        _import(db, inputs)
+        _import_here(db, inputs)
         (folder / "state.pickle").write_bytes(pickle.dumps(_snapshot(db)))
         return str(folder / "state.pickle")
 
@@ -206,15 +225,9 @@ def reference(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def _stats(db: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, "--db", str(db), "stats", "--json"],
-        check=False,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    """`stats --json` on the store the killed import left, run in this process."""
+    done = CliRunner().invoke(cli, ["--db", str(db), "stats", "--json"])
+    assert done.exit_code == 0, done.stderr
     figures: dict[str, Any] = json.loads(done.stdout)
     return figures
 
