@@ -20,6 +20,7 @@ class SearchHistory:
         self.problem: str | None = None  # why the file could not be read or written
         self._step = 0  # how far back Up has gone: 0 is the box as typed
         self._typed = ""  # what was in the box before Up
+        self._unsaved = False  # a query added since the file was last written
 
     def load(self) -> SearchHistory:
         if self.path is None or self.limit == 0:
@@ -35,8 +36,9 @@ class SearchHistory:
         self.queries = [line for line in lines if line][-self.limit :]
         return self
 
-    def add(self, query: str) -> None:
-        """Remember a query that was run (on one line), and save the history."""
+    def add(self, query: str, save: bool = True) -> None:
+        """Remember a query that was run (on one line), and save the history (or, with
+        `save=False`, leave that to `flush`)."""
         query = " ".join(query.split())
         self.reset()
         if not query or self.limit == 0:
@@ -45,7 +47,15 @@ class SearchHistory:
             self.queries.remove(query)
         self.queries.append(query)
         del self.queries[: -self.limit]
-        self._save()
+        self._unsaved = True
+        if save:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save the history if a query was added since it was last saved."""
+        if self._unsaved:
+            self._unsaved = False
+            self._save()
 
     def reset(self) -> None:
         """Back to the box as typed (a new search begins)."""
