@@ -75,6 +75,27 @@ def _words_tested_once_per_text(monkeypatch):
     monkeypatch.setattr(Matcher, "flags", flags_once)
 
 
+@pytest.fixture(autouse=True)
+def _each_group_tested_once(monkeypatch):
+    """Whether a word group is a match's word depends on the matcher and the group's words
+    alone (Matcher._word): the reference asks it of every group of every text for each query,
+    and the fast paths of some. Here a matcher tests each group's words once and gives that
+    answer again, to both: the same answers, so what they mark is compared as before."""
+    word = Matcher._word
+    answers = {}
+    matchers = {}  # kept alive: their ids key the answers
+
+    def word_once(matcher, token):
+        key = (id(matcher), token.parts)
+        found = answers.get(key)
+        if found is None:
+            matchers[id(matcher)] = matcher
+            found = answers[key] = word(matcher, token)
+        return found
+
+    monkeypatch.setattr(Matcher, "_word", word_once)
+
+
 def _check_fast_paths(matcher, texts):
     """The matcher's fast paths (snippet, spans) give what testing every word gives; the
     number of words marked."""
