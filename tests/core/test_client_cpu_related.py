@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from reader.core import minhash
 from reader.core.minhash import cleaned_words, same_story_score
 from reader.core.models import Article, RelatedItem, StoredArticle
@@ -48,6 +50,9 @@ def _variant(body: str, rng: random.Random, share: float, *, head: bool = False)
     return " ".join(words)
 
 
+# Pure functions of the demo corpus's bodies, the same texts on either backend (test_postgres:
+# a copy there and back keeps every article): read from one store.
+@pytest.mark.sqlite_only
 def test_cleaned_words_are_the_words_minhash_shingles(demo_library_ro):
     bodies = [row[0] for row in sql(demo_library_ro, "SELECT body FROM articles").fetchall()]
     assert len(bodies) > 100
@@ -56,6 +61,7 @@ def test_cleaned_words_are_the_words_minhash_shingles(demo_library_ro):
     assert any(not body.isascii() for body in bodies) and any(body.isascii() for body in bodies)
 
 
+@pytest.mark.sqlite_only  # as above: the bodies are the corpus's, on either backend
 def test_same_story_score_is_set_jaccard_where_it_reaches_the_threshold(demo_library_ro):
     rng = random.Random(14)
     bodies = [
