@@ -10,16 +10,19 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from reader.core.errors import FetchError, InputError, PageError
 from reader.core.ingest.fetch import FORMATS, detect_format, fetch
-from reader.core.ingest.http import MAX_BYTES as MAX_URL_BYTES
-from reader.core.ingest.http import TIMEOUT, Response
 from reader.core.ingest.jsonl import parse_json, parse_jsonl
 from reader.core.ingest.pages import MAX_PAGES, Page, join_pages, parse_page
 from reader.core.ingest.plaintext import parse_plaintext
+from reader.core.ingest.urls import MAX_BYTES as MAX_URL_BYTES
+from reader.core.ingest.urls import TIMEOUT
 from reader.core.models import Article, Entry, ImportFailure, Unbuilt
+
+if TYPE_CHECKING:  # ingest.http is loaded when something is fetched (see ingest.urls)
+    from reader.core.ingest.http import Response
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from reader.core.dates import feed_date, find_day_month, parse_date
 from reader.core.errors import EntryError
 from reader.core.ingest import rss_stream
 from reader.core.ingest.html_text import html_to_text, looks_like_html
-from reader.core.ingest.http import host_of
 from reader.core.ingest.pages import site_source, source_name, split_lead, year_in_url
+from reader.core.ingest.urls import host_of
 from reader.core.models import Article, ImportFailure, RelatedHeadline, Unbuilt
 
 Item = Article | ImportFailure

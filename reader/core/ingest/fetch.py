@@ -6,10 +6,14 @@ The transfer itself (timeouts, size limit, redirects, conditional GET) is `reade
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from reader.core.errors import FetchError
-from reader.core.ingest.http import MAX_BYTES, TIMEOUT, Response, get
+from reader.core.ingest.urls import MAX_BYTES, TIMEOUT
+
+if TYPE_CHECKING:  # ingest.http is loaded when something is fetched (see ingest.urls)
+    from reader.core.ingest.http import Response
 
 __all__ = ["FORMATS", "detect_format", "fetch"]
 
@@ -70,6 +74,8 @@ def fetch(
     url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES
 ) -> tuple[Response, str]:
     """GET `url` and return the response with its format; raise FetchError when neither works."""
+    from reader.core.ingest.http import get
+
     response = get(url, timeout=timeout, max_bytes=max_bytes)
     found = detect_format(response.head(), response.url, response.content_type)
     if found is None:

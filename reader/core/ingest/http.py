@@ -29,8 +29,10 @@ from urllib.parse import urljoin, urlparse
 from reader.core.clean import clean_line
 from reader.core.errors import FetchError
 
-TIMEOUT = 20.0
-MAX_BYTES = 50 * 1024 * 1024
+# Re-exported (services.feeds reads the limits here, beside get); defined in ingest.urls.
+from reader.core.ingest.urls import MAX_BYTES as MAX_BYTES
+from reader.core.ingest.urls import TIMEOUT as TIMEOUT
+
 MAX_REDIRECTS = 5
 USER_AGENT = "kemnaker-reader/0.1 (+offline news reader)"
 _READ_CHUNK = 64 * 1024
@@ -388,9 +390,3 @@ def _size(count: int) -> str:
     if count >= 1024 and count % 1024 == 0:
         return f"{count // 1024} KiB"
     return f"{count} bytes"
-
-
-def host_of(url: str) -> str:
-    """The host of a URL without a leading "www." ("jpnn.com"), or "" when there is none."""
-    host = (urlparse(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host

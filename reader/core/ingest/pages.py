@@ -22,7 +22,7 @@ from reader.core.clean import clean_line
 from reader.core.dates import find_day_month, parse_date
 from reader.core.errors import PageError
 from reader.core.ingest.html_text import tree_to_text
-from reader.core.ingest.http import host_of
+from reader.core.ingest.urls import host_of
 from reader.core.models import Article, RelatedHeadline
 
 if TYPE_CHECKING:  # lxml is imported where it is used: a plain-text import should not pay for it

@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 from reader.core.errors import FetchError, SitemapError
-from reader.core.ingest.http import MAX_BYTES, TIMEOUT, get, gunzip, host_of
+from reader.core.ingest.http import get, gunzip
+from reader.core.ingest.urls import MAX_BYTES, TIMEOUT, host_of
 
 ROBOTS_MAX_BYTES = 512 * 1024  # what a crawler reads of a robots.txt
 MAX_SITEMAPS = 8  # sitemap documents read in one round, an index's children included
