@@ -497,10 +497,17 @@ class Indexer:
             in_helper(texts, grouped_chunks) if stopped is None else map(grouped_chunks, texts)
         )
         for batch, found in zip(batches, grouped, strict=True):
+            # What the transaction reads (bands, candidates) is read before it takes the write
+            # lock, which the first step then waits for less; this step is the only writer of
+            # what the reads depend on (an update by the first step stops it first, below).
+            stories, bands = self._plan(found)
             with self.transactions.transaction():
                 if stopped is not None and stopped():  # checked holding the write lock
                     raise _Stopped
-                self._catch_up_batch(batch, found, held)
+                ids = [article_id for chunk in batch for article_id in chunk]
+                if len(self.articles.pending_among(ids)) != len(ids):
+                    return done  # another process caught them up meanwhile: it does the rest
+                self._catch_up_batch(batch, found, held, stories, bands)
                 self.transactions.bump_generation()
             done += sum(map(len, batch))
             if progress is not None:
@@ -541,15 +548,14 @@ class Indexer:
             (article_id, *texts.get(article_id, ("", "")), blob) for article_id, blob, _ in rows
         ]
 
-    def _catch_up_batch(
-        self,
-        chunks: list[list[int]],
-        found: list[tuple[list[Grouped], Counter[str]]],
-        held: dict[int, tuple[int | None, bytes]],
-    ) -> None:
-        """The chunks of one transaction. Their bands are looked up at once, in key order (a
-        large store's bands do not fit in the page cache: each of their pages is read once a
-        transaction rather than once a chunk) and written at the end, in key order."""
+    def _plan(
+        self, found: list[tuple[list[Grouped], Counter[str]]]
+    ) -> tuple[list[dict[int, int]], list[tuple[int, int]]]:
+        """The stories found for the chunks of one transaction ({id: story} a chunk), and
+        their (band key, id) rows, read from the store without writing. Their bands are looked
+        up at once, in key order (a large store's bands do not fit in the page cache: each of
+        their pages is read once a transaction rather than once a chunk). A chunk sees the
+        stories and signatures the chunks before it in the transaction will have written."""
         keyed = [g for groupings, _ in found for g in groupings if g.bands is not None]
         keys = [key for g in keyed for key in g.bands or ()]
         # The stored articles of each band: the first PER_BAND ids of each, as one article at
@@ -559,9 +565,27 @@ class Indexer:
         # anything; an article with none of them (most of a feed) has no candidates.
         shared_keys = {key for key, count in Counter(keys).items() if count > 1}
         shared_keys.update(members)
+        stories: list[dict[int, int]] = []
+        earlier: dict[int, tuple[int, int | None, bytes]] = {}  # (id, story, signature)
+        for groupings, _ in found:
+            found_here = self._find_stories(groupings, members, shared_keys, earlier)
+            stories.append(found_here)
+            earlier.update((g.id, (g.id, found_here.get(g.id), g.signature)) for g in groupings)
+        return stories, [(key, g.id) for g in keyed for key in g.bands or ()]
+
+    def _catch_up_batch(
+        self,
+        chunks: list[list[int]],
+        found: list[tuple[list[Grouped], Counter[str]]],
+        held: dict[int, tuple[int | None, bytes]],
+        stories_each: list[dict[int, int]],
+        bands: list[tuple[int, int]],
+    ) -> None:
+        """The writes of one transaction's chunks (`_plan` found their stories and bands):
+        stories and signatures, word counts and pending marks a chunk at a time, then the
+        topics, and the bands at the end, in key order."""
         arrivals = []  # each chunk's ids, with the topics' matching once its words are counted
-        for ids, (groupings, words) in zip(chunks, found, strict=True):
-            stories = self._find_stories(groupings, members, shared_keys)
+        for ids, (groupings, words), stories in zip(chunks, found, stories_each, strict=True):
             groupings_found = [(stories.get(g.id), g.signature, g.id) for g in groupings]
             self.bands.set_groupings(
                 [row for row in groupings_found if held.pop(row[2], None) != row[:2]]
@@ -574,18 +598,23 @@ class Indexer:
             # The chunks' topics, matched together where their plans agree (the index rows
             # they match were written by the first step: the same rows as chunk by chunk).
             self.topics.match_arrived(arrivals)
-        self.bands.add_each([(key, g.id) for g in keyed for key in g.bands or ()])
+        self.bands.add_each(bands)
 
     def _find_stories(
-        self, groupings: list[Grouped], members: dict[int, list[int]], shared_keys: set[int]
+        self,
+        groupings: list[Grouped],
+        members: dict[int, list[int]],
+        shared_keys: set[int],
+        earlier: dict[int, tuple[int, int | None, bytes]],
     ) -> dict[int, int]:
         """{id: story} of the articles of a chunk (in id order) that tell a stored story.
 
         The same answers as each article arriving on its own, after the ones before it: an
         article's candidates are the first PER_BAND ids of each of its bands in `members`
         (those stored when the transaction began, for the keys of `shared_keys`), with the
-        articles done before it in the transaction placed among them. The chunks before it
-        in the transaction have their stories and signatures written (`set_groupings`)."""
+        articles done before it in the transaction placed among them. `earlier`: (id, story,
+        signature) of the articles of the chunks before it in the transaction, as they will
+        be written (`set_groupings`), read instead of the store's row."""
         keyed = [g for g in groupings if g.bands is not None]
         tops: list[list[int]] = []
         for found in keyed:
@@ -609,6 +638,9 @@ class Indexer:
         for start in range(0, len(candidates), CATCH_UP_CHUNK):
             for row in self.articles.signatures(candidates[start : start + CATCH_UP_CHUNK]):
                 stored[row[0]] = row
+        for other in candidates:
+            if other in earlier:
+                stored[other] = earlier[other]
         signatures = {g.id: g.signature for g in keyed}
         stories: dict[int, int] = {}
         done: set[int] = set()  # the chunk's articles grouped so far
