@@ -7,12 +7,13 @@ import threading
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from reader.core.library import Library, open_library
 from reader.core.models import Article, FeedResult
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import palette, search, settle, test_app
+from tests.ui.conftest import back_to_all_at_the_top, palette, run_checks, search, settle, test_app
 
 
 def _store_from_elsewhere(library: Library, *titles: str) -> None:
@@ -31,29 +32,6 @@ def _store_from_elsewhere(library: Library, *titles: str) -> None:
             ]
         )
         assert result.added == len(titles)
-
-
-def test_the_refresh_key_shows_new_articles_and_keeps_the_cursor(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library, watch_interval=0)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            await pilot.press("j", "j")
-            reading = headlines.current
-            assert headlines.total == 410 and headlines.cursor == 2
-            _store_from_elsewhere(library, "Berita Baru Satu", "Berita Baru Dua")
-            assert headlines.total == 410  # nothing moves until asked (or the timer looks)
-            await pilot.press("ctrl+r")
-            await settle(pilot)
-            assert headlines.total == 412
-            assert headlines.headline(0).title == "Berita Baru Dua"  # newest first
-            assert headlines.current.id == reading.id and headlines.cursor == 4
-            # The row under the cursor is the one previewed, before and after.
-            assert app.query_one(ArticleView).article.id == reading.id
-            assert "412" in str(headlines.border_title)
-
-    asyncio.run(scenario())
 
 
 def test_the_periodic_check_costs_nothing_until_another_process_writes(library: Library) -> None:
@@ -117,38 +95,6 @@ def test_fetch_feeds_from_the_palette_brings_new_articles(library: Library) -> N
                 titles = [n.message for n in app._notifications]
                 assert any("2 feeds: 3 new articles; 1 failed" in t for t in titles), titles
                 assert any("timed out after 0.5 s" in t for t in titles)
-
-    asyncio.run(scenario())
-
-
-def test_the_fetching_notice_stays_until_the_fetch_ends(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    release = threading.Event()
-
-    def slow_fetch(**options: Any) -> list[FeedResult]:  # longer than a notice would stay
-        release.wait(10)
-        return [FeedResult("https://a.example/rss", added=1)]
-
-    monkeypatch.setattr(library, "fetch", slow_fetch)
-
-    async def scenario() -> None:
-        app = test_app(library, watch_interval=0)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            app.fetch_feeds()
-            await pilot.pause()
-            notice = app._fetch_notice
-            assert notice is not None and notice in app._notifications
-            assert notice.timeout > 600  # not gone after a couple of seconds
-            app.fetch_feeds()  # a second request does not start another fetch
-            await pilot.pause()
-            assert app._fetch_notice is notice
-            release.set()
-            await settle(pilot)
-            messages = [n.message for n in app._notifications]
-            assert notice not in app._notifications and app._fetch_notice is None
-            assert any("1 feed: 1 new article" in m for m in messages), messages
 
     asyncio.run(scenario())
 
@@ -240,23 +186,86 @@ def test_the_reader_fetches_on_its_schedule_and_lists_every_failed_feed(
     asyncio.run(scenario())
 
 
-def test_the_readers_fetch_takes_the_configured_size_limit(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fetching_and_refreshing_at_120_columns(library: Library) -> None:
+    """Three checks in one app (one start instead of three), each from where a fresh app
+    starts (`back_to_all_at_the_top` between). The periodic look at the store is off, and
+    the fetch size limit 2.5 MB is what the second check reads back."""
+
+    async def scenario() -> None:
+        app = test_app(library, watch_interval=0, fetch_max_size=2.5)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await run_checks(
+                pilot,
+                [
+                    the_fetching_notice_stays_until_the_fetch_ends,
+                    the_readers_fetch_takes_the_configured_size_limit,
+                    the_refresh_key_shows_new_articles_and_keeps_the_cursor,
+                ],
+                between=back_to_all_at_the_top,
+            )
+
+    asyncio.run(scenario())
+
+
+async def the_fetching_notice_stays_until_the_fetch_ends(pilot: Pilot[Any]) -> None:
+    """The first fetch of its app (the library's fetch replaced for the check)."""
+    release = threading.Event()
+
+    def slow_fetch(**options: Any) -> list[FeedResult]:  # longer than a notice would stay
+        release.wait(10)
+        return [FeedResult("https://a.example/rss", added=1)]
+
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(app.library, "fetch", slow_fetch)
+        app.fetch_feeds()
+        await pilot.pause()
+        notice = app._fetch_notice
+        assert notice is not None and notice in app._notifications
+        assert notice.timeout > 600  # not gone after a couple of seconds
+        app.fetch_feeds()  # a second request does not start another fetch
+        await pilot.pause()
+        assert app._fetch_notice is notice
+        release.set()
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert notice not in app._notifications and app._fetch_notice is None
+        assert any("1 feed: 1 new article" in m for m in messages), messages
+
+
+async def the_readers_fetch_takes_the_configured_size_limit(pilot: Pilot[Any]) -> None:
+    """Its app is configured with fetch_max_size 2.5 (the library's fetch replaced for the
+    check)."""
     seen: dict[str, Any] = {}
 
     def fetch(**options: Any) -> list[FeedResult]:
         seen.update(options)
         return []
 
-    monkeypatch.setattr(library, "fetch", fetch)
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(app.library, "fetch", fetch)
+        app.fetch_feeds()
+        await settle(pilot)
+        assert seen["max_bytes"] == int(2.5 * 1024 * 1024)
 
-    async def scenario() -> None:
-        app = test_app(library, watch_interval=0, fetch_max_size=2.5)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            app.fetch_feeds()
-            await settle(pilot)
-            assert seen["max_bytes"] == int(2.5 * 1024 * 1024)
 
-    asyncio.run(scenario())
+async def the_refresh_key_shows_new_articles_and_keeps_the_cursor(pilot: Pilot[Any]) -> None:
+    """Nothing stored before it (it asserts 410 rows); it stores two, so it comes last."""
+    app = pilot.app
+    library = app.library
+    headlines = app.query_one(HeadlineList)
+    await pilot.press("j", "j")
+    reading = headlines.current
+    assert headlines.total == 410 and headlines.cursor == 2
+    _store_from_elsewhere(library, "Berita Baru Satu", "Berita Baru Dua")
+    assert headlines.total == 410  # nothing moves until asked (or the timer looks)
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+    assert headlines.total == 412
+    assert headlines.headline(0).title == "Berita Baru Dua"  # newest first
+    assert headlines.current.id == reading.id and headlines.cursor == 4
+    # The row under the cursor is the one previewed, before and after.
+    assert app.query_one(ArticleView).article.id == reading.id
+    assert "412" in str(headlines.border_title)
