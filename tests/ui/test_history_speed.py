@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reader.core.library import Library
+from reader.ui.screens import reader as reader_screen
 from reader.ui.screens.reader import ReaderScreen
 from tests.ui.conftest import settle, test_app
 
@@ -31,6 +32,10 @@ def test_the_history_is_written_after_the_hits_frame(
         finished(self, message)
 
     monkeypatch.setattr(ReaderScreen, "on_search_finished", recording)
+    # The painting after Enter is held until the results come (at most START_FRAME_HOLD: a
+    # search slower than that has its "searching…" frame painted first, and the history
+    # written after that frame). Held until they come here, whatever the machine's load.
+    monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 30.0)
 
     async def scenario() -> None:
         app = test_app(library, state_dir=tmp_path)
