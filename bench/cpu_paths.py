@@ -10,6 +10,9 @@ changed. It includes Pilot's own work for each key (the same in both trees).
 
 --profile FILE: cProfile of the UI thread over the measured spans (the searches' into FILE,
 the Downs' into FILE.down; pstats files), for finding where their CPU goes.
+--reframe N: also the CPU of the list's lines framed again from the lines it keeps (what a
+Down that scrolls the list costs the list), N times over, after the searches (median and min of
+7 rounds, in ms).
 
 STORE is a reader's store (for instance make bench-tui's /tmp/tuibench-data/kr-1000/pristine.db;
 searching marks the first hit read, so give it a copy). Prints one line per run.
@@ -25,12 +28,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
 from textual.screen import Screen
 
 from reader.core.library import open_library
 from reader.ui.app import make_app
 from reader.ui.config import UIConfig
 from reader.ui.screens.reader import ReaderScreen
+from reader.ui.widgets.headline_list import HeadlineList
 
 
 class FrameClock:
@@ -82,7 +87,7 @@ class FrameClock:
 
 
 async def measure(
-    store: Path, query: str, searches: int, profile: Path | None = None
+    store: Path, query: str, searches: int, profile: Path | None = None, reframe: int = 0
 ) -> dict[str, list[float]]:
     clock = FrameClock(profile is not None)
     found: dict[str, list[float]] = {
@@ -91,6 +96,7 @@ async def measure(
         "search_frame_cpu": [],
         "down_cpu": [],
         "down_frame_cpu": [],
+        "reframe_cpu": [],
     }
     app = make_app(open_library(store), UIConfig(start_view="all", cursor_blink=False))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -119,10 +125,26 @@ async def measure(
                 await pilot.pause(0.05)
             await pilot.press("escape")
             await pilot.pause(0.3)
+        if reframe:
+            found["reframe_cpu"] = _reframe_cpu(app.screen.query_one(HeadlineList), reframe)
     if clock.profiles is not None and profile is not None:
         clock.profiles[0].dump_stats(profile)
         clock.profiles[1].dump_stats(f"{profile}.down")
     return found
+
+
+def _reframe_cpu(headlines: HeadlineList, times: int) -> list[float]:
+    """The CPU (ms) of the list's whole height framed again from its kept lines, per time."""
+    crop = Region(0, 0, headlines.outer_size.width, headlines.outer_size.height)
+    headlines.render_lines(crop)  # every line kept once
+    rounds = []
+    for _ in range(7):
+        start = time.thread_time()
+        for _ in range(times):
+            headlines._styles_cache.clear()  # as a scroll leaves it: every line to frame
+            headlines.render_lines(crop)
+        rounds.append((time.thread_time() - start) / times * 1e3)
+    return rounds
 
 
 def main() -> None:
@@ -132,8 +154,9 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=12)
     parser.add_argument("--label", default="")
     parser.add_argument("--profile", type=Path, help="cProfile files of the spans measured")
+    parser.add_argument("--reframe", type=int, default=0, help="list reframes to time")
     args = parser.parse_args()
-    found = asyncio.run(measure(args.store, args.query, args.searches, args.profile))
+    found = asyncio.run(measure(args.store, args.query, args.searches, args.profile, args.reframe))
     downs = sorted(found["down_cpu"])
     print(
         f"{args.label or args.store.name}: Enter -> hits frame, UI-thread CPU median "
@@ -143,6 +166,12 @@ def main() -> None:
         f"{statistics.median(downs):.2f} ms, p90 {downs[int(len(downs) * 0.9)]:.2f} ms (the frame "
         f"alone {statistics.median(found['down_frame_cpu']):.2f})"
     )
+    if found["reframe_cpu"]:
+        rounds = found["reframe_cpu"]
+        print(
+            f"  the list framed again from its kept lines: median {statistics.median(rounds):.3f}"
+            f" ms, min {min(rounds):.3f} ms"
+        )
 
 
 if __name__ == "__main__":

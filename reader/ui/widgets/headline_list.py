@@ -488,9 +488,13 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
                 self._framed.pop(self._lines.popitem(last=False)[0], None)
         return strip
 
-    def _line_key(self, y: int) -> tuple[int, int, bool]:
-        index, part = divmod(self.scroll_offset.y + y, self.row_height)
-        return index, part, index == self.cursor
+    def _line_key(
+        self, y: int, top: int | None = None, cursor: int | None = None
+    ) -> tuple[int, int, bool]:
+        """Which row's which line is the content line `y`, and whether the cursor is on it
+        (`top`, `cursor`: the scroll offset and the cursor, when the caller has read them)."""
+        index, part = divmod((self.scroll_offset.y if top is None else top) + y, self.row_height)
+        return index, part, index == (self.cursor if cursor is None else cursor)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The list's lines as the screen shows them. Textual frames a widget's lines (border,
@@ -531,10 +535,13 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
         content = range(top, top + self.scrollable_content_region.height)
         to_keep: list[tuple[int, tuple[int, int, bool]]] = []
         learnt = self._frame is not None
+        # Read once for every line below: Textual works each out anew when asked (a scroll
+        # by one row frames every line again, from the lines kept).
+        scrolled, cursor = self.scroll_offset.y, self.cursor
         for y in crop.line_range:
             if y not in content or (y in cache._cache and y not in cache._dirty_lines):
                 continue
-            key = self._line_key(y - top)
+            key = self._line_key(y - top, scrolled, cursor)
             strip = framed.get(key)
             if strip is None and not learnt:
                 # The first line to frame with these styles: Textual frames it, alone, and
