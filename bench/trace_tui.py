@@ -277,6 +277,37 @@ def report(path: Path) -> None:
         ):
             values = [r[column] for r in rows]
             print(f"  {title:30} {statistics.median(values):7.2f} / {max(values):7.2f} ms")
+    _report_collections(events)
+
+
+def _report_collections(events: list[tuple[float, str, float, str]]) -> None:
+    """The garbage collections on the UI thread by generation: how many, their CPU, and those
+    that began while a key waited for its frame (from the key read by the driver to the end of
+    the UI thread's next frame)."""
+    waiting = False
+    began: dict[str, tuple[float, bool]] = {}
+    found: dict[str, list[tuple[float, bool]]] = {}
+    for _wall, thread, cpu, what in events:
+        if what.startswith("key "):
+            waiting = True
+        elif thread == "MainThread" and what == "< frame":
+            waiting = False
+        elif thread == "MainThread" and what.startswith(("> gc", "< gc")):
+            generation = what.split()[2]
+            if what.startswith(">"):
+                began[generation] = (cpu, waiting)
+            elif generation in began:
+                start, in_key = began.pop(generation)
+                found.setdefault(generation, []).append((cpu - start, in_key))
+    if found:
+        print("\ngarbage collections on the UI thread: count, CPU total / max (while a key waited)")
+    for generation, rows in sorted(found.items()):
+        spent = [row[0] for row in rows]
+        keyed = [row[0] for row in rows if row[1]]
+        print(
+            f"  generation {generation}: {len(rows)}, {sum(spent):.1f} / {max(spent):.2f} ms"
+            f" ({len(keyed)}, {sum(keyed):.1f} / {max(keyed, default=0):.2f} ms)"
+        )
 
 
 def main() -> int:
