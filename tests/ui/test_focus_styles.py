@@ -8,12 +8,13 @@ import asyncio
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import back_to_all_at_the_top, run_checks, settle, test_app
 
 
 def styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -28,9 +29,27 @@ def textual_styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[st
     return styles_of(widget)
 
 
-def test_a_focus_move_seen_before_reuses_textuals_styles(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_focus_styles_in_one_app(library: Library) -> None:
+    """Two checks in one app (one start instead of two), `back_to_all_at_the_top` between."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await run_checks(
+                pilot,
+                [
+                    a_focus_move_seen_before_reuses_textuals_styles,
+                    a_new_theme_is_not_given_the_old_themes_styles,
+                ],
+                between=back_to_all_at_the_top,
+            )
+
+    asyncio.run(scenario())
+
+
+async def a_focus_move_seen_before_reuses_textuals_styles(pilot: Pilot[Any]) -> None:
+    """The first check of its app: the two focus states are worked out by Textual here."""
     restyled: list[Widget] = []  # by Textual's restyle on a focus change
     restyle = Widget.watch_has_focus
 
@@ -38,60 +57,51 @@ def test_a_focus_move_seen_before_reuses_textuals_styles(
         restyled.append(widget)
         restyle(widget, has_focus)
 
-    monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+    app = pilot.app
+    with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
+        monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
+        headlines = app.query_one(HeadlineList)
+        box = app.screen.query_one("#search", SearchBox)
+        for _ in range(2):  # each state worked out by Textual (the box is -valid from the 2nd)
+            await pilot.press("slash")  # the box focused, the list blurred
             await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            box = app.screen.query_one("#search", SearchBox)
-            for _ in range(2):  # each state worked out by Textual (the box is -valid from the 2nd)
-                await pilot.press("slash")  # the box focused, the list blurred
-                await settle(pilot)
-                await pilot.press("escape")  # back to the list
-                await settle(pilot)
-            assert restyled
-            for _ in range(2):
-                restyled.clear()
-                await pilot.press("slash")
-                await settle(pilot)
-                assert box.has_focus and not restyled  # neither widget matched again
-                focused_box, blurred_list = styles_of(box), styles_of(headlines)
-                assert focused_box == textual_styles_of(box)
-                assert blurred_list == textual_styles_of(headlines)
-                await pilot.press("escape")
-                await settle(pilot)
-                assert headlines.has_focus and not restyled
-                assert styles_of(headlines) == textual_styles_of(headlines)
-                assert styles_of(box) == textual_styles_of(box)
-            # The two states differ (the list's border and cursor row follow its focus).
-            assert styles_of(headlines) != blurred_list
-
-    asyncio.run(scenario())
-
-
-def test_a_new_theme_is_not_given_the_old_themes_styles(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("escape")  # back to the list
             await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            for _ in range(2):  # both focus states kept
-                await pilot.press("slash")
-                await settle(pilot)
-                await pilot.press("escape")
-                await settle(pilot)
-            old = styles_of(headlines)
-            app.theme = "textual-light" if app.theme != "textual-light" else "nord"
-            await settle(pilot)
+        assert restyled
+        for _ in range(2):
+            restyled.clear()
             await pilot.press("slash")
             await settle(pilot)
+            assert box.has_focus and not restyled  # neither widget matched again
+            focused_box, blurred_list = styles_of(box), styles_of(headlines)
+            assert focused_box == textual_styles_of(box)
+            assert blurred_list == textual_styles_of(headlines)
             await pilot.press("escape")
             await settle(pilot)
-            assert headlines.has_focus
-            new = styles_of(headlines)
-            assert new != old
-            assert new == textual_styles_of(headlines)
+            assert headlines.has_focus and not restyled
+            assert styles_of(headlines) == textual_styles_of(headlines)
+            assert styles_of(box) == textual_styles_of(box)
+        # The two states differ (the list's border and cursor row follow its focus).
+        assert styles_of(headlines) != blurred_list
 
-    asyncio.run(scenario())
+
+async def a_new_theme_is_not_given_the_old_themes_styles(pilot: Pilot[Any]) -> None:
+    """It changes the theme: the last check of its app."""
+    app = pilot.app
+    headlines = app.query_one(HeadlineList)
+    for _ in range(2):  # both focus states kept
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    old = styles_of(headlines)
+    app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+    await settle(pilot)
+    await pilot.press("slash")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    assert headlines.has_focus
+    new = styles_of(headlines)
+    assert new != old
+    assert new == textual_styles_of(headlines)

@@ -7,16 +7,16 @@ import asyncio
 import random
 from typing import Any
 
-import pytest
 from rich._wrap import divide_line
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.library import Library
 from reader.core.models import RelatedItem
 from reader.ui.widgets.related_panel import RelatedPanel, _breaks
-from tests.ui.conftest import resize, settle, test_app
+from tests.ui.conftest import Check, resize, run_checks, settle, test_app
 
 TITLES = [
     "Banjir",
@@ -49,51 +49,61 @@ def _segments(panel: RelatedPanel, option: Option, component: str) -> tuple[Any,
     return ours, theirs
 
 
-@pytest.mark.parametrize("width", [120, 97, 160])
-def test_entries_are_drawn_as_textual_draws_them(library: Library, width: int) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+def _entries_drawn_at(width: int) -> Check:
+    """The check that the panel's entries are drawn as Textual draws them, at `width`."""
+
+    async def check(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        library = app.library
+        await resize(pilot, width, 36)
+        panel = app.query_one(RelatedPanel)
+        real = [library.related(row.id, 12) for row in library.headlines(0, 6)]
+        drawn = 0
+        for items in [_items(), *real]:
+            panel.show_items(1, items)
             await settle(pilot)
-            await resize(pilot, width, 36)
-            panel = app.query_one(RelatedPanel)
-            real = [library.related(row.id, 12) for row in library.headlines(0, 6)]
-            drawn = 0
-            for items in [_items(), *real]:
-                panel.show_items(1, items)
-                await settle(pilot)
-                for index in range(panel.option_count):
-                    option = panel.get_option_at_index(index)
-                    for component in (
-                        "",
-                        "option-list--option-highlighted",
-                        "option-list--option-disabled",
-                    ):
-                        ours, theirs = _segments(panel, option, component)
-                        assert ours == theirs, (str(option.prompt), component)
-                        drawn += 1
-            panel.show_note("Looking for related news…")
-            ours, theirs = _segments(panel, panel.get_option_at_index(0), "")
-            assert ours == theirs
-            assert drawn > 50
+            for index in range(panel.option_count):
+                option = panel.get_option_at_index(index)
+                for component in (
+                    "",
+                    "option-list--option-highlighted",
+                    "option-list--option-disabled",
+                ):
+                    ours, theirs = _segments(panel, option, component)
+                    assert ours == theirs, (str(option.prompt), component)
+                    drawn += 1
+        panel.show_note("Looking for related news…")
+        ours, theirs = _segments(panel, panel.get_option_at_index(0), "")
+        assert ours == theirs
+        assert drawn > 50
 
-    asyncio.run(scenario())
+    check.__name__ = f"entries_are_drawn_as_textual_draws_them_at_{width}_columns"
+    return check
 
 
-def test_wide_text_is_left_to_textual(library: Library) -> None:
+async def wide_text_is_left_to_textual(pilot: Pilot[Any]) -> None:
     """A title with a character wider than one cell is drawn by Textual's own code."""
+    app = pilot.app
+    panel = app.query_one(RelatedPanel)
+    option = Option(Content("Lebar: 東京 berita"))
+    panel.set_options([option])
+    assert panel._draw_option(option, panel._style_of("")) is None
+    narrow = Option(Content("Sempit"))
+    panel.set_options([narrow])
+    assert panel._draw_option(narrow, panel._style_of("")) is not None
+
+
+def test_the_panels_lines_in_one_app(library: Library) -> None:
+    """Four checks in one app started at 120 x 36 (one start instead of four): the entries at
+    120, 97 and 160 columns (each resizes to its width; each shows its own entries), then
+    wide text (which leaves the panel its own two options, so it comes last)."""
 
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            panel = app.query_one(RelatedPanel)
-            option = Option(Content("Lebar: 東京 berita"))
-            panel.set_options([option])
-            assert panel._draw_option(option, panel._style_of("")) is None
-            narrow = Option(Content("Sempit"))
-            panel.set_options([narrow])
-            assert panel._draw_option(narrow, panel._style_of("")) is not None
+            checks = [_entries_drawn_at(width) for width in (120, 97, 160)]
+            await run_checks(pilot, [*checks, wide_text_is_left_to_textual])
 
     asyncio.run(scenario())
 
