@@ -359,6 +359,13 @@ def main() -> None:
         action="append",
         help="with --single, this query instead of the fixed list (may be given again)",
     )
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        help="with --single, this query after the fixed list (may be given again); the load"
+        " run's list stays the fifteen",
+    )
     args = parser.parse_args()
     from reader.core.library import open_library
 
@@ -366,7 +373,7 @@ def main() -> None:
         parser.error("--fetch is required (but with --single)")
     if args.single:
         print(f"load average {os.getloadavg()}")
-        single(args.store, args.rounds, args.query or QUERIES)
+        single(args.store, args.rounds, [*(args.query or QUERIES), *args.also])
         print(f"load average {os.getloadavg()}")
         return
 

@@ -51,6 +51,14 @@ JOINED_TITLES_BELOW = 0.2
 # in one read: two cost more there (at 100,000 articles "harga beras", 850 articles with
 # "beras": 8 -> 10-14 ms of server CPU; at 1,100,000, 9,080: 25-35 -> 11-16).
 TEXT_FIRST_ABOVE = 5000
+# The other names' words that a query whose words are an alias name reads first
+# (_alias_words_first) hold at most this many times the articles of its typed words' reach:
+# at 1,200,000 articles "tenaga kerja indonesia" reads 35,028 against 31,983 with "tenaga"
+# (12,462 articles ranked -> 4,921: the statement 202 -> 96 ms of server CPU), "menteri
+# tenaga kerja" 10,635 against 31,983 (125-153 -> 47-67 ms); "menteri ketenagakerjaan" would
+# read "tenaga" and "kerja", 146,934 against 2,903 with "ketenagakerjaan" (68 -> 108-135
+# ms), "buruh migran" 50 times its 1,912.
+ALIAS_READ_MOST = 2.0
 _CANDIDATE_COLUMNS = "a.id, a.title, a.url, a.source, a.published_at, a.sort_key"
 
 
@@ -500,6 +508,60 @@ def _best_of(limit: int, *found: list[Candidate]) -> list[Candidate]:
     return sorted(every.values(), key=lambda row: (row.rank, row.id))[:limit]
 
 
+# ts_rank gives a phrase of several words that an article holds at most one of (no pair of
+# positions to score: calc_rank_and) 1e-20, its floor for "nothing"; with room for float4.
+_RANK_FLOOR = 1e-19
+
+
+def _alias_group(expression: Expression) -> tuple[AllOf, list[Phrase]] | None:
+    """The typed words and the other names of a query whose words are a name of the alias
+    table ("tenaga kerja indonesia": the "all of" of its words, and "pmi", "tki", "pekerja
+    migran" ...): an "any of" of one "all of" and phrases over the text columns; else None."""
+    if not isinstance(expression, AnyOf):
+        return None
+    typed = [item for item in expression.items if isinstance(item, AllOf)]
+    names = [item for item in expression.items if isinstance(item, Phrase)]
+    if len(typed) != 1 or len(typed) + len(names) != len(expression.items):
+        return None
+    if any(name.columns != "text" or name.prefix or not _indexable(name) for name in names):
+        return None
+    return typed[0], names
+
+
+def _first_words(names: list[Phrase], own: set[str], frequencies: dict[str, int]) -> frozenset[str]:
+    """The words an article must hold one of to be read first, so that each of `names` scores
+    nothing in an article left out: a name of one word, itself; of several, all but one (a
+    phrase scores its words by pairs), the one left a typed word of `own` if it has one (every
+    match holds it), else its commonest."""
+    read: set[str] = set()
+    for name in names:
+        words = sorted(set(name.words))
+        kept = max(
+            words, key=lambda word: (word in own, frequencies.get(word.lstrip(REDUP_MARK), 0))
+        )
+        read |= {word for word in words if word != kept or len(words) == 1}
+    return frozenset(read)
+
+
+def _left_out_most(terms: list[_Term], read: frozenset[str], titles: frozenset[Phrase]) -> float:
+    """The most `terms` (single words and phrases over the text vector, no prefix) score in an
+    article whose text vector holds none of the words `read` and whose title holds none of the
+    phrases `titles`: a word read scores 0; a phrase of several words with at most one of its
+    words left unread, the floor (it holds no two of them); a word of `titles`, its
+    _outside_titles bound; any other, its _inside_titles bound."""
+    total = 0.0
+    for term in terms:
+        words = set(term.phrase.words)
+        left = words - read
+        if not left or (len(words) > 1 and len(left) == 1):
+            total += term.coefficient * _RANK_FLOOR
+        elif term.phrase in titles:
+            total += _outside_titles(term) or math.inf
+        else:
+            total += _inside_titles(term)
+    return total
+
+
 def _title_condition(terms: list[_Term], params: list[object]) -> str:
     """SQL for "one of the phrases is in the title", over the title-only GIN indexes."""
     grouped: dict[str, list[str]] = {}
@@ -719,6 +781,10 @@ class PostgresTextIndex(TextIndex):
             text_first = self._names_first(expression, terms, head, inner, params, limit)
             if text_first is None:
                 text_first = self._text_first(expression, terms, head, inner, params, limit)
+            if text_first is None:
+                text_first = self._alias_words_first(
+                    expression, terms, head, inner, params, limit, statistics.frequencies
+                )
         if text_first is not None:
             return text_first
         rank_params: list[object] = []
@@ -1070,6 +1136,103 @@ class PostgresTextIndex(TextIndex):
         where = f"NOT f.doc @@ CAST(? AS tsquery) AND {_match(expression, rest_params)}"
         rest = self._best(terms, head, inner, f"{where} OFFSET 0", rest_params, params, limit)
         return _best_of(limit, found, rest)
+
+    def _alias_words_first(
+        self,
+        expression: Expression,
+        terms: list[_Term],
+        head: str,
+        inner: str,
+        params: list[object],
+        limit: int,
+        frequencies: dict[str, int],
+    ) -> list[Candidate] | None:
+        """For typed words that are a name of the alias table ("tenaga kerja indonesia", whose
+        other names are "pmi", "tki", "pekerja migran", "buruh migran", "pekerja migran
+        indonesia"), the best `limit` matches found among those whose text vector holds a word
+        of the other names (each name's words but its commonest, or but a typed word), and
+        then, where needed, those with a typed word in the title; None when that is not sure
+        to give the same answer as scoring every match.
+
+        The typed words match as words anywhere in an article ("indonesia" is in 55% of the
+        articles at 1,200,000: 12,462 matches, each scored with eight ts_ranks, 160-200 ms of
+        server CPU), while the best hold an other name. An article left out holds none of the
+        words read, so each of those words scores 0 there and each other name of several words
+        its floor (it holds no two of its words: ts_rank scores a phrase's words by pairs of
+        positions); the typed words score at most their _inside_titles bounds, or, once their
+        title matches are read, their _outside_titles bounds (_left_out_most). The first read
+        (the other names' words AND the whole match by the text vector, one tsquery, and the
+        stem-only matches holding such a word) answers when its `limit`-th best beats that
+        bound with no title read; else the title matches of the typed words that weigh most,
+        as few as bring the bound below that `limit`-th best, are read too, and the best of
+        both answer when they beat it. The phrase token of the typed words (phrases.py) is
+        not needed: holding the words side by side adds nothing to their scores."""
+        if limit <= 0 or not terms:
+            return None
+        if any(
+            term.phrase.columns != "text" or term.phrase.prefix or not _indexable(term.phrase)
+            for term in terms
+        ):
+            return None
+        group = _alias_group(expression)
+        if group is None:
+            return None
+        typed, names = group
+        own = {word for phrase in _phrases(typed) for word in phrase.words}
+        read = _first_words(names, own, frequencies)
+        if not read or read & own:
+            return None  # nothing to read first, or a typed word: every match
+        holding = sum(frequencies.get(word.lstrip(REDUP_MARK), 0) for word in read)
+        if holding < limit or holding > ALIAS_READ_MOST * _reach(typed, frequencies):
+            return None  # too few to answer, or as many as every match
+        words_read = read
+        singles = [
+            term
+            for term in terms
+            if len(term.phrase.words) == 1 and term.phrase.words[0] not in read
+        ]
+        singles.sort(key=lambda term: (_outside_titles(term) or 0.0) - _inside_titles(term))
+        every = frozenset(term.phrase for term in singles)
+        hope = sum(_title_floor(term) for term in singles)
+        if not _beats(hope, _left_out_most(terms, words_read, every)):
+            return None  # even the typed words in the title would not beat it
+        words_query = " | ".join(_quote(word) for word in sorted(read))
+        text = _one_vector(expression, "f.doc")
+        stems = [
+            f"({_tsquery(phrase)})"
+            for phrase in _phrases(expression)
+            if _vector(phrase) == "f.stems" and _indexable(phrase)
+        ]
+        where_params: list[object] = []
+        parts: list[str] = []
+        if text is not None:
+            where_params.append(f"{text} & ({words_query})")
+            parts.append("f.doc @@ CAST(? AS tsquery)")
+        if stems:
+            where_params += [" | ".join(dict.fromkeys(stems)), words_query]
+            parts.append("f.stems @@ CAST(? AS tsquery) AND f.doc @@ CAST(? AS tsquery)")
+        if not parts:
+            return None
+        where = f"{' OR '.join(parts)} OFFSET 0"
+        found = self._best(terms, head, inner, where, where_params, params, limit)
+        if _above(found, limit, _left_out_most(terms, words_read, frozenset())):
+            return found
+        # The typed words' title matches, those that weigh most first, as few as bring the
+        # bound below the limit-th best read (all of them when fewer than `limit` were read).
+        least = -float(found[-1].rank) if len(found) >= limit else 0.0
+        titles: list[_Term] = []
+        for term in singles:
+            titles.append(term)
+            if _beats(
+                least, _left_out_most(terms, words_read, frozenset(t.phrase for t in titles))
+            ):
+                break
+        chosen = frozenset(term.phrase for term in titles)
+        title_params: list[object] = []
+        where = f"({_title_condition(titles, title_params)}) AND {_match(expression, title_params)}"
+        more = self._best(terms, head, inner, f"{where} OFFSET 0", title_params, params, limit)
+        best = _best_of(limit, found, more)
+        return best if _above(best, limit, _left_out_most(terms, words_read, chosen)) else None
 
     def _best_if_above(
         self,
