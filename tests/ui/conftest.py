@@ -258,10 +258,15 @@ async def back_to_all_at_the_top(pilot: Pilot[Any]) -> None:
             break
         await pilot.press("escape")
         await settle(pilot)
-    # j first: Esc out of a search keeps its article open, and home on the first row is no move
-    await pilot.press("j", "home")
-    await settle(pilot)
     headlines = reader.headlines
+    if headlines.cursor != 0:
+        await pilot.press("home")
+        await settle(pilot)
+    article = reader.article.article
+    if article is None or article.id != headlines.current.id:
+        # Esc out of a search keeps its article open, and home on the first row is no move
+        await pilot.press("j", "home")
+        await settle(pilot)
     assert app.screen is reader and app.focused is headlines
     assert reader.search is None and reader.view == ALL and headlines.cursor == 0
     article = reader.article.article

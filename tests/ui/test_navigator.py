@@ -257,9 +257,14 @@ async def _back_to_the_topic(pilot: Pilot[Any]) -> None:
         await settle(pilot)
     if reader.view.key != "topic:1":
         await choose(pilot, "topic:1")
-    await pilot.press("j", "home")
-    await settle(pilot)
     headlines = reader.headlines
+    if headlines.cursor != 0:
+        await pilot.press("home")
+        await settle(pilot)
+    article = reader.article.article
+    if article is None or article.id != headlines.current.id:
+        await pilot.press("j", "home")  # Esc out of a search keeps its article open
+        await settle(pilot)
     assert app.screen is reader and app.focused is headlines and reader.search is None
     assert reader.view.key == "topic:1" and headlines.cursor == 0
     assert reader.article.article is not None
