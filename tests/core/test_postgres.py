@@ -234,6 +234,13 @@ SMALL_PENDING_LISTS = {
 }
 
 
+# Layout step 5: autovacuum visits the two tables a fetcher grows after 1% of new rows.
+PROMPT_AUTOVACUUM = {
+    table: ["autovacuum_analyze_scale_factor=0.01", "autovacuum_vacuum_insert_scale_factor=0.01"]
+    for table in ("articles", "articles_fts")
+}
+
+
 def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What PostgreSQL's own layout steps set: where the vectors are stored, the source index."""
     storage: dict[str, str] = dict(
@@ -253,8 +260,19 @@ def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
             "WHERE relname IN ('articles_fts_doc', 'articles_fts_stems')",
         )
     )
+    vacuum: dict[str, str] = dict(
+        sql(
+            library,
+            "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+            "WHERE relname IN ('articles', 'articles_fts')",
+        )
+    )
     return {
         "storage": storage,
+        "autovacuum": {
+            table: sorted(o for o in options.split(",") if o.startswith("autovacuum"))
+            for table, options in vacuum.items()
+        },
         "source_index": "articles_source_lower" in indexes,
         "title_indexes": titles,
         "pending_lists": pending,
@@ -275,7 +293,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "source_index": True,
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
-            "made": "4",
+            "autovacuum": PROMPT_AUTOVACUUM,
+            "made": "5",
         }
         before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
         filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
@@ -292,6 +311,10 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "DROP INDEX articles_fts_stems_titles",
             "ALTER INDEX articles_fts_doc RESET (gin_pending_list_limit)",
             "ALTER INDEX articles_fts_stems RESET (gin_pending_list_limit)",
+            "ALTER TABLE articles RESET (autovacuum_vacuum_insert_scale_factor, "
+            "autovacuum_analyze_scale_factor)",
+            "ALTER TABLE articles_fts RESET (autovacuum_vacuum_insert_scale_factor, "
+            "autovacuum_analyze_scale_factor)",
             "DELETE FROM meta WHERE key = 'postgres_layout'",
         ):
             conn.execute(statement)
@@ -301,7 +324,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "source_index": True,
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
-            "made": "4",
+            "autovacuum": PROMPT_AUTOVACUUM,
+            "made": "5",
         }
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
@@ -330,7 +354,7 @@ def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles(
             conn.execute(statement)
     said: list[str] = []
     with open_library(url, notice=said.append) as library:
-        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "4"
+        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "5"
     assert said == [f"indexing the titles of the {count:,} articles, once"]
     with open_library(url, notice=said.append):
         pass
