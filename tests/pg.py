@@ -368,3 +368,22 @@ def answers_of(monkeypatch: pytest.MonkeyPatch, read: str, allowed: bool) -> lis
     spy.__wrapped__ = real  # type: ignore[attr-defined]
     monkeypatch.setattr(PostgresTextIndex, read, spy)
     return answered
+
+
+def ranked_with(library: Any, query: str) -> tuple[Any, Any]:
+    """The expression and weights that the PostgreSQL store's search of `query` ranks with
+    (its text index's first `ranked` call, seen by a spy taken away after)."""
+    index = library._storage.index
+    seen: list[tuple[Any, Any]] = []
+    real = index.ranked
+
+    def spy(expression: Any, weights: Any, limit: int, **kwargs: Any) -> Any:
+        seen.append((expression, weights))
+        return real(expression, weights, limit, **kwargs)
+
+    index.ranked = spy
+    try:
+        library.search(query, 5)
+    finally:
+        del index.ranked
+    return seen[0]

@@ -69,29 +69,11 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     yield from pg.filled_store("aliaswords", _articles(path))
 
 
-def _expression(library):  # type: ignore[no-untyped-def]
-    """The expression and weights the search of QUERY ranks with."""
-    index = library._storage.index
-    seen = []
-    real = index.ranked
-
-    def spy(expression, weights, limit, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((expression, weights))
-        return real(expression, weights, limit, **kwargs)
-
-    index.ranked = spy
-    try:
-        library.search(QUERY, 5)
-    finally:
-        del index.ranked
-    return seen[0]
-
-
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, wrong=None):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows and whether the alias words' first read answered: allowed
     or not, the other shortcuts left out (so every match is scored in one read otherwise);
     `wrong`: a function that puts a wrong rule in place."""
-    expression, weights = _expression(library)
+    expression, weights = pg.ranked_with(library, QUERY)
     none = lambda self, *args: None  # noqa: E731
     for read in ("_title_first", "_shared_first", "_lifted_phrases", "_names_first", "_text_first"):
         monkeypatch.setattr(text_index.PostgresTextIndex, read, none)
@@ -133,7 +115,7 @@ def _one_word_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_query_is_its_typed_words_or_the_other_names(store) -> None:  # type: ignore[no-untyped-def]
-    expression, _ = _expression(store)
+    expression, _ = pg.ranked_with(store, QUERY)
     assert isinstance(expression, AnyOf) and isinstance(expression.items[0], AllOf)
     names = {getattr(item, "words", None) for item in expression.items[1:]}
     assert {("tki",), ("pekerja", "migran", "indonesia")} <= names

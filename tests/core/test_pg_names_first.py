@@ -53,29 +53,11 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     yield from pg.filled_store("namesfirst", _articles(tmp_path_factory.mktemp("tka") / "a.jsonl"))
 
 
-def _expression(library):  # type: ignore[no-untyped-def]
-    """The expression and weights the search of QUERY ranks with."""
-    index = library._storage.index
-    seen = []
-    real = index.ranked
-
-    def spy(expression, weights, limit, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((expression, weights))
-        return real(expression, weights, limit, **kwargs)
-
-    index.ranked = spy
-    try:
-        library.search(QUERY, 5)
-    finally:
-        del index.ranked
-    return seen[0]
-
-
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, names: bool, wrong=False):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows and whether the names-first read answered: allowed or not,
     the other shortcuts left out (so every match is scored in one read otherwise); `wrong`:
     any `limit` rows taken as proven, whatever their last scores."""
-    expression, weights = _expression(library)
+    expression, weights = pg.ranked_with(library, QUERY)
     none = lambda self, *args: None  # noqa: E731
     for read in ("_title_first", "_shared_first", "_lifted_phrases", "_text_first"):
         monkeypatch.setattr(text_index.PostgresTextIndex, read, none)
@@ -89,7 +71,7 @@ def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, names: bool, w
 
 
 def test_the_query_has_a_name_of_one_word(store) -> None:  # type: ignore[no-untyped-def]
-    expression, _ = _expression(store)
+    expression, _ = pg.ranked_with(store, QUERY)
     assert isinstance(expression, AnyOf)
     assert any(getattr(item, "words", None) == ("tka",) for item in expression.items)
 

@@ -54,29 +54,11 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     yield from pg.filled_store("textfirst", _articles(tmp_path_factory.mktemp("pasar") / "a.jsonl"))
 
 
-def _expression(library):  # type: ignore[no-untyped-def]
-    """The expression and weights the search of QUERY ranks with."""
-    index = library._storage.index
-    seen = []
-    real = index.ranked
-
-    def spy(expression, weights, limit, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((expression, weights))
-        return real(expression, weights, limit, **kwargs)
-
-    index.ranked = spy
-    try:
-        library.search(QUERY, 5)
-    finally:
-        del index.ranked
-    return seen[0]
-
-
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, wrong=False):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows and the reads that ranked them: with the text-first read, or
     every match scored in one read (the title-first read, which would answer some, left out);
     `wrong`: any `limit` rows taken as proven, whatever their last scores."""
-    expression, weights = _expression(library)
+    expression, weights = pg.ranked_with(library, QUERY)
     none = lambda self, *args: None  # noqa: E731
     monkeypatch.setattr(text_index.PostgresTextIndex, "_title_first", none)
     monkeypatch.setattr(text_index.PostgresTextIndex, "_text_first", REAL if first else none)
@@ -95,11 +77,11 @@ def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, w
 
 
 def _matches(library) -> set[int]:  # type: ignore[no-untyped-def]
-    return set(library._storage.index.matching(_expression(library)[0]))
+    return set(library._storage.index.matching(pg.ranked_with(library, QUERY)[0]))
 
 
 def test_some_articles_match_through_a_stem_alone(store) -> None:  # type: ignore[no-untyped-def]
-    expression, _ = _expression(store)
+    expression, _ = pg.ranked_with(store, QUERY)
     text = text_index._one_vector(expression, "f.doc")
     assert text is not None and any(p.columns == "stems" for p in text_index._phrases(expression))
     rows = store._storage.connections.conn.execute(
@@ -143,7 +125,7 @@ def test_the_second_read_where_the_first_cannot_be_proven(store, monkeypatch, li
 
 def test_a_small_match_is_scored_in_one_read(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Its words reach fewer than TEXT_FIRST_ABOVE articles: no text-first read."""
-    expression, weights = _expression(store)
+    expression, weights = pg.ranked_with(store, QUERY)
     reads: list[str] = []
 
     def best(self, terms, head, inner, where, *args):  # type: ignore[no-untyped-def]
