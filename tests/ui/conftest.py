@@ -4,6 +4,7 @@ the screen: frames are not painted as they come, see `_paint_when_settled`)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -245,6 +246,25 @@ async def run_checks(pilot: Pilot[Any], checks: list[Check], between: Check | No
         if done and between is not None:
             await _named(f"{between.__name__} (before {check.__name__})", between(pilot))
         await _named(check.__name__, check(pilot))
+
+
+def checks_in_one_app(
+    library: Library,
+    size: tuple[int, int],
+    checks: list[Check],
+    between: Check | None = None,
+    **config: Any,
+) -> None:
+    """`run_checks` in one app on `library` (`config` as test_app's) at `size`, settled
+    first; `between` defaults to `back_to_all_at_the_top`."""
+
+    async def scenario() -> None:
+        app = test_app(library, **config)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await run_checks(pilot, checks, between or back_to_all_at_the_top)
+
+    asyncio.run(scenario())
 
 
 async def back_to_all_at_the_top(pilot: Pilot[Any]) -> None:

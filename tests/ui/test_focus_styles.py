@@ -4,7 +4,6 @@ matching the stylesheet again; a new theme's styles are worked out afresh."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -14,7 +13,10 @@ from textual.widget import Widget
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import back_to_all_at_the_top, run_checks, settle, test_app
+from tests.ui.conftest import (
+    checks_in_one_app,
+    settle,
+)
 
 
 def styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -31,21 +33,14 @@ def textual_styles_of(widget: Widget) -> tuple[dict[str, Any], dict[str, dict[st
 
 def test_focus_styles_in_one_app(library: Library) -> None:
     """Two checks in one app (one start instead of two), `back_to_all_at_the_top` between."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    a_focus_move_seen_before_reuses_textuals_styles,
-                    a_new_theme_is_not_given_the_old_themes_styles,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            a_focus_move_seen_before_reuses_textuals_styles,
+            a_new_theme_is_not_given_the_old_themes_styles,
+        ],
+    )
 
 
 async def a_focus_move_seen_before_reuses_textuals_styles(pilot: Pilot[Any]) -> None:

@@ -3,7 +3,6 @@ between the search box and the list shows one of two rows each time."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -12,26 +11,24 @@ from textual.widget import Widget
 
 from reader.core.library import Library
 from reader.ui.widgets.footer import ReaderFooter
-from tests.ui.conftest import back_to_all_at_the_top, paint, run_checks, search, settle, test_app
+from tests.ui.conftest import (
+    checks_in_one_app,
+    paint,
+    search,
+    settle,
+)
 
 
 def test_footer_lines_in_one_app(library: Library) -> None:
     """Two checks in one app (one start instead of two), `back_to_all_at_the_top` between."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    hints_shown_before_are_not_drawn_again,
-                    a_new_theme_draws_the_row_again,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            hints_shown_before_are_not_drawn_again,
+            a_new_theme_draws_the_row_again,
+        ],
+    )
 
 
 async def hints_shown_before_are_not_drawn_again(pilot: Pilot[Any]) -> None:

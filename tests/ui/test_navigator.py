@@ -19,6 +19,7 @@ from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.related_panel import RelatedPanel
 from tests.ui.conftest import (
     back_to_all_at_the_top,
+    checks_in_one_app,
     palette,
     resize,
     run_checks,
@@ -218,21 +219,16 @@ async def _back_to_all(pilot: Pilot[Any]) -> None:
 def test_on_all_at_120_columns(library: Library) -> None:
     """Two checks in one app (one start instead of two). The periodic look at the store is
     off (watch_interval 0) so that only check_store sees the articles stored from elsewhere."""
-
-    async def scenario() -> None:
-        app = test_app(library, watch_interval=0)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    counts_then_enter_chooses_and_cursor_keys_move_and_count_nothing,
-                    counts_follow_articles_stored_from_elsewhere,
-                ],
-                between=_back_to_all,
-            )
-
-    run(scenario)
+    checks_in_one_app(
+        library,
+        (120, 40),
+        [
+            counts_then_enter_chooses_and_cursor_keys_move_and_count_nothing,
+            counts_follow_articles_stored_from_elsewhere,
+        ],
+        between=_back_to_all,
+        watch_interval=0,
+    )
 
 
 async def opens_on_the_labour_topic(pilot: Pilot[Any]) -> None:

@@ -20,10 +20,9 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
 from tests.ui.conftest import (
-    back_to_all_at_the_top,
+    checks_in_one_app,
     palette,
     resize,
-    run_checks,
     search,
     settle,
     test_app,
@@ -268,72 +267,51 @@ def test_an_undated_article_sorts_by_when_it_was_stored_and_says_so(library: Lib
 def test_keys_marks_links_and_failures_at_120_columns(library: Library) -> None:
     """Nine checks in one app (one start instead of nine), each from where a fresh app starts
     (All, the list focused, the first row previewed: `back_to_all_at_the_top` between)."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    first_screen_tab_order_stale_related_results_and_help,
-                    keys_move_the_cursor_and_enter_opens_and_marks_read,
-                    m_toggles_read_and_s_stars_in_the_store,
-                    o_opens_the_url_and_y_copies_it,
-                    command_palette_jumps_to_a_headline,
-                    the_footer_follows_the_focus,
-                    o_and_y_say_what_really_happened,
-                    a_failure_in_the_core_is_one_notification_and_nothing_is_left_waiting,
-                    q_quits,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    run(scenario)
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            first_screen_tab_order_stale_related_results_and_help,
+            keys_move_the_cursor_and_enter_opens_and_marks_read,
+            m_toggles_read_and_s_stars_in_the_store,
+            o_opens_the_url_and_y_copies_it,
+            command_palette_jumps_to_a_headline,
+            the_footer_follows_the_focus,
+            o_and_y_say_what_really_happened,
+            a_failure_in_the_core_is_one_notification_and_nothing_is_left_waiting,
+            q_quits,
+        ],
+    )
 
 
 def test_searching_at_120_columns(library: Library) -> None:
     """Seven checks of searching in one app (one start instead of seven), each from where a
     fresh app starts (`back_to_all_at_the_top` between)."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    searches_without_hits_relaxed_cut_at_the_limit_and_stale,
-                    an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row,
-                    search_results_article_related_and_back,
-                    n_and_N_step_through_the_matches,
-                    cut_snippets_end_with_the_ellipsis_and_whole_matches,
-                    the_palette_has_one_keys_command_and_all_headlines_only_in_search,
-                    escape_in_the_search_box_goes_back_to_the_list,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    run(scenario)
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            searches_without_hits_relaxed_cut_at_the_limit_and_stale,
+            an_empty_search_leaves_nothing_stale_and_esc_previews_the_cursor_row,
+            search_results_article_related_and_back,
+            n_and_N_step_through_the_matches,
+            cut_snippets_end_with_the_ellipsis_and_whole_matches,
+            the_palette_has_one_keys_command_and_all_headlines_only_in_search,
+            escape_in_the_search_box_goes_back_to_the_list,
+        ],
+    )
 
 
 def test_at_80_columns(library: Library) -> None:
     """The sidebar's place, then the footer at 80 and narrower (it resizes: it comes last)."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    the_sidebar_never_squeezes_the_article_at_80_columns,
-                    the_footer_hints_fit_the_width,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    run(scenario)
+    checks_in_one_app(
+        library,
+        (80, 24),
+        [
+            the_sidebar_never_squeezes_the_article_at_80_columns,
+            the_footer_hints_fit_the_width,
+        ],
+    )
 
 
 async def _help_closed_on_the_list(pilot: Pilot[Any]) -> None:
@@ -347,21 +325,15 @@ async def _help_closed_on_the_list(pilot: Pilot[Any]) -> None:
 
 def test_at_40_columns(library: Library) -> None:
     """The help on a terminal of 40 x 12, then one pane at a time (which ends at 120 columns)."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(40, 12)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    help_stacks_its_columns_on_a_narrow_terminal,
-                    a_very_narrow_terminal_shows_one_pane_at_a_time,
-                ],
-                between=_help_closed_on_the_list,
-            )
-
-    run(scenario)
+    checks_in_one_app(
+        library,
+        (40, 12),
+        [
+            help_stacks_its_columns_on_a_narrow_terminal,
+            a_very_narrow_terminal_shows_one_pane_at_a_time,
+        ],
+        between=_help_closed_on_the_list,
+    )
 
 
 async def first_screen_tab_order_stale_related_results_and_help(pilot: Pilot[Any]) -> None:

@@ -13,7 +13,13 @@ from reader.core.library import Library, open_library
 from reader.core.models import Article, FeedResult
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import back_to_all_at_the_top, palette, run_checks, search, settle, test_app
+from tests.ui.conftest import (
+    checks_in_one_app,
+    palette,
+    search,
+    settle,
+    test_app,
+)
 
 
 def _store_from_elsewhere(library: Library, *titles: str) -> None:
@@ -190,22 +196,17 @@ def test_fetching_and_refreshing_at_120_columns(library: Library) -> None:
     """Three checks in one app (one start instead of three), each from where a fresh app
     starts (`back_to_all_at_the_top` between). The periodic look at the store is off, and
     the fetch size limit 2.5 MB is what the second check reads back."""
-
-    async def scenario() -> None:
-        app = test_app(library, watch_interval=0, fetch_max_size=2.5)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    the_fetching_notice_stays_until_the_fetch_ends,
-                    the_readers_fetch_takes_the_configured_size_limit,
-                    the_refresh_key_shows_new_articles_and_keeps_the_cursor,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            the_fetching_notice_stays_until_the_fetch_ends,
+            the_readers_fetch_takes_the_configured_size_limit,
+            the_refresh_key_shows_new_articles_and_keeps_the_cursor,
+        ],
+        watch_interval=0,
+        fetch_max_size=2.5,
+    )
 
 
 async def the_fetching_notice_stays_until_the_fetch_ends(pilot: Pilot[Any]) -> None:

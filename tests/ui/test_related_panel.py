@@ -4,7 +4,6 @@ that the keys and the mouse open its entries."""
 
 from __future__ import annotations
 
-import asyncio
 from itertools import pairwise
 from typing import Any
 
@@ -21,7 +20,11 @@ from reader.core.library import Library
 from reader.ui.messages import OpenArticle
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import back_to_all_at_the_top, paint, run_checks, settle, test_app
+from tests.ui.conftest import (
+    checks_in_one_app,
+    paint,
+    settle,
+)
 
 
 def _segments(strips: list[Strip]) -> list[list[Any]]:
@@ -46,23 +49,16 @@ def _textual_lines(panel: RelatedPanel, crop: Region) -> list[Strip]:
 def test_the_related_panel_at_120_columns(library: Library) -> None:
     """Four checks in one app (one start instead of four), each from where a fresh app starts
     (`back_to_all_at_the_top` between); the one that opens articles from the panel last."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    previews_ask_a_layout_of_the_related_panel_only_when_its_bar_comes_or_goes,
-                    each_entry_is_wrapped_once_per_list,
-                    the_panel_draws_what_textuals_option_list_draws,
-                    keys_and_the_mouse_open_related_articles,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            previews_ask_a_layout_of_the_related_panel_only_when_its_bar_comes_or_goes,
+            each_entry_is_wrapped_once_per_list,
+            the_panel_draws_what_textuals_option_list_draws,
+            keys_and_the_mouse_open_related_articles,
+        ],
+    )
 
 
 async def previews_ask_a_layout_of_the_related_panel_only_when_its_bar_comes_or_goes(

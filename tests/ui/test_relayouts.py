@@ -24,9 +24,8 @@ from reader.ui.widgets.headline_list import HeadlineList, ListedHeadlines
 from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import (
-    back_to_all_at_the_top,
+    checks_in_one_app,
     paint,
-    run_checks,
     search,
     settle,
     test_app,
@@ -166,23 +165,16 @@ def test_previews_hints_titles_and_new_rows_at_120_columns(library: Library) -> 
     """Four checks in one app (one start instead of four), each from where a fresh app starts
     (`back_to_all_at_the_top` between). The preview walk comes first, as on a fresh app; the
     new rows last, as they are not a search that Esc takes away."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    previewing_articles_lays_nothing_out,
-                    a_change_of_hints_repaints_the_footer_alone,
-                    a_new_title_lays_nothing_out,
-                    a_new_list_of_headlines_lays_nothing_out,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            previewing_articles_lays_nothing_out,
+            a_change_of_hints_repaints_the_footer_alone,
+            a_new_title_lays_nothing_out,
+            a_new_list_of_headlines_lays_nothing_out,
+        ],
+    )
 
 
 def _scrolls(app: Any) -> tuple[bool, bool]:

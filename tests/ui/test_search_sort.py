@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual.pilot import Pilot
 
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList
-from tests.ui.conftest import back_to_all_at_the_top, run_checks, search, settle, test_app
+from tests.ui.conftest import (
+    checks_in_one_app,
+    search,
+    settle,
+)
 
 
 def test_search_order_in_one_app(library: Library) -> None:
     """Two checks in one app (one start instead of two), `back_to_all_at_the_top` between."""
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await run_checks(
-                pilot,
-                [
-                    the_later_hits_snippets_follow_the_results,
-                    o_lists_the_results_newest_first_and_back,
-                ],
-                between=back_to_all_at_the_top,
-            )
-
-    asyncio.run(scenario())
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            the_later_hits_snippets_follow_the_results,
+            o_lists_the_results_newest_first_and_back,
+        ],
+    )
 
 
 async def the_later_hits_snippets_follow_the_results(pilot: Pilot[Any]) -> None:
