@@ -215,6 +215,36 @@ def test_app(library: Library, **config: Any) -> ReaderApp:
 test_app.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
+async def settled_with_the_first_preview(pilot: Pilot[Any]) -> None:
+    """`settle`, then the layout the first preview's related scrollbar asked for, when it came
+    (a whole frame: the Layout message it posts, then the layout itself), done and painted."""
+    await settle(pilot)
+    for _ in range(3):
+        await pilot.pause()
+        while pilot.app.screen._layout_required:
+            await pilot.pause()
+    paint(pilot.app)
+
+
+def recording_lines(monkeypatch: pytest.MonkeyPatch, widgets: list[Any]) -> list[Any]:
+    """The widgets asked for their lines from now on, in order, once per ask (each widget's
+    render_lines patched to note it, then draw as before)."""
+    asked: list[Any] = []
+
+    def recording(widget: Any) -> Any:
+        render_lines = widget.render_lines
+
+        def render(crop: Any) -> Any:
+            asked.append(widget)
+            return render_lines(crop)
+
+        return render
+
+    for widget in widgets:
+        monkeypatch.setattr(widget, "render_lines", recording(widget))
+    return asked
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages be handled (never a sleep)."""
     while True:

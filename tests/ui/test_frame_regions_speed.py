@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from textual._compositor import Compositor
 from textual.geometry import Region
-from textual.widget import Widget
 
 from reader.core.library import Library
 from reader.ui.compositor import PaneCompositor
@@ -21,7 +20,12 @@ from reader.ui.screens import reader as reader_screen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import paint, settle, test_app
+from tests.ui.conftest import (
+    paint,
+    recording_lines,
+    settled_with_the_first_preview,
+    test_app,
+)
 
 # A cursor move that writes nothing before the next move, the next line or the update's end.
 # Textual writes one for each piece of a line that begins where a changed span ends (a
@@ -54,31 +58,14 @@ def test_a_frame_draws_the_widgets_it_changes(
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            for _ in range(3):  # the layout the first preview's related scrollbar asked for
-                await pilot.pause()
-                while app.screen._layout_required:
-                    await pilot.pause()
-            paint(app)
+            await settled_with_the_first_preview(pilot)
             compositor = app.screen._compositor
             assert isinstance(compositor, PaneCompositor)
             article, related = app.query_one(ArticleView), app.query_one(RelatedPanel)
             assert article.article is not None and related.items
             headlines = app.query_one(HeadlineList)
-            asked: list[Widget] = []
-
-            def recording(widget: Widget) -> Any:
-                render_lines = widget.render_lines
-
-                def render(crop: Region) -> Any:
-                    asked.append(widget)
-                    return render_lines(crop)
-
-                return render
-
             beside = [article, related, app.query_one("#panes")]
-            for widget in (headlines, *beside):
-                monkeypatch.setattr(widget, "render_lines", recording(widget))
+            asked = recording_lines(monkeypatch, [headlines, *beside])
 
             # `/` and the query, painted; then Enter and the hits, not yet painted.
             await pilot.press("slash")

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from textual._compositor import Compositor
 from textual.geometry import Region
-from textual.widget import Widget
 
 from reader.core.library import Library
 from reader.ui.compositor import PaneCompositor
@@ -19,7 +18,13 @@ from reader.ui.screens import reader as reader_screen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
-from tests.ui.conftest import paint, settle, test_app
+from tests.ui.conftest import (
+    paint,
+    recording_lines,
+    settle,
+    settled_with_the_first_preview,
+    test_app,
+)
 
 
 def _chops(compositor: Compositor, crop: Region, textual: bool) -> list[dict[int, Any]]:
@@ -43,34 +48,15 @@ def test_a_down_draws_the_list_alone(library: Library, monkeypatch: pytest.Monke
     async def scenario() -> None:
         app = test_app(library)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            # The layout the first preview's related scrollbar asked for, when it came (a
-            # whole frame), is done and painted before the Downs.
-            for _ in range(3):  # the Layout message it posts, then the layout itself
-                await pilot.pause()
-                while app.screen._layout_required:
-                    await pilot.pause()
-            paint(app)
+            await settled_with_the_first_preview(pilot)
             compositor = app.screen._compositor
             assert isinstance(compositor, PaneCompositor)
             article, related = app.query_one(ArticleView), app.query_one(RelatedPanel)
             assert article.article is not None and related.items
             monkeypatch.setattr(reader_screen, "PREVIEW_DELAY", 60.0)  # no preview meanwhile
             headlines = app.query_one(HeadlineList)
-            asked: list[Widget] = []
-
-            def recording(widget: Widget) -> Any:
-                render_lines = widget.render_lines
-
-                def render(crop: Region) -> Any:
-                    asked.append(widget)
-                    return render_lines(crop)
-
-                return render
-
             behind = [app.query_one("#panes"), app.screen]  # the list's container, the screen
-            for widget in (headlines, article, related, *behind):
-                monkeypatch.setattr(widget, "render_lines", recording(widget))
+            asked = recording_lines(monkeypatch, [headlines, article, related, *behind])
             for _ in range(3):
                 await pilot.press("down")
                 crop = Region.from_union(list(compositor._dirty_regions))
