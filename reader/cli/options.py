@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 
 from reader.cli import output
 from reader.cli.output import PROG
+from reader.cli.reading import configured_person
 from reader.core.errors import StoreMissing
 from reader.core.paths import is_store_url
 
@@ -117,16 +117,6 @@ def limit_option(default: int, help: str) -> Callable[[F], F]:
     )
 
 
-def _configured_person() -> str | None:
-    """The config file's `person` (whose marks to keep), or None for the default."""
-    from reader.core.paths import PERSON_ENV, config_path
-    from reader.ui.config import load_config
-
-    if os.environ.get(PERSON_ENV):
-        return None  # the environment's name wins
-    return load_config(config_path()).person
-
-
 def open_store(ctx: click.Context, *, create: bool) -> Library:
     """The library --db names, closed when the command ends.
 
@@ -137,7 +127,7 @@ def open_store(ctx: click.Context, *, create: bool) -> Library:
 
     path = ctx.ensure_object(Settings).db or default_store()
     try:
-        library = open_library(path, create=create, person=_configured_person(), notice=output.note)
+        library = open_library(path, create=create, person=configured_person(), notice=output.note)
     except StoreMissing:
         raise StoreMissing(
             f"no database at {path}; import articles first ('{PROG} import PATH') "

@@ -12,6 +12,7 @@ JSON escapes what it carries instead.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -86,6 +87,17 @@ def _is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # a replaced or closed stream
         return False
+
+
+def stop_writing_stdout() -> None:
+    """The reader of stdout left (`kemnaker-reader search x | head`): what is still to be
+    written goes nowhere, since Python flushes stdout at exit, which would fail again and print
+    a warning."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def has_terminal() -> bool:

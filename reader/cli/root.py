@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,11 +16,10 @@ from typing import Any
 import click
 
 from reader import __version__
-from reader.cli import output
+from reader.cli import output, reading
 from reader.cli.commands import Group
-from reader.cli.options import Settings, db_option, open_store
+from reader.cli.options import Settings, db_option
 from reader.cli.output import PROG
-from reader.core.errors import Interrupted, ReaderError
 
 # Each command, in the order --help lists them, and the module:name that defines it. A command's
 # module is imported when that command runs (or --help lists it): opening the reader, the
@@ -82,29 +80,10 @@ class RootGroup(Group):
         except click.ClickException as error:
             output.error(error.format_message())
             return error.exit_code
-        except Interrupted as error:  # Ctrl+C of an import: what was saved is said
-            output.error(str(error))
+        except click.Abort:
             return 130
-        except ReaderError as error:
-            output.error(str(error))
-            return 1
-        except (KeyboardInterrupt, click.Abort):
-            return 130
-        except BrokenPipeError:  # `kemnaker-reader search x | head`: the reader of stdout left
-            _stop_writing_stdout()
-            return 0
-        except Exception as error:  # a bug: still one line, never a traceback
-            output.error(f"unexpected error ({type(error).__name__}: {error}); please report it")
-            return 1
-
-
-def _stop_writing_stdout() -> None:
-    # Python flushes stdout at exit, which would fail again and print a warning.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        except (Exception, KeyboardInterrupt) as error:
+            return reading.failed(error)
 
 
 @click.group(
@@ -132,27 +111,7 @@ def open_reader(ctx: click.Context) -> int:
         raise click.UsageError(
             f"the reader needs a terminal; without one, use a command such as '{PROG} search QUERY'"
         )
-    library = open_store(ctx, create=True)
-    if _is_default_store(ctx):
-        library.import_bundled()
-    from reader.ui.app import run
-
-    code: int = run(library)
-    return code
-
-
-def _is_default_store(ctx: click.Context) -> bool:
-    from reader.core.paths import DB_ENV, default_db_path, is_store_url
-
-    chosen = ctx.ensure_object(Settings).db
-    if chosen is None:
-        return not is_store_url(os.environ.get(DB_ENV, ""))
-    if isinstance(chosen, str):
-        return False  # a shared PostgreSQL archive gets no demo articles
-    try:
-        return chosen.resolve() == default_db_path().resolve()
-    except OSError:
-        return False
+    return reading.open_reader(ctx.ensure_object(Settings).db)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,6 +76,8 @@ NOT_ON_THE_FIRST_SCREEN = [
     "reader.core.services.feeds",
     "reader.core.services.export",
     "reader.core.db.postgres",
+    "click",  # the reader, at most --db given, opens without the command line's parser
+    "reader.cli.root",
     "reader.cli.articles",
     "reader.cli.feeds",
     "reader.cli.topics",
