@@ -29,12 +29,16 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def copy_of_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _copy_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tree = tmp_path_factory.mktemp("tree")
     shutil.copytree(ROOT / "reader", tree / "reader", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
     return tree
+
+
+@pytest.fixture(scope="module")
+def copy_of_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _copy_tree(tmp_path_factory)
 
 
 def test_the_layer_contracts_hold(copy_of_the_tree: Path) -> None:
@@ -43,26 +47,58 @@ def test_the_layer_contracts_hold(copy_of_the_tree: Path) -> None:
     assert "Contracts: 3 kept, 0 broken." in out.stdout
 
 
+# A deliberate import into the copy for each contract, and the import chain the contract's
+# report must name for it. All three go into one copy, checked by one lint-imports run (each a
+# second or so of a worker); each contract's report is read apart, so each case still fails
+# on its own, naming its import.
+DELIBERATE = [
+    (
+        "core/text.py",
+        "import textual",
+        "The core never imports textual or rich",
+        "reader.core.text -> textual",
+    ),
+    (
+        "core/db/fts.py",
+        "from reader.core.services import search",
+        "Layers",
+        "reader.core.db.fts -> reader.core.services.search",
+    ),
+    (
+        "ui/text.py",
+        "from reader.core.db import SqliteStorage",
+        "through its Library",
+        "reader.ui.text -> reader.core.db",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def broken_contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """lint-imports on a copy of the tree with every DELIBERATE import added: each contract
+    it reports broken, with the part of its report that lists the imports breaking it."""
+    tree = _copy_tree(tmp_path_factory)
+    for module, line, _, _ in DELIBERATE:
+        path = tree / "reader" / module
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # deliberate\n", "utf-8")
+    out = _lint_imports(tree)
+    assert out.returncode != 0, out.stdout + out.stderr
+    summary, _, details = out.stdout.partition("Broken contracts")
+    names = [s.removesuffix(" BROKEN") for s in summary.splitlines() if s.endswith(" BROKEN")]
+    starts = sorted((details.index(f"\n{name}\n"), name) for name in names)
+    ends = [start for start, _ in starts[1:]] + [len(details)]
+    return {name: details[start:end] for (start, name), end in zip(starts, ends, strict=True)}
+
+
 @pytest.mark.parametrize(
-    "module, line, broken",
-    [
-        ("core/text.py", "import textual", "The core never imports textual or rich"),
-        ("core/db/fts.py", "from reader.core.services import search", "Layers"),
-        ("ui/text.py", "from reader.core.db import SqliteStorage", "through its Library"),
-    ],
+    "module, line, broken, chain", DELIBERATE, ids=[f"{m}-{line}" for m, line, _, _ in DELIBERATE]
 )
 def test_a_forbidden_import_breaks_a_contract(
-    copy_of_the_tree: Path, module: str, line: str, broken: str
+    broken_contracts: dict[str, str], module: str, line: str, broken: str, chain: str
 ) -> None:
-    path = copy_of_the_tree / "reader" / module
-    original = path.read_text(encoding="utf-8")
-    try:
-        path.write_text(original + f"\n{line}  # deliberate\n", encoding="utf-8")
-        out = _lint_imports(copy_of_the_tree)
-    finally:
-        path.write_text(original, encoding="utf-8")
-    assert out.returncode != 0
-    assert next(s for s in out.stdout.splitlines() if broken in s).endswith("BROKEN")
+    reports = [report for name, report in broken_contracts.items() if broken in name]
+    assert reports, f"{broken!r} is not broken by {line!r} in {module}: {list(broken_contracts)}"
+    assert f"{chain} (l." in reports[0], reports[0]
 
 
 def test_no_import_cycles_not_even_type_only_ones() -> None:
