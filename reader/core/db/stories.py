@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from operator import itemgetter
 
 from reader.core.db.connection import Database
 
 BATCH = 500  # band keys per statement
+# (key, article id) rows an INSERT statement writes: one statement of many rows costs about
+# two thirds of as many single-row statements (an import's second step writes 21 rows an
+# article), the same rows in the same order.
+ROWS_PER_INSERT = 250
+_INSERT = "INSERT INTO story_bands (key, article_id) VALUES {} ON CONFLICT DO NOTHING"
+_INSERT_ONE = _INSERT.format("(?, ?)")
+_INSERT_MANY = _INSERT.format(", ".join(["(?, ?)"] * ROWS_PER_INSERT))
 
 
 class StoryBands:
@@ -20,9 +28,14 @@ class StoryBands:
         B-tree is written once, in order). Sorted by the key alone (half the time of
         comparing tuples): rows of one key keep the caller's order."""
         rows.sort(key=itemgetter(0))
-        self._db.conn.executemany(
-            "INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows
+        whole = len(rows) - len(rows) % ROWS_PER_INSERT
+        values = list(chain.from_iterable(rows[:whole]))
+        step = 2 * ROWS_PER_INSERT
+        conn = self._db.conn
+        conn.executemany(
+            _INSERT_MANY, [values[at : at + step] for at in range(0, len(values), step)]
         )
+        conn.executemany(_INSERT_ONE, rows[whole:])
 
     def first_in_each(self, keys: list[int], limit: int) -> dict[int, list[int]]:
         """{key: the first `limit` article ids in its band, lowest first} of those of `keys`
