@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -80,6 +81,11 @@ class Database(Protocol):
 
 
 BUSY_TIMEOUT_MS = 10_000
+# How often a write transaction waiting for another writer tries again. SQLite's own busy
+# handler sleeps longer at each try (1, 2, 5, 10 ... 100 ms), so a writer waiting for another's
+# transaction of a few hundred milliseconds took the lock 20-60 ms after it was free: an
+# import's two writing processes hand it to each other at every chunk.
+BEGIN_RETRY_SECONDS = 0.002
 _REASONS = {
     "database or disk is full": "the disk is full",
     "attempt to write a readonly database": "the database is read-only",
@@ -197,7 +203,7 @@ class Connections:
         """
         conn = self.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(conn)
             try:
                 yield conn
             except BaseException:
@@ -220,6 +226,33 @@ class Connections:
         """(connections open, of which idle): one per live thread that used the store, and a
         few kept for threads to come."""
         return self._lender.counts()
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for another writer to finish, trying
+    again every BEGIN_RETRY_SECONDS (the connection's busy handler is off meanwhile)."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline: float | None = None
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                now = time.monotonic()
+                if deadline is None:
+                    deadline = now + BUSY_TIMEOUT_MS / 1000
+                elif now >= deadline:
+                    raise
+            time.sleep(BEGIN_RETRY_SECONDS)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return str(error).startswith("database is locked")
 
 
 def _close(conn: sqlite3.Connection) -> None:
