@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reader.core.library import open_library
 from tests.conftest import DATA, SEED
 
 COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
@@ -53,11 +54,8 @@ def test_a_usage_error_is_one_line_without_a_traceback(tmp_path: Path) -> None:
 
 def test_python_dash_m_reader_works(tmp_path: Path) -> None:
     db = str(tmp_path / "m.db")
-    subprocess.run(
-        [sys.executable, "-m", "reader", "--db", db, "import", str(SEED)],
-        check=True,
-        capture_output=True,
-    )
+    with open_library(db) as library:  # the store is made here: one process started, not two
+        assert library.import_inputs([str(SEED)]).added == 1
     out = subprocess.run(
         [sys.executable, "-m", "reader", "--db", db, "stats", "--json"],
         capture_output=True,
