@@ -26,8 +26,10 @@ from typing import Any
 
 from textual._compositor import Compositor
 from textual.geometry import Region
+from textual.messages import Prompt
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class PaneCompositor(Compositor):
@@ -68,6 +70,23 @@ class PaneCompositor(Compositor):
             drawn.append(shown)
             lines = widget.render_lines(shown.translate((-region.x, -region.y)))
             yield region, clip, lines
+
+
+def paint_now(screen: Screen[Any]) -> bool:
+    """Lay out and paint what `screen` has waiting, now, if every widget on it is mounted and
+    has no message waiting (but Prompt, which only wakes its loop up), instead of at the next
+    tick of its update timer: the timer's first tick comes a whole period (1/60 s) after it is
+    first started, the machine idle meanwhile. Whether it painted."""
+    if not screen.is_current or screen.app._batch_count:
+        return False
+    if not (screen._layout_required or screen._repaint_required or screen._dirty_widgets):
+        return False
+    for widget in screen.walk_children(Widget):
+        waiting: Iterable[object] = widget._message_queue.values
+        if not widget.is_mounted or any(not isinstance(message, Prompt) for message in waiting):
+            return False
+    screen._on_timer_update()
+    return True
 
 
 def install(screen: Screen[Any]) -> None:

@@ -36,6 +36,7 @@ from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
 from reader.ui import collection, failures
 from reader.ui.compositor import install as install_compositor
+from reader.ui.compositor import paint_now
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -173,6 +174,7 @@ class ReaderScreen(
         # Set once the newest search's hits are on screen: its worker then works out the
         # snippets of the hits below them (see _search).
         self._hits_shown = threading.Event()
+        self._first_painted = False  # see on_idle
 
     def compose(self) -> ComposeResult:
         # Before the panes are mounted, so that each is styled once, for the terminal's width.
@@ -223,6 +225,12 @@ class ReaderScreen(
             self._find_start_view(self.start_view)
             return
         self._open_start_view(self.start_view, view, total)
+
+    def on_idle(self, event: events.Idle) -> None:
+        """The first frame is painted as soon as the screen and its widgets are ready, not at
+        the next tick of the screen's update timer (up to 17 ms later, nothing else to do)."""
+        if not self._first_painted:
+            self._first_painted = paint_now(self)
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _find_start_view(self, name: str) -> None:
