@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -128,6 +127,8 @@ def save_ui_value(path: Path, key: str, value: str) -> None:
     except FileNotFoundError:
         text = ""
     tomllib.loads(text)  # a broken file is not edited (TOMLDecodeError is a ValueError)
+    import json  # (only here: the first screen does not load it)
+
     line = f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
