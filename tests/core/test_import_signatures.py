@@ -153,12 +153,16 @@ def test_topics_matched_by_transaction_are_those_matched_by_chunk(
 
 
 def test_a_range_of_ids_matches_as_the_same_ids_in_batches(library: Library) -> None:
+    # Stored and searchable is what this asks of the import (defer: the stories of these
+    # 1,299 near-duplicates, most of the import's time, are left for a catch-up never run).
     library.import_articles(
         [
             _article(i, f"Upah minimum naik di kota {i}." if i % 3 else "Cuaca cerah.")
             for i in range(1, 1300)
-        ]
+        ],
+        defer=True,
     )
+    assert library.stats()["articles"] == 1299
     searcher = library._searcher
     strict = searcher.strict("upah")
     ids = list(range(1, 1300))
