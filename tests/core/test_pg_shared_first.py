@@ -114,3 +114,69 @@ def test_without_the_title_matches_the_answer_differs(store, monkeypatch, limit)
     wrong, reads = _reads(store, limit, monkeypatch)
     assert reads == ["pairs"]
     assert wrong != whole
+
+
+def _floored(library, limit: int, floor: float, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The ranked (id, rank) rows of the words asked with a floor, the reads the shared-first
+    read made, and whether it gave the answer."""
+    reads: list[object] = []
+    real = text_index.PostgresTextIndex._best
+
+    def best(self, terms, head, inner, where, where_params, *args):  # type: ignore[no-untyped-def]
+        reads.append(where_params[0].count("(") if "ts_filter" in where else "pairs")
+        return real(self, terms, head, inner, where, where_params, *args)
+
+    monkeypatch.setattr(text_index.PostgresTextIndex, "_best", best)
+    used = pg.answers_of(monkeypatch, "_shared_first", True)
+    monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)
+    expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
+    rows = library._storage.index.ranked(expression, SIMILAR_WEIGHTS, limit, floor=floor)
+    return [(row.id, row.rank) for row in rows], list(reads), any(used)
+
+
+def _at_or_above(rows, floor: float):  # type: ignore[no-untyped-def]
+    return [(id_, rank) for id_, rank in rows if -rank >= floor]
+
+
+@pytest.mark.parametrize("limit", [60, 100, 300])
+@pytest.mark.parametrize("nth", [10, 45, 60])
+def test_a_floor_keeps_the_rows_at_or_above_it(store, monkeypatch, limit, nth) -> None:  # type: ignore[no-untyped-def]
+    """Asked with a floor (the score of the whole answer's nth best), the rows at or above it
+    are the whole answer's, in the same order; where no floor lets the shared-first read
+    answer (60 and 100: it reads every word's titles; 300: it cannot), the floor does."""
+    whole, _ = _ranked(store, limit, monkeypatch, shared=False)
+    floor = -whole[nth - 1][1]
+    first, reads, used = _floored(store, limit, floor, monkeypatch)
+    assert used
+    assert len(_at_or_above(whole, floor)) >= nth
+    assert _at_or_above(first, floor) == _at_or_above(whole, floor)
+    assert reads[0] == "pairs" and len(reads) <= 2
+
+
+def test_a_high_floor_spares_the_title_reads(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A floor above every word's in-title bound: the pairs alone answer at 60, where without
+    it all eight words' titles are read (test_without_the_title_matches_the_answer_differs)."""
+    whole, _ = _ranked(store, 60, monkeypatch, shared=False)
+    index = store._storage.index
+    expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
+    terms = index._scored(index._tokens(expression), SIMILAR_WEIGHTS)
+    floor = max(text_index._inside_titles(term) for term in terms) * 1.01
+    first, reads, used = _floored(store, 60, floor, monkeypatch)
+    assert used and reads == ["pairs"]
+    assert _at_or_above(whole, floor)  # some rows are above it
+    assert _at_or_above(first, floor) == _at_or_above(whole, floor)
+
+
+def test_a_floor_without_the_title_matches_gives_other_rows(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With every word's in-title bound taken as 0, a floor at the score of the best article
+    that only the title read finds leaves that article out: the title read is still what
+    keeps the rows at or above the floor right."""
+    whole, _ = _ranked(store, 100, monkeypatch, shared=False)
+    monkeypatch.setattr(text_index, "_inside_titles", lambda term: 0.0)
+    pairs, reads, _ = _floored(store, 100, 0.0, monkeypatch)
+    missed = next(row for row in whole if row not in pairs)
+    floor = -missed[1]
+    wrong, reads, used = _floored(store, 100, floor, monkeypatch)
+    assert used and reads == ["pairs"]
+    assert missed in _at_or_above(whole, floor)
+    assert _at_or_above(wrong, floor) != _at_or_above(whole, floor)

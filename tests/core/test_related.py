@@ -238,3 +238,31 @@ def test_related_news_loads_no_numpy(demo_library, tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["False", "False", str(lone), "same-story"]
+
+
+def test_the_floor_handed_to_the_index_changes_no_related_item(demo_library_ro, monkeypatch):
+    """Related news hands the index a floor under its similarity floor, which the PostgreSQL
+    store's more-like-this read may stop at (its shortcut allowed at any size here): every
+    article's related items are those of the index asked with no floor."""
+    from reader.core.db.postgres import text_index
+
+    monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)
+    s = demo_library_ro
+    index = s._storage.index
+    real = index.ranked
+    floors: list[float] = []
+
+    def without_floor(expression, weights, limit, *, floor=0.0, **kwargs):
+        floors.append(floor)
+        return real(expression, weights, limit, **kwargs)
+
+    ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
+    s.related(ids[0], 12)  # services built
+    floored = {article_id: s.related(article_id, 12) for article_id in ids}
+    index.ranked = without_floor
+    try:
+        whole = {article_id: s.related(article_id, 12) for article_id in ids}
+    finally:
+        del index.ranked
+    assert floors and all(floor > 0 for floor in floors)
+    assert floored == whole

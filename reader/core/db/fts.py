@@ -358,8 +358,11 @@ class TextIndex:
         *,
         exclude: Expression | None = None,
         filters: Filters | None = None,
+        floor: float = 0.0,
     ) -> list[Candidate]:
-        """The best `limit` matches by BM25, ranked inside FTS5 before any article is read."""
+        """The best `limit` matches by BM25, ranked inside FTS5 before any article is read.
+        `floor` (a score under which the caller wants nothing) is not needed here: FTS5 ranks
+        every match anyway."""
         match = self._render(expression)
         if exclude is not None:
             match = f"({match}) NOT ({self._render(exclude)})"

@@ -28,6 +28,7 @@ WINDOW_DAYS = 30
 # chosen on the corpus (bench/eval_related.py), where 93% of the similar articles shown above it
 # share the article's IndoSum category (84% at 0.1, 70% with no floor, 25% by chance).
 MIN_SIMILARITY = 0.2
+FLOOR_ROOM = 1e-6  # the floor handed to the index sits this share under MIN_SIMILARITY's score
 MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n versions" row
 CHECK_SIMILAR = 0.5  # similar articles this close are checked for being the same story
 SIMILAR_WEIGHTS = Weights(10.0, 3.0, 1.0)
@@ -52,7 +53,9 @@ class RelatedArticles(Protocol):
 
 class RelatedIndex(Protocol):
     def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
-    def ranked(self, expression: Expression, weights: Weights, limit: int) -> list[Candidate]: ...
+    def ranked(
+        self, expression: Expression, weights: Weights, limit: int, *, floor: float = 0.0
+    ) -> list[Candidate]: ...
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float: ...
 
 
@@ -219,7 +222,10 @@ class RelatedFinder:
         One query ranked inside the index; the time window is applied to these candidates
         (a range test in Python), so the window costs nothing at any store size.
         """
-        for row in self.index.ranked(expression, SIMILAR_WEIGHTS, CANDIDATES):
+        # The floor, a little under the similarity floor's score, lets the index leave out
+        # what would not be shown: the rows at or above it are the same either way.
+        floor = own * MIN_SIMILARITY * (1 - FLOOR_ROOM)
+        for row in self.index.ranked(expression, SIMILAR_WEIGHTS, CANDIDATES, floor=floor):
             score = -row.rank / own
             if score < MIN_SIMILARITY:
                 break

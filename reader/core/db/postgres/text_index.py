@@ -502,6 +502,19 @@ def _above(rows: list[Candidate], limit: int, outside: float) -> bool:
     return len(rows) >= limit and _beats(-float(rows[-1].rank), outside)
 
 
+def _least(rows: list[Candidate], limit: int, floor: float) -> float:
+    """The score that the bounds of the articles left out of `rows` (ranked, best first) are
+    held against: the limit-th best's when there are `limit`, else 0; the floor if higher."""
+    last = -float(rows[-1].rank) if len(rows) >= limit else 0.0
+    return max(last, floor)
+
+
+def _settled(rows: list[Candidate], limit: int, floor: float, outside: float) -> bool:
+    """Whether `rows` hold the answer at or above `floor` when no article left out scores
+    more than `outside`: the limit-th best scores above it, or the floor is above it."""
+    return _above(rows, limit, outside) or (floor > 0 and _beats(floor, outside))
+
+
 def _best_of(limit: int, *found: list[Candidate]) -> list[Candidate]:
     """The best `limit` of ranked reads that may share articles, in rank order, ties by id."""
     every = {row.id: row for rows in found for row in rows}
@@ -738,8 +751,11 @@ class PostgresTextIndex(TextIndex):
         *,
         exclude: Expression | None = None,
         filters: Filters | None = None,
+        floor: float = 0.0,
     ) -> list[Candidate]:
-        """The best `limit` matches, best first; `rank` is the negated score, as bm25 gives."""
+        """The best `limit` matches, best first; `rank` is the negated score, as bm25 gives.
+        `floor`: the caller wants no match that scores below it, so the rows at or above it are
+        the answer's and those below it may be left out or be other ones."""
         expression = self._tokens(expression)
         statistics = self._statistics(expression)
         expression = self._narrowed(expression, statistics)
@@ -764,7 +780,7 @@ class PostgresTextIndex(TextIndex):
         title_first = self._title_first(expression, terms, head, inner, params, limit, statistics)
         if title_first is not None:
             return title_first
-        shared_first = self._shared_first(expression, terms, head, inner, params, limit)
+        shared_first = self._shared_first(expression, terms, head, inner, params, limit, floor)
         if shared_first is not None:
             return shared_first
         lifted = self._lifted_phrases(
@@ -883,6 +899,7 @@ class PostgresTextIndex(TextIndex):
         inner: str,
         params: list[object],
         limit: int,
+        floor: float = 0.0,
     ) -> list[Candidate] | None:
         """For "any of these words" (related news' more-like-this: the eight rarest of an
         article's distinctive words), the best `limit` matches found among the articles that
@@ -904,7 +921,11 @@ class PostgresTextIndex(TextIndex):
         The pairs are written as each word AND any of the words after it (w1 & (w2 | .. | w8) |
         w2 & (w3 | .. | w8) | ..), the same articles as the 28 pairs each written out: GIN tests
         every article of the rarer words' lists against the tsquery, and the shorter one took
-        14 ms instead of 50 at 1,100,000 articles."""
+        14 ms instead of 50 at 1,100,000 articles.
+
+        With a `floor` (related news' similarity floor), an article left out need only be
+        sure to score below the floor or below the `limit`-th best, whichever is higher: the
+        rows at or above the floor are then the answer's."""
         if not isinstance(expression, AnyOf) or len(terms) < 2 or limit <= 0:
             return None
         if sum(term.frequency for term in terms) < SHARED_FIRST_ABOVE:
@@ -930,19 +951,19 @@ class PostgresTextIndex(TextIndex):
             terms, head, inner, "f.doc @@ CAST(? AS tsquery) OFFSET 0", [pairs], params, limit
         )
         inside = {term.phrase: _inside_titles(term) for term in terms}
-        if _above(shared, limit, max([outside, *inside.values()])):
+        if _settled(shared, limit, floor, max([outside, *inside.values()])):
             return shared  # no article with one word alone, even in its title, scores as much
         # An article with one word alone, in its title, scores at most that word's
-        # _inside_titles bound: only the words whose bound the limit-th best of those sharing
-        # two words does not beat need their title matches read.
-        least = -float(shared[-1].rank) if len(shared) >= limit else 0.0
+        # _inside_titles bound: only the words whose bound neither the limit-th best of those
+        # sharing two words nor the floor beats need their title matches read.
+        least = _least(shared, limit, floor)
         read = [term for term in terms if not _beats(least, inside[term.phrase])]
         left = [inside[term.phrase] for term in terms if term not in read]
         titles = " | ".join(f"({_tsquery(term.phrase)})" for term in read)
         where = "ts_filter(f.doc, '{a}') @@ CAST(? AS tsquery) OFFSET 0"
         found = self._best(terms, head, inner, where, [titles], params, limit) if read else []
         best = _best_of(limit, shared, found)
-        return best if _above(best, limit, max([outside, *left])) else None
+        return best if _settled(best, limit, floor, max([outside, *left])) else None
 
     def _lifted_phrases(
         self,
