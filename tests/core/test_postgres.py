@@ -276,6 +276,7 @@ def _layout(library) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "source_index": "articles_source_lower" in indexes,
         "title_indexes": titles,
         "pending_lists": pending,
+        "trigrams": "term_stats_trigrams" in indexes,
         "made": made,
     }
 
@@ -294,7 +295,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
             "autovacuum": PROMPT_AUTOVACUUM,
-            "made": "5",
+            "trigrams": True,
+            "made": "6",
         }
         before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
         filtered = [h.id for h in library.search("source:jpnn pekerja", 50).hits]
@@ -315,6 +317,7 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "autovacuum_analyze_scale_factor)",
             "ALTER TABLE articles_fts RESET (autovacuum_vacuum_insert_scale_factor, "
             "autovacuum_analyze_scale_factor)",
+            "DROP EXTENSION pg_trgm CASCADE",
             "DELETE FROM meta WHERE key = 'postgres_layout'",
         ):
             conn.execute(statement)
@@ -325,7 +328,8 @@ def test_an_older_postgresql_store_gets_the_new_layout_and_keeps_its_answers(
             "title_indexes": True,
             "pending_lists": SMALL_PENDING_LISTS,
             "autovacuum": PROMPT_AUTOVACUUM,
-            "made": "5",
+            "trigrams": True,
+            "made": "6",
         }
         assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
         assert [h.id for h in library.search("source:jpnn pekerja", 50).hits] == filtered
@@ -354,9 +358,75 @@ def test_a_store_at_the_first_layout_step_says_it_indexes_its_titles(
             conn.execute(statement)
     said: list[str] = []
     with open_library(url, notice=said.append) as library:
-        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "5"
+        assert _layout(library)["title_indexes"] and _layout(library)["made"] == "6"
     assert said == [f"indexing the titles of the {count:,} articles, once"]
     with open_library(url, notice=said.append):
         pass
     assert len(said) == 1  # once
+    pg.drop_database(name)
+
+
+# Cores that family widening looks up (stemmer._core), and some that test LIKE's escapes and a
+# core too short for a trigram.
+CORES = ["kerja", "erja", "migran", "ekspor", "ajak", "ja", "a_b", "50%", "tenagakerja"]
+
+
+def _words_containing(library) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    index = library._storage.index
+    return {core: index.words_containing(core, 200) for core in CORES}
+
+
+def test_family_widening_reads_the_trigram_index_and_finds_the_same_words(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Layout step 6 indexes term_stats' words by trigrams: the words holding a core are the
+    same with the index as without it (dropped), and the planner reads the index for them."""
+    name = pg.unique_name("trigrams")
+    url = pg.create_database(name, template=str(demo_built("postgres", tmp_path_factory)))
+    with open_library(url) as library:
+        assert _layout(library)["trigrams"]
+        found = _words_containing(library)
+        assert found["kerja"] and found["migran"]
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:  # a table this small is read
+            conn.execute("SET enable_seqscan = off")  # whole unless told otherwise
+            plan = conn.execute(
+                "EXPLAIN SELECT term FROM term_stats WHERE df > 0 AND term LIKE %s "
+                "ESCAPE '\\' ORDER BY df DESC LIMIT 200",
+                ("%kerja%",),
+            ).fetchall()
+            assert "term_stats_trigrams" in " ".join(row[0] for row in plan)
+            conn.execute("DROP INDEX term_stats_trigrams")
+        assert not _layout(library)["trigrams"]
+        assert _words_containing(library) == found
+    pg.drop_database(name)
+
+
+def test_a_store_that_cannot_make_pg_trgm_opens_without_the_trigram_index(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Where pg_trgm cannot be made (here a function of its name is in the way), layout step
+    6 makes nothing: the store opens, the step is counted, and widening reads the table."""
+    name = pg.unique_name("notrigrams")
+    url = pg.create_database(name, template=str(demo_built("postgres", tmp_path_factory)))
+    with open_library(url) as library:
+        found = _words_containing(library)
+        before = {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES}
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in (
+            "DROP EXTENSION pg_trgm CASCADE",
+            "CREATE FUNCTION similarity(text, text) RETURNS real AS 'SELECT 0.0::real' "
+            "LANGUAGE sql",
+            "UPDATE meta SET value = '5' WHERE key = 'postgres_layout'",
+        ):
+            conn.execute(statement)
+    with open_library(url) as library:
+        layout = _layout(library)
+        assert layout["made"] == "6" and not layout["trigrams"]
+        assert not sql(library, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert _words_containing(library) == found
+        assert {q: [h.id for h in library.search(q, 50).hits] for q in QUERIES} == before
     pg.drop_database(name)
