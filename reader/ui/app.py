@@ -31,8 +31,6 @@ from reader.ui import collection, failures
 from reader.ui.config import UIConfig, load_config, save_ui_value
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import binding_ids
-from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reader import ReaderScreen
 from reader.ui.text import one_line, visible
 from reader.ui.widgets.article_view import ArticleView
@@ -368,6 +366,8 @@ class ReaderApp(App[int], inherit_bindings=False):
             if yes:
                 self._follow_suggested()
 
+        from reader.ui.screens.dialogs import ConfirmScreen  # (loaded when first asked)
+
         self.push_screen(ConfirmScreen("Suggested sources", question), answered)
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
@@ -449,7 +449,9 @@ class ReaderApp(App[int], inherit_bindings=False):
 
 def known_binding_ids() -> set[str]:
     """Every binding id the reader has: the names a `[keys]` table may remap."""
+    from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
     from reader.ui.screens.fetch_log import FetchLogScreen
+    from reader.ui.screens.help import HelpScreen
 
     return binding_ids(
         [

@@ -85,6 +85,8 @@ NOT_ON_THE_FIRST_SCREEN = [
     "reader.cli.copying",
     "reader.ui.providers",
     "reader.ui.screens.fetch_log",
+    "reader.ui.screens.dialogs",
+    "reader.ui.screens.help",
 ]
 
 

@@ -13,7 +13,6 @@ from textual.content import Content
 from reader.core.files import write_whole
 from reader.core.models import HeadlineFilter
 from reader.ui.messages import FlagsChanged, UnreadFound
-from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.reader_base import ReaderBase
 from reader.ui.state import SearchState
 from reader.ui.text import one_line
@@ -99,6 +98,8 @@ class ListActions(ReaderBase):
             if yes:
                 self._delete_article(target.id, index)
 
+        from reader.ui.screens.dialogs import ConfirmScreen  # (loaded when first asked)
+
         self.app.push_screen(ConfirmScreen("Delete article", question), answered)
 
     @work(thread=True, group="delete", exit_on_error=False)
@@ -141,6 +142,8 @@ class ListActions(ReaderBase):
             if path:
                 self._export_list(Path(path).expanduser(), name, state)
 
+        from reader.ui.screens.dialogs import NameScreen  # (loaded when first asked)
+
         self.app.push_screen(NameScreen("Save list", prompt, suggested), named)
 
     @work(thread=True, group="export", exit_on_error=False)
@@ -173,6 +176,8 @@ class ListActions(ReaderBase):
             if yes:
                 # Every version, not only the first of each story the folded list shows.
                 self._mark_all_read(replace(self.listed(), fold_stories=False), name)
+
+        from reader.ui.screens.dialogs import ConfirmScreen  # (loaded when first asked)
 
         self.app.push_screen(ConfirmScreen("Mark all read", question), answered)
 

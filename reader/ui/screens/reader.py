@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -64,7 +64,6 @@ from reader.ui.messages import (
 )
 from reader.ui.restyle import StyledWhenMounted
 from reader.ui.screens.article_actions import ArticleActions
-from reader.ui.screens.help import HelpScreen, HelpSections
 from reader.ui.screens.list_actions import ListActions
 from reader.ui.screens.reader_keys import READER_BINDINGS
 from reader.ui.screens.topic_actions import TopicActions
@@ -80,6 +79,9 @@ from reader.ui.widgets.navigator import Navigator
 from reader.ui.widgets.placed import Panes
 from reader.ui.widgets.related_panel import RelatedPanel
 from reader.ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from reader.ui.screens.help import HelpSections
 
 SEARCH_LIMIT = 200
 # Hits whose snippets come with the results, at most: those of the rows the list shows at
@@ -1044,6 +1046,8 @@ class ReaderScreen(
     # -- help ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen  # (loaded when first asked)
+
         self.app.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> HelpSections:

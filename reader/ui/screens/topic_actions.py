@@ -7,7 +7,6 @@ from textual import work
 from textual.content import Content
 
 from reader.core.errors import TopicError
-from reader.ui.screens.dialogs import ConfirmScreen, NameScreen
 from reader.ui.screens.reader_base import ReaderBase
 from reader.ui.text import one_line
 from reader.ui.views import ALL, View, topic_view
@@ -30,6 +29,8 @@ class TopicActions(ReaderBase):
         def named(name: str | None) -> None:
             if name:
                 self._save_topic(name, state.query)
+
+        from reader.ui.screens.dialogs import NameScreen  # (loaded when first asked)
 
         self.app.push_screen(NameScreen("Save as topic", prompt, query), named)
 
@@ -57,6 +58,8 @@ class TopicActions(ReaderBase):
                     self._rename_topic(view, new_name)
 
             prompt = Content.assemble("A new name for “", (name, "bold"), "”:")
+            from reader.ui.screens.dialogs import NameScreen  # (loaded when first asked)
+
             self.app.push_screen(NameScreen("Rename topic", prompt, view.name), named)
             return
 
@@ -67,6 +70,8 @@ class TopicActions(ReaderBase):
         question = Content.assemble(
             "Delete the topic ", (name, "bold"), "? Its articles stay in the store."
         )
+        from reader.ui.screens.dialogs import ConfirmScreen  # (loaded when first asked)
+
         self.app.push_screen(ConfirmScreen("Delete topic", question), answered)
 
     @work(thread=True, group="topics", exit_on_error=False)
