@@ -107,12 +107,12 @@ def one_run(
         "PYTHONPATH": tree or str(ROOT),
     }
     width, height = size.split("x")
-    server = f"first-frame-{os.getpid()}"
+    server = str(home / "tmux.sock")  # a server of its own, gone with the temporary folder
     shell = " ".join(f"{k}={quote(v)}" for k, v in env.items() if k in WANTED_ENV)
     subprocess.run(
         [
             "tmux",
-            "-L",
+            "-S",
             server,
             "new-session",
             "-d",
@@ -132,7 +132,7 @@ def one_run(
             time.sleep(0.2)
     finally:
         subprocess.run(
-            ["tmux", "-L", server, "kill-server"], check=False, stderr=subprocess.DEVNULL
+            ["tmux", "-S", server, "kill-server"], check=False, stderr=subprocess.DEVNULL
         )
     record: dict[str, float] = json.loads(out.read_text())
     if callgrind:
