@@ -70,9 +70,9 @@ def test_when_they_cannot_answer_every_match_is_scored(store, monkeypatch) -> No
     assert first == whole
 
 
-def _reads(library, limit: int, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The ranked (id, rank) rows of the shared-first read and its reads: "pairs", or the
-    number of words whose title matches it read."""
+def _recording_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The reads of the shared-first read, as it makes them: "pairs", or the number of words
+    whose title matches it read."""
     reads: list[object] = []
     real = text_index.PostgresTextIndex._best
 
@@ -81,6 +81,13 @@ def _reads(library, limit: int, monkeypatch: pytest.MonkeyPatch):  # type: ignor
         return real(self, terms, head, inner, where, where_params, *args)
 
     monkeypatch.setattr(text_index.PostgresTextIndex, "_best", best)
+    return reads
+
+
+def _reads(library, limit: int, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The ranked (id, rank) rows of the shared-first read and its reads: "pairs", or the
+    number of words whose title matches it read."""
+    reads = _recording_reads(monkeypatch)
     rows, used = _ranked(library, limit, monkeypatch, shared=True)
     assert used
     return rows, list(reads)
@@ -119,14 +126,7 @@ def test_without_the_title_matches_the_answer_differs(store, monkeypatch, limit)
 def _floored(library, limit: int, floor: float, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows of the words asked with a floor, the reads the shared-first
     read made, and whether it gave the answer."""
-    reads: list[object] = []
-    real = text_index.PostgresTextIndex._best
-
-    def best(self, terms, head, inner, where, where_params, *args):  # type: ignore[no-untyped-def]
-        reads.append(where_params[0].count("(") if "ts_filter" in where else "pairs")
-        return real(self, terms, head, inner, where, where_params, *args)
-
-    monkeypatch.setattr(text_index.PostgresTextIndex, "_best", best)
+    reads = _recording_reads(monkeypatch)
     used = pg.answers_of(monkeypatch, "_shared_first", True)
     monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)
     expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))

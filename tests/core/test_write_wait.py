@@ -23,16 +23,23 @@ def _holding(connections: Connections, opened: threading.Event, seconds: float) 
         time.sleep(seconds)
 
 
+def _another_writer_holding(connections: Connections, seconds: float) -> threading.Thread:
+    """A table of notes, and another thread's write transaction open on it for `seconds`
+    (started, and holding the lock, when this returns)."""
+    with connections.transaction() as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    opened = threading.Event()
+    other = threading.Thread(target=_holding, args=(connections, opened, seconds))
+    other.start()
+    assert opened.wait(10)
+    return other
+
+
 def test_a_writer_waits_for_the_other_and_then_writes(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     connections = Connections(path)
     try:
-        with connections.transaction() as conn:
-            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
-        opened = threading.Event()
-        other = threading.Thread(target=_holding, args=(connections, opened, 0.3))
-        other.start()
-        assert opened.wait(10)
+        other = _another_writer_holding(connections, 0.3)
         began = time.monotonic()
         with connections.transaction() as conn:
             waited = time.monotonic() - began
@@ -54,12 +61,7 @@ def test_a_writer_gives_up_after_the_busy_timeout(
     path = tmp_path / "store.db"
     connections = Connections(path)
     try:
-        with connections.transaction() as conn:
-            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
-        opened = threading.Event()
-        other = threading.Thread(target=_holding, args=(connections, opened, 1.0))
-        other.start()
-        assert opened.wait(10)
+        other = _another_writer_holding(connections, 1.0)
         began = time.monotonic()
         with (
             pytest.raises(StorageError, match="the database is busy"),
