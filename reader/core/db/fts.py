@@ -338,12 +338,16 @@ class TextIndex:
             )
         return found
 
+    # The words' text as words_containing reads it (PostgreSQL names an expression that only
+    # its trigram index holds).
+    contained_in = "term"
+
     def words_containing(self, core: str, limit: int) -> list[str]:
         """Words of the store that contain `core`, most frequent first."""
         like = core.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self._db.conn.execute(
-            "SELECT term FROM term_stats WHERE df > 0 AND term LIKE ? ESCAPE '\\' "
-            "ORDER BY df DESC LIMIT ?",
+            f"SELECT term FROM term_stats WHERE df > 0 AND {self.contained_in} LIKE ? "
+            "ESCAPE '\\' ORDER BY df DESC LIMIT ?",
             (f"%{like}%", limit),
         )
         return [row[0] for row in rows]

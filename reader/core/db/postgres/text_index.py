@@ -618,17 +618,9 @@ class PostgresTextIndex(TextIndex):
     def remove(self, article_id: int, values: Sequence[str]) -> None:
         self._db.conn.execute("DELETE FROM articles_fts WHERE id = ?", (article_id,))
 
-    def words_containing(self, core: str, limit: int) -> list[str]:
-        """Words of the store that contain `core`, most frequent first: as the base class
-        finds them, by `term || ''`, which term_stats' trigram index holds (schema.py,
-        _TRIGRAMS)."""
-        like = core.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self._db.conn.execute(
-            "SELECT term FROM term_stats WHERE df > 0 AND (term || '') LIKE ? ESCAPE '\\' "
-            "ORDER BY df DESC LIMIT ?",
-            (f"%{like}%", limit),
-        )
-        return [row[0] for row in rows]
+    # Family widening's LIKE reads `term || ''`, which term_stats' trigram index holds
+    # (schema.py, _TRIGRAMS) and the lookups of whole words (term IN ...) cannot take.
+    contained_in = "(term || '')"
 
     # -- matching ----------------------------------------------------------------------------
 
