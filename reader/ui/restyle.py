@@ -7,8 +7,9 @@ every rule of the app's stylesheet against it and against one virtual node per c
 the search box moves the focus to the list, so the frame with a search's hits waited 3-4 ms for
 the same two results each time. A widget using `FocusStyles` keeps what Textual worked out
 (its CSS rules and its component classes' styles) under everything the rules can match on: the
-stylesheet's rules (a theme change or a reloaded file replaces them), and the type, id, classes
-and pseudo-classes of each node from the app down to the widget. A state seen before gets the
+stylesheet's rules (a theme change or a reloaded file replaces them), and the type, id, and the
+classes and pseudo-classes that some selector names, of each node from the app down to the
+widget. A state seen before gets the
 same styles back through Textual's own `replace_rules` (which animates and refreshes as
 Textual's restyle does); a new one is worked out by Textual and kept. Private Textual API
 (Stylesheet.replace_rules, DOMNode._component_styles), used only here.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._context import NoActiveAppError
+from textual.css.model import SelectorType
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widget import Widget
@@ -50,26 +52,20 @@ class FocusStyles(_Base):
 
     _kept_rules: object = None  # the stylesheet rules the kept styles were worked out from
     _kept_styles: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]]
+    _named: tuple[frozenset[str], frozenset[str]]  # the classes, pseudo-classes rules name
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         try:
             sheet = self.app.stylesheet
         except NoActiveAppError:  # Textual's own restyle does nothing then either
             return
-        if self._kept_rules is not sheet.rules:
-            self._kept_rules = sheet.rules
-            self._kept_styles = {}
+        self._check_rules(sheet)
         key = self._style_key()
         kept = self._kept_styles.get(key)
         if kept is None or self.children:
             super().watch_has_focus(_has_focus)  # Textual's restyle of this widget (and below)
             if not self.children:
-                if len(self._kept_styles) >= KEPT_STATES:
-                    self._kept_styles.clear()
-                self._kept_styles[key] = (
-                    dict(self.styles.base._rules),
-                    dict(self._component_styles),
-                )
+                self._keep(key)
             return
         rules, components = kept
         sheet.replace_rules(self, rules, animate=True)  # type: ignore[arg-type]
@@ -79,11 +75,58 @@ class FocusStyles(_Base):
             self.refresh()
         _style_scrollbars(self, sheet)
 
+    def keep_styles(self) -> None:
+        """Keep the styles of the state the widget is in now (styled as it is, no restyle
+        waiting), for the focus move that comes back to it: the search box's, unfocused,
+        before `/` focuses it, so that the Enter after the query does not match it again."""
+        try:
+            sheet = self.app.stylesheet
+        except NoActiveAppError:
+            return
+        self._check_rules(sheet)
+        key = self._style_key()
+        if not self.children and key not in self._kept_styles:
+            self._keep(key)
+
+    def _check_rules(self, sheet: Stylesheet) -> None:
+        if self._kept_rules is not sheet.rules:
+            self._kept_rules = sheet.rules
+            self._kept_styles = {}
+            self._named = _named_in(sheet)
+
+    def _keep(self, key: tuple[Any, ...]) -> None:
+        if len(self._kept_styles) >= KEPT_STATES:
+            self._kept_styles.clear()
+        self._kept_styles[key] = (dict(self.styles.base._rules), dict(self._component_styles))
+
     def _style_key(self) -> tuple[Any, ...]:
+        """What the rules can match on, node by node from the app down: a class or a
+        pseudo-class no selector names (the search box's -valid, the screen's focus-within)
+        changes no style, and left in, the list focused by Enter was not the list focused
+        at the start (the screen was not focus-within yet)."""
+        classes, pseudo_classes = self._named
         return tuple(
-            (node._css_type_name, node._id, frozenset(node._classes), node.pseudo_classes)
+            (
+                node._css_type_name,
+                node._id,
+                classes.intersection(node._classes),
+                pseudo_classes.intersection(node.pseudo_classes),
+            )
             for node in self.css_path_nodes
         )
+
+
+def _named_in(sheet: Stylesheet) -> tuple[frozenset[str], frozenset[str]]:
+    """The classes and the pseudo-classes that some selector of the stylesheet names."""
+    classes: set[str] = set()
+    pseudo_classes: set[str] = set()
+    for rule in sheet.rules:
+        for selectors in rule.selector_set:
+            for selector in selectors.selectors:
+                pseudo_classes.update(selector.pseudo_classes)
+                if selector.type is SelectorType.CLASS:
+                    classes.add(selector.name)
+    return frozenset(classes), frozenset(pseudo_classes)
 
 
 def _style_scrollbars(widget: Widget, sheet: Stylesheet) -> None:

@@ -4,6 +4,7 @@ matching the stylesheet again; a new theme's styles are worked out afresh."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import (
     checks_in_one_app,
     settle,
+    test_app,
 )
 
 
@@ -41,6 +43,40 @@ def test_focus_styles_in_one_app(library: Library) -> None:
             a_new_theme_is_not_given_the_old_themes_styles,
         ],
     )
+
+
+def test_the_first_search_matches_neither_widget_again_on_enter(library: Library) -> None:
+    """Enter moves the focus from the search box to the list. The list was focused at the
+    start (the screen not focus-within yet: a pseudo-class no rule names) and the box was
+    unfocused before `/` (without the -valid class typing gives it, which no rule names
+    either): both states are kept by then, so the first search of an app restyles neither,
+    and each gets Textual's own styles."""
+    restyled: list[Widget] = []
+    restyle = Widget.watch_has_focus
+
+    def counting_restyle(widget: Widget, has_focus: bool) -> None:
+        restyled.append(widget)
+        restyle(widget, has_focus)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            box = app.screen.query_one("#search", SearchBox)
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
+                await pilot.press("slash", *"pekerja")
+                await settle(pilot)
+                assert box.has_focus and box.has_class("-valid")
+                restyled.clear()
+                await pilot.press("enter")
+                await settle(pilot)
+                assert headlines.has_focus and not restyled
+            assert styles_of(headlines) == textual_styles_of(headlines)
+            assert styles_of(box) == textual_styles_of(box)
+
+    asyncio.run(scenario())
 
 
 async def a_focus_move_seen_before_reuses_textuals_styles(pilot: Pilot[Any]) -> None:

@@ -752,6 +752,7 @@ class ReaderScreen(
         search = self.query_one("#search", SearchBox)
         search.history.reset()
         search.display = True
+        search.keep_styles()  # unfocused, as Enter will leave it: not matched again then
         self.set_focus(search)  # now, not after this key's turn (see BINDINGS)
         # A search opens its own first hit: the row the cursor rests on is not previewed
         # meanwhile (its related news would share the machine with the search).
