@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NamedTuple
 
 from reader.core.db.connection import Database
@@ -337,6 +338,12 @@ class TextIndex:
                 ).fetchall()
             )
         return found
+
+    def statistics_held(self) -> AbstractContextManager[None]:
+        """A block within which this thread's reads of the word statistics may be made once
+        and kept (PostgreSQL's index keeps them); here each read is made as asked: FTS5 ranks
+        with its own statistics."""
+        return nullcontext()
 
     # The words' text as words_containing reads it (PostgreSQL names an expression that only
     # its trigram index holds).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -57,6 +58,7 @@ class RelatedIndex(Protocol):
         self, expression: Expression, weights: Weights, limit: int, *, floor: float = 0.0
     ) -> list[Candidate]: ...
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float: ...
+    def statistics_held(self) -> AbstractContextManager[None]: ...
 
 
 class RelatedBands(Protocol):
@@ -189,7 +191,12 @@ class RelatedFinder:
 
         Scores are relative to the article's own score for the same query (1.0 = as close as
         the article is to itself), so one threshold drops weak matches whatever the store's size.
+        The word statistics are read once for the three steps (the index's statistics_held).
         """
+        with self.index.statistics_held():
+            return self._similar(article, limit, exclude)
+
+    def _similar(self, article: StoredArticle, limit: int, exclude: set[int]) -> list[RelatedItem]:
         terms = self.distinctive_terms(article)
         if not terms or limit <= 0:
             return []

@@ -15,7 +15,9 @@ knows nothing of how rare a word is.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
@@ -587,6 +589,14 @@ def _title_condition(terms: list[_Term], params: list[object]) -> str:
     return " OR ".join(parts)
 
 
+class _Kept(threading.local):
+    """One thread's word statistics kept inside statistics_held: each word's document
+    frequency as read (0: absent, or its count down to 0), and the article count."""
+
+    frequencies: dict[str, int] | None = None
+    total: int | None = None
+
+
 class PostgresTextIndex(TextIndex):
     """tsvector rows and ranked matching; term statistics as on SQLite (the same table)."""
 
@@ -596,6 +606,7 @@ class PostgresTextIndex(TextIndex):
         super().__init__(connections, Layout(joined=joined))
         self._phrases = phrases  # those whose tokens the text vectors hold (phrases.py)
         self._writing = sorted(phrases)
+        self._kept = _Kept()
 
     # -- writing (inside the caller's transaction) -----------------------------------------
 
@@ -621,6 +632,54 @@ class PostgresTextIndex(TextIndex):
     # Family widening's LIKE reads `term || ''`, which term_stats' trigram index holds
     # (schema.py, _TRIGRAMS) and the lookups of whole words (term IN ...) cannot take.
     contained_in = "(term || '')"
+
+    # -- word statistics ---------------------------------------------------------------------
+
+    @contextmanager
+    def statistics_held(self) -> Iterator[None]:
+        """Within the block, this thread reads each word's document frequency and the article
+        count once, and every later step is given those: an open reads its distinctive words'
+        frequencies (related news), then the eight rarest's for its own score (score_of) and
+        again for its ranked read, three statements and round trips where one does. What the
+        block sees is the statistics of its first read, though another process imports meanwhile
+        (the own score and the ranked rows are then scored alike). A block inside one is the
+        outer block's."""
+        kept = self._kept
+        if kept.frequencies is not None:
+            yield
+            return
+        kept.frequencies, kept.total = {}, None
+        try:
+            yield
+        finally:
+            kept.frequencies, kept.total = None, None
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        known = self._kept.frequencies
+        if known is None:
+            return super().document_frequencies(terms)
+        self._keep(terms, known)
+        return {term: known[term] for term in terms if known[term] > 0}
+
+    def _keep(self, words: Sequence[str], known: dict[str, int]) -> None:
+        """Read into `known` the frequencies of the `words` it lacks, and the article count
+        with the first batch if it is not kept yet (one statement)."""
+        missing = [word for word in dict.fromkeys(words) if word not in known]
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            total = self._kept.total is None
+            rows = self._db.conn.execute(
+                "SELECT term, df FROM term_stats "
+                f"WHERE term IN ({','.join('?' * len(batch))}) AND df > 0"
+                + (" UNION ALL SELECT NULL, coalesce(max(id), 0) FROM articles" if total else ""),
+                batch,
+            ).fetchall()
+            known.update(dict.fromkeys(batch, 0))
+            for term, df in rows:
+                if term is None:
+                    self._kept.total = int(df)
+                else:
+                    known[term] = int(df)
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -649,6 +708,13 @@ class PostgresTextIndex(TextIndex):
                 for form in (word, word.lstrip(REDUP_MARK))
             }
         )
+        known = self._kept.frequencies
+        if known is not None:  # statistics_held
+            self._keep(words, known)
+            if self._kept.total is None:
+                self._kept.total = self._article_count()
+            frequencies = {word: known[word] for word in words if known[word] > 0}
+            return _Statistics(frequencies, self._kept.total)
         if len(words) > BATCH:  # more than one statement's worth: as the base class reads
             return _Statistics(self.document_frequencies(words), self._article_count())
         rows = self._db.conn.execute(
