@@ -3,15 +3,71 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from reprlib import recursive_repr
 from typing import Any, NamedTuple
 
 from reader.core.highlight import Matcher
 from reader.core.query import Query
 
 
-@dataclass
-class RelatedHeadline:
+class Plain:  # noqa: PLW1641 (its __eq__ makes it unhashable, as a dataclass)
+    """The base of the data shapes here: `==` and `repr` as a dataclass makes them (the fields
+    compared in order, only with the same class; `Name(field=value, ...)`), for classes made
+    with `@dataclass(eq=False, repr=False)`. A dataclass compiles both methods anew for each
+    class when its module is imported (about a third of this module's import, which comes
+    before the reader's first screen); these are written once and learn each class's fields
+    on first use. Unhashable, as a dataclass with eq and not frozen is."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        compared = _shape(self.__class__)[0]
+        return compared(self) == compared(other)
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shape(self.__class__)[1])
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+class FrozenPlain(Plain):
+    """Plain for `@dataclass(frozen=True, eq=False, repr=False)`: hashed on the fields it
+    compares, as a frozen dataclass with eq is."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(_shape(self.__class__)[0](self))
+
+
+# A class's fields: a function giving those it compares as a tuple, and the names it shows.
+_shapes: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]] = {}
+
+
+def _shape(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
+    try:
+        return _shapes[cls]
+    except KeyError:
+        pass
+    names = tuple(f.name for f in fields(cls) if f.compare)
+    compared: Callable[[Any], tuple[Any, ...]]
+    if len(names) > 1:
+        compared = attrgetter(*names)  # a tuple, as for the class's own methods
+    else:
+
+        def compared(value: Any) -> tuple[Any, ...]:
+            return tuple(getattr(value, name) for name in names)
+
+    shape = _shapes[cls] = (compared, tuple(f.name for f in fields(cls) if f.repr))
+    return shape
+
+
+@dataclass(eq=False, repr=False)
+class RelatedHeadline(Plain):
     """One of an article's own "related headlines" (jpnn's list, a feed's links...)."""
 
     title: str
@@ -19,8 +75,8 @@ class RelatedHeadline:
     target_id: int | None = None
 
 
-@dataclass
-class Article:
+@dataclass(eq=False, repr=False)
+class Article(Plain):
     """An article as an importer produces it, before it has an id."""
 
     title: str
@@ -45,7 +101,7 @@ class Article:
         return paragraphs[0] if paragraphs else ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class StoredArticle(Article):
     """An article read back from the store."""
 
@@ -56,8 +112,8 @@ class StoredArticle(Article):
     story_id: int | None = None
 
 
-@dataclass
-class Headline:
+@dataclass(eq=False, repr=False)
+class Headline(Plain):
     """A row of the headline list: just what a list needs."""
 
     id: int
@@ -71,8 +127,8 @@ class Headline:
     stored_at: str | None = None  # when it was first stored (an undated article shows it)
 
 
-@dataclass
-class ImportFailure:
+@dataclass(eq=False, repr=False)
+class ImportFailure(Plain):
     """One input that could not be imported: the file or URL, the line or entry, the reason."""
 
     source: str
@@ -84,8 +140,8 @@ class ImportFailure:
         return f"{where}: {self.error}"
 
 
-@dataclass(frozen=True)
-class Unbuilt:
+@dataclass(frozen=True, eq=False, repr=False)
+class Unbuilt(FrozenPlain):
     """An entry of an input, read but not yet made an article: `build(*args)` makes it, or
     says why it cannot. An import builds it where it prepares articles (a helper process in
     a large import), so that the process reading the input only reads it. `build` is a
@@ -99,8 +155,8 @@ class Unbuilt:
 Entry = Article | ImportFailure | Unbuilt
 
 
-@dataclass
-class ImportResult:
+@dataclass(eq=False, repr=False)
+class ImportResult(Plain):
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -113,8 +169,8 @@ class ImportResult:
         self.failed.extend(other.failed)
 
 
-@dataclass
-class SearchHit:
+@dataclass(eq=False, repr=False)
+class SearchHit(Plain):
     id: int
     title: str
     url: str | None
@@ -125,8 +181,8 @@ class SearchHit:
     relaxed: bool = False
 
 
-@dataclass
-class SearchResult:
+@dataclass(eq=False, repr=False)
+class SearchResult(Plain):
     query: Query
     hits: list[SearchHit]
     matcher: Matcher
@@ -134,8 +190,8 @@ class SearchResult:
     fallback: bool = False  # the index rejected the query; its plain words were searched
 
 
-@dataclass
-class RelatedItem:
+@dataclass(eq=False, repr=False)
+class RelatedItem(Plain):
     id: int | None
     title: str
     url: str | None
@@ -145,8 +201,8 @@ class RelatedItem:
     published_at: str | None = None
 
 
-@dataclass
-class ArticleRecord:
+@dataclass(eq=False, repr=False)
+class ArticleRecord(Plain):
     """An article as it is written to the store: cleaned, keyed and with its index extras."""
 
     url: str | None
@@ -166,8 +222,8 @@ class ArticleRecord:
     story_id: int | None = None
 
 
-@dataclass
-class ExistingArticle:
+@dataclass(eq=False, repr=False)
+class ExistingArticle(Plain):
     """What an import needs to know of an article already stored under the same key."""
 
     id: int
@@ -190,8 +246,8 @@ class Candidate(NamedTuple):
     rank: float  # bm25: lower is better
 
 
-@dataclass(frozen=True)
-class HeadlineFilter:
+@dataclass(frozen=True, eq=False, repr=False)
+class HeadlineFilter(FrozenPlain):
     """Which articles a headline window holds (all of them by default)."""
 
     unread: bool = False
@@ -201,8 +257,8 @@ class HeadlineFilter:
     fold_stories: bool = False  # one row per story (its first version), with its count
 
 
-@dataclass
-class SourceCount:
+@dataclass(eq=False, repr=False)
+class SourceCount(Plain):
     """A source (a feed's title or a site's name; None: unknown) and its counts."""
 
     name: str | None
@@ -210,8 +266,8 @@ class SourceCount:
     total: int
 
 
-@dataclass
-class Topic:
+@dataclass(eq=False, repr=False)
+class Topic(Plain):
     """A saved search shown as a live view, with its counts."""
 
     id: int
@@ -222,8 +278,8 @@ class Topic:
     total: int = 0
 
 
-@dataclass
-class Feed:
+@dataclass(eq=False, repr=False)
+class Feed(Plain):
     """A followed feed and what its last fetch learnt."""
 
     url: str
@@ -239,8 +295,8 @@ class Feed:
     kind: str = "feed"  # "feed", or "sitemap": a site without a feed, read through its sitemap
 
 
-@dataclass
-class FeedResult:
+@dataclass(eq=False, repr=False)
+class FeedResult(Plain):
     """What fetching one feed did."""
 
     url: str
@@ -259,8 +315,8 @@ class FeedResult:
         return self.status == "failed"
 
 
-@dataclass
-class OpmlResult:
+@dataclass(eq=False, repr=False)
+class OpmlResult(Plain):
     """What following the feeds of an OPML file did."""
 
     added: int = 0
@@ -268,8 +324,8 @@ class OpmlResult:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Removal:
+@dataclass(frozen=True, eq=False, repr=False)
+class Removal(FrozenPlain):
     """Which articles `purge` removes: every selector given narrows the choice (all of them must
     hold), and at least one is needed. Starred articles stay unless `include_starred`."""
 
@@ -284,8 +340,8 @@ class Removal:
         return self.bundled or bool(self.sources) or self.before is not None or bool(self.ids)
 
 
-@dataclass
-class PurgeResult:
+@dataclass(eq=False, repr=False)
+class PurgeResult(Plain):
     """What a purge did."""
 
     removed: int = 0
@@ -293,8 +349,8 @@ class PurgeResult:
     unknown_ids: list[int] = field(default_factory=list)  # ids asked for that are not stored
 
 
-@dataclass
-class PeriodCount:
+@dataclass(eq=False, repr=False)
+class PeriodCount(Plain):
     """How many articles a month ("2018-02") or an ISO week ("2018-W07") holds; a period of
     None holds the undated ones."""
 
@@ -302,8 +358,8 @@ class PeriodCount:
     count: int
 
 
-@dataclass
-class SuggestedFeed:
+@dataclass(eq=False, repr=False)
+class SuggestedFeed(Plain):
     """A feed of the bundled suggestions (data/feeds/indonesia.opml), and whether it is
     followed already."""
 
