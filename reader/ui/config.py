@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.files import write_whole
+from reader.core.models import Plain
 
 MAX_FETCH_MIB = 4096  # the largest fetch_max_size (and `fetch --max-size`) accepted: 4 GiB
 
 
-@dataclass
-class UIConfig:
+@dataclass(eq=False, repr=False)
+class UIConfig(Plain):
     """What the user (or a test) can change about the reader's screen."""
 
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, "j,down"

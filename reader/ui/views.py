@@ -11,13 +11,13 @@ from typing import Literal
 
 from reader.core.errors import TopicError
 from reader.core.library import Library
-from reader.core.models import HeadlineFilter, Topic
+from reader.core.models import FrozenPlain, HeadlineFilter, Topic
 
 Kind = Literal["view", "topic", "source"]
 
 
-@dataclass(frozen=True)
-class View:
+@dataclass(frozen=True, eq=False, repr=False)
+class View(FrozenPlain):
     """What the headline list shows: `key` names it across count refreshes and renames."""
 
     key: str  # "all", "unread", "starred", "topic:<id>", "source:<name>"
@@ -33,8 +33,8 @@ STARRED = View("starred", "Starred", HeadlineFilter(starred=True))
 BUILTIN = {view.key: view for view in (ALL, UNREAD, STARRED)}
 
 
-@dataclass(frozen=True)
-class Counted:
+@dataclass(frozen=True, eq=False, repr=False)
+class Counted(FrozenPlain):
     """A view with how many of its articles are unread, and how many it holds."""
 
     view: View
