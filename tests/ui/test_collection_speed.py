@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from textual.app import App
 
 from reader.core.library import Library
 from reader.ui import collection
+from reader.ui.screens.reader import ReaderScreen
 from tests.ui.conftest import settle, test_app
 
 
@@ -82,3 +86,59 @@ def test_nothing_is_collected_before_the_reader_decides(monkeypatch: pytest.Monk
     with collections_at_rest() as generations:
         collection.at_rest()
     assert generations == []
+
+
+@pytest.mark.paints_every_frame  # the subject is the frame that shows the hits
+def test_nothing_is_collected_from_a_search_to_its_hits_frame(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From Enter in the search box (the search started) until the frame that shows its hits
+    is painted, the collector waits (a young collection every few hundred objects fell there
+    ten times); it collects again after that frame. The young generation's threshold is
+    lowered here so that any way of a few hundred objects would have collected."""
+    monkeypatch.setattr(collection, "_managed", [False])
+    title = library.get(library.search("pekerja", 1).hits[0].id).title  # type: ignore[union-attr]
+    events: list[str] = []
+    display = App._display
+    run_search = ReaderScreen.run_search
+
+    def recording_display(self: App[Any], screen: Any, renderable: Any) -> None:
+        if renderable is not None and not self._batch_count:
+            text = re.sub(
+                r"\x1b\[[0-9;:?]*[ -/]*[@-~]", "", renderable.render_segments(self.console)
+            )
+            events.append("hits frame" if "results" in text and title[:20] in text else "frame")
+        display(self, screen, renderable)
+
+    def recording_search(self: ReaderScreen, *args: Any, **kwargs: Any) -> None:
+        events.append("search")
+        run_search(self, *args, **kwargs)
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            events.append("collection")
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"pekerja")
+            await settle(pilot)
+            monkeypatch.setattr(App, "_display", recording_display)
+            monkeypatch.setattr(ReaderScreen, "run_search", recording_search)
+            thresholds = gc.get_threshold()
+            gc.set_threshold(50, thresholds[1], thresholds[2])
+            gc.callbacks.append(callback)
+            try:
+                await pilot.press("enter")
+                await settle(pilot)
+            finally:
+                gc.callbacks.remove(callback)
+                gc.set_threshold(*thresholds)
+            assert gc.isenabled()
+
+    asyncio.run(scenario())
+    start, shown = events.index("search"), events.index("hits frame")
+    assert start < shown
+    assert "collection" not in events[start:shown], events
+    assert "collection" in events[shown:]

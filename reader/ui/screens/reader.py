@@ -824,13 +824,19 @@ class ReaderScreen(
             self._paint_held.enter_context(self.app.batch_update())
             self._paint_free.clear()
             self.set_timer(START_FRAME_HOLD, self._release_paint)
+            collection.hold()  # no garbage collected on the way to that frame either
 
     def _release_paint(self) -> None:
         held, self._paint_held = self._paint_held, None
         if held is not None:
             held.close()
             self._paint_free.set()
-            self.call_after_refresh(self._save_history)  # after the frame let go now
+            self.call_after_refresh(self._after_release)
+
+    def _after_release(self) -> None:
+        """After the frame let go by _release_paint: the garbage collected, the history saved."""
+        collection.release()
+        self._save_history()
 
     def action_widen_search(self) -> None:
         if self.search is not None and self.search.scope is not None:
@@ -968,6 +974,7 @@ class ReaderScreen(
 
     def on_unmount(self) -> None:
         self._hits_shown.set()  # a search's worker waits for no frame of a closing screen
+        collection.release()  # a search's hold, if its frame never came
         if self.history is not None:
             self.history.flush()  # a query run just before, not written yet
 
