@@ -45,18 +45,18 @@ def test_a_scroll_frames_only_the_new_lines_and_they_are_textuals_own(library: L
             await settle(pilot)
             assert headlines.scroll_offset.y > 0
             drawn: list[int] = []
-            render_line = HeadlineList.render_line
+            content_line = HeadlineList._content_line  # render_line's, and render_lines' own
 
-            def counting(self: HeadlineList, y: int) -> Strip:
+            def counting(self: HeadlineList, y: int, width: int) -> Strip:
                 drawn.append(y)
-                return render_line(self, y)
+                return content_line(self, y, width)
 
-            HeadlineList.render_line = counting  # type: ignore[method-assign]
+            HeadlineList._content_line = counting  # type: ignore[method-assign]
             try:
                 await pilot.press("j")  # one more row: every line moves up
                 await settle(pilot)
             finally:
-                HeadlineList.render_line = render_line  # type: ignore[method-assign]
+                HeadlineList._content_line = content_line  # type: ignore[method-assign]
             # The row left by the cursor, the cursor's row and the row come into view: the
             # other lines were framed before (Textual alone would frame every line again).
             assert 0 < len(drawn) <= 3 * headlines.row_height < headlines.size.height - 4

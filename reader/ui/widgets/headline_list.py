@@ -264,6 +264,8 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
         # they were drawn with; emptied when either changes or the rows do.
         self._lines: OrderedDict[tuple[int, int, bool], Strip] = OrderedDict()
         self._lines_for: tuple[int, _Paint] | None = None
+        # Each row's title as wrapped for the lines above (row -> its lines), emptied with them.
+        self._titles: dict[int, list[str]] = {}
         # The same lines framed as the screen shows them (the pane's border on each side), by
         # the same keys: see render_lines.
         self._framed: dict[tuple[int, int, bool], Strip] = {}
@@ -378,6 +380,7 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
     def _forget_lines(self) -> None:
         self._lines.clear()
         self._framed.clear()
+        self._titles.clear()
 
     def notify_style_update(self) -> None:
         # Restyled (focus, theme, the screen's layout classes): the styles are worked out again
@@ -471,7 +474,10 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
         """A row's lines: its title (one or two lines), its snippet (search hits), its source
         and date, then blank lines up to the row's height. A line drawn before is drawn again
         from memory while the width, the styles and the row are the same."""
-        width = self.scrollable_content_region.width
+        return self._content_line(y, self.scrollable_content_region.width)
+
+    def _content_line(self, y: int, width: int) -> Strip:
+        """render_line, the width given (render_lines reads it once for all its lines)."""
         paint = self._current_paint()
         drawn_for = self._lines_for
         if drawn_for is None or drawn_for[1] is not paint or drawn_for[0] != width:
@@ -538,6 +544,7 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
         # Read once for every line below: Textual works each out anew when asked (a scroll
         # by one row frames every line again, from the lines kept).
         scrolled, cursor = self.scroll_offset.y, self.cursor
+        width = self.scrollable_content_region.width
         for y in crop.line_range:
             if y not in content or (y in cache._cache and y not in cache._dirty_lines):
                 continue
@@ -553,7 +560,8 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
                     self._frame = _learn_frame(self._lines[key], cache._cache[y])
                 continue
             if strip is None and self._frame is not None:
-                strip = framed[key] = self._frame_line(self.render_line(y - top))
+                line = self._content_line(y - top, width)
+                strip = framed[key] = self._frame_line(line)
             if strip is None:
                 to_keep.append((y, key))
             else:
@@ -582,7 +590,12 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
             return Strip.blank(width, paint.base)
         is_cursor = index == self.cursor
         background = paint.cursor if is_cursor else paint.base
-        title = _wrap(one_line(headline.title), self._title_room(width), self.title_lines)
+        title = self._titles.get(index)
+        if title is None:  # wrapped once for the row's lines, not once a line
+            title = _wrap(one_line(headline.title), self._title_room(width), self.title_lines)
+            if len(self._titles) >= MAX_LINES:
+                self._titles.clear()
+            self._titles[index] = title
         part -= len(title)
         snippet_lines = self.source.row_height - ROW_HEIGHT
         if part < 0:
