@@ -339,6 +339,10 @@ class TextIndex:
             )
         return found
 
+    def highest_id(self) -> int:
+        """The highest article id, the article count as an idf takes it (Articles.max_id)."""
+        return int(self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
     def statistics_held(self) -> AbstractContextManager[None]:
         """A block within which this thread's reads of the word statistics may be made once
         and kept (PostgreSQL's index keeps them); here each read is made as asked: FTS5 ranks

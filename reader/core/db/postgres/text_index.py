@@ -661,6 +661,15 @@ class PostgresTextIndex(TextIndex):
         self._keep(terms, known)
         return {term: known[term] for term in terms if known[term] > 0}
 
+    def highest_id(self) -> int:
+        """The article count as the idf takes it; inside statistics_held, the one kept (read
+        with the first words' frequencies)."""
+        if self._kept.frequencies is None:
+            return self._article_count()
+        if self._kept.total is None:
+            self._kept.total = self._article_count()
+        return self._kept.total
+
     def _keep(self, words: Sequence[str], known: dict[str, int]) -> None:
         """Read into `known` the frequencies of the `words` it lacks, and the article count
         with the first batch if it is not kept yet (one statement)."""
@@ -711,10 +720,8 @@ class PostgresTextIndex(TextIndex):
         known = self._kept.frequencies
         if known is not None:  # statistics_held
             self._keep(words, known)
-            if self._kept.total is None:
-                self._kept.total = self._article_count()
             frequencies = {word: known[word] for word in words if known[word] > 0}
-            return _Statistics(frequencies, self._kept.total)
+            return _Statistics(frequencies, self.highest_id())
         if len(words) > BATCH:  # more than one statement's worth: as the base class reads
             return _Statistics(self.document_frequencies(words), self._article_count())
         rows = self._db.conn.execute(
