@@ -14,22 +14,7 @@ from textual.visual import VisualType
 from textual.widgets import Header
 from textual.widgets._header import HeaderClock, HeaderClockSpace, HeaderIcon, HeaderTitle
 
-from reader.ui.widgets.placed import placed_by_layout
-
-
-@placed_by_layout
-class _HeaderIcon(HeaderIcon):
-    """Textual's, placed without a second layout (see placed_by_layout)."""
-
-
-@placed_by_layout
-class _HeaderClockSpace(HeaderClockSpace):
-    """Textual's, placed without a second layout (see placed_by_layout)."""
-
-
-@placed_by_layout
-class _HeaderClock(HeaderClock):
-    """Textual's, placed without a second layout (see placed_by_layout)."""
+from reader.ui.widgets.placed import placed_by_layout, placed_one
 
 
 @placed_by_layout
@@ -57,12 +42,10 @@ class ReaderHeader(Header):
     the title by its type, HeaderTitle), its parts placed without a second layout."""
 
     def compose(self) -> ComposeResult:
-        yield _HeaderIcon().data_bind(Header.icon)
+        yield placed_one(HeaderIcon().data_bind(Header.icon))
         yield _HeaderTitle()
-        yield (
-            _HeaderClock().data_bind(Header.time_format)
-            if self._show_clock
-            else _HeaderClockSpace()
+        yield placed_one(
+            HeaderClock().data_bind(Header.time_format) if self._show_clock else HeaderClockSpace()
         )
 
     def _on_mount(self, _: Mount) -> None:

@@ -9,6 +9,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 W = TypeVar("W", bound=type[Widget])
+One = TypeVar("One", bound=Widget)
 
 
 def placed_by_layout(cls: W) -> W:
@@ -34,6 +35,20 @@ def placed_by_layout(cls: W) -> W:
 
     cls._size_updated = _size_updated  # type: ignore[method-assign]
     return cls
+
+
+def placed_one(widget: One) -> One:
+    """`placed_by_layout` for one widget, where a class of its own would be made for nothing
+    else (Textual spends 0.3-0.8 ms of CPU on each Widget subclass made, at import)."""
+    size_updated = type(widget)._size_updated
+
+    def _size_updated(
+        size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return size_updated(widget, size, virtual_size, container_size, layout=False)
+
+    widget._size_updated = _size_updated  # type: ignore[method-assign]
+    return widget
 
 
 @placed_by_layout
