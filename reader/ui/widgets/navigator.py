@@ -3,7 +3,6 @@ unread / total counts (Newsboat's feed list). Enter chooses a view; the screen s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -49,18 +48,22 @@ class Navigator(OptionList, inherit_bindings=False):
         ),
     ]
 
-    @dataclass
+    # Plain classes, not dataclasses: a dataclass compiles its methods when its module is
+    # imported, before the reader's first screen.
     class ViewChosen(Message):
         """The user chose a view to read."""
 
-        view: View
+        def __init__(self, view: View) -> None:
+            self.view = view
+            super().__init__()
 
-    @dataclass
     class TopicAction(Message):
         """The user asked to rename or delete the topic `view` (the screen asks and does it)."""
 
-        view: View
-        action: Literal["rename", "delete"]
+        def __init__(self, view: View, action: Literal["rename", "delete"]) -> None:
+            self.view = view
+            self.action = action
+            super().__init__()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
