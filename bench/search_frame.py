@@ -124,17 +124,25 @@ def inside(out: str, stop: str, args: list[str]) -> None:
         await on_event(self, event)
 
     App.on_event = app_on_event  # type: ignore[method-assign,assignment]
-    # The first rest's work done (the preview of the first row and its related news): said
-    # in a file, so that `/` comes after it however slowly the reader runs.
+    # The first rest's work done (the preview of the first row, its related news and the
+    # search's warm-up): said in files, so that `/` comes after it however slowly the reader
+    # runs (a warm-up still running after Enter was counted with the search: +60M).
+    from reader.core.library import Library
     from reader.ui.screens.reader import ReaderScreen
 
     found = ReaderScreen.on_related_found
+    warm = Library.warm_search
 
     def related_found(self: ReaderScreen, message: Any) -> None:
         found(self, message)
-        Path(f"{out}.rested").touch()
+        Path(f"{out}.related").touch()
+
+    def warm_search(self: Library) -> None:
+        warm(self)
+        Path(f"{out}.warm").touch()
 
     ReaderScreen.on_related_found = related_found  # type: ignore[method-assign]
+    Library.warm_search = warm_search  # type: ignore[method-assign]
     Driver.process_message = process_message  # type: ignore[method-assign]
     LinuxDriver.write = recorded_write  # type: ignore[method-assign]
     from reader.cli import main as reader_main
@@ -152,7 +160,8 @@ def tmux(server: str, *args: str) -> str:
 def one_run(tree: str, store: Path, query: str, home: Path, stop: str = "none") -> dict[str, float]:
     out = home / "out.json"
     out.unlink(missing_ok=True)
-    Path(f"{out}.rested").unlink(missing_ok=True)
+    for suffix in (".related", ".warm"):
+        Path(f"{out}{suffix}").unlink(missing_ok=True)
     run_store = home / "run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{run_store}{suffix}").unlink(missing_ok=True)
@@ -187,10 +196,10 @@ def one_run(tree: str, store: Path, query: str, home: Path, stop: str = "none") 
         deadline = time.monotonic() + 60 * slow
         while time.monotonic() < deadline and "All · " not in tmux(server, "capture-pane", "-p"):
             time.sleep(0.02)
-        rested = Path(f"{out}.rested")
-        while time.monotonic() < deadline and not rested.exists():
+        rested = [Path(f"{out}.related"), Path(f"{out}.warm")]
+        while time.monotonic() < deadline and not all(path.exists() for path in rested):
             time.sleep(0.05)
-        time.sleep(0.5 * slow)  # the rest of the first rest (the search's warm-up)
+        time.sleep(0.3 * slow)  # the frames of the first rest
         tmux(server, "send-keys", "-t", "s", "/")
         time.sleep(0.3 * slow)
         tmux(server, "send-keys", "-t", "s", "-l", query)
