@@ -107,7 +107,9 @@ def one_run(
         "PYTHONPATH": tree or str(ROOT),
     }
     width, height = size.split("x")
-    server = str(home / "tmux.sock")  # a server of its own, gone with the temporary folder
+    # A server of its own, gone with the temporary folder; a new one each run: the last run's
+    # server may still be exiting when a quick run (without callgrind) starts the next.
+    server = str(home / f"tmux-{time.monotonic_ns()}.sock")
     shell = " ".join(f"{k}={quote(v)}" for k, v in env.items() if k in WANTED_ENV)
     subprocess.run(
         [
