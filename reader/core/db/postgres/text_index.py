@@ -665,9 +665,9 @@ class PostgresTextIndex(TextIndex):
         """The article count as the idf takes it; inside statistics_held, the one kept (read
         with the first words' frequencies)."""
         if self._kept.frequencies is None:
-            return self._article_count()
+            return super().highest_id()
         if self._kept.total is None:
-            self._kept.total = self._article_count()
+            self._kept.total = super().highest_id()
         return self._kept.total
 
     def _keep(self, words: Sequence[str], known: dict[str, int]) -> None:
@@ -717,13 +717,9 @@ class PostgresTextIndex(TextIndex):
                 for form in (word, word.lstrip(REDUP_MARK))
             }
         )
-        known = self._kept.frequencies
-        if known is not None:  # statistics_held
-            self._keep(words, known)
-            frequencies = {word: known[word] for word in words if known[word] > 0}
-            return _Statistics(frequencies, self.highest_id())
-        if len(words) > BATCH:  # more than one statement's worth: as the base class reads
-            return _Statistics(self.document_frequencies(words), self._article_count())
+        if self._kept.frequencies is not None or len(words) > BATCH:
+            # statistics_held (read from what is kept), or more than one statement's worth
+            return _Statistics(self.document_frequencies(words), self.highest_id())
         rows = self._db.conn.execute(
             "SELECT term, df FROM term_stats "
             f"WHERE term IN ({','.join('?' * len(words)) or 'NULL'}) AND df > 0 "
@@ -790,10 +786,6 @@ class PostgresTextIndex(TextIndex):
             return min((frequencies.get(word, 0) for word in phrase.words), default=0)
 
         return AnyOf(tuple(sorted(phrases, key=rarity)[:NARROW_ABOVE]))
-
-    def _article_count(self) -> int:
-        row = self._db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-        return int(row[0])
 
     def _where(
         self,
