@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -110,7 +111,7 @@ def one_run(
     # A server of its own, gone with the temporary folder; a new one each run: the last run's
     # server may still be exiting when a quick run (without callgrind) starts the next.
     server = str(home / f"tmux-{time.monotonic_ns()}.sock")
-    shell = " ".join(f"{k}={quote(v)}" for k, v in env.items() if k in WANTED_ENV)
+    shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k in WANTED_ENV)
     subprocess.run(
         [
             "tmux",
@@ -122,7 +123,7 @@ def one_run(
             width,
             "-y",
             height,
-            f"env {shell} {' '.join(quote(c) for c in command)}",
+            f"env {shell} {' '.join(shlex.quote(c) for c in command)}",
         ],
         check=True,
     )
@@ -154,10 +155,6 @@ WANTED_ENV = {
     "PATH",
     "TERM",
 }
-
-
-def quote(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def read(path: Path) -> str:

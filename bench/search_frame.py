@@ -28,6 +28,7 @@ import ctypes
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -187,10 +188,10 @@ def one_run(tree: str, store: Path, query: str, home: Path, stop: str = "none") 
             dumped.unlink()
         valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={home}/callgrind.out"]
         command = [*valgrind, f"--log-file={log}", *command]
-    shell = " ".join(f"{k}={quote(v)}" for k, v in env.items())
+    shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     server = str(home / "tmux.sock")
     session = ["new-session", "-d", "-s", "s", "-x", "120", "-y", "40"]
-    started = f"env {shell} {' '.join(quote(c) for c in command)}"
+    started = f"env {shell} {' '.join(shlex.quote(c) for c in command)}"
     subprocess.run(["tmux", "-S", server, "-f", "/dev/null", *session, started], check=True)
     try:
         deadline = time.monotonic() + 60 * slow
@@ -241,10 +242,6 @@ def read(path: Path) -> str:
         return path.read_text()
     except OSError:
         return ""
-
-
-def quote(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def main() -> None:
