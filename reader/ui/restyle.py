@@ -27,7 +27,8 @@ equal those of Textual's restyle); later ones restyle as Textual does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import events
 from textual._context import NoActiveAppError
@@ -43,6 +44,8 @@ else:  # a mixin: Textual takes a widget's CSS from its first base that is a wid
     _Base = object
     _ScreenBase = object
 
+_T = TypeVar("_T")
+
 KEPT_STATES = 16  # a widget has two focus states; the screen's classes add a few more
 
 
@@ -53,6 +56,7 @@ class FocusStyles(_Base):
     _kept_rules: object = None  # the stylesheet rules the kept styles were worked out from
     _kept_styles: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]]
     _named: tuple[frozenset[str], frozenset[str]]  # the classes, pseudo-classes rules name
+    _derived: dict[tuple[Any, ...], tuple[object, object]]  # see from_styles
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         try:
@@ -88,15 +92,45 @@ class FocusStyles(_Base):
         if not self.children and key not in self._kept_styles:
             self._keep(key)
 
+    def from_styles(self, make: Callable[[], _T]) -> _T:
+        """What `make` works out from the widget's styles as they are now, kept for the next
+        time the styles are the same (the list's paint of its rows: 1-3 ms of the frame that
+        shows a search's hits, after the focus came back to the list). The same styles: the
+        same stylesheet rules, focus state (see _style_key) and component styles (a kept
+        state gives the kept objects back), and every ancestor's styles unchanged since
+        (Textual counts each change of a node's styles in its _cache_key: an ancestor
+        restyled since, even to the same values, is worked out again)."""
+        try:
+            sheet = self.app.stylesheet
+        except NoActiveAppError:
+            return make()
+        self._check_rules(sheet)
+        components = tuple(self._component_styles.values())
+        key = (
+            self._style_key(),
+            tuple(map(id, components)),
+            tuple((id(node), node.styles._cache_key) for node in self.ancestors),
+        )
+        kept = self._derived.get(key)
+        if kept is None:
+            if len(self._derived) >= KEPT_STATES:
+                self._derived.clear()
+            # The objects named by id are held with what was derived: no other can take
+            # their id while the entry is kept.
+            kept = self._derived[key] = (components, make())
+        return cast(_T, kept[1])
+
     def _check_rules(self, sheet: Stylesheet) -> None:
         if self._kept_rules is not sheet.rules:
             self._kept_rules = sheet.rules
             self._kept_styles = {}
+            self._derived = {}
             self._named = _named_in(sheet)
 
     def _keep(self, key: tuple[Any, ...]) -> None:
         if len(self._kept_styles) >= KEPT_STATES:
             self._kept_styles.clear()
+            self._derived = {}
         self._kept_styles[key] = (dict(self.styles.base._rules), dict(self._component_styles))
 
     def _style_key(self) -> tuple[Any, ...]:
