@@ -139,12 +139,15 @@ class FocusStyles(_Base):
         changes no style, and left in, the list focused by Enter was not the list focused
         at the start (the screen was not focus-within yet)."""
         classes, pseudo_classes = self._named
+        # Only the pseudo-classes some rule names are checked: Textual's `pseudo_classes`
+        # checks all nineteen of each node (the theme looked up for "dark" and "light", a
+        # node's siblings for "odd" and "even"...), most of this key's cost.
         return tuple(
             (
                 node._css_type_name,
                 node._id,
                 classes.intersection(node._classes),
-                pseudo_classes.intersection(node.pseudo_classes),
+                frozenset(name for name in pseudo_classes if node.has_pseudo_class(name)),
             )
             for node in self.css_path_nodes
         )

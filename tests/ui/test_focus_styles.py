@@ -8,10 +8,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widget import Widget
 
 from reader.core.library import Library
+from reader.ui.restyle import FocusStyles
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import (
@@ -175,5 +177,41 @@ def test_the_lists_paint_is_kept_by_its_styles(library: Library) -> None:
                 assert headlines._current_paint() != focused
                 assert asked
                 assert headlines._current_paint() == headlines._work_out_paint()
+
+    asyncio.run(scenario())
+
+
+def test_the_style_key_checks_only_the_pseudo_classes_rules_name(library: Library) -> None:
+    """The key of a focus state (worked out on every focus move of the list and the search
+    box, and for the list's paint) checks only the pseudo-classes some rule names, not all of
+    Textual's for each node from the app down, and is the key those would give."""
+    checked: list[object] = []
+    every_pseudo_class = DOMNode.get_pseudo_classes
+
+    def counting(node: DOMNode) -> set[str]:
+        checked.append(node)
+        return every_pseudo_class(node)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            for widget in (app.query_one(HeadlineList), app.screen.query_one("#search")):
+                assert isinstance(widget, FocusStyles)
+                widget._check_rules(app.stylesheet)  # as every use of the key does first
+                with pytest.MonkeyPatch.context() as monkeypatch:
+                    monkeypatch.setattr(DOMNode, "get_pseudo_classes", counting)
+                    key = widget._style_key()
+                assert not checked
+                classes, pseudo_classes = widget._named
+                assert key == tuple(
+                    (
+                        node._css_type_name,
+                        node._id,
+                        classes.intersection(node._classes),
+                        pseudo_classes.intersection(node.pseudo_classes),
+                    )
+                    for node in widget.css_path_nodes
+                )
 
     asyncio.run(scenario())
