@@ -440,6 +440,19 @@ class Articles:
         ).fetchone()
         return _stored(row) if row is not None else None
 
+    def for_related(self, article_id: int) -> tuple[StoredArticle, str | None, bytes | None] | None:
+        """The article (as `get` reads it), its sort key and its MinHash signature, in one read:
+        what related news reads of its row; None when there is no such article."""
+        if not valid_id(article_id):
+            return None
+        row = self._db.conn.execute(
+            f"SELECT {self._article_columns}, sort_key, minhash FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _stored(row[:-2]), row[-2], row[-1]
+
     def get_many(self, ids: list[int]) -> list[StoredArticle]:
         """The articles of `ids` in that order (unknown ids left out), without their links."""
         return self._by_ids(self._article_columns, _stored, ids)

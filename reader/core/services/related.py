@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from reader.core import minhash
 from reader.core.models import Candidate, Headline, RelatedHeadline, RelatedItem, StoredArticle
@@ -43,7 +43,9 @@ _KEY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class RelatedArticles(Protocol):
-    def get(self, article_id: int) -> StoredArticle | None: ...
+    def for_related(
+        self, article_id: int
+    ) -> tuple[StoredArticle, str | None, bytes | None] | None: ...
     def headline(self, article_id: int) -> Headline | None: ...
     def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]: ...
     def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
@@ -59,6 +61,15 @@ class RelatedIndex(Protocol):
     def score_of(self, expression: Expression, weights: Weights, article_id: int) -> float: ...
     def highest_id(self) -> int: ...
     def statistics_held(self) -> AbstractContextManager[None]: ...
+
+
+class Own(NamedTuple):
+    """What related news reads of the article's row with the article (RelatedArticles.
+    for_related), so that its steps do not read the row again: its sort key (the time
+    window) and its stored MinHash signature (its bands)."""
+
+    sort_key: str | None
+    minhash: bytes | None
 
 
 class RelatedBands(Protocol):
@@ -83,17 +94,20 @@ class RelatedFinder:
         self.links = links
 
     def related_to(self, article_id: int, limit: int = 10) -> list[RelatedItem] | None:
-        """Related news for `article_id`, or None when no such article is stored."""
-        article = self.articles.get(article_id)
-        if article is None:
+        """Related news for `article_id`, or None when no such article is stored. The
+        article's row is read once, with its sort key and signature (`Own`)."""
+        found = self.articles.for_related(article_id)
+        if found is None:
             return None
+        article, sort_key, signature = found
+        own = Own(sort_key, signature)
         items = self._links(article_id)
         seen: set[int] = {article_id} | {item.id for item in items if item.id is not None}
-        alike = self.similar(article, limit + MAX_VERSIONS, exclude=seen)
+        alike = self.similar(article, limit + MAX_VERSIONS, exclude=seen, own=own)
         # The closest "similar" articles are checked too: MinHash bands can miss a version
         # whose Jaccard is just above the threshold.
         close = [item.id for item in alike if item.score >= CHECK_SIMILAR and item.id is not None]
-        for item in self.same_story(article, close)[:MAX_VERSIONS]:
+        for item in self.same_story(article, close, own)[:MAX_VERSIONS]:
             if item.id is not None and item.id not in seen:
                 items.append(item)
                 seen.add(item.id)
@@ -118,22 +132,24 @@ class RelatedFinder:
             )
         return items
 
-    def same_story(self, article: StoredArticle, also: list[int]) -> list[RelatedItem]:
+    def same_story(
+        self, article: StoredArticle, also: list[int], own: Own | None = None
+    ) -> list[RelatedItem]:
         """Stored near-duplicates of the article, most similar first.
 
         Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
-        the exact Jaccard of the shingle sets.
+        the exact Jaccard of the shingle sets. `own`: its signature as read with it (else read).
         """
         # The bands of the signature stored at import, when it was made from this same text;
         # candidates are then confirmed on shingle sets in plain Python: related news loads
         # no numpy (a fifth of a second on the reader's first rest) unless it must sign the
         # article itself.
-        keys = self._stored_band_keys(article)
+        keys = self._stored_band_keys(article, own)
         if keys is None:
-            own = minhash.shingles(article.body[:TEXT_CHARS])
-            if not len(own):
+            shingles = minhash.shingles(article.body[:TEXT_CHARS])
+            if not len(shingles):
                 return []
-            keys = minhash.band_keys(minhash.signature(own))
+            keys = minhash.band_keys(minhash.signature(shingles))
         candidates = self.bands.sharing_any(keys, article.id, BAND_CANDIDATES)
         wanted = list(dict.fromkeys([*candidates, *also]))
         if not wanted:
@@ -155,13 +171,17 @@ class RelatedFinder:
         items.sort(key=lambda item: -item.score)
         return items
 
-    def _stored_band_keys(self, article: StoredArticle) -> list[int] | None:
-        """The band keys of the article's stored signature; None when there is none yet (its
-        catch-up waits) or it was made from more than the TEXT_CHARS read here."""
+    def _stored_band_keys(self, article: StoredArticle, own: Own | None = None) -> list[int] | None:
+        """The band keys of the article's stored signature (`own`'s, else read); None when
+        there is none yet (its catch-up waits) or it was made from more than the TEXT_CHARS
+        read here."""
         if len(article.body) > TEXT_CHARS:
             return None
-        rows = self.articles.signatures([article.id])
-        blob = rows[0][2] if rows else None
+        if own is not None:
+            blob = own.minhash
+        else:
+            rows = self.articles.signatures([article.id])
+            blob = rows[0][2] if rows else None
         return minhash.blob_band_keys(bytes(blob)) if blob else None
 
     def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
@@ -186,17 +206,22 @@ class RelatedFinder:
         scored.sort(reverse=True)
         return [word for _, word in scored[:count]]
 
-    def similar(self, article: StoredArticle, limit: int, exclude: set[int]) -> list[RelatedItem]:
+    def similar(
+        self, article: StoredArticle, limit: int, exclude: set[int], own: Own | None = None
+    ) -> list[RelatedItem]:
         """More like this: BM25 over the article's distinctive terms, near in time first.
 
         Scores are relative to the article's own score for the same query (1.0 = as close as
         the article is to itself), so one threshold drops weak matches whatever the store's size.
         The word statistics are read once for the three steps (the index's statistics_held).
+        `own`: its sort key as read with it (else read).
         """
         with self.index.statistics_held():
-            return self._similar(article, limit, exclude)
+            return self._similar(article, limit, exclude, own)
 
-    def _similar(self, article: StoredArticle, limit: int, exclude: set[int]) -> list[RelatedItem]:
+    def _similar(
+        self, article: StoredArticle, limit: int, exclude: set[int], row: Own | None
+    ) -> list[RelatedItem]:
         terms = self.distinctive_terms(article)
         if not terms or limit <= 0:
             return []
@@ -205,7 +230,7 @@ class RelatedFinder:
         if not own:
             return []
         skip = set(exclude) | {article.id}
-        window = self._window(article.id)
+        window = self._window(row.sort_key if row else self.articles.sort_key(article.id))
         near: list[RelatedItem] = []
         far: list[RelatedItem] = []
         for item, sort_key in self._more_like(expression, own):
@@ -215,8 +240,8 @@ class RelatedFinder:
             (near if inside else far).append(item)
         return (near + far)[:limit]
 
-    def _window(self, article_id: int) -> tuple[str, str] | None:
-        key = self.articles.sort_key(article_id)
+    def _window(self, key: str | None) -> tuple[str, str] | None:
+        """The sort keys WINDOW_DAYS either side of the article's `key`; None when undated."""
         if not key:
             return None
         moment = datetime.strptime(key, _KEY_FORMAT).replace(tzinfo=UTC)

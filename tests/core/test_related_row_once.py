@@ -1,0 +1,53 @@
+"""Related news reads the article's row once: the article, its sort key (the time window) and
+its MinHash signature (its bands) in one statement, where it read them in three."""
+
+from reader.core.services import related
+from tests.conftest import sql
+
+
+def _reads_of_the_row(library, monkeypatch):  # type: ignore[no-untyped-def]
+    """A list that notes each call of the articles table's readers of one article's row."""
+    calls: list[str] = []
+    articles = library._storage.articles
+    for name in ("get", "for_related", "sort_key", "signatures"):
+        real = getattr(articles, name)
+
+        def spy(*args, _real=real, _name=name):  # type: ignore[no-untyped-def]
+            calls.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(articles, name, spy)
+    return calls
+
+
+def test_an_open_reads_the_articles_row_once(demo_library_ro, monkeypatch):
+    s = demo_library_ro
+    ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id LIMIT 40")]
+    calls = _reads_of_the_row(s, monkeypatch)
+    similar = 0
+    for article_id in ids:
+        calls.clear()
+        items = s.related(article_id, 12)
+        assert items is not None
+        similar += any(item.reason == "similar" for item in items)
+        assert calls == ["for_related"], calls
+    assert similar > 10  # the time window was needed
+    calls.clear()
+    assert s.related(10**9, 12) is None
+    assert calls == ["for_related"]
+
+
+def test_the_row_read_once_changes_no_related_item(demo_library_ro, monkeypatch):
+    """Every demo article's related items are the same as when each step reads what it needs
+    of the row itself (the sort key and the signature read apart, as before)."""
+    s = demo_library_ro
+    ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
+    once = {article_id: s.related(article_id, 12) for article_id in ids}
+    monkeypatch.setattr(related, "Own", lambda sort_key, minhash: None)  # each step reads
+    calls = _reads_of_the_row(s, monkeypatch)
+    apart = {article_id: s.related(article_id, 12) for article_id in ids}
+    assert "sort_key" in calls and "signatures" in calls
+    assert once == apart
+    # the bands came from stored signatures (read with the row, or apart)
+    assert sql(s, "SELECT count(*) FROM articles WHERE minhash IS NOT NULL")[0][0] > 100
+    assert sum(1 for items in once.values() if any(i.reason == "similar" for i in items)) > 100
