@@ -291,6 +291,16 @@ def single(url: str, rounds: int, queries: list[str]) -> None:
         total = library.count()
         rng = random.Random(1)
         opened, opened_server, opened_client = [], [], []
+        # the statements an open sends (its connection's execute calls, counted)
+        conn_type = type(storage.connections.conn)
+        sent = [0]
+        real_execute = conn_type.execute
+
+        def counted(self: Any, *args: Any) -> Any:
+            sent[0] += 1
+            return real_execute(self, *args)
+
+        setattr(conn_type, "execute", counted)  # noqa: B010 (put back below)
         for _ in range(max(rounds, 1) * 8):
             article_id = rng.randrange(1, total + 1)
             before = server()
@@ -301,13 +311,14 @@ def single(url: str, rounds: int, queries: list[str]) -> None:
             opened.append((time.perf_counter() - began) * 1000)
             opened_client.append((time.process_time() - client) * 1000)
             opened_server.append(server() - before)
+        setattr(conn_type, "execute", real_execute)  # noqa: B010
         print(
             f"open (an article and its related news), {len(opened)} at random: median "
             f"{statistics.median(opened):.1f} ms, p95 {percentile(opened, 0.95):.1f} ms; server "
             f"CPU median {statistics.median(opened_server):.1f} ms, p95 "
             f"{percentile(opened_server, 0.95):.1f} ms, mean {statistics.mean(opened_server):.1f}; "
             f"client CPU median {statistics.median(opened_client):.1f} ms, mean "
-            f"{statistics.mean(opened_client):.1f}"
+            f"{statistics.mean(opened_client):.1f}; {sent[0] / len(opened):.2f} statements each"
         )
         print(f"a page of 50 headlines at a depth, median of {rounds} (ms): by offset, by key")
         for depth in sorted({0, total // 10, total // 2, max(total - 51, 0)}):
