@@ -27,7 +27,7 @@ equal those of Textual's restyle); later ones restyle as Textual does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import events
@@ -72,7 +72,11 @@ class FocusStyles(_Base):
                 self._keep(key)
             return
         rules, components = kept
-        sheet.replace_rules(self, rules, animate=True)  # type: ignore[arg-type]
+        current = self.styles.base._rules
+        if "transitions" in rules or "transitions" in current:
+            sheet.replace_rules(self, rules, animate=True)  # type: ignore[arg-type]
+        else:
+            _replace_changed(self, current, rules)
         if any(self._component_styles.get(name) is not style for name, style in components.items()):
             self._component_styles.clear()
             self._component_styles.update(components)
@@ -151,6 +155,19 @@ class FocusStyles(_Base):
             )
             for node in self.css_path_nodes
         )
+
+
+def _replace_changed(widget: Widget, current: Mapping[str, Any], rules: Mapping[str, Any]) -> None:
+    """Textual's Stylesheet.replace_rules (8.2.8) for rules without transitions (nothing to
+    animate: it sets every rule of either map, an equal value changing nothing, then says the
+    styles changed), setting only the rules that differ: it built the new styles whole and
+    compared them with the old before (0.25 ms a focus move when nothing differed), and each
+    rule set goes through its property's checks."""
+    base = widget.styles.base
+    changed = [key for key in current.keys() | rules.keys() if current.get(key) != rules.get(key)]
+    for key in changed:
+        setattr(base, key, rules.get(key))
+    widget.notify_style_update()
 
 
 def _named_in(sheet: Stylesheet) -> tuple[frozenset[str], frozenset[str]]:

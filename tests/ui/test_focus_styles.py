@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -213,5 +214,39 @@ def test_the_style_key_checks_only_the_pseudo_classes_rules_name(library: Librar
                     )
                     for node in widget.css_path_nodes
                 )
+
+    asyncio.run(scenario())
+
+
+def test_a_kept_state_sets_only_the_rules_that_differ(library: Library) -> None:
+    """Enter on a search moves the focus from the box to the list, both to states kept: their
+    kept rules are put back by setting the rules that differ (the border's colours, the
+    cursor's...), not through Textual's replace_rules, which builds the new styles whole to
+    compare them with the old first; and the styles are Textual's own."""
+    replaced: list[object] = []
+    replace_rules = Stylesheet.replace_rules
+
+    def counting(node: DOMNode, rules: Any, animate: bool = False) -> None:
+        replaced.append(node)
+        replace_rules(node, rules, animate=animate)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            headlines = app.query_one(HeadlineList)
+            box = app.screen.query_one("#search", SearchBox)
+            await pilot.press("slash", *"pekerja")
+            await settle(pilot)
+            blurred = styles_of(headlines)
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setattr(Stylesheet, "replace_rules", staticmethod(counting))
+                await pilot.press("enter")
+                await settle(pilot)
+            assert headlines.has_focus
+            assert headlines not in replaced and box not in replaced
+            assert styles_of(headlines) != blurred
+            assert styles_of(headlines) == textual_styles_of(headlines)
+            assert styles_of(box) == textual_styles_of(box)
 
     asyncio.run(scenario())
