@@ -932,7 +932,9 @@ class ReaderScreen(
         )
         self.related.show_note("No article open.")
 
-    @work(exclusive=True, group="preview", exit_on_error=False)
+    # Described: Textual's @work otherwise describes a worker by the repr of its arguments,
+    # the search's whole state (every hit) written out on the way to the hits' frame.
+    @work(exclusive=True, group="preview", exit_on_error=False, description="first hit")
     async def _after_hits_painted(
         self, state: SearchState, shown: threading.Event, article_id: int | None
     ) -> None:
