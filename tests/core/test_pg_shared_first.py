@@ -182,7 +182,7 @@ def test_a_floor_without_the_title_matches_gives_other_rows(store, monkeypatch) 
     assert _at_or_above(wrong, floor) != _at_or_above(whole, floor)
 
 
-def _scored_after_read(library, monkeypatch: pytest.MonkeyPatch, exclude=None):  # type: ignore[no-untyped-def]
+def _scored_after_read(library, monkeypatch: pytest.MonkeyPatch, exclude=None, limit=60):  # type: ignore[no-untyped-def]
     """The ranked (id, rank) rows of the words (with `exclude` left out) and, for each read of
     the shared-first read, what its rows are tested for after the read picked them out (the
     SQL between the read's subquery and its ORDER BY)."""
@@ -197,7 +197,7 @@ def _scored_after_read(library, monkeypatch: pytest.MonkeyPatch, exclude=None): 
     used = pg.answers_of(monkeypatch, "_shared_first", True)
     monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)
     expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
-    rows = library._storage.index.ranked(expression, SIMILAR_WEIGHTS, 60, exclude=exclude)
+    rows = library._storage.index.ranked(expression, SIMILAR_WEIGHTS, limit, exclude=exclude)
     return [(row.id, row.rank) for row in rows], tests, any(used)
 
 
@@ -226,3 +226,22 @@ def test_with_an_excluded_word_the_rows_are_still_tested(store, monkeypatch) -> 
     rows = store._storage.index.ranked(expression, SIMILAR_WEIGHTS, 60, exclude=excluded)
     assert used == [False]
     assert first == [(row.id, row.rank) for row in rows]
+
+
+def test_the_title_first_read_of_the_words_tests_nothing_more(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With all but the commonest word rare, the title-first read (the rare words' articles
+    whole, the common one's titles) answers "any of these words" as related news asks it: its
+    rows hold one of the words and are tested for nothing more, and the answer is the one of
+    scoring every match."""
+    index = store._storage.index
+    expression = AnyOf(tuple(Phrase((word,), "text") for word in WORDS))
+    frequencies = sorted(term.frequency for term in index._scored(expression, SIMILAR_WEIGHTS))
+    assert frequencies[-2] < frequencies[-1]
+    monkeypatch.setattr(text_index, "RARE", frequencies[-2])
+    pg.answers_of(monkeypatch, "_title_first", False)
+    whole, _ = _ranked(store, 20, monkeypatch, shared=False)
+    answered = pg.answers_of(monkeypatch, "_title_first", True)
+    first, tests, _ = _scored_after_read(store, monkeypatch, limit=20)
+    assert answered == [True]
+    assert tests and all("@@" not in test for test in tests), tests
+    assert first == whole

@@ -582,6 +582,20 @@ def _left_out_most(terms: list[_Term], read: frozenset[str], titles: frozenset[P
     return total
 
 
+def _single_words(expression: Expression) -> bool:
+    """Whether the expression is "any of these words", each a word of the text (related
+    news' more-like-this): then an article with one of them, in its title or anywhere,
+    matches it."""
+    return isinstance(expression, AnyOf) and all(
+        isinstance(item, Phrase)
+        and not isinstance(item, _Held)
+        and item.columns == "text"
+        and not item.prefix
+        and len(item.words) == 1
+        for item in expression.items
+    )
+
+
 def _title_condition(terms: list[_Term], params: list[object]) -> str:
     """SQL for "one of the phrases is in the title", over the title-only GIN indexes."""
     grouped: dict[str, list[str]] = {}
@@ -850,20 +864,30 @@ class PostgresTextIndex(TextIndex):
             + _BEST_TAIL
         )
         head = f"SELECT {_CANDIDATE_COLUMNS}, r.rank FROM (SELECT s.id, s.rank FROM (SELECT f.id, "
-        title_first = self._title_first(expression, terms, head, inner, params, limit, statistics)
+        # For "any of these words" (related news), the rows the title-first and shared-first
+        # reads pick out each hold one of the words (in the title, or two of them), so they
+        # match it already: without an excluded word or a filter, they are not tested for it
+        # again (a tsquery of every word on each row's vector, 8% of the shared-first read's
+        # server CPU at 1,600,000 articles).
+        plain = exclude is None and not where
+        bare = plain and _single_words(expression)
+        title_first = self._title_first(
+            expression,
+            terms,
+            head,
+            _BEST_TAIL if bare else inner,
+            [] if bare else params,
+            limit,
+            statistics,
+        )
         if title_first is not None:
             return title_first
-        # The shared-first read's rows each hold one of the words (two of them, or one in the
-        # title), so they match the "any of" already: without an excluded word or a filter,
-        # they are not tested for it again (a tsquery of every word on each row's vector, 8%
-        # of the read's server CPU at 1,600,000 articles).
-        plain = exclude is None and not where
         shared_first = self._shared_first(
             expression,
             terms,
             head,
-            _BEST_TAIL if plain else inner,
-            [] if plain else params,
+            _BEST_TAIL if bare else inner,
+            [] if bare else params,
             limit,
             floor,
         )
@@ -920,7 +944,8 @@ class PostgresTextIndex(TextIndex):
         For an "all of" (two words or more), the title matches are those of its part that
         weighs most (the rarest word): an article without that part in its title scores at
         most 0.325 of that part's coefficients plus 0.617 of every other's (in its title or
-        not), which the limit-th best of them must beat."""
+        not), which the limit-th best of them must beat. For "any of these words" (_single_words)
+        each row read holds one of the words, and `inner` need not test the match again."""
         if not terms or limit <= 0:
             return None
         frequencies = statistics.frequencies
@@ -1018,14 +1043,9 @@ class PostgresTextIndex(TextIndex):
             return None
         if sum(term.frequency for term in terms) < SHARED_FIRST_ABOVE:
             return None
-        if not all(
-            isinstance(item, Phrase)
-            and not isinstance(item, _Held)
-            and item.columns == "text"
-            and not item.prefix
-            and len(item.words) == 1
-            for item in expression.items
-        ) or {term.phrase for term in terms} != set(expression.items):
+        if not _single_words(expression) or {term.phrase for term in terms} != set(
+            expression.items
+        ):
             return None
         bounds = [_outside_titles(term) for term in terms]
         if any(bound is None for bound in bounds):
