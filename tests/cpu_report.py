@@ -6,12 +6,15 @@ It counts, in seconds of user + system CPU: each test's own (setup, call and tea
 process that ran it), the processes a test started and waited for (subprocesses, an import's
 helper processes), each process's start and collection, and the PostgreSQL test cluster's
 server processes (a cluster of scripts/pg_cluster.sh named in KEMNAKER_READER_TEST_PG), whose
-work a test only waits for. Then the modules and the tests that cost the most. Not counted:
+work a test only waits for. Then the modules and the tests that cost the most; with
+KEMNAKER_READER_CPU_JSON=FILE, every test's CPU by phase (setup, call, teardown; the
+processes it started counted in them and apart) in FILE. Not counted:
 the processes' exits, and what scripts/with_pg.sh runs to make the cluster (initdb).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -22,6 +25,7 @@ import pytest
 _KEY = "cpu_report"
 _mark: list[tuple[float, float]] = []
 _tests: dict[str, tuple[float, float]] = {}  # nodeid -> (own, children), on the controller
+_phases: dict[str, dict[str, float]] = {}  # nodeid -> {setup, call, teardown: own + children}
 _started: list[float] = []  # this process's CPU once its tests were collected
 _workers: list[list[float]] = []  # xdist's workers': [start, own CPU, their processes']
 
@@ -54,7 +58,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     now = _cpu()
     own, children = (now[0] - _mark[0][0], now[1] - _mark[0][1]) if _mark else (0.0, 0.0)
     _mark[:] = [now]
-    outcome.get_result().user_properties.append((_KEY, (own, children)))
+    outcome.get_result().user_properties.append((_KEY, (own, children, call.when)))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -64,6 +68,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             pair: Any = value
             mine, theirs = float(pair[0]), float(pair[1])
             _tests[report.nodeid] = (own + mine, children + theirs)
+            phases = _phases.setdefault(report.nodeid, {})
+            phases[report.when] = phases.get(report.when, 0.0) + mine + theirs
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -122,6 +128,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     write("modules:")
     for module, spent in sorted(modules.items(), key=lambda entry: -entry[1])[:15]:
         write(f"  {spent:6.2f} {module}")
+    dump = os.environ.get("KEMNAKER_READER_CPU_JSON")
+    if dump:  # every test's CPU by phase, for a closer look than the summary's
+        for nodeid, (_, theirs) in _tests.items():
+            _phases.setdefault(nodeid, {})["of which in processes"] = theirs
+        Path(dump).write_text(json.dumps(_phases, indent=1, sort_keys=True))
+        write(f"every test's CPU by phase: {dump}")
     write("tests:")
     ranked = sorted(_tests.items(), key=lambda entry: -sum(entry[1]))
     for nodeid, (mine, theirs) in ranked[:15]:
