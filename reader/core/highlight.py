@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from reader.core.shapes import Plain, dataclass
 from reader.core.text import Token, ascii_letters_only, fold, light_stem, word_groups
 
 # A word group, as reader.core.text.word_groups finds them (letters and digits, parts joined
@@ -40,7 +41,7 @@ def _never(word: str) -> bool:
 
 
 @dataclass
-class Matcher:
+class Matcher(Plain):
     """Decides which words of a text a query matched.
 
     Single words match by exact form, by light stem or by prefix; multi-word phrases (quoted

@@ -3,67 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from reprlib import recursive_repr
+from dataclasses import field
 from typing import Any, NamedTuple
 
 from reader.core.highlight import Matcher
 from reader.core.query import Query
+from reader.core.shapes import FrozenPlain as FrozenPlain
+from reader.core.shapes import Plain as Plain
+from reader.core.shapes import dataclass
 
-
-class Plain:  # noqa: PLW1641 (its __eq__ makes it unhashable, as a dataclass)
-    """The base of the data shapes here: `==` and `repr` as a dataclass makes them (the fields
-    compared in order, only with the same class; `Name(field=value, ...)`), for classes made
-    with `@dataclass(eq=False, repr=False)`. A dataclass compiles both methods anew for each
-    class when its module is imported (about a third of this module's import, which comes
-    before the reader's first screen); these are written once and learn each class's fields
-    on first use. Unhashable, as a dataclass with eq and not frozen is."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        compared = _shape(self.__class__)[0]
-        return compared(self) == compared(other)
-
-    @recursive_repr()
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shape(self.__class__)[1])
-        return f"{self.__class__.__qualname__}({shown})"
-
-
-class FrozenPlain(Plain):
-    """Plain for `@dataclass(frozen=True, eq=False, repr=False)`: hashed on the fields it
-    compares, as a frozen dataclass with eq is."""
-
-    __slots__ = ()
-
-    def __hash__(self) -> int:
-        return hash(_shape(self.__class__)[0](self))
-
-
-# A class's fields: a function giving those it compares as a tuple, and the names it shows.
-_shapes: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]] = {}
-
-
-def _shape(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
-    try:
-        return _shapes[cls]
-    except KeyError:
-        pass
-    names = tuple(f.name for f in fields(cls) if f.compare)
-    compared: Callable[[Any], tuple[Any, ...]]
-    if len(names) > 1:
-        compared = attrgetter(*names)  # a tuple, as for the class's own methods
-    else:
-
-        def compared(value: Any) -> tuple[Any, ...]:
-            return tuple(getattr(value, name) for name in names)
-
-    shape = _shapes[cls] = (compared, tuple(f.name for f in fields(cls) if f.repr))
-    return shape
+# Each class here is a dataclass made when first used (reader.core.shapes): most of them are
+# not used before the reader's first screen, which imports this module.
 
 
 @dataclass(eq=False, repr=False)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from reader.core.dates import wib_day_bound
+from reader.core.shapes import Plain, dataclass
 from reader.core.text import word_groups
 
 MIN_PREFIX = 3
@@ -29,7 +30,7 @@ _TOKEN = re.compile(
 
 
 @dataclass
-class Term:
+class Term(Plain):
     """One thing to match: the folded word groups of a word or phrase."""
 
     groups: list[tuple[str, ...]]  # each group: the folded parts of one hyphenated word
@@ -44,7 +45,7 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Filters:
+class Filters(Plain):
     """Which articles a search may return, besides its words: sources and a date range."""
 
     sources: tuple[str, ...] = ()  # lower-cased names or hosts; any of them
@@ -58,7 +59,7 @@ class Filters:
 
 
 @dataclass
-class Query:
+class Query(Plain):
     clauses: list[list[Term]] = field(default_factory=list)  # AND of OR-groups
     excluded: list[Term] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)

@@ -6,8 +6,9 @@ into its own query language (FTS5 MATCH expressions for SQLite).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
+
+from reader.core.shapes import Plain, dataclass
 
 # Which indexed columns a phrase is looked for in: the surface words of title, lead and body
 # ("text"), the light stems the surface does not already hold ("stems"), or the title alone.
@@ -15,7 +16,7 @@ Columns = Literal["text", "stems", "title", "title_stems"]
 
 
 @dataclass(frozen=True)
-class Phrase:
+class Phrase(Plain):
     """Folded words in a row (one word is a phrase of one), or a word prefix.
 
     `joined`: the words are a reduplication written with its hyphen (anak-anak), which the
@@ -29,12 +30,12 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class AnyOf:
+class AnyOf(Plain):
     items: tuple[Expression, ...]
 
 
 @dataclass(frozen=True)
-class AllOf:
+class AllOf(Plain):
     items: tuple[Expression, ...]
 
 

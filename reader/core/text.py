@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+
+from reader.core.shapes import Plain, dataclass
 
 # A word group: letters/digits, possibly joined by hyphens (pekerja-pekerja, sehari-hari).
 _GROUP = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -61,7 +62,7 @@ def fold(word: str) -> str:
 
 
 @dataclass(frozen=True)
-class Token:
+class Token(Plain):
     """One word group of a text: its folded parts, where it stands, and its light stem."""
 
     parts: tuple[str, ...]

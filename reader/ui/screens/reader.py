@@ -34,6 +34,7 @@ from reader.core.errors import ReaderError
 from reader.core.highlight import Matcher
 from reader.core.library import Library
 from reader.core.models import HeadlineFilter, PeriodCount
+from reader.core.shapes import make_waiting
 from reader.ui import collection, failures
 from reader.ui.compositor import install as install_compositor
 from reader.ui.compositor import paint_now
@@ -772,6 +773,7 @@ class ReaderScreen(
         search itself reads it, not in a notice of its own."""
         with contextlib.suppress(ReaderError):
             self.library.warm_search()
+        make_waiting()  # the data shapes its results and the related news are made of
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
