@@ -57,14 +57,12 @@ class Rows(list[tuple[Any, ...]]):
 
 def sql(library: Library, statement: str, params: tuple[Any, ...] = ()) -> Rows:
     """Look inside a store from a test, on a connection of its own (the reader's own SQL
-    lives in reader/core/db). Written with `?` parameters for either backend."""
+    lives in reader/core/db; on PostgreSQL one kept for the test, pg.execute). Written with
+    `?` parameters for either backend."""
     if isinstance(library.path, str):
-        import psycopg
-
         from reader.core.db.postgres.connection import translate
 
-        with psycopg.connect(str(library.path), autocommit=True) as conn:
-            return Rows(conn.execute(translate(statement), params).fetchall())
+        return Rows(pg.execute(library.path, translate(statement), params))
     with closing(sqlite3.connect(library.path)) as conn:
         return Rows(conn.execute(statement, params).fetchall())
 
@@ -119,6 +117,13 @@ def ids_indexed_under(library: Library, word: str) -> list[int]:
         query = "{title lead body} : " + word
         rows = sql(library, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (query,))
     return sorted(row[0] for row in rows)
+
+
+@pytest.fixture(autouse=True)
+def _test_connections_closed() -> Iterator[None]:
+    """The PostgreSQL connections `sql` kept for a test, closed after it."""
+    yield
+    pg.close_connections()
 
 
 @pytest.fixture(scope="session")
@@ -194,6 +199,7 @@ def library(
     name = pg.lend(_empty_pg)
     with open_library(pg.database_url(name)) as library:
         yield library
+    pg.close_connections()
     pg.give_back(name, _empty_pg)
 
 
