@@ -2,6 +2,8 @@
 
 from contextlib import nullcontext
 
+import pytest
+
 from reader.core.db.postgres.storage import PostgresStorage
 from tests.conftest import sql
 
@@ -10,6 +12,8 @@ def test_statistics_held_change_no_related_item(demo_library_ro):
     """Every demo article's related items are the same with the statistics read once as with
     each step reading its own (the index's hold replaced by none)."""
     s = demo_library_ro
+    if not isinstance(s._storage, PostgresStorage):
+        pytest.skip("statistics_held keeps nothing on SQLite, where FTS5 ranks with its own")
     index = s._storage.index
     ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
     held = {article_id: s.related(article_id, 12) for article_id in ids}
@@ -27,9 +31,8 @@ def test_an_open_reads_the_word_statistics_once_on_postgres(demo_library_ro, mon
     distinctive words, its own score and its ranked read each read them before (and the count
     apart); outside related news nothing is kept: a search after it reads them again."""
     s = demo_library_ro
-    if not isinstance(s._storage, PostgresStorage):  # SQLite: FTS5 ranks with its own statistics
-        assert s.related(1, 12) is not None
-        return
+    if not isinstance(s._storage, PostgresStorage):
+        pytest.skip("SQLite's FTS5 ranks with its own statistics: no term_stats read to count")
     conn = s._storage.connections.conn
     seen: list[str] = []
     real = type(conn).execute
