@@ -871,26 +871,13 @@ class PostgresTextIndex(TextIndex):
         # server CPU at 1,600,000 articles).
         plain = exclude is None and not where
         bare = plain and _single_words(expression)
+        tail, tail_params = (_BEST_TAIL, []) if bare else (inner, params)
         title_first = self._title_first(
-            expression,
-            terms,
-            head,
-            _BEST_TAIL if bare else inner,
-            [] if bare else params,
-            limit,
-            statistics,
+            expression, terms, head, tail, tail_params, limit, statistics
         )
         if title_first is not None:
             return title_first
-        shared_first = self._shared_first(
-            expression,
-            terms,
-            head,
-            _BEST_TAIL if bare else inner,
-            [] if bare else params,
-            limit,
-            floor,
-        )
+        shared_first = self._shared_first(expression, terms, head, tail, tail_params, limit, floor)
         if shared_first is not None:
             return shared_first
         lifted = self._lifted_phrases(
