@@ -27,6 +27,7 @@ from reader.core.db.sqlite import sqlite3
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 RUNNER = """\
+import os
 import sys
 import time
 
@@ -41,9 +42,12 @@ _plan = indexing.Indexer._plan
 
 def _slow(self, *args):
     # A large store or a busy machine. The reads before a transaction are slowed, not the
-    # transaction itself, so the first step is not held up by the slowed second step: at 1.5 s
-    # a transaction (7 here) the second step is still far behind when the first step ends, on
-    # a quiet machine or a loaded one.
+    # transaction itself, so the first step is not held up by the slowed second step. It
+    # starts its transactions only once the test has seen the first step end (the file
+    # KR_TEST_GO), then at 1.5 s each (7 here): however slow the machine makes the first step,
+    # the second is still far behind when the Ctrl-C comes.
+    while not os.path.exists(os.environ["KR_TEST_GO"]):
+        time.sleep(0.02)
     time.sleep(1.5)
     return _plan(self, *args)
 
@@ -70,9 +74,10 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
     runner = tmp_path / "slow_import.py"
     runner.write_text(RUNNER)
     db = tmp_path / "store.db"
+    go = tmp_path / "go"
     process = subprocess.Popen(
         [sys.executable, str(runner), "--db", str(db), "import", str(source)],
-        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        env=os.environ | {"PYTHONPATH": str(ROOT), "KR_TEST_GO": str(go)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -80,7 +85,8 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
     try:
         while (_count(db, "articles") or 0) < 400 and process.poll() is None:
             time.sleep(0.05)
-        time.sleep(0.3)  # step one is done: the import waits for the second step's process
+        go.touch()  # step one is done: the second step's process may begin its transactions
+        time.sleep(0.3)  # the import waits for the second step's process
         os.kill(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=60)
     finally:
