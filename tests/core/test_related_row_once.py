@@ -1,7 +1,6 @@
 """Related news reads the article's row once: the article, its sort key (the time window) and
 its MinHash signature (its bands) in one statement, where it read them in three."""
 
-from reader.core.services import related
 from tests.conftest import sql
 
 
@@ -43,8 +42,18 @@ def test_the_row_read_once_changes_no_related_item(demo_library_ro, monkeypatch)
     s = demo_library_ro
     ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
     once = {article_id: s.related(article_id, 12) for article_id in ids}
-    monkeypatch.setattr(related, "Own", lambda sort_key, minhash: None)  # each step reads
     calls = _reads_of_the_row(s, monkeypatch)
+    articles = s._storage.articles
+
+    def apart_reads(article_id):  # type: ignore[no-untyped-def]
+        # the article, its sort key and its signature read by three statements, as before
+        article = articles.get(article_id)
+        if article is None:
+            return None
+        rows = articles.signatures([article_id])
+        return article, articles.sort_key(article_id), rows[0][2] if rows else None
+
+    monkeypatch.setattr(articles, "for_related", apart_reads)
     apart = {article_id: s.related(article_id, 12) for article_id in ids}
     assert "sort_key" in calls and "signatures" in calls
     assert once == apart

@@ -49,8 +49,6 @@ class RelatedArticles(Protocol):
     def headline(self, article_id: int) -> Headline | None: ...
     def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]: ...
     def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
-    def sort_key(self, article_id: int) -> str | None: ...
-    def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]: ...
 
 
 class RelatedIndex(Protocol):
@@ -132,13 +130,11 @@ class RelatedFinder:
             )
         return items
 
-    def same_story(
-        self, article: StoredArticle, also: list[int], own: Own | None = None
-    ) -> list[RelatedItem]:
+    def same_story(self, article: StoredArticle, also: list[int], own: Own) -> list[RelatedItem]:
         """Stored near-duplicates of the article, most similar first.
 
         Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
-        the exact Jaccard of the shingle sets. `own`: its signature as read with it (else read).
+        the exact Jaccard of the shingle sets. `own`: its signature as read with it.
         """
         # The bands of the signature stored at import, when it was made from this same text;
         # candidates are then confirmed on shingle sets in plain Python: related news loads
@@ -171,18 +167,12 @@ class RelatedFinder:
         items.sort(key=lambda item: -item.score)
         return items
 
-    def _stored_band_keys(self, article: StoredArticle, own: Own | None = None) -> list[int] | None:
-        """The band keys of the article's stored signature (`own`'s, else read); None when
-        there is none yet (its catch-up waits) or it was made from more than the TEXT_CHARS
-        read here."""
-        if len(article.body) > TEXT_CHARS:
+    def _stored_band_keys(self, article: StoredArticle, own: Own) -> list[int] | None:
+        """The band keys of the article's stored signature (`own`'s); None when there is none
+        yet (its catch-up waits) or it was made from more than the TEXT_CHARS read here."""
+        if len(article.body) > TEXT_CHARS or not own.minhash:
             return None
-        if own is not None:
-            blob = own.minhash
-        else:
-            rows = self.articles.signatures([article.id])
-            blob = rows[0][2] if rows else None
-        return minhash.blob_band_keys(bytes(blob)) if blob else None
+        return minhash.blob_band_keys(bytes(own.minhash))
 
     def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
         """The article's top terms by tf-idf, document frequency from the term statistics."""
@@ -207,20 +197,20 @@ class RelatedFinder:
         return [word for _, word in scored[:count]]
 
     def similar(
-        self, article: StoredArticle, limit: int, exclude: set[int], own: Own | None = None
+        self, article: StoredArticle, limit: int, exclude: set[int], own: Own
     ) -> list[RelatedItem]:
         """More like this: BM25 over the article's distinctive terms, near in time first.
 
         Scores are relative to the article's own score for the same query (1.0 = as close as
         the article is to itself), so one threshold drops weak matches whatever the store's size.
         The word statistics are read once for the three steps (the index's statistics_held).
-        `own`: its sort key as read with it (else read).
+        `own`: its sort key as read with it.
         """
         with self.index.statistics_held():
             return self._similar(article, limit, exclude, own)
 
     def _similar(
-        self, article: StoredArticle, limit: int, exclude: set[int], row: Own | None
+        self, article: StoredArticle, limit: int, exclude: set[int], row: Own
     ) -> list[RelatedItem]:
         terms = self.distinctive_terms(article)
         if not terms or limit <= 0:
@@ -230,7 +220,7 @@ class RelatedFinder:
         if not own:
             return []
         skip = set(exclude) | {article.id}
-        window = self._window(row.sort_key if row else self.articles.sort_key(article.id))
+        window = self._window(row.sort_key)
         near: list[RelatedItem] = []
         far: list[RelatedItem] = []
         for item, sort_key in self._more_like(expression, own):
