@@ -120,7 +120,10 @@ def _reference_same_story(
 ) -> list[RelatedItem]:
     """RelatedFinder.same_story as it was: every candidate's headline read, every candidate's
     whole shingle set hashed."""
-    keys = finder._stored_band_keys(article, _own(finder, article))
+    own_row = _own(finder, article)
+    keys = None
+    if len(article.body) <= related.TEXT_CHARS and own_row.minhash:
+        keys = minhash.blob_band_keys(bytes(own_row.minhash))
     if keys is None:
         own = minhash.shingles(article.body[: related.TEXT_CHARS])
         if not len(own):

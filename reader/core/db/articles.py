@@ -688,6 +688,26 @@ class Articles:
             found.update((row[0], (row[1], row[2])) for row in rows)
         return found
 
+    def _body_within(self, chars: int) -> str:
+        """SQL for "the body is at most `chars` characters long"."""
+        return f"length(body) <= {int(chars)}"
+
+    def signed_within(self, ids: list[int], chars: int) -> dict[int, bytes]:
+        """{id: stored MinHash signature} of the articles of `ids` whose body is at most `chars`
+        characters long, so that the signature was made from the text `texts(ids, chars)`
+        gives them; those without one (their catch-up waits) are left out."""
+        found: dict[int, bytes] = {}
+        within = self._body_within(chars)
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = self._db.conn.execute(
+                f"SELECT id, minhash FROM articles WHERE id IN ({','.join('?' * len(batch))}) "
+                f"AND minhash IS NOT NULL AND {within}",
+                batch,
+            )
+            found.update((row[0], bytes(row[1])) for row in rows if row[1])
+        return found
+
     def signatures(self, ids: list[int]) -> list[tuple[int, int | None, bytes]]:
         """(id, story_id, MinHash blob) of the articles of `ids`."""
         if not ids:

@@ -10,6 +10,7 @@ An article appears once, under the most trusted reason.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -34,6 +35,12 @@ MAX_VERSIONS = 5  # same-story versions listed; the UI folds them into one "n ve
 CHECK_SIMILAR = 0.5  # similar articles this close are checked for being the same story
 SIMILAR_WEIGHTS = Weights(10.0, 3.0, 1.0)
 BAND_CANDIDATES = 200
+# A candidate whose stored MinHash signature agrees with the article's in fewer of its
+# minhash.PERMUTATIONS (63) slots is not read and confirmed: each slot agrees with probability
+# the two texts' Jaccard, so a version (Jaccard >= minhash.SAME_STORY, 0.5) agrees in fewer
+# than 12 with probability 8.4e-8 (the binomial tail), where the candidates that share a band
+# by chance agree in 3-11 (three of them the band's; 58 of 100 at 1,200,000 articles).
+AGREE_LEAST = 12
 # The work per article is bounded, so one huge article costs no more than a long one: its
 # terms, its shingles and those of each candidate come from the body's first TEXT_CHARS
 # characters (a long news article has about 10,000), and at most TERM_WORDS words are counted.
@@ -48,6 +55,7 @@ class RelatedArticles(Protocol):
     ) -> tuple[StoredArticle, str | None, bytes | None] | None: ...
     def headline(self, article_id: int) -> Headline | None: ...
     def texts(self, ids: list[int], chars: int | None = None) -> dict[int, tuple[str, str]]: ...
+    def signed_within(self, ids: list[int], chars: int) -> dict[int, bytes]: ...
     def headlines_by_id(self, ids: list[int]) -> list[Headline]: ...
 
 
@@ -133,21 +141,23 @@ class RelatedFinder:
     def same_story(self, article: StoredArticle, also: list[int], own: Own) -> list[RelatedItem]:
         """Stored near-duplicates of the article, most similar first.
 
-        Candidates share a MinHash band with it, or are given in `also`; each is confirmed on
-        the exact Jaccard of the shingle sets. `own`: its signature as read with it.
+        Candidates share a MinHash band with it, or are given in `also`; those whose stored
+        signature agrees with its signature in AGREE_LEAST slots or more (or that have none)
+        are confirmed on the exact Jaccard of the shingle sets. `own`: its signature as read
+        with it.
         """
-        # The bands of the signature stored at import, when it was made from this same text;
-        # candidates are then confirmed on shingle sets in plain Python: related news loads
-        # no numpy (a fifth of a second on the reader's first rest) unless it must sign the
-        # article itself.
-        keys = self._stored_band_keys(article, own)
-        if keys is None:
+        # The signature stored at import, when it was made from this same text; candidates are
+        # then confirmed on shingle sets in plain Python: related news loads no numpy (a fifth
+        # of a second on the reader's first rest) unless it must sign the article itself.
+        signature = self._stored_signature(article, own)
+        if signature is None:
             shingles = minhash.shingles(article.body[:TEXT_CHARS])
             if not len(shingles):
                 return []
-            keys = minhash.band_keys(minhash.signature(shingles))
+            signature = minhash.to_blob(minhash.signature(shingles))
+        keys = minhash.blob_band_keys(signature) or []
         candidates = self.bands.sharing_any(keys, article.id, BAND_CANDIDATES)
-        wanted = list(dict.fromkeys([*candidates, *also]))
+        wanted = self._agreeing(signature, list(dict.fromkeys([*candidates, *also])))
         if not wanted:
             return []
         mine = minhash.shingle_set(article.body[:TEXT_CHARS])
@@ -167,12 +177,30 @@ class RelatedFinder:
         items.sort(key=lambda item: -item.score)
         return items
 
-    def _stored_band_keys(self, article: StoredArticle, own: Own) -> list[int] | None:
-        """The band keys of the article's stored signature (`own`'s); None when there is none
-        yet (its catch-up waits) or it was made from more than the TEXT_CHARS read here."""
+    def _stored_signature(self, article: StoredArticle, own: Own) -> bytes | None:
+        """The article's stored signature (`own`'s); None when there is none yet (its catch-up
+        waits) or it was made from more than the TEXT_CHARS read here."""
         if len(article.body) > TEXT_CHARS or not own.minhash:
             return None
-        return minhash.blob_band_keys(bytes(own.minhash))
+        signature = bytes(own.minhash)
+        return signature if len(signature) == minhash.PERMUTATIONS * 4 else None
+
+    def _agreeing(self, signature: bytes, ids: list[int]) -> list[int]:
+        """Those of `ids` worth reading and confirming, in their order: the candidates whose
+        stored signature (made from the text that would be read: articles.signed_within)
+        agrees with `signature` in AGREE_LEAST slots or more, and those without one. Reading
+        the signatures instead of the texts spares the server the bodies and the client their
+        shingles (most candidates share a band by chance)."""
+        if not ids:
+            return []
+        signed = self.articles.signed_within(ids, TEXT_CHARS)
+        return [
+            i
+            for i in ids
+            if i not in signed
+            or len(signed[i]) != len(signature)
+            or _agreement(signature, signed[i]) >= AGREE_LEAST
+        ]
 
     def distinctive_terms(self, article: StoredArticle, count: int = TOP_TERMS) -> list[str]:
         """The article's top terms by tf-idf, document frequency from the term statistics."""
@@ -255,6 +283,11 @@ class RelatedFinder:
                 row.id, row.title, row.url, "similar", round(score, 4), row.source, row.published_at
             )
             yield item, row.sort_key
+
+
+def _agreement(a: bytes, b: bytes) -> int:
+    """How many slots (32 bits each) of two signatures of the same length hold the same value."""
+    return sum(map(operator.eq, memoryview(a).cast("I"), memoryview(b).cast("I")))
 
 
 def _item(headline: Headline, reason: str, score: float) -> RelatedItem:

@@ -45,6 +45,11 @@ class PostgresArticles(Articles):
         most = int(chars)
         return f"CASE WHEN octet_length(body) <= {most} THEN body ELSE substr(body, 1, {most}) END"
 
+    def _body_within(self, chars: int) -> str:
+        """A body of at most `chars` bytes, so at most as many characters: its stored length,
+        where length() would read (and decompress) each body to count its characters."""
+        return f"octet_length(body) <= {int(chars)}"
+
 
 class PostgresLinks(Links):
     def title_candidates(self, words: list[str], limit: int) -> list[tuple[int, str]]:
