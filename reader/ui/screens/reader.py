@@ -182,7 +182,7 @@ class ReaderScreen(
     def compose(self) -> ComposeResult:
         # Before the panes are mounted, so that each is styled once, for the terminal's width.
         self._classes_before_the_first_layout(self.app.size.width)
-        yield ReaderHeader(show_clock=False, icon="≡")
+        yield ReaderHeader(icon="≡")
         yield SearchBox(
             self.history,
             placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
