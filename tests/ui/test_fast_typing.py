@@ -47,3 +47,28 @@ def test_a_burst_after_slash_is_typed_into_the_search_box(library: Library) -> N
             assert app.reader.search.query == "upah minimum qatar 1/2"
 
     asyncio.run(scenario())
+
+
+def test_the_search_box_is_mounted_when_first_shown(library: Library) -> None:
+    """The first screen mounts no search box (hidden there, its CSS, styles and mount were a
+    part of the first screen's cost); the first `/` mounts it, and the keys typed right after
+    wait for that mount and reach it. Later `/` keys show the same box."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert not app.screen.query("#search")
+            burst(app, "/phk")
+            await settle(pilot)
+            box = app.screen.query_one("#search", Input)
+            assert box.has_focus and box.value == "phk" and box.display
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not box.display and app.focused is app.query_one(HeadlineList)
+            burst(app, "/u")
+            await settle(pilot)
+            assert app.screen.query("#search").nodes == [box]
+            assert box.has_focus and box.value == "u"
+
+    asyncio.run(scenario())

@@ -66,11 +66,11 @@ def test_the_first_search_matches_neither_widget_again_on_enter(library: Library
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
-            box = app.screen.query_one("#search", SearchBox)
             with pytest.MonkeyPatch.context() as monkeypatch:
                 monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
-                await pilot.press("slash", *"pekerja")
+                await pilot.press("slash", *"pekerja")  # the box mounted, shown and focused
                 await settle(pilot)
+                box = app.screen.query_one("#search", SearchBox)
                 assert box.has_focus and box.has_class("-valid")
                 restyled.clear()
                 await pilot.press("enter")
@@ -95,10 +95,10 @@ async def a_focus_move_seen_before_reuses_textuals_styles(pilot: Pilot[Any]) -> 
     with pytest.MonkeyPatch.context() as monkeypatch:  # undone after the check
         monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
         headlines = app.query_one(HeadlineList)
-        box = app.screen.query_one("#search", SearchBox)
         for _ in range(2):  # each state worked out by Textual (the box is -valid from the 2nd)
             await pilot.press("slash")  # the box focused, the list blurred
             await settle(pilot)
+            box = app.screen.query_one("#search", SearchBox)  # mounted by the first `/`
             await pilot.press("escape")  # back to the list
             await settle(pilot)
         assert restyled
@@ -197,6 +197,8 @@ def test_the_style_key_checks_only_the_pseudo_classes_rules_name(library: Librar
         app = test_app(library)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
+            await pilot.press("slash")  # the search box, mounted when first shown
+            await settle(pilot)
             for widget in (app.query_one(HeadlineList), app.screen.query_one("#search")):
                 assert isinstance(widget, FocusStyles)
                 widget._check_rules(app.stylesheet)  # as every use of the key does first
@@ -235,9 +237,9 @@ def test_a_kept_state_sets_only_the_rules_that_differ(library: Library) -> None:
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
-            box = app.screen.query_one("#search", SearchBox)
             await pilot.press("slash", *"pekerja")
             await settle(pilot)
+            box = app.screen.query_one("#search", SearchBox)
             blurred = styles_of(headlines)
             with pytest.MonkeyPatch.context() as monkeypatch:
                 monkeypatch.setattr(Stylesheet, "replace_rules", staticmethod(counting))

@@ -26,7 +26,7 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.reactive import Reactive, var
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
@@ -178,17 +178,15 @@ class ReaderScreen(
         # snippets of the hits below them (see _search).
         self._hits_shown = threading.Event()
         self._first_painted = False  # see on_idle
+        # The search box (None until first shown) and its mount (see _show_search_box).
+        self._box: SearchBox | None = None
+        self._box_mounted: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         # Before the panes are mounted, so that each is styled once, for the terminal's width.
         self._classes_before_the_first_layout(self.app.size.width)
         yield ReaderHeader(icon="≡")
-        yield SearchBox(
-            self.history,
-            placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
-            id="search",
-            compact=True,
-        )
+        # No search box yet: it is mounted when first shown (_show_search_box).
         with Panes(id="panes"):
             yield Navigator(id="navigator")
             yield HeadlineList(id="headlines")  # empty until the first count comes back
@@ -197,9 +195,6 @@ class ReaderScreen(
         yield ReaderFooter()
 
     def on_mount(self) -> None:
-        search = self.query_one("#search", Input)
-        search.cursor_blink = self.cursor_blink
-        search.display = False
         self.article.border_title = "Article"
         self.related.border_title = "Related"
         self.nav.border_title = "Views"
@@ -288,6 +283,34 @@ class ReaderScreen(
     @property
     def nav(self) -> Navigator:
         return self.query_one(Navigator)
+
+    async def _show_search_box(self) -> SearchBox:
+        """The search box, shown; mounted first the first time. Not composed with the screen
+        (its CSS, styles and mount were a part of the first screen's cost where it is hidden);
+        mounted when first asked for. The caller awaits the mount: `/` is a priority binding,
+        run in the app's loop, so the keys typed after it wait for the box to take the focus."""
+        box = self._box
+        if box is None:
+            box = self._box = SearchBox(
+                self.history,
+                placeholder='Search: words, "a phrase", source:jpnn.com, since:2018-01-01',
+                id="search",
+                compact=True,
+            )
+            box.cursor_blink = self.cursor_blink
+            self._box_mounted = self.mount(box, after=self.query_one(ReaderHeader))
+            await self._box_mounted
+            self._box_mounted = None  # awaited again, it would lay the screen out again
+            # Its CSS, new to the stylesheet, emptied what the list keeps per style state:
+            # keep its styles and its rows' paint as they are now (no rule for the box changes
+            # them), so that the search's Enter, the focus back on the list, finds them.
+            headlines = self.headlines
+            headlines.keep_styles()
+            headlines.from_styles(headlines._current_paint)
+        elif self._box_mounted is not None:
+            await self._box_mounted  # a second caller while the first one's mount runs
+        box.display = True
+        return box
 
     @property
     def mode(self) -> Literal["all", "search"]:
@@ -747,12 +770,11 @@ class ReaderScreen(
 
     # -- search --------------------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         if isinstance(self.focused, Input):
             raise SkipAction()  # a `/` typed into the box is a character
-        search = self.query_one("#search", SearchBox)
+        search = await self._show_search_box()
         search.history.reset()
-        search.display = True
         search.keep_styles()  # unfocused, as Enter will leave it: not matched again then
         self.set_focus(search)  # now, not after this key's turn (see BINDINGS)
         # A search opens its own first hit: the row the cursor rests on is not previewed
@@ -795,12 +817,11 @@ class ReaderScreen(
             self.notify(history.problem, severity="warning", markup=False, timeout=6)
             history.problem = None
 
-    def on_search_for(self, message: SearchFor) -> None:
+    async def on_search_for(self, message: SearchFor) -> None:
         """Enter on a linked headline that is not stored: the store searched for its words
         (everywhere: the headline may be in another view)."""
-        box = self.query_one("#search", SearchBox)
+        box = await self._show_search_box()
         box.value = message.text
-        box.display = True
         self.run_search(message.text, everywhere=True)
         self.headlines.focus()
 
@@ -985,17 +1006,18 @@ class ReaderScreen(
     def leave_search(self) -> None:
         self._search_request += 1  # any search still running is now stale
         self._hits_shown.set()  # its worker has no hits to wait for
-        search = self.query_one("#search", Input)
-        search.value = ""
-        search.display = False
+        search = self._box
+        if search is not None:
+            search.value = ""
+            search.display = False
         self.search = None
 
     # -- navigation ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
         focused = self.focused
-        search = self.query_one("#search", Input)
-        if focused is search:
+        search = self._box
+        if search is not None and focused is search:
             if self.search is not None:
                 search.value = self.search.query
                 self.headlines.focus()
