@@ -1,7 +1,9 @@
 """Related news reads the article's row once: the article, its sort key (the time window) and
 its MinHash signature (its bands) in one statement, where it read them in three."""
 
-from tests.conftest import sql
+import pytest
+
+from tests.conftest import related_of_every_article, sql
 
 
 def _reads_of_the_row(library, monkeypatch):  # type: ignore[no-untyped-def]
@@ -36,12 +38,13 @@ def test_an_open_reads_the_articles_row_once(demo_library_ro, monkeypatch):
     assert calls == ["for_related"]
 
 
+@pytest.mark.xdist_group("related_every")
 def test_the_row_read_once_changes_no_related_item(demo_library_ro, monkeypatch):
     """Every demo article's related items are the same as when each step reads what it needs
     of the row itself (the sort key and the signature read apart, as before)."""
     s = demo_library_ro
     ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
-    once = {article_id: s.related(article_id, 12) for article_id in ids}
+    once = related_of_every_article(s, 12)
     calls = _reads_of_the_row(s, monkeypatch)
     articles = s._storage.articles
 

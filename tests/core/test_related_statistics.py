@@ -5,9 +5,10 @@ from contextlib import nullcontext
 import pytest
 
 from reader.core.db.postgres.storage import PostgresStorage
-from tests.conftest import sql
+from tests.conftest import related_of_every_article, sql
 
 
+@pytest.mark.xdist_group("related_every")
 def test_statistics_held_change_no_related_item(demo_library_ro):
     """Every demo article's related items are the same with the statistics read once as with
     each step reading its own (the index's hold replaced by none)."""
@@ -16,7 +17,7 @@ def test_statistics_held_change_no_related_item(demo_library_ro):
         pytest.skip("statistics_held keeps nothing on SQLite, where FTS5 ranks with its own")
     index = s._storage.index
     ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
-    held = {article_id: s.related(article_id, 12) for article_id in ids}
+    held = related_of_every_article(s, 12)
     index.statistics_held = nullcontext
     try:
         each = {article_id: s.related(article_id, 12) for article_id in ids}
