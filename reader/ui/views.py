@@ -6,25 +6,65 @@ them reads the store, so `count_views` and `find_view` run in the screen's worke
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
+from typing import Any, Literal
 
 from reader.core.errors import TopicError
 from reader.core.library import Library
-from reader.core.models import FrozenPlain, HeadlineFilter, Topic
+from reader.core.models import HeadlineFilter, Topic
+from reader.core.shapes import FrozenPlain, dataclass
 
 Kind = Literal["view", "topic", "source"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class View(FrozenPlain):
-    """What the headline list shows: `key` names it across count refreshes and renames."""
+class View:
+    """What the headline list shows: `key` names it across count refreshes and renames.
+
+    Immutable, compared and hashed by its fields. A plain class, not a dataclass: the
+    reader's first screen imports this module and makes views at once (ALL is the screen's
+    first), where a dataclass compiles its methods when its class is made (issue 11)."""
+
+    __slots__ = ("filter", "key", "kind", "name", "topic")
 
     key: str  # "all", "unread", "starred", "topic:<id>", "source:<name>"
     name: str  # as shown (a topic's or a source's name is outside text: never markup)
     filter: HeadlineFilter
-    kind: Kind = "view"
-    topic: str | None = None  # a topic's name: a search in this view stays within it
+    kind: Kind
+    topic: str | None  # a topic's name: a search in this view stays within it
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        filter: HeadlineFilter,
+        kind: Kind = "view",
+        topic: str | None = None,
+    ) -> None:
+        set_field = object.__setattr__  # its own __setattr__ refuses
+        set_field(self, "key", key)
+        set_field(self, "name", name)
+        set_field(self, "filter", filter)
+        set_field(self, "kind", kind)
+        set_field(self, "topic", topic)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.key, self.name, self.filter, self.kind, self.topic)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a View")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, View) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "View(key={!r}, name={!r}, filter={!r}, kind={!r}, topic={!r})".format(
+            *self._fields()
+        )
 
 
 ALL = View("all", "All", HeadlineFilter())
