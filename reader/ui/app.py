@@ -10,9 +10,10 @@ import signal
 import threading
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from rich.console import RenderableType
+from rich.terminal_theme import TerminalTheme
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -43,6 +44,8 @@ __all__ = ["ReaderApp", "UIConfig", "make_app", "run"]
 
 FETCH_NOTICE_SECONDS = 3600  # "Fetching feeds…" stays until the fetch ends (it is removed then)
 
+
+_T = TypeVar("_T")
 
 # Seconds a signal's orderly end may take before the process ends without it (_end_on_signal).
 END_GRACE = 3.0
@@ -85,6 +88,47 @@ class ReaderApp(App[int], inherit_bindings=False):
         ),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
+
+    # Textual's ansi_theme and native_ansi_color (8.2.8) look the current theme up by name in a
+    # fresh copy of the registered themes, and Textual asks for the first for every line of
+    # every widget it paints (each line's post-processing, _styles_cache), the second for each
+    # widget: 3-8 µs a line, some 300 lines for the first screen's frame, as many as the list
+    # shows for a Down's. Kept here until the theme, the ANSI themes, ansi_color or the
+    # registered themes change (each reaches one of the methods below).
+    _kept_ansi: tuple[TerminalTheme, bool] | None = None
+
+    def _ansi(self) -> tuple[TerminalTheme, bool]:
+        kept = self._kept_ansi
+        if kept is None:
+            kept = self._kept_ansi = (super().ansi_theme, super().native_ansi_color)
+        return kept
+
+    @property
+    def ansi_theme(self) -> TerminalTheme:
+        return self._ansi()[0]
+
+    @property
+    def native_ansi_color(self) -> bool:
+        return self._ansi()[1]
+
+    def _forget_ansi(self, value: _T) -> _T:
+        self._kept_ansi = None
+        return value
+
+    # Reactive validators run before the new value is set and its watchers (Textual's own,
+    # which read ansi_theme) run.
+    validate_theme = _forget_ansi
+    validate_ansi_theme_dark = _forget_ansi
+    validate_ansi_theme_light = _forget_ansi
+    validate_ansi_color = _forget_ansi
+
+    def register_theme(self, theme: Theme) -> None:
+        super().register_theme(theme)
+        self._kept_ansi = None
+
+    def unregister_theme(self, theme_name: str) -> None:
+        super().unregister_theme(theme_name)
+        self._kept_ansi = None
 
     def __init__(self, library: Library, config: UIConfig | None = None) -> None:
         super().__init__()
