@@ -15,7 +15,6 @@ database costs the server ~150 ms of CPU; handing one back ~35 ms, its connectio
 from __future__ import annotations
 
 import atexit
-import hashlib
 import itertools
 import json
 import os
@@ -336,49 +335,17 @@ def article_row(i: int, title: str, lead: str, body: str, host: str) -> dict[str
 
 def filled_store(prefix: str, jsonl: Path) -> Iterator[Any]:
     """A module fixture's body: a new database holding the articles of `jsonl`, its Library
-    yielded, the database dropped after. When xdist's workers share one cluster (named in the
-    environment), the articles are imported once for the run (`_filled_template`) and each
-    worker that runs the module gets a copy of that database: the same rows and planner
-    statistics, without an import of its own."""
+    yielded, the database dropped after. The module's tests run on one xdist worker (its
+    pytestmark, an xdist_group), so the articles are imported once for the run, straight into the
+    database the tests read: no template copied for each worker that runs a part of the module
+    (a CREATE DATABASE ... TEMPLATE costs the server ~0.15 s of CPU and a checkpoint)."""
     from reader.core.library import open_library
 
     name = unique_name(prefix)
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run and os.environ.get(ENV):
-        url = create_database(name, template=_filled_template(prefix, jsonl, run))
-        with open_library(url) as library:
-            yield library
-    else:
-        url = create_database(name)
-        with open_library(url) as library:
-            library.import_inputs([str(jsonl)])
-            yield library
+    with open_library(create_database(name)) as library:
+        library.import_inputs([str(jsonl)])
+        yield library
     drop_database(name)
-
-
-def _filled_template(prefix: str, jsonl: Path, run: str) -> str:
-    """The name of a database holding the articles of `jsonl`, made once for the test run:
-    the first worker to ask imports them while the others wait on an advisory lock. It takes
-    its name only once complete (a rename), so a worker never copies a half-made one; the
-    name holds the run's id and a digest of the file, so no other run or file shares it."""
-    import psycopg
-
-    from reader.core.library import open_library
-
-    digest = hashlib.sha256(run.encode() + jsonl.read_bytes()).hexdigest()[:16]
-    template = f"t_filled_{prefix}_{digest}"
-    with psycopg.connect(cluster_url(), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (template,))
-        try:
-            made = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,))
-            if made.fetchone() is None:
-                building = unique_name(f"{prefix}_building")
-                with open_library(create_database(building)) as library:
-                    library.import_inputs([str(jsonl)])
-                conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (template,))
-    return template
 
 
 def write_rows(path: Path, rows: Iterable[dict[str, str]]) -> Path:

@@ -15,6 +15,9 @@ from reader.core.db.postgres import text_index
 from reader.core.terms import AllOf, AnyOf
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_aliaswords")
+
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah layanan baru".split()
 QUERY = "tenaga kerja indonesia"
 

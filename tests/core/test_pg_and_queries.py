@@ -17,6 +17,9 @@ from tests import pg
 from tests.conftest import sql
 from tests.core.test_pg_ranking import _ranked
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_andq")
+
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 # (title, lead, body) of each kind of article: where "gaji" and "buruh" are, and how many
 KINDS = [

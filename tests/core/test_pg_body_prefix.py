@@ -12,6 +12,9 @@ import pytest
 from reader.core.db.articles import Articles
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_bodyprefix")
+
 BODIES = [
     "pendek",
     "Pekerja migran di Malaysia menunggu kepastian gaji mereka bulan ini",

@@ -15,6 +15,9 @@ from reader.core.services.search import WEIGHTS
 from reader.core.terms import AllOf, AnyOf, Phrase
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_lifted")
+
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 EXPRESSION = AnyOf(
     (

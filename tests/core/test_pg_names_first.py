@@ -14,6 +14,9 @@ from reader.core.db.postgres import text_index
 from reader.core.terms import AnyOf
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_namesfirst")
+
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah layanan baru".split()
 QUERY = "tenaga kerja asing"
 

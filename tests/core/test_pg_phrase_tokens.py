@@ -18,6 +18,9 @@ from reader.core.db.postgres.phrases import PHRASE_MARK, alias_phrases, held, to
 from reader.core.library import open_library
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_phrasetok")
+
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah layanan baru".split()
 # Each alias phrase in several ways: next to each other, apart, split between title and lead.
 SAYINGS = [

@@ -15,6 +15,9 @@ from reader.core.terms import Phrase
 from tests import pg
 from tests.conftest import sql
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_ranking")
+
 REAL_RARE = text_index.RARE
 PAJAK = Phrase(("pajak",), "text")
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()

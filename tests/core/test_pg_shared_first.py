@@ -14,6 +14,9 @@ from reader.core.services.related import SIMILAR_WEIGHTS
 from reader.core.terms import AnyOf, Phrase
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_shared")
+
 WORDS = "nelayan tambak garam rumput laut dermaga perahu jaring".split()
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
 

@@ -13,6 +13,9 @@ import pytest
 from reader.core.db.postgres import text_index
 from tests import pg
 
+# The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
+pytestmark = pytest.mark.xdist_group("filled_textfirst")
+
 REAL = text_index.PostgresTextIndex._text_first
 BEST = text_index.PostgresTextIndex._best
 FILLER = "kota warga rapat gedung jalan pasar kantor sekolah dinas layanan".split()
