@@ -264,19 +264,25 @@ def _demo_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path | s
     return demo_built(backend, tmp_path_factory)
 
 
-@pytest.fixture
-def demo_library(_demo_db: Path | str, tmp_path: Path) -> Iterator[Library]:
-    """The seed and the demo corpus (real IndoSum articles), a fresh copy per test."""
-    if isinstance(_demo_db, str):
+def demo_copy(demo: Path | str, folder: Path) -> Iterator[Library]:
+    """A fixture's body: a copy of the demo store `demo` (demo_built's) of its own, opened,
+    dropped after on PostgreSQL (a SQLite copy is a file in `folder`)."""
+    if isinstance(demo, str):
         name = pg.unique_name("copy")
-        with open_library(pg.create_database(name, template=_demo_db)) as library:
+        with open_library(pg.create_database(name, template=demo)) as library:
             yield library
         pg.drop_database(name)
         return
-    path = tmp_path / "demo.db"
-    shutil.copy(_demo_db, path)
+    path = folder / "demo.db"
+    shutil.copy(demo, path)
     with open_library(path) as library:
         yield library
+
+
+@pytest.fixture
+def demo_library(_demo_db: Path | str, tmp_path: Path) -> Iterator[Library]:
+    """The seed and the demo corpus (real IndoSum articles), a fresh copy per test."""
+    yield from demo_copy(_demo_db, tmp_path)
 
 
 @pytest.fixture(scope="session")
