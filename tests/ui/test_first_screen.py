@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
+
+import pytest
+from textual._styles_cache import StylesCache
 
 from reader.core.library import Library
+from reader.ui.screens.reader import ReaderScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from tests.ui.conftest import settle, test_app
@@ -60,5 +65,32 @@ def test_an_empty_start_view_is_counted_again_by_the_worker_and_says_so(
             assert threads[1] != threading.main_thread().name
             title = app.query_one(ArticleView).part("title")
             assert str(title) == "No articles in Starred, and no feeds followed"
+
+    asyncio.run(scenario())
+
+
+def test_the_screen_behind_the_panes_is_not_drawn(library: Library) -> None:
+    """The header, the panes and the footer cover the reader screen: a full frame (the first)
+    draws its background as blank lines, not through Textual's styled render of it, and shows
+    the same cells as the screen drawn Textual's way."""
+    drawn: list[object] = []
+    render_widget = StylesCache.render_widget
+
+    def recording(cache: StylesCache, widget: Any, crop: Any) -> Any:
+        drawn.append(widget)
+        return render_widget(cache, widget, crop)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setattr(StylesCache, "render_widget", recording)
+                ours = app.screen._compositor.render_strips()  # every widget, the screen too
+                assert app.screen not in drawn and app.query_one(HeadlineList) in drawn
+                monkeypatch.setattr(ReaderScreen, "BLANK", False)
+                textuals = app.screen._compositor.render_strips()
+                assert app.screen in drawn
+            assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
 
     asyncio.run(scenario())

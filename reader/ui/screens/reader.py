@@ -117,6 +117,10 @@ class ReaderScreen(
     in topic_actions, list_actions and article_actions, which it inherits."""
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS  # app.tcss sizes the panes by these classes
+    # The header, the panes and the footer cover the whole screen: Textual's paint of the
+    # screen's own background behind them (every line of it in the first frame, whose full
+    # update draws every widget) is a blank line each, in the screen's colours.
+    BLANK = True
     # The list has the focus from the start (Textual's default, the first focusable widget,
     # is the hidden search box: focused, then left on mount, it restyled both once more).
     AUTO_FOCUS = "HeadlineList"
