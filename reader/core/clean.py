@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+# The patterns are compiled when first used, not when the reader imports this module for its
+# first screen (which shows no text that needs them).
+
 
 # ECMA-48: CSI sequences, OSC/DCS/APC/PM/SOS strings (ended by BEL or ST), and two-byte escapes.
-_ESCAPES = re.compile(
-    r"""
+@cache
+def _escapes() -> re.Pattern[str]:
+    return re.compile(
+        r"""
     \x1b\[[0-?]*[ -/]*[@-~]              # CSI ... final byte
   | \x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC, DCS, PM, APC, SOS strings
   | \x1b[ -/]*[0-~]                      # other escapes (charset selection, RIS, ...)
   | \x9b[0-?]*[ -/]*[@-~]                # 8-bit CSI
   | \x1b                                 # a lone ESC
     """,
-    re.VERBOSE,
-)
+        re.VERBOSE,
+    )
+
+
 # Control characters, bidirectional embeddings and isolates, and the invisible characters that
 # hide words from search or reorder a line on screen: zero-width spaces and joiners,
 # direction marks, word joiners and invisible operators, the byte-order mark.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+@cache
+def _controls() -> re.Pattern[str]:
+    return re.compile(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    )
 
 
 def is_clean_line(text: str) -> bool:
@@ -48,7 +59,9 @@ def is_clean_body(text: str) -> bool:
 
 
 # Every way of breaking a line, told as "\n" (a lone CR would move the cursor back over the line).
-_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+@cache
+def _line_breaks() -> re.Pattern[str]:
+    return re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
@@ -60,8 +73,8 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROLS.sub("", text)
+    text = _escapes().sub("", text)
+    text = _controls().sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -77,8 +90,10 @@ def safe_text(text: str | None, *, multiline: bool = False) -> str:
     """
     if not text:
         return ""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    if text.isprintable():  # no control, escape or line break (and no tab): nothing to remove
+        return text
+    text = _line_breaks().sub("\n", text)
+    text = _controls().sub("", _escapes().sub("", text))
     if multiline:
         return text
     return text.replace("\n", " ").replace("\t", " ")

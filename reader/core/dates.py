@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cache
 
 WIB = timezone(timedelta(hours=7))
 ZONES = {"wib": WIB, "wita": timezone(timedelta(hours=8)), "wit": timezone(timedelta(hours=9))}
@@ -57,15 +58,25 @@ MONTHS = {
 
 _TIME = r"(?:\D{0,4}?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 _ZONE = r"\s*(?P<zone>WIB|WITA|WIT)?\b"
-_WRITTEN = re.compile(
-    r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})" + _TIME + _ZONE,
-    re.IGNORECASE,
-)
-_NUMERIC = re.compile(
-    r"(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})" + _TIME + _ZONE,
-    re.IGNORECASE,
-)
-_DAY_MONTH = re.compile(r"\(\s*(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*\)")
+_DAY_MONTH = r"\(\s*(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*\)"
+
+
+# The patterns are compiled when first used (an import, a date typed in a search), not when
+# the reader imports this module for its first screen.
+@cache
+def _written_dates() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of parse_date: "19 Februari 2024 10:30 WIB", "19/02/2024", "(19/2)"."""
+    return (
+        re.compile(
+            r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})" + _TIME + _ZONE,
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})" + _TIME + _ZONE,
+            re.IGNORECASE,
+        ),
+        re.compile(_DAY_MONTH),
+    )
 
 
 def parse_date(text: str | None, year: int | None = None) -> str | None:
@@ -79,11 +90,12 @@ def parse_date(text: str | None, year: int | None = None) -> str | None:
     iso = _parse_iso(text)
     if iso:
         return iso
-    for pattern in (_WRITTEN, _NUMERIC):
+    written, numeric, day_month = _written_dates()
+    for pattern in (written, numeric):
         match = pattern.search(text)
         if match:
             return _from_match(match)
-    match = _DAY_MONTH.search(text)
+    match = day_month.search(text)
     if match and year:
         return _build(year, int(match["month"]), int(match["day"]), 0, 0, 0, WIB, date_only=True)
     return None
@@ -208,17 +220,21 @@ def wib_day_bound(day: str, end: bool) -> str | None:
 def find_day_month(text: str) -> str | None:
     """The first "Senin (19/2)"-style mention in a text, as written, for published_raw."""
     match = re.search(
-        r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH.pattern, text
+        r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*" + _DAY_MONTH, text
     )
     return match.group() if match else None
 
 
 # The form nearly every RSS feed writes ("Tue, 14 Nov 2023 22:13:20 +0700"), read without the
 # email package: a feed of 10,000 items spent more time in parsedate_to_datetime than in its XML.
-_RFC822 = re.compile(
-    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) ([1-9]\d{3}) (\d{2}):(\d{2}):(\d{2}) "
-    r"(GMT|UT|[+-]\d{4})\Z"
-)
+@cache
+def _rfc822() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) ([1-9]\d{3}) (\d{2}):(\d{2}):(\d{2}) "
+        r"(GMT|UT|[+-]\d{4})\Z"
+    )
+
+
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -230,7 +246,7 @@ _MONTHS = {
 def _common_feed_date(raw: str) -> str | None:
     """feed_date of the common RFC 822 form, the same string the email package's reading
     gives; None for anything else (read the long way)."""
-    match = _RFC822.match(raw)
+    match = _rfc822().match(raw)
     if match is None:
         return None
     day, name, year, hour, minute, second, zone = match.groups()

@@ -6,15 +6,37 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import field
+from functools import cache
 
 from reader.core.shapes import Plain, dataclass
 from reader.core.text import Token, ascii_letters_only, fold, light_stem, word_groups
 
-# A word group, as reader.core.text.word_groups finds them (letters and digits, parts joined
-# by hyphens); tests check the two agree.
-_GROUP = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_ALNUM = re.compile(r"[^\W_]+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+# The patterns are compiled when first used (a search's snippets or highlights), not when the
+# reader imports this module for its first screen.
+@cache
+def _group() -> re.Pattern[str]:
+    """A word group, as reader.core.text.word_groups finds them (letters and digits, parts
+    joined by hyphens); tests check the two agree."""
+    return re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@cache
+def _alnum() -> re.Pattern[str]:
+    return re.compile(r"[^\W_]+")
+
+
+@cache
+def _non_ascii() -> re.Pattern[str]:
+    return re.compile(r"[^\x00-\x7f]")
+
+
+@cache
+def _run() -> re.Pattern[str]:
+    """A run of _Groups' symbols that are no space."""
+    return re.compile(r"[^ ]+")
+
+
 # An ASCII text as three symbols: a letter or digit "a", a hyphen "-", anything else " "
 # (see _group_spans).
 _SYMBOLS = bytes(
@@ -66,7 +88,8 @@ class Matcher(Plain):
         heads = {*self.forms, *self.prefixes}
         heads.update(stem.split(" ")[0] for stem in self.stems)
         heads.update(word.split(" ")[0] for phrase in self.phrases for word in phrase)
-        if not heads or not all(h.isascii() and _ALNUM.fullmatch(h) for h in heads):
+        alnum = _alnum()
+        if not heads or not all(h.isascii() and alnum.fullmatch(h) for h in heads):
             return None
         # Longest first (an alternation stops at its first match); any match is only a
         # candidate, so one found inside another word costs a test, never a wrong mark.
@@ -95,7 +118,7 @@ class Matcher(Plain):
         places = self._heads_at(text, needles)
         if groups.symbols is None and not text.isascii():
             # (with symbols, a character outside ASCII is no part of a group)
-            places += [m.start() for m in _NON_ASCII.finditer(text)]
+            places += [m.start() for m in _non_ascii().finditer(text)]
         candidates = groups.indices(places)
         candidates.discard(-1)
         tokens: dict[int, Token] = {}
@@ -174,11 +197,8 @@ class Matcher(Plain):
         return [(marked[i].start, marked[i].end) for i in sorted(marked)]
 
 
-_RUN = re.compile(r"[^ ]+")
-
-
 class _Groups:
-    """The word groups of a text (the matches of _GROUP), each found when it is asked for.
+    """The word groups of a text (the matches of _group), each found when it is asked for.
 
     A snippet needs the groups where a needle begins, their neighbours and the two ends of
     its window, not the hundreds of others: finding each group of a news text with the
@@ -194,7 +214,7 @@ class _Groups:
         self.symbols = _symbols(text)
         self.spans: dict[int, tuple[int, int]] = {}  # the groups found so far, by index
         if self.symbols is None:
-            found = [m.span() for m in _GROUP.finditer(text)]
+            found = [m.span() for m in _group().finditer(text)]
             self.starts = [a for a, _ in found]
             self.spans = dict(enumerate(found))
             self.size = len(found)
@@ -206,7 +226,7 @@ class _Groups:
         """The span of each group, in order."""
         if self.symbols is None:
             return [self.spans[i] for i in range(self.size)]
-        return [m.span() for m in _RUN.finditer(self.symbols)]
+        return [m.span() for m in _run().finditer(self.symbols)]
 
     def indices(self, places: list[int]) -> set[int]:
         """The index of the last group that begins at or before each place (-1: none), as

@@ -7,9 +7,9 @@ unbalanced quotes, lone operators and stray punctuation degrade to plain words.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import field
+from functools import cache
 
 from reader.core.dates import wib_day_bound
 from reader.core.shapes import Plain, dataclass
@@ -19,14 +19,19 @@ MIN_PREFIX = 3
 CLITICS = frozenset({"nya", "lah", "kah", "pun", "tah", "ku", "mu"})
 FIELDS = ("source", "since", "until", "title")
 
-_TOKEN = re.compile(
-    r"""
+
+@cache
+def _token() -> re.Pattern[str]:
+    """A word, a phrase, a field: what parse_query reads, compiled when first used (a search),
+    not when the reader imports this module for its first screen."""
+    return re.compile(
+        r"""
     (?P<neg>-)?
     (?:(?P<field>[A-Za-z]+):)?
     (?: "(?P<phrase>[^"]*)" | (?P<word>[^\s"]+) )  # a quote left open is just dropped
     """,
-    re.VERBOSE,
-)
+        re.VERBOSE,
+    )
 
 
 @dataclass
@@ -91,9 +96,14 @@ class Query(Plain):
 # `{title lead}: w` name columns, `body:w` a column, `NEAR(a b)` words near each other. The
 # reader searches those words (in the title for a title column), instead of looking for the
 # column names as words and finding nothing.
-_COLUMN_SET = re.compile(r"\{\s*([A-Za-z_\s]*?)\s*\}\s*:\s*")
-_FTS_COLUMN = re.compile(r"(?<![\w:-])(?:lead|body|title_x|lead_x|body_x)\s*:\s*(?=\S)", re.I)
-_NEAR = re.compile(r"\bNEAR\s*\(")
+@cache
+def _fts_syntax() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """FTS5's column sets, columns and NEAR, compiled when first used."""
+    return (
+        re.compile(r"\{\s*([A-Za-z_\s]*?)\s*\}\s*:\s*"),
+        re.compile(r"(?<![\w:-])(?:lead|body|title_x|lead_x|body_x)\s*:\s*(?=\S)", re.I),
+        re.compile(r"\bNEAR\s*\("),
+    )
 
 
 def _fts_syntax_as_words(text: str) -> str:
@@ -101,16 +111,17 @@ def _fts_syntax_as_words(text: str) -> str:
         names = match.group(1).lower().split()
         return "title:" if names == ["title"] else ""
 
-    text = _COLUMN_SET.sub(columns, text)
-    text = _FTS_COLUMN.sub("", text)
-    return _NEAR.sub(" ", text)
+    column_set, fts_column, near = _fts_syntax()
+    text = column_set.sub(columns, text)
+    text = fts_column.sub("", text)
+    return near.sub(" ", text)
 
 
 def parse_query(text: str) -> Query:
     """Parse a query string. Never raises."""
     query = Query(text=text)
     pending_or = False
-    for match in _TOKEN.finditer(_fts_syntax_as_words(text or "")):
+    for match in _token().finditer(_fts_syntax_as_words(text or "")):
         negative = bool(match["neg"])
         name = (match["field"] or "").lower()
         value = match["phrase"] if match["phrase"] is not None else (match["word"] or "")
@@ -176,6 +187,8 @@ def _date_bound(value: str, end: bool) -> str | None:
     month = int(match.group(2)) if match.group(2) else (12 if end else 1)
     if not 1 <= month <= 12:
         return None
+    import calendar  # here: a search's date, not the first screen
+
     last = calendar.monthrange(year, month)[1]
     day = int(match.group(3)) if match.group(3) else (last if end else 1)
     if not 1 <= day <= last:

@@ -10,13 +10,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from reader.core.shapes import Plain, dataclass
 
-# A word group: letters/digits, possibly joined by hyphens (pekerja-pekerja, sehari-hari).
-_GROUP = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_PART = re.compile(r"[^\W_]+")
+# The patterns are compiled when first used (an import, a search, a snippet), not when the
+# reader imports this module for its first screen.
+
+
+@cache
+def _group() -> re.Pattern[str]:
+    """A word group: letters/digits, possibly joined by hyphens (pekerja-pekerja, sehari-hari)."""
+    return re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@cache
+def _part() -> re.Pattern[str]:
+    """One part of a word group: letters and digits."""
+    return re.compile(r"[^\W_]+")
+
 
 MIN_NYA_BASE = 3
 
@@ -37,7 +49,9 @@ FUNCTION_WORDS = frozenset(
 )
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+@cache
+def _non_ascii() -> re.Pattern[str]:
+    return re.compile(r"[^\x00-\x7f]")
 
 
 def ascii_letters_only(text: str) -> str | None:
@@ -47,9 +61,10 @@ def ascii_letters_only(text: str) -> str | None:
     paths of snippets and same-story checks start from it."""
     if text.isascii():
         return text
-    if any(char.isalnum() for char in set(_NON_ASCII.findall(text))):
+    non_ascii = _non_ascii()
+    if any(char.isalnum() for char in set(non_ascii.findall(text))):
         return None
-    return _NON_ASCII.sub(" ", text)
+    return non_ascii.sub(" ", text)
 
 
 def fold(word: str) -> str:
@@ -72,7 +87,7 @@ class Token(Plain):
 
 def word_groups(text: str) -> Iterator[Token]:
     """Split `text` into word groups with their character offsets."""
-    for match in _GROUP.finditer(text):
+    for match in _group().finditer(text):
         parts = tuple(fold(p) for p in match.group().split("-"))
         yield Token(parts, match.start(), match.end())
 
@@ -83,7 +98,7 @@ def surface_string(text: str) -> str:
     Equal to joining fold() of every word, but lower-cases the whole string at once: this is
     the import's hot path, and most news text is ASCII once punctuation is gone.
     """
-    joined = " ".join(_PART.findall(text)).lower()
+    joined = " ".join(_part().findall(text)).lower()
     if joined.isascii():
         return joined
     return " ".join(w if w.isascii() else fold(w) for w in joined.split(" "))
@@ -120,12 +135,14 @@ def light_stem(parts: tuple[str, ...], is_word: WordCheck) -> str:
     return " ".join(stems)
 
 
-_NYA = re.compile(rf"\b[^\W_]{{{MIN_NYA_BASE},}}nya\b")
+@cache
+def _nya() -> re.Pattern[str]:
+    return re.compile(rf"\b[^\W_]{{{MIN_NYA_BASE},}}nya\b")
 
 
 def nya_words(surface: str) -> list[str]:
     """The words of a surface string that may carry the clitic -nya, in order."""
-    return _NYA.findall(surface) if "nya" in surface else []  # most titles and leads: none
+    return _nya().findall(surface) if "nya" in surface else []  # most titles and leads: none
 
 
 def extra_stems(surface: str, is_word: WordCheck, candidates: list[str] | None = None) -> str:
@@ -164,11 +181,14 @@ def reduplications(text: str) -> str:
     took longer than the whole surface string)."""
     found = []
     at = text.find("-")
+    if at == -1:
+        return ""
+    group_at = _group().match
     while at != -1:
         start = at
-        while start and text[start - 1].isalnum():  # [^\W_], as _GROUP's letters
+        while start and text[start - 1].isalnum():  # [^\W_], as _group's letters
             start -= 1
-        group = _GROUP.match(text, start) if start < at else None
+        group = group_at(text, start) if start < at else None
         if group is None or group.end() <= at:
             at = text.find("-", at + 1)
             continue

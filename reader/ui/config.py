@@ -115,10 +115,6 @@ def load_config(path: Path) -> UIConfig:
     )
 
 
-UI_TABLE = re.compile(r"^\s*\[\s*ui\s*\]\s*(#.*)?$")
-ANY_TABLE = re.compile(r"^\s*\[")
-
-
 def save_ui_value(path: Path, key: str, value: str) -> None:
     """Set `key = "value"` in the `[ui]` table of the config file, changing nothing else in it
     (comments and other settings stay); the file is made when there is none. Raises OSError
@@ -134,12 +130,14 @@ def save_ui_value(path: Path, key: str, value: str) -> None:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    start = next((i for i, text_line in enumerate(lines) if UI_TABLE.match(text_line)), None)
+    # Compiled here, as json is imported: the first screen does not save a setting.
+    ui_table, any_table = re.compile(r"^\s*\[\s*ui\s*\]\s*(#.*)?$"), re.compile(r"^\s*\[")
+    start = next((i for i, text_line in enumerate(lines) if ui_table.match(text_line)), None)
     if start is None:
         lines += ["\n" if lines else "", "[ui]\n", line]
     else:
         end = next(
-            (i for i in range(start + 1, len(lines)) if ANY_TABLE.match(lines[i])), len(lines)
+            (i for i in range(start + 1, len(lines)) if any_table.match(lines[i])), len(lines)
         )
         own = re.compile(rf"^\s*{re.escape(key)}\s*=")
         found = next((i for i in range(start + 1, end) if own.match(lines[i])), None)

@@ -25,7 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Run as `python -c PROBE OUT DB`: the command line's own entry, with a hook that writes the
 # loaded modules out once the reader screen's first frame is painted, then quits.
 PROBE = """
-import gc, json, sys
+import gc, json, os, re, sys
+
+# Every regular expression the reader's own code compiles or looks up (re.compile, re.match,
+# ...) before the first frame, with the module that asked.
+patterns = []
+compile_pattern = re._compile
+own = os.path.join(os.environ["PYTHONPATH"], "reader", "")
+
+def recording(pattern, flags):
+    caller = sys._getframe(2).f_code.co_filename
+    if caller.startswith(own):
+        patterns.append([os.path.relpath(caller, own), str(pattern)])
+    return compile_pattern(pattern, flags)
+
+re._compile = recording
 from reader.ui.screens.reader import ReaderScreen
 
 out, db = sys.argv[1], sys.argv[2]
@@ -43,6 +57,7 @@ def on_mount(self):
                     "row": shown and shown.title,
                     "collecting": gc.isenabled(),
                     "frozen": gc.get_freeze_count(),
+                    "patterns": patterns,
                 },
                 f,
             )
@@ -154,6 +169,18 @@ def test_the_first_screen_imports_only_what_it_shows(demo_library: Library, tmp_
     assert found["collecting"] is True
     frozen = found["frozen"]
     assert isinstance(frozen, int) and frozen > 10_000
+
+
+def test_the_first_screen_compiles_none_of_the_readers_patterns(
+    demo_library: Library, tmp_path: Path
+) -> None:
+    """The base modules the first screen imports (clean, dates, text, highlight, query) and
+    the UI's config compile their regular expressions when they are first used, and the list's
+    titles, plain printable text, are shown without them (reader.core.clean.safe_text)."""
+    found = first_screen_modules(demo_library.path, tmp_path, '[ui]\nstart_view = "all"\n')
+    assert found["row"], "the first screen lists headlines"
+    # The related panel's word pattern, compiled on import still, is another session's file.
+    assert found["patterns"] == [["ui/widgets/related_panel.py", r"\s*\S+\s*"]]
 
 
 def test_a_topic_as_first_screen_loads_no_search(demo_library: Library, tmp_path: Path) -> None:

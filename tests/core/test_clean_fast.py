@@ -1,17 +1,27 @@
 """clean_line and clean_body give clean ASCII text back as it is, told by is_clean_line and
 is_clean_body without cleaning it (an import cleans the same text two or three times). Their answers must be
 those of cleaning it the long way, whatever the text holds; the long way is written out here
-as clean.py had it before the shortcut."""
+as clean.py had it before the shortcut. safe_text gives printable text back as it is (the
+reader's list shows its titles without compiling a pattern), the same as its patterns give."""
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.clean import clean_body, clean_line, clean_text, is_clean_body, is_clean_line
+from reader.core import clean
+from reader.core.clean import (
+    clean_body,
+    clean_line,
+    clean_text,
+    is_clean_body,
+    is_clean_line,
+    safe_text,
+)
 from tests.conftest import examples
 
 
@@ -28,6 +38,14 @@ def _body_the_long_way(text: str) -> str:
     else:
         paragraphs = [" ".join(line.split()) for line in text.split("\n")]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _safe_the_long_way(text: str, multiline: bool) -> str:
+    if not text:
+        return ""
+    text = clean._line_breaks().sub("\n", text)
+    text = clean._controls().sub("", clean._escapes().sub("", text))
+    return text if multiline else text.replace("\n", " ").replace("\t", " ")
 
 
 # Every kind of character the rules tell apart, often; any character, now and then.
@@ -98,3 +116,20 @@ def test_clean_text_and_shortcuts_agree_on_examples() -> None:
     assert not is_clean_line("merah\x1b[31m")
     assert not is_clean_body("satu\n\n\ndua") and not is_clean_body("satu \n\ndua")
     assert is_clean_body("satu\n\ndua tiga") and not is_clean_line("kafé")
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(TEXT, st.booleans())
+def test_safe_text_is_what_its_patterns_give(text: str, multiline: bool) -> None:
+    assert safe_text(text, multiline=multiline) == _safe_the_long_way(text, multiline)
+
+
+def test_no_printable_character_is_changed_by_safe_texts_patterns() -> None:
+    """Every character str.isprintable() accepts, the whole of Unicode: the patterns leave
+    them all, so safe_text's shortcut for printable text changes nothing."""
+    printable = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable())
+    assert len(printable) > 100_000
+    assert _safe_the_long_way(printable, multiline=False) == printable
+    assert safe_text("Upah [b]minimum[/b] naik 5%") == "Upah [b]minimum[/b] naik 5%"
+    assert safe_text("merah\x1b[31m\u202eterbalik\tkolom") == "merahterbalik kolom"
+    assert safe_text("satu\r\ndua\tx", multiline=True) == "satu\ndua\tx"

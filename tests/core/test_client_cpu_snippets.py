@@ -28,7 +28,7 @@ def test_groups_are_the_patterns_matches_in_any_order_they_are_asked_for():
     for _ in range(4000):
         alphabet = ALPHABET if rng.random() < 0.3 else ALPHABET[:-3]
         text = _random_text(rng, alphabet, 60)
-        spans = [m.span() for m in highlight._GROUP.finditer(text)]
+        spans = [m.span() for m in highlight._group().finditer(text)]
         groups = highlight._Groups(text)
         tried_symbols += groups.symbols is not None
         tried_pattern += groups.symbols is None
