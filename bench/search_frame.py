@@ -81,6 +81,36 @@ def inside(out: str, stop: str, args: list[str]) -> None:
                 requests.zero()
         process(self, message)
 
+    # When the frame reaches the terminal: Textual hands each write to its writer thread,
+    # which writes and flushes it once it holds the GIL.
+    from textual.drivers import _writer_thread
+
+    class Flushed:
+        """The terminal file, noting when the hits' frame was flushed to it."""
+
+        def __init__(self, file: Any) -> None:
+            self.file = file
+            self.pending = False
+
+        def write(self, text: str) -> int:
+            if "key_wall" in marks and "flushed" not in marks and HITS_TEXT in text:
+                self.pending = True
+            return int(self.file.write(text))
+
+        def flush(self) -> None:
+            self.file.flush()
+            if self.pending and "flushed" not in marks:
+                marks["flushed"] = time.perf_counter() * 1e3
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.file, name)
+
+    writer_init = _writer_thread.WriterThread.__init__
+
+    def flushed_writer(self: Any, file: Any) -> None:
+        writer_init(self, Flushed(file))  # type: ignore[arg-type]
+
+    _writer_thread.WriterThread.__init__ = flushed_writer  # type: ignore[method-assign]
     write = LinuxDriver.write
 
     def recorded_write(self: LinuxDriver, data: str) -> None:
@@ -104,6 +134,7 @@ def inside(out: str, stop: str, args: list[str]) -> None:
         first, last = writes[0], writes[-1]
         record = {
             "hits_wall": first["wall"] - marks["key_wall"],
+            "hits_flushed": marks.get("flushed", float("nan")) - marks["key_wall"],
             "hits_ui_cpu": first["ui"] - marks["ui_at_key"],
             "hits_cpu": first["process"] - marks["key_process"],
             "last_wall": last["wall"] - marks["key_wall"],

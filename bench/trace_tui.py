@@ -97,6 +97,8 @@ def install() -> None:
         process(self, message)
 
     Driver.process_message = process_message  # type: ignore[method-assign]
+    _trace_terminal_writes()
+    _trace_update_timer()
     _wrap(Screen, "_on_timer_update", "frame")
     _wrap(Screen, "_refresh_layout", "layout")
     _wrap(App, "_display", "display")
@@ -172,6 +174,53 @@ def install() -> None:
     MessagePump._dispatch_message = _dispatch_message  # type: ignore[method-assign]
     if os.environ.get("KR_PROFILE"):
         _profile_search(ReaderScreen, Screen)
+
+
+def _trace_terminal_writes() -> None:
+    """When Textual's writer thread, which holds the GIL only between the UI thread's turns,
+    writes a frame out and flushes it to the terminal ("flushed N": its characters)."""
+    from textual.drivers import _writer_thread
+
+    class Logged:
+        def __init__(self, file: Any) -> None:
+            self.file = file
+            self.size = 0
+
+        def write(self, text: str) -> int:
+            self.size += len(text)
+            return int(self.file.write(text))
+
+        def flush(self) -> None:
+            self.file.flush()
+            if self.size:
+                log(f"flushed {self.size}")
+                self.size = 0
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.file, name)
+
+    start = _writer_thread.WriterThread.__init__
+
+    def logged(self: Any, file: Any) -> None:
+        start(self, Logged(file))  # type: ignore[arg-type]
+
+    _writer_thread.WriterThread.__init__ = logged  # type: ignore[method-assign]
+
+
+def _trace_update_timer() -> None:
+    """When the screen's update timer is resumed ("resume", the screen has something to
+    paint) while paused: its frame ("> frame") comes at its next tick, which Textual keeps on
+    a grid of 1/MAX_FPS from the timer's start."""
+    from textual.timer import Timer
+
+    resume = Timer.resume
+
+    def logged(self: Timer) -> None:
+        if self.name == "screen_update" and not self._active.is_set():
+            log("resume")
+        resume(self)
+
+    Timer.resume = logged  # type: ignore[method-assign]
 
 
 def _profile_search(screen_class: Any, base: Any) -> None:
