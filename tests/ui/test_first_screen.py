@@ -15,6 +15,7 @@ from reader.core.library import Library
 from reader.ui.screens.reader import ReaderScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
+from reader.ui.widgets.placed import Panes
 from tests.ui.conftest import settle, test_app
 
 
@@ -91,6 +92,50 @@ def test_the_screen_behind_the_panes_is_not_drawn(library: Library) -> None:
                 monkeypatch.setattr(ReaderScreen, "BLANK", False)
                 textuals = app.screen._compositor.render_strips()
                 assert app.screen in drawn
+            assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("size", "keys", "drawn_otherwise"),
+    [
+        ((120, 36), "", True),
+        ((200, 40), "r", True),
+        ((80, 30), "r", True),
+        ((70, 24), "", True),
+        # One pane, the row's own region: the reader's compositor skips the row behind it.
+        ((50, 20), "", False),
+    ],
+)
+def test_the_row_behind_the_panes_is_not_drawn(
+    library: Library, size: tuple[int, int], keys: str, drawn_otherwise: bool
+) -> None:
+    """The panes cover their row (Panes) at every width, the related sidebar shown or not: a
+    full frame (the first) draws the row's background as blank lines, not through Textual's
+    styled render of it, and shows the same cells as the row drawn Textual's way."""
+    drawn: list[object] = []
+    render_widget = StylesCache.render_widget
+
+    def recording(cache: StylesCache, widget: Any, crop: Any) -> Any:
+        drawn.append(widget)
+        return render_widget(cache, widget, crop)
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            panes = app.query_one(Panes)
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setattr(StylesCache, "render_widget", recording)
+                ours = app.screen._compositor.render_strips()
+                assert panes not in drawn and any(w in drawn for w in panes.children)
+                monkeypatch.setattr(Panes, "BLANK", False)
+                textuals = app.screen._compositor.render_strips()
+                assert (panes in drawn) is drawn_otherwise
             assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
 
     asyncio.run(scenario())

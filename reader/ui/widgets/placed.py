@@ -53,4 +53,10 @@ def placed_one(widget: One) -> One:
 
 @placed_by_layout
 class Panes(Horizontal):
-    """The row of panes: Textual's Horizontal, placed without a second layout."""
+    """The row of panes: Textual's Horizontal, placed without a second layout.
+
+    Its panes cover it at every width (one of them always takes the rest of the row), so its
+    own paint behind them (every line of it in a full update, the first frame's) is a blank
+    line each in its colours, not Textual's styled render of an empty container."""
+
+    BLANK = True
