@@ -25,6 +25,7 @@ from bench.generate import generate
 from reader.core.db.sqlite import sqlite3
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+STALL = 2.0  # seconds without a new article before step one counts as waiting on step two
 
 RUNNER = """\
 import os
@@ -83,7 +84,19 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
         text=True,
     )
     try:
-        while (_count(db, "articles") or 0) < 400 and process.poll() is None:
+        # Step one may also stop before its end: it hands each chunk's word counts to the
+        # second step through a pipe, which fills while that process waits for the go file.
+        # Once the count has not moved for STALL seconds the second step is let go (it then
+        # takes what the pipe holds between its 1.5 s transactions, and step one goes on).
+        last, moved = -1, time.monotonic()
+        deadline = moved + 120
+        while (stored := _count(db, "articles") or 0) < 400 and process.poll() is None:
+            now = time.monotonic()
+            assert now < deadline, f"step one stored {stored} of 400 articles in 120 s"
+            if stored != last:
+                last, moved = stored, now
+            elif now - moved > STALL:
+                go.touch()
             time.sleep(0.05)
         go.touch()  # step one is done: the second step's process may begin its transactions
         time.sleep(0.3)  # the import waits for the second step's process
