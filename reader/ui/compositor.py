@@ -21,7 +21,6 @@ widget's edge (new Strips, each with its caches), for none of their cells to be 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,12 +38,6 @@ class PaneCompositor(Compositor):
     # The changed regions of the partial update being drawn (None outside one: then the box
     # around them, the crop, is all that is known).
     _updating: list[Region] | None = None
-    # When the last frame began to be drawn (time.monotonic()), None before the first.
-    painted_at: float | None = None
-
-    def render_update(self, *args: Any, **kwargs: Any) -> Any:
-        self.painted_at = time.monotonic()
-        return super().render_update(*args, **kwargs)
 
     def render_partial_update(self) -> Any:
         self._updating = list(self._dirty_regions)
@@ -94,32 +87,6 @@ def paint_now(screen: Screen[Any]) -> bool:
             return False
     screen._on_timer_update()
     return True
-
-
-# Frames begin at most this often (Textual's default MAX_FPS, 60).
-FRAME_PERIOD = 1 / 60
-
-
-def paint_when_due(screen: Screen[Any]) -> bool:
-    """Paint what `screen` has waiting now (as `paint_now`) when its last frame began a frame
-    period ago or more, instead of at the next tick of Textual's update timer. That timer keeps
-    its ticks on a grid of 1/60 s, and after a frame longer than a period its next tick comes
-    one to two periods after the frame ends: a key pressed as a frame ended (the first Down,
-    as the first screen's widgets repaint for their first sizes) waited 17-33 ms for its own
-    frame, the machine idle meanwhile. Frames still begin at most once a period; sooner,
-    the timer paints as before. Whether it painted."""
-    painted_at = getattr(screen._compositor, "painted_at", None)
-    if painted_at is not None and time.monotonic() - painted_at < FRAME_PERIOD:
-        return False
-    # A widget that has asked to be drawn again but not yet told the screen (its message to
-    # the screen comes at its next idle): the timer's frame takes both, not two frames.
-    if any(
-        widget._repaint_required or widget._layout_required
-        for widget in screen.walk_children(Widget)
-        if widget.display
-    ):
-        return False
-    return paint_now(screen)
 
 
 def install(screen: Screen[Any]) -> None:

@@ -37,7 +37,7 @@ from reader.core.models import HeadlineFilter, PeriodCount
 from reader.core.shapes import make_waiting
 from reader.ui import collection, failures
 from reader.ui.compositor import install as install_compositor
-from reader.ui.compositor import paint_now, paint_when_due
+from reader.ui.compositor import paint_now
 from reader.ui.history import SearchHistory
 from reader.ui.keymap import help_rows
 from reader.ui.layout import (
@@ -230,13 +230,9 @@ class ReaderScreen(
 
     def on_idle(self, event: events.Idle) -> None:
         """The first frame is painted as soon as the screen and its widgets are ready, not at
-        the next tick of the screen's update timer (up to 17 ms later, nothing else to do);
-        the others as soon as they are due (compositor.paint_when_due: a key's frame does not
-        wait for the timer's grid)."""
+        the next tick of the screen's update timer (up to 17 ms later, nothing else to do)."""
         if not self._first_painted:
             self._first_painted = paint_now(self)
-        else:
-            paint_when_due(self)
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _find_start_view(self, name: str) -> None:
