@@ -308,9 +308,7 @@ class ReaderScreen(
             # Its CSS, new to the stylesheet, emptied what the list keeps per style state:
             # keep its styles and its rows' paint as they are now (no rule for the box changes
             # them), so that the search's Enter, the focus back on the list, finds them.
-            headlines = self.headlines
-            headlines.keep_styles()
-            headlines.from_styles(headlines._current_paint)
+            self.headlines.keep_paint()
         elif self._box_mounted is not None:
             await self._box_mounted  # a second caller while the first one's mount runs
         box.display = True

@@ -449,6 +449,13 @@ class HeadlineList(FocusStyles, ScrollView, can_focus=True, inherit_bindings=Fal
         """Cells for a title line: the width less the unread dot's column and a space."""
         return max(0, width - INDENT - 1)
 
+    def keep_paint(self) -> None:
+        """Keep the styles and the rows' paint as they are now (after new CSS, such as a widget
+        mounted late, emptied what the list keeps per style state), so that the focus coming
+        back to the list finds them."""
+        self.keep_styles()
+        self.from_styles(self._current_paint)
+
     def _current_paint(self) -> _Paint:
         if self._paint is None:
             # Kept by styles (restyle.FocusStyles): the focus coming back to the list (Enter
