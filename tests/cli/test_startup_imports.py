@@ -11,12 +11,15 @@ import fcntl
 import json
 import os
 import select
+import shutil
 import struct
 import subprocess
 import sys
 import termios
 import time
 from pathlib import Path
+
+import pytest
 
 from reader.core.library import Library
 
@@ -157,9 +160,21 @@ def loaded(modules: list[str], name: str) -> bool:
     return any(module == name or module.startswith(name + ".") for module in modules)
 
 
-def test_the_first_screen_imports_only_what_it_shows(demo_library: Library, tmp_path: Path) -> None:
-    found = first_screen_modules(demo_library.path, tmp_path, '[ui]\nstart_view = "all"\n')
+@pytest.fixture(scope="module")
+def on_all(_demo_db: Path | str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """What the reader opened on All (a copy of the demo store) had loaded and compiled at its
+    first frame: one run of the probe for the module's tests that look at that screen."""
+    home = tmp_path_factory.mktemp("on-all")
+    assert isinstance(_demo_db, Path)
+    db = home / "articles.db"
+    shutil.copy(_demo_db, db)
+    found = first_screen_modules(db, home, '[ui]\nstart_view = "all"\n')
     assert found["row"], "the first screen lists headlines"
+    return found
+
+
+def test_the_first_screen_imports_only_what_it_shows(on_all: dict[str, object]) -> None:
+    found = on_all
     modules = found["modules"]
     assert isinstance(modules, list)
     assert "reader.ui.screens.reader" in modules and "reader.core.db.storage" in modules
@@ -171,14 +186,11 @@ def test_the_first_screen_imports_only_what_it_shows(demo_library: Library, tmp_
     assert isinstance(frozen, int) and frozen > 10_000
 
 
-def test_the_first_screen_compiles_none_of_the_readers_patterns(
-    demo_library: Library, tmp_path: Path
-) -> None:
+def test_the_first_screen_compiles_none_of_the_readers_patterns(on_all: dict[str, object]) -> None:
     """The base modules the first screen imports (clean, dates, text, highlight, query) and
     the UI's config compile their regular expressions when they are first used, and the list's
     titles, plain printable text, are shown without them (reader.core.clean.safe_text)."""
-    found = first_screen_modules(demo_library.path, tmp_path, '[ui]\nstart_view = "all"\n')
-    assert found["row"], "the first screen lists headlines"
+    found = on_all
     # The related panel's word pattern, compiled on import still, is another session's file.
     assert found["patterns"] == [["ui/widgets/related_panel.py", r"\s*\S+\s*"]]
 
