@@ -4,16 +4,19 @@ import random
 import pytest
 
 from reader.core.models import Article
-from tests.conftest import SEED, sql
+from tests.conftest import SEED, related_of_every_article, sql
+from tests.core.related_every import LIMIT, related_the_long_way
 
 REASONS = {"link", "same-story", "similar"}
 
 
+@pytest.mark.xdist_group("related_every")
 def test_related_answers_within_the_contract_for_every_article(demo_library_ro):
     s = demo_library_ro
-    for (article_id,) in sql(s, "SELECT id FROM articles").fetchall():
-        items = s.related(article_id, 10)
-        assert items is not None
+    answers = related_of_every_article(s, LIMIT)  # the ones the long way is compared with
+    assert len(answers) == 410
+    for article_id, items in answers.items():
+        assert items is not None and len(items) <= LIMIT
         seen = set()
         for item in items:
             assert item.reason in REASONS and isinstance(item.title, str) and item.title
@@ -242,32 +245,20 @@ def test_related_news_loads_no_numpy(demo_library, tmp_path):
     assert done.stdout.split() == ["False", "False", str(lone), "same-story"]
 
 
+@pytest.mark.xdist_group("related_every")
 def test_the_floor_handed_to_the_index_changes_no_related_item(demo_library_ro, monkeypatch):
     """Related news hands the index a floor under its similarity floor, which the PostgreSQL
     store's more-like-this read may stop at (its shortcut allowed at any size here): every
-    article's related items are those of the index asked with no floor."""
+    article's related items are those of the index asked with no floor (the long way, which
+    undoes related news' other shortcuts too)."""
     from reader.core.db.postgres import text_index
     from reader.core.db.postgres.storage import PostgresStorage
 
     s = demo_library_ro
     if not isinstance(s._storage, PostgresStorage):
         pytest.skip("only the PostgreSQL index reads the floor; SQLite's FTS5 ranks every match")
+    whole = related_the_long_way(s)
+    assert whole.floors and all(floor > 0 for floor in whole.floors)
     monkeypatch.setattr(text_index, "SHARED_FIRST_ABOVE", 0)
-    index = s._storage.index
-    real = index.ranked
-    floors: list[float] = []
-
-    def without_floor(expression, weights, limit, *, floor=0.0, **kwargs):
-        floors.append(floor)
-        return real(expression, weights, limit, **kwargs)
-
-    ids = [row[0] for row in sql(s, "SELECT id FROM articles ORDER BY id")]
-    s.related(ids[0], 12)  # services built
-    floored = {article_id: s.related(article_id, 12) for article_id in ids}
-    index.ranked = without_floor
-    try:
-        whole = {article_id: s.related(article_id, 12) for article_id in ids}
-    finally:
-        del index.ranked
-    assert floors and all(floor > 0 for floor in floors)
-    assert floored == whole
+    floored = {article_id: s.related(article_id, LIMIT) for article_id in whole.items}
+    assert floored == whole.items
