@@ -16,27 +16,21 @@ from tests.ui.conftest import settle, test_app
 
 
 def build_store(path: Path, rows: int) -> None:
-    """A store of `rows` minimal articles, inserted straight into the table (no search index)."""
+    """A store of `rows` minimal articles, inserted straight into the table (no search index):
+    made by SQLite itself from a counter (a Python row each cost twice the CPU)."""
     open_library(path).close()  # the schema
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("BEGIN")
-        conn.executemany(
+        conn.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 0 WHERE ? > 0 UNION ALL "
+            "SELECT x + 1 FROM n WHERE x + 1 < ?) "
             "INSERT INTO articles (title, title_key, body, sort_key, content_hash, imported_at, "
-            "source, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    f"Headline {n}",
-                    f"headline {n}",
-                    f"Body of article {n}.",
-                    f"{n:08d}",
-                    f"h{n}",
-                    "2026-01-01T00:00:00+00:00",
-                    "bench",
-                    "2018-02-28T08:00:00+00:00",
-                )
-                for n in range(rows)
-            ),
+            "source, published_at) "
+            "SELECT 'Headline ' || x, 'headline ' || x, 'Body of article ' || x || '.', "
+            "printf('%08d', x), 'h' || x, '2026-01-01T00:00:00+00:00', 'bench', "
+            "'2018-02-28T08:00:00+00:00' FROM n",
+            (rows, rows),
         )
         conn.execute("COMMIT")
     finally:
