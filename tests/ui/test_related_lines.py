@@ -113,6 +113,6 @@ def test_lines_break_where_rich_breaks_them() -> None:
     Textual's Content uses), spaces, long words and widths of one cell included."""
     chooser = random.Random(11)
     for _ in range(20_000):
-        text = "".join(chooser.choice("ab  cdefghij   k") for _ in range(chooser.randint(0, 60)))
+        text = "".join(chooser.choices("ab  cdefghij   k", k=chooser.randint(0, 60)))
         width = chooser.randint(1, 30)
         assert _breaks(text, width) == divide_line(text, width, fold=True), (text, width)
