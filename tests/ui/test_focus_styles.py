@@ -48,40 +48,6 @@ def test_focus_styles_in_one_app(library: Library) -> None:
     )
 
 
-def test_the_first_search_matches_neither_widget_again_on_enter(library: Library) -> None:
-    """Enter moves the focus from the search box to the list. The list was focused at the
-    start (the screen not focus-within yet: a pseudo-class no rule names) and the box was
-    unfocused before `/` (without the -valid class typing gives it, which no rule names
-    either): both states are kept by then, so the first search of an app restyles neither,
-    and each gets Textual's own styles."""
-    restyled: list[Widget] = []
-    restyle = Widget.watch_has_focus
-
-    def counting_restyle(widget: Widget, has_focus: bool) -> None:
-        restyled.append(widget)
-        restyle(widget, has_focus)
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
-                await pilot.press("slash", *"pekerja")  # the box mounted, shown and focused
-                await settle(pilot)
-                box = app.screen.query_one("#search", SearchBox)
-                assert box.has_focus and box.has_class("-valid")
-                restyled.clear()
-                await pilot.press("enter")
-                await settle(pilot)
-                assert headlines.has_focus and not restyled
-            assert styles_of(headlines) == textual_styles_of(headlines)
-            assert styles_of(box) == textual_styles_of(box)
-
-    asyncio.run(scenario())
-
-
 async def a_focus_move_seen_before_reuses_textuals_styles(pilot: Pilot[Any]) -> None:
     """The first check of its app: the two focus states are worked out by Textual here."""
     restyled: list[Widget] = []  # by Textual's restyle on a focus change
@@ -141,16 +107,44 @@ async def a_new_theme_is_not_given_the_old_themes_styles(pilot: Pilot[Any]) -> N
     assert new == textual_styles_of(headlines)
 
 
-def test_the_lists_paint_is_kept_by_its_styles(library: Library) -> None:
-    """The list's paint of its rows (its styles and its component classes' styles, as Rich
-    styles) is worked out once per style state: the Enter of a search brings the focus back to
-    the list, whose focused paint was worked out at the start, and Textual is not asked for
-    its component styles again (1-3 ms of the frame with the hits). The paint kept is the one
-    Textual's styles give now; another theme's is worked out afresh."""
+def test_the_first_search_of_an_app(library: Library) -> None:
+    """What the first search of an app does to the list's and the search box's styles, four
+    checks on the same search (one app instead of four; each counter wraps Textual's own, so
+    each counts what it counted in an app of its own):
+
+    - Enter moves the focus from the search box to the list. The list was focused at the
+      start (the screen not focus-within yet: a pseudo-class no rule names) and the box was
+      unfocused before `/` (without the -valid class typing gives it, which no rule names
+      either): both states are kept by then, so the first search of an app restyles neither,
+      and each gets Textual's own styles.
+    - Their kept rules are put back by setting the rules that differ (the border's colours,
+      the cursor's...), not through Textual's replace_rules, which builds the new styles whole
+      to compare them with the old first.
+    - The list's paint of its rows (its styles and its component classes' styles, as Rich
+      styles) is worked out once per style state: the list's focused paint was worked out at
+      the start, and Textual is not asked for its component styles again on Enter (1-3 ms of
+      the frame with the hits). The paint kept is the one Textual's styles give now; another
+      theme's is worked out afresh (last: it changes the theme).
+    - The key of a focus state (worked out on every focus move of the list and the search
+      box, and for the list's paint) checks only the pseudo-classes some rule names, not all
+      of Textual's for each node from the app down, and is the key those would give.
+    """
+    restyled: list[Widget] = []
+    restyle = Widget.watch_has_focus
+    replaced: list[object] = []
+    replace_rules = Stylesheet.replace_rules
     asked: list[tuple[str, ...]] = []
     component_style = Widget.get_component_rich_style
 
-    def counting(widget: Widget, *names: str, **kwargs: Any) -> Any:
+    def counting_restyle(widget: Widget, has_focus: bool) -> None:
+        restyled.append(widget)
+        restyle(widget, has_focus)
+
+    def counting_replace(node: DOMNode, rules: Any, animate: bool = False) -> None:
+        replaced.append(node)
+        replace_rules(node, rules, animate=animate)
+
+    def counting_asks(widget: Widget, *names: str, **kwargs: Any) -> Any:
         if isinstance(widget, HeadlineList):
             asked.append(names)
         return component_style(widget, *names, **kwargs)
@@ -161,15 +155,29 @@ def test_the_lists_paint_is_kept_by_its_styles(library: Library) -> None:
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             with pytest.MonkeyPatch.context() as monkeypatch:
-                monkeypatch.setattr(Widget, "get_component_rich_style", counting)
-                await pilot.press("slash", *"pekerja")
+                monkeypatch.setattr(Widget, "watch_has_focus", counting_restyle)
+                monkeypatch.setattr(Widget, "get_component_rich_style", counting_asks)
+                await pilot.press("slash", *"pekerja")  # the box mounted, shown and focused
                 await settle(pilot)  # the list drawn unfocused: that paint worked out
+                box = app.screen.query_one("#search", SearchBox)
+                assert box.has_focus and box.has_class("-valid")
                 assert asked
+                blurred = styles_of(headlines)
+                monkeypatch.setattr(Stylesheet, "replace_rules", staticmethod(counting_replace))
+                restyled.clear()
                 asked.clear()
                 await pilot.press("enter")
                 await settle(pilot)
                 assert headlines.has_focus and getattr(app.screen, "search", None) is not None
+                assert not restyled
+                assert headlines not in replaced and box not in replaced
                 assert not asked
+            assert styles_of(headlines) != blurred
+            assert styles_of(headlines) == textual_styles_of(headlines)
+            assert styles_of(box) == textual_styles_of(box)
+            await _the_style_key_checks_only_the_pseudo_classes_rules_name(pilot)
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setattr(Widget, "get_component_rich_style", counting_asks)
                 focused = headlines._current_paint()
                 assert focused == headlines._work_out_paint()  # asked, by this check
                 asked.clear()
@@ -182,10 +190,8 @@ def test_the_lists_paint_is_kept_by_its_styles(library: Library) -> None:
     asyncio.run(scenario())
 
 
-def test_the_style_key_checks_only_the_pseudo_classes_rules_name(library: Library) -> None:
-    """The key of a focus state (worked out on every focus move of the list and the search
-    box, and for the list's paint) checks only the pseudo-classes some rule names, not all of
-    Textual's for each node from the app down, and is the key those would give."""
+async def _the_style_key_checks_only_the_pseudo_classes_rules_name(pilot: Pilot[Any]) -> None:
+    """With the search box mounted (by `/`)."""
     checked: list[object] = []
     every_pseudo_class = DOMNode.get_pseudo_classes
 
@@ -193,62 +199,21 @@ def test_the_style_key_checks_only_the_pseudo_classes_rules_name(library: Librar
         checked.append(node)
         return every_pseudo_class(node)
 
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await pilot.press("slash")  # the search box, mounted when first shown
-            await settle(pilot)
-            for widget in (app.query_one(HeadlineList), app.screen.query_one("#search")):
-                assert isinstance(widget, FocusStyles)
-                widget._check_rules(app.stylesheet)  # as every use of the key does first
-                with pytest.MonkeyPatch.context() as monkeypatch:
-                    monkeypatch.setattr(DOMNode, "get_pseudo_classes", counting)
-                    key = widget._style_key()
-                assert not checked
-                classes, pseudo_classes = widget._named
-                assert key == tuple(
-                    (
-                        node._css_type_name,
-                        node._id,
-                        classes.intersection(node._classes),
-                        pseudo_classes.intersection(node.pseudo_classes),
-                    )
-                    for node in widget.css_path_nodes
-                )
-
-    asyncio.run(scenario())
-
-
-def test_a_kept_state_sets_only_the_rules_that_differ(library: Library) -> None:
-    """Enter on a search moves the focus from the box to the list, both to states kept: their
-    kept rules are put back by setting the rules that differ (the border's colours, the
-    cursor's...), not through Textual's replace_rules, which builds the new styles whole to
-    compare them with the old first; and the styles are Textual's own."""
-    replaced: list[object] = []
-    replace_rules = Stylesheet.replace_rules
-
-    def counting(node: DOMNode, rules: Any, animate: bool = False) -> None:
-        replaced.append(node)
-        replace_rules(node, rules, animate=animate)
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            await pilot.press("slash", *"pekerja")
-            await settle(pilot)
-            box = app.screen.query_one("#search", SearchBox)
-            blurred = styles_of(headlines)
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                monkeypatch.setattr(Stylesheet, "replace_rules", staticmethod(counting))
-                await pilot.press("enter")
-                await settle(pilot)
-            assert headlines.has_focus
-            assert headlines not in replaced and box not in replaced
-            assert styles_of(headlines) != blurred
-            assert styles_of(headlines) == textual_styles_of(headlines)
-            assert styles_of(box) == textual_styles_of(box)
-
-    asyncio.run(scenario())
+    app = pilot.app
+    for widget in (app.query_one(HeadlineList), app.screen.query_one("#search")):
+        assert isinstance(widget, FocusStyles)
+        widget._check_rules(app.stylesheet)  # as every use of the key does first
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(DOMNode, "get_pseudo_classes", counting)
+            key = widget._style_key()
+        assert not checked
+        classes, pseudo_classes = widget._named
+        assert key == tuple(
+            (
+                node._css_type_name,
+                node._id,
+                classes.intersection(node._classes),
+                pseudo_classes.intersection(node.pseudo_classes),
+            )
+            for node in widget.css_path_nodes
+        )
