@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 import reader.ui.screens.reader as reader_screen
@@ -22,7 +23,7 @@ from reader.core.errors import StorageError
 from reader.core.library import Library
 from reader.ui.state import SearchState
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import checks_in_one_app, settle, test_app
 
 _ESCAPE = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]")
 
@@ -88,164 +89,152 @@ async def _type_query(pilot: Any, text: str) -> None:
 
 
 @pytest.mark.paints_every_frame  # the subject is what each frame shows
-def test_the_first_frame_after_enter_shows_the_hits_and_their_title(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_search_frame_by_frame(library: Library) -> None:
+    """Five checks of Enter on a search, each its own search of "pekerja" from All (one start
+    instead of five; `back_to_all_at_the_top` between). The first opens the first hit, which
+    no check has read before it."""
+    checks_in_one_app(
+        library,
+        (120, 36),
+        [
+            the_first_hit_is_read_after_the_frame_that_shows_the_hits,
+            the_first_frame_after_enter_shows_the_hits_and_their_title,
+            a_slow_search_shows_searching_after_the_hold,
+            the_later_hits_snippets_are_worked_out_after_the_hits_frame,
+            no_search_state_is_written_out_on_the_way_to_the_hits_frame,
+        ],
+    )
+
+
+async def the_first_frame_after_enter_shows_the_hits_and_their_title(pilot: Pilot[Any]) -> None:
     """A search that answers within START_FRAME_HOLD is painted in one frame: the list of hits,
     the list's title and the header's "· N results". Before: Enter's own frame ("searching…",
     the list focused) came first, and the header's title a frame after the hits (its watcher
     ran a turn late); each frame put the next off by one or two frame periods."""
-    # The search decides, not time (raising=False: the test also runs on the code before).
-    monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 30.0, raising=False)
+    app = pilot.app
+    library = app.library
     first_hit = library.search("pekerja", 1).hits[0]
-    title = library.get(first_hit.id).title  # type: ignore[union-attr]
+    title = library.get(first_hit.id).title
     answer = threading.Event()
     # answers once Enter's turn has had every chance to paint
     slow_search = _search_answering_when(answer)
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # The search decides, not time (raising=False: the test also runs on the code before).
+        monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 30.0, raising=False)
+        await _type_query(pilot, "pekerja")
+        events: list[str] = []
+        with frames_recorded(app, events):
+            monkeypatch.setattr(Library, "search", slow_search)
+            await pilot.press("enter")
+            for _ in range(4):
+                await pilot.pause(0.05)  # a frame period is 1/60 s
+            answer.set()
             await settle(pilot)
-            await _type_query(pilot, "pekerja")
-            events: list[str] = []
-            with frames_recorded(app, events):
-                monkeypatch.setattr(Library, "search", slow_search)
-                await pilot.press("enter")
-                for _ in range(4):
-                    await pilot.pause(0.05)  # a frame period is 1/60 s
-                answer.set()
-                await settle(pilot)
-            frames = _frames(events)
-            hits = _hits_frame(frames, title)
-            assert hits == 0, frames[:hits]
-            assert "search “pekerja” in all articles ·" in frames[0]
-            assert "searching" not in "".join(frames)
-
-    asyncio.run(scenario())
+    frames = _frames(events)
+    hits = _hits_frame(frames, title)
+    assert hits == 0, frames[:hits]
+    assert "search “pekerja” in all articles ·" in frames[0]
+    assert "searching" not in "".join(frames)
 
 
-@pytest.mark.paints_every_frame
-def test_a_slow_search_shows_searching_after_the_hold(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def a_slow_search_shows_searching_after_the_hold(pilot: Pilot[Any]) -> None:
     """The hold is bounded: a search slower than START_FRAME_HOLD shows Enter's frame
     ("searching…") once it has passed, and its hits in a frame of their own."""
-    monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 0.01)
+    app = pilot.app
     answer = threading.Event()
     slow_search = _search_answering_when(answer)
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(reader_screen, "START_FRAME_HOLD", 0.01)
+        await _type_query(pilot, "pekerja")
+        events: list[str] = []
+        with frames_recorded(app, events):
+            monkeypatch.setattr(Library, "search", slow_search)
+            await pilot.press("enter")
+            for _ in range(200):  # until the hold is over and Enter's frame painted
+                if any("searching" in frame for frame in _frames(events)):
+                    break
+                await pilot.pause(0.01)
+            answer.set()
             await settle(pilot)
-            await _type_query(pilot, "pekerja")
-            events: list[str] = []
-            with frames_recorded(app, events):
-                monkeypatch.setattr(Library, "search", slow_search)
-                await pilot.press("enter")
-                for _ in range(200):  # until the hold is over and Enter's frame painted
-                    if any("searching" in frame for frame in _frames(events)):
-                        break
-                    await pilot.pause(0.01)
-                answer.set()
-                await settle(pilot)
-            frames = _frames(events)
-            assert "searching “pekerja”" in frames[0]
-            assert any("results" in frame for frame in frames[1:])
-            assert app.screen.search is not None  # type: ignore[attr-defined]
-
-    asyncio.run(scenario())
+    frames = _frames(events)
+    assert "searching “pekerja”" in frames[0]
+    assert any("results" in frame for frame in frames[1:])
+    assert app.screen.search is not None
 
 
-@pytest.mark.paints_every_frame
-def test_the_first_hit_is_read_after_the_frame_that_shows_the_hits(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def the_first_hit_is_read_after_the_frame_that_shows_the_hits(pilot: Pilot[Any]) -> None:
     """The first hit's article and related news are read once the hits are on screen: started
     with the hits, their threads and the frames of their results shared the machine with the
     hits' frame, and came before it. The hit is still opened (and read) as before."""
+    app = pilot.app
+    library = app.library
     first_hit = library.search("pekerja", 1).hits[0]
-    title = library.get(first_hit.id).title  # type: ignore[union-attr]
+    title = library.get(first_hit.id).title
+    assert not library.headline(first_hit.id).read  # no check before this one read it
+    await _type_query(pilot, "pekerja")
+    events: list[str] = []
+    get, related = Library.get, Library.related
 
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+    def recording_get(self: Library, article_id: int) -> Any:
+        events.append(f"get {article_id}")
+        return get(self, article_id)
+
+    def recording_related(self: Library, article_id: int, limit: int = 10) -> Any:
+        events.append(f"related {article_id}")
+        return related(self, article_id, limit)
+
+    refresh_layout = Screen._refresh_layout
+
+    def recording_layout(screen: Screen[Any], size: Any = None, scroll: bool = False) -> None:
+        if not scroll or screen._layout_widgets:
+            events.append("layout")
+        refresh_layout(screen, size, scroll)
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(Library, "get", recording_get)
+        monkeypatch.setattr(Library, "related", recording_related)
+        monkeypatch.setattr(Screen, "_refresh_layout", recording_layout)
+        with frames_recorded(app, events):
+            await pilot.press("enter")
             await settle(pilot)
-            await _type_query(pilot, "pekerja")
-            events: list[str] = []
-            get, related = Library.get, Library.related
-
-            def recording_get(self: Library, article_id: int) -> Any:
-                events.append(f"get {article_id}")
-                return get(self, article_id)
-
-            def recording_related(self: Library, article_id: int, limit: int = 10) -> Any:
-                events.append(f"related {article_id}")
-                return related(self, article_id, limit)
-
-            monkeypatch.setattr(Library, "get", recording_get)
-            monkeypatch.setattr(Library, "related", recording_related)
-            refresh_layout = Screen._refresh_layout
-
-            def recording_layout(
-                screen: Screen[Any], size: Any = None, scroll: bool = False
-            ) -> None:
-                if not scroll or screen._layout_widgets:
-                    events.append("layout")
-                refresh_layout(screen, size, scroll)
-
-            monkeypatch.setattr(Screen, "_refresh_layout", recording_layout)
-            with frames_recorded(app, events):
-                await pilot.press("enter")
-                await settle(pilot)
-            hits = events.index(_frames(events)[_listed_hits_frame(_frames(events), title)])
-            # Nothing is laid out on the way to the hits (the related news' scrollbar may come
-            # or go after them: a layout, the hit's own).
-            assert "layout" not in events[:hits]
-            assert events.index(f"get {first_hit.id}") > hits
-            assert events.index(f"related {first_hit.id}") > hits
-            article = app.screen.article  # type: ignore[attr-defined]
-            assert article.article is not None and article.article.id == first_hit.id
-            assert article.article.read
-
-    asyncio.run(scenario())
+    hits = events.index(_frames(events)[_listed_hits_frame(_frames(events), title)])
+    # Nothing is laid out on the way to the hits (the related news' scrollbar may come
+    # or go after them: a layout, the hit's own).
+    assert "layout" not in events[:hits]
+    assert events.index(f"get {first_hit.id}") > hits
+    assert events.index(f"related {first_hit.id}") > hits
+    article = app.screen.article
+    assert article.article is not None and article.article.id == first_hit.id
+    assert article.article.read
 
 
-@pytest.mark.paints_every_frame
-def test_the_later_hits_snippets_are_worked_out_after_the_hits_frame(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def the_later_hits_snippets_are_worked_out_after_the_hits_frame(pilot: Pilot[Any]) -> None:
     """The hits below the first FIRST_SNIPPETS get their snippets once the hits are on
     screen (worked out before, they shared the machine with that frame), and every hit has
     its snippet in the end, as before."""
-    monkeypatch.setattr(reader_screen, "FIRST_SNIPPETS", 5)  # the store has 17 hits
-    result = library.search("pekerja", reader_screen.SEARCH_LIMIT)
-    assert len(result.hits) > reader_screen.FIRST_SNIPPETS
-    title = library.get(result.hits[0].id).title  # type: ignore[union-attr]
+    app = pilot.app
+    library = app.library
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(reader_screen, "FIRST_SNIPPETS", 5)  # the store has 17 hits
+        result = library.search("pekerja", reader_screen.SEARCH_LIMIT)
+        assert len(result.hits) > reader_screen.FIRST_SNIPPETS
+        title = library.get(result.hits[0].id).title
+        await _type_query(pilot, "pekerja")
+        events: list[str] = []
+        snippets = Library.snippets
 
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
+        def recording(self: Library, *args: Any) -> Any:
+            events.append("snippets")
+            return snippets(self, *args)
+
+        monkeypatch.setattr(Library, "snippets", recording)
+        with frames_recorded(app, events):
+            await pilot.press("enter")
             await settle(pilot)
-            await _type_query(pilot, "pekerja")
-            events: list[str] = []
-            snippets = Library.snippets
-
-            def recording(self: Library, *args: Any) -> Any:
-                events.append("snippets")
-                return snippets(self, *args)
-
-            monkeypatch.setattr(Library, "snippets", recording)
-            with frames_recorded(app, events):
-                await pilot.press("enter")
-                await settle(pilot)
-            hits = events.index(_frames(events)[_listed_hits_frame(_frames(events), title)])
-            assert events.index("snippets") > hits
-            state = app.screen.search  # type: ignore[attr-defined]
-            assert set(state.snippets) == {hit.id for hit in result.hits if hit.snippet}
-
-    asyncio.run(scenario())
+    hits = events.index(_frames(events)[_listed_hits_frame(_frames(events), title)])
+    assert events.index("snippets") > hits
+    state = app.screen.search
+    assert set(state.snippets) == {hit.id for hit in result.hits if hit.snippet}
 
 
 def test_the_results_come_with_the_snippets_of_the_rows_on_screen_only(
@@ -366,14 +355,13 @@ def test_a_warm_up_that_fails_says_nothing(
     asyncio.run(scenario())
 
 
-@pytest.mark.paints_every_frame
-def test_no_search_state_is_written_out_on_the_way_to_the_hits_frame(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def no_search_state_is_written_out_on_the_way_to_the_hits_frame(pilot: Pilot[Any]) -> None:
     """Textual's @work describes a worker by the repr of its arguments unless told: the worker
     that opens the first hit once the hits are painted is started with the search's state,
     whose repr is every hit (0.1 ms for 10 hits, 0.65 ms for 100, before the hits' frame).
     Nothing writes the state out from Enter to the frame that shows it."""
+    app = pilot.app
+    library = app.library
     written: list[str] = []
     state_repr = SearchState.__repr__
 
@@ -382,19 +370,12 @@ def test_no_search_state_is_written_out_on_the_way_to_the_hits_frame(
         return state_repr(state)
 
     first_hit = library.search("pekerja", 1).hits[0]
-    title = library.get(first_hit.id).title  # type: ignore[union-attr]
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            await _type_query(pilot, "pekerja")
-            events: list[str] = []
-            with frames_recorded(app, events):
-                monkeypatch.setattr(SearchState, "__repr__", counting)
-                await pilot.press("enter")
-                await settle(pilot)
-            _hits_frame(_frames(events), title)  # the hits were shown
-            assert not written
-
-    asyncio.run(scenario())
+    title = library.get(first_hit.id).title
+    await _type_query(pilot, "pekerja")
+    events: list[str] = []
+    with pytest.MonkeyPatch.context() as monkeypatch, frames_recorded(app, events):
+        monkeypatch.setattr(SearchState, "__repr__", counting)
+        await pilot.press("enter")
+        await settle(pilot)
+    _hits_frame(_frames(events), title)  # the hits were shown
+    assert not written
