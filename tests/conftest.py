@@ -178,14 +178,17 @@ def _pg_built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[
 
 @pytest.fixture(scope="session")
 def _empty_pg(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
-    """A migrated empty PostgreSQL database, the template of each test's own."""
+    """A migrated empty PostgreSQL database, the template of each test's own, watched for
+    changes of its schema (pg.watch_schema, for the pool's hand-back)."""
     if backend != "postgres":
         return None
 
     def build() -> str:
         name = pg.unique_name("empty")
-        with open_library(pg.create_database(name)):
+        url = pg.create_database(name)
+        with open_library(url):
             pass
+        pg.watch_schema(url)
         return name
 
     return _pg_built_once(tmp_path_factory, "empty-postgres", build)
@@ -217,8 +220,9 @@ def library(
     name = pg.lend(_empty_pg)
     with open_library(pg.database_url(name)) as library:
         yield library
-    pg.close_connections()
-    pg.give_back(name, _empty_pg)
+        pg.close_connections()
+        # emptied through the store's own connection of this thread, before it is closed
+        pg.give_back(name, _empty_pg, library._storage.connections.conn.raw)
 
 
 def _import_demo(target: Path | str) -> None:

@@ -8,8 +8,10 @@ tests are skipped, saying so.
 A test's empty store is lent from a pool (`lend`, `give_back`): a database made once from the
 migrated template and, after each test, emptied back to the template's rows (DELETE, or
 TRUNCATE for a table grown past what a new one looks like to the planner) unless the test
-changed its schema, which a fingerprint of the catalog tells; then it is dropped. Making a
-database costs the server ~150 ms of CPU; handing one back ~35 ms, its connection included.
+changed its schema; then it is dropped. A change of the schema is told by event triggers that
+the template holds (`watch_schema`: they count the DDL statements run in each copy). Making a
+database costs the server ~150 ms of CPU; handing one back ~11 ms, through the test's own
+connection to it (~35 ms on a connection of its own, comparing fingerprints of the catalog).
 """
 
 from __future__ import annotations
@@ -134,72 +136,61 @@ def close_connections(url: str | None = None) -> None:
         _connections.pop(key).close()
 
 
-# Everything a test could change about a database other than its rows, as one text: the
-# schemas, relations (tables, indexes, sequences, views) with their options, columns,
-# defaults, constraints, index definitions, triggers, rules, policies, functions, types,
-# text-search configurations, extensions and the database's own settings.
-_FINGERPRINT = """
-WITH own AS (
-    SELECT oid, nspname FROM pg_namespace
-    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'
-), parts(part) AS (
-  SELECT 'schema ' || nspname FROM own
-  UNION ALL
-  SELECT concat_ws(' ', 'relation', n.nspname, c.relname, c.relkind, c.relpersistence,
-                   c.reloptions::text, c.relrowsecurity)
-    FROM pg_class c JOIN own n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'column', a.attrelid::regclass::text, a.attnum, a.attname,
-                   format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attstorage,
-                   a.attidentity, a.attgenerated, a.attisdropped, a.attcollation,
-                   a.attoptions::text, a.attstattarget, pg_get_expr(d.adbin, d.adrelid))
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-    JOIN own n ON n.oid = c.relnamespace
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0
-  UNION ALL
-  SELECT 'index ' || pg_get_indexdef(i.indexrelid)
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN own n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'constraint', k.conrelid::regclass::text, k.conname,
-                   pg_get_constraintdef(k.oid))
-    FROM pg_constraint k JOIN own n ON n.oid = k.connamespace
-  UNION ALL
-  SELECT 'trigger ' || pg_get_triggerdef(t.oid)
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN own n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'rule', r.ev_class::regclass::text, r.rulename, md5(r.ev_action::text))
-    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN own n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'policy', p.polrelid::regclass::text, p.polname) FROM pg_policy p
-  UNION ALL
-  SELECT concat_ws(' ', 'function', n.nspname, p.proname,
-                   pg_get_function_identity_arguments(p.oid), md5(p.prosrc))
-    FROM pg_proc p JOIN own n ON n.oid = p.pronamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'type', n.nspname, t.typname, t.typtype)
-    FROM pg_type t JOIN own n ON n.oid = t.typnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'text search', n.nspname, t.cfgname)
-    FROM pg_ts_config t JOIN own n ON n.oid = t.cfgnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'extension', extname, extversion) FROM pg_extension
-  UNION ALL
-  SELECT 'setting ' || s.setconfig::text
-    FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
-    WHERE d.datname = current_database()
-)
-SELECT md5(string_agg(part, E'\\n' ORDER BY part)) FROM parts
+# The event triggers' schema: a sequence they count DDL statements with (never called in the
+# template), and their function. Counted are the statements that made or changed something
+# (ddl_command_end with a command to report: not a CREATE TABLE IF NOT EXISTS of a table that
+# is there, which the reader runs at every opening) and those that dropped something
+# (sql_drop). Event triggers are the database's own: CREATE DATABASE copies them with the
+# template. ENABLE ALWAYS: they fire under session_replication_role = replica too.
+WATCH = "pool_watch"
+_WATCH_STATEMENTS = [
+    f"CREATE SCHEMA {WATCH}",
+    f"CREATE SEQUENCE {WATCH}.ddl_statements",
+    f"CREATE FUNCTION {WATCH}.count_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_EVENT = 'sql_drop' OR EXISTS (SELECT FROM pg_event_trigger_ddl_commands()) THEN "
+    f"PERFORM nextval('{WATCH}.ddl_statements'); END IF; END $$",
+    f"CREATE EVENT TRIGGER {WATCH}_made ON ddl_command_end EXECUTE FUNCTION {WATCH}.count_ddl()",
+    f"CREATE EVENT TRIGGER {WATCH}_dropped ON sql_drop EXECUTE FUNCTION {WATCH}.count_ddl()",
+    f"ALTER EVENT TRIGGER {WATCH}_made ENABLE ALWAYS",
+    f"ALTER EVENT TRIGGER {WATCH}_dropped ENABLE ALWAYS",
+]
+# Whether the schema is still the template's: no DDL statement counted (ddl_command_end and
+# sql_drop fire for every CREATE, ALTER, DROP, COMMENT, GRANT, REVOKE ... of the database's own
+# objects), both triggers still there and enabled, and no setting of the database's own (ALTER
+# DATABASE ... SET, which no event trigger sees). Costs the server well under a millisecond,
+# where a fingerprint of the catalog (what the pool compared before) cost a new connection
+# ~15 ms, its functions reading the catalog caches cold.
+_UNCHANGED = f"""
+SELECT NOT (SELECT is_called FROM {WATCH}.ddl_statements)
+  AND (SELECT count(*) FROM pg_event_trigger
+       WHERE evtname IN ('{WATCH}_made', '{WATCH}_dropped') AND evtenabled = 'A') = 2
+  AND NOT EXISTS (
+    SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+    WHERE d.datname = current_database())
 """
+
+
+def watch_schema(url: str) -> None:
+    """Give database `url` (a pool's template) the event triggers that count DDL statements;
+    nothing where the role may not make them (a superuser's right): each copy of it is then
+    dropped after its test, as it is anyway where the role may not clear pg_statistic."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:  # one transaction: all of it or none
+        try:
+            for statement in _WATCH_STATEMENTS:
+                conn.execute(statement)
+        except psycopg.errors.InsufficientPrivilege:
+            conn.rollback()
 
 
 @dataclass
 class _Shape:
-    """What a pooled database is emptied back to: its template's schema (a fingerprint), the
-    rows of its tables (the migrations' meta rows) and where each sequence stood."""
+    """What a pooled database is emptied back to: its template's schema (told unchanged by the
+    event triggers, if it has them: `watched`), the rows of its tables (the migrations' meta
+    rows) and where each sequence stood."""
 
-    fingerprint: str
+    watched: bool
     tables: list[str]
     rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]  # the tables that hold some
     sequences: list[tuple[str, int, bool]]
@@ -210,6 +201,11 @@ _free: dict[str, list[str]] = {}  # template -> emptied databases ready to lend
 
 
 def _shape_of(conn: Any) -> _Shape:
+    watched = bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT FROM pg_event_trigger WHERE evtname = %s)", (f"{WATCH}_made",)
+        ).fetchone()[0]
+    )
     tables = [
         row[0]
         for row in conn.execute(
@@ -226,11 +222,12 @@ def _shape_of(conn: Any) -> _Shape:
     sequences = [
         (row[0], int(row[1] if row[1] is not None else row[2]), row[1] is not None)
         for row in conn.execute(
-            "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
-            "FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            "SELECT format('%%I.%%I', schemaname, sequencename), last_value, start_value "
+            "FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema', %s)",
+            (WATCH,),
         )
     ]
-    return _Shape(conn.execute(_FINGERPRINT).fetchone()[0], tables, rows, sequences)
+    return _Shape(watched, tables, rows, sequences)
 
 
 def lend(template: str) -> str:
@@ -249,14 +246,27 @@ def lend(template: str) -> str:
     return name
 
 
-def give_back(name: str, template: str) -> None:
+def give_back(name: str, template: str, conn: Any = None) -> None:
     """Empty a lent database back to its template's rows for the next test, or drop it if
     the test changed more than rows (or this role may not empty it: a server of one's own,
-    KEMNAKER_READER_TEST_PG, where the role is not a superuser to clear pg_statistic)."""
-    import psycopg
+    KEMNAKER_READER_TEST_PG, where the role is not a superuser to clear pg_statistic).
 
+    `conn`, a psycopg connection to it in autocommit (the test's store's own, still open), does
+    the work if it is idle: a new connection costs the server ~8 ms of CPU to start and end,
+    and reads the catalog cold. It is left open; every other connection is ended."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    if conn is not None and (
+        conn.closed or not conn.autocommit or conn.info.transaction_status != TransactionStatus.IDLE
+    ):
+        conn = None
     try:
-        emptied = _emptied(name, _shapes[template])
+        if conn is None:
+            with psycopg.connect(database_url(name), autocommit=True) as new:
+                emptied = _emptied(new, _shapes[template])
+        else:
+            emptied = _emptied(conn, _shapes[template])
     except psycopg.errors.InsufficientPrivilege:
         emptied = False
     if emptied:
@@ -265,61 +275,70 @@ def give_back(name: str, template: str) -> None:
         drop_database(name)
 
 
-def _emptied(name: str, shape: _Shape) -> bool:
+def _emptied(conn: Any, shape: _Shape) -> bool:
+    """Empty the database on `conn` back to `shape`; False, doing nothing, if its schema
+    changed."""
+    # Connections the test left open go, with their locks, LISTENs and advisory locks.
+    conn.execute(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    if not shape.watched or not _unchanged(conn):
+        return False
+    # A table the test never wrote is as new (no pages): emptied are those it wrote and
+    # those whose rows the template holds, which are put back. One of fewer than 10 pages
+    # that no VACUUM or ANALYZE has counted (reltuples -1) is emptied by DELETE: the
+    # planner takes such a table for 10 pages, as it takes a new one, and a DELETE of a
+    # test's few rows costs the server ~1 ms where TRUNCATE makes each table's files and
+    # indexes again (~50 ms for a test's nine tables). Its indexes keep their few pages.
+    # A larger one is truncated, so no table grows across the tests it is lent to.
+    written = conn.execute(
+        "SELECT format('%%I.%%I', n.nspname, c.relname), "
+        "pg_relation_size(c.oid) < 10 * current_setting('block_size')::int "
+        "AND c.reltuples < 0 "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') "
+        "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND (pg_relation_size(c.oid) > 0 "
+        "OR format('%%I.%%I', n.nspname, c.relname) = ANY(%s))",
+        (list(shape.rows),),
+    ).fetchall()
+    deleted = sorted(table for table, small in written if small)
+    truncated = sorted(table for table, small in written if not small)
+    with conn.transaction():
+        # Foreign keys unchecked (a replica's role): every table holding rows is emptied.
+        conn.execute("SET LOCAL session_replication_role = replica")
+        for table in deleted:
+            conn.execute(f"DELETE FROM {table}")
+        if truncated:
+            conn.execute(f"TRUNCATE {', '.join(truncated)} RESTART IDENTITY CASCADE")
+        for table, (columns, rows) in shape.rows.items():
+            marks = ", ".join(["%s"] * len(columns))
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) OVERRIDING SYSTEM VALUE "
+                    f"VALUES ({marks})",
+                    rows,
+                )
+        for sequence, value, called in shape.sequences:
+            conn.execute("SELECT setval(%s, %s, %s)", (sequence, value, called))
+        # The planner's statistics of the test's rows go too, as in a new database.
+        conn.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN (SELECT c.oid FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))"
+        )
+    return True
+
+
+def _unchanged(conn: Any) -> bool:
+    """Whether the test left the schema of the watched database on `conn` as its template's."""
     import psycopg
 
-    with psycopg.connect(database_url(name), autocommit=True) as conn:
-        # Connections the test left open go, with their locks, LISTENs and advisory locks.
-        conn.execute(
-            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        if conn.execute(_FINGERPRINT).fetchone()[0] != shape.fingerprint:
-            return False
-        # A table the test never wrote is as new (no pages): emptied are those it wrote and
-        # those whose rows the template holds, which are put back. One of fewer than 10 pages
-        # that no VACUUM or ANALYZE has counted (reltuples -1) is emptied by DELETE: the
-        # planner takes such a table for 10 pages, as it takes a new one, and a DELETE of a
-        # test's few rows costs the server ~1 ms where TRUNCATE makes each table's files and
-        # indexes again (~50 ms for a test's nine tables). Its indexes keep their few pages.
-        # A larger one is truncated, so no table grows across the tests it is lent to.
-        written = conn.execute(
-            "SELECT format('%%I.%%I', n.nspname, c.relname), "
-            "pg_relation_size(c.oid) < 10 * current_setting('block_size')::int "
-            "AND c.reltuples < 0 "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p') "
-            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-            "AND (pg_relation_size(c.oid) > 0 "
-            "OR format('%%I.%%I', n.nspname, c.relname) = ANY(%s))",
-            (list(shape.rows),),
-        ).fetchall()
-        deleted = sorted(table for table, small in written if small)
-        truncated = sorted(table for table, small in written if not small)
-        with conn.transaction():
-            # Foreign keys unchecked (a replica's role): every table holding rows is emptied.
-            conn.execute("SET LOCAL session_replication_role = replica")
-            for table in deleted:
-                conn.execute(f"DELETE FROM {table}")
-            if truncated:
-                conn.execute(f"TRUNCATE {', '.join(truncated)} RESTART IDENTITY CASCADE")
-            for table, (columns, rows) in shape.rows.items():
-                marks = ", ".join(["%s"] * len(columns))
-                with conn.cursor() as cursor:
-                    cursor.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) OVERRIDING SYSTEM VALUE "
-                        f"VALUES ({marks})",
-                        rows,
-                    )
-            for sequence, value, called in shape.sequences:
-                conn.execute("SELECT setval(%s, %s, %s)", (sequence, value, called))
-            # The planner's statistics of the test's rows go too, as in a new database.
-            conn.execute(
-                "DELETE FROM pg_statistic WHERE starelid IN (SELECT c.oid FROM pg_class c "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))"
-            )
-    return True
+    try:
+        return bool(conn.execute(_UNCHANGED).fetchone()[0])
+    except psycopg.Error:  # the watch's own objects dropped
+        return False
 
 
 def article_row(i: int, title: str, lead: str, body: str, host: str) -> dict[str, str]:
