@@ -20,6 +20,7 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.related_panel import RelatedPanel
 from tests.ui.conftest import (
+    back_to_all_at_the_top,
     checks_in_one_app,
     palette,
     resize,
@@ -34,40 +35,6 @@ SEED_TITLE = "Kemnaker Terus Tingkatkan Perlindungan Pekerja Migran"
 def run(test) -> None:
     """pytest has no async support here; each test drives its own event loop."""
     asyncio.run(test())
-
-
-def test_space_pages_the_article(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 20)) as pilot:
-            await settle(pilot)
-            article = app.query_one(ArticleView)
-            assert article.scroll_y == 0 and article.max_scroll_y > 0
-            await pilot.press("space")
-            # The scroll is applied after a refresh: wait for the screen, not a fixed time.
-            await pilot.wait_for_scheduled_animations()
-            assert article.scroll_y > 0
-
-    run(scenario)
-
-
-def test_narrow_terminal_hides_the_sidebar_and_r_toggles_it(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(90, 30)) as pilot:
-            await settle(pilot)
-            related = app.query_one(RelatedPanel)
-            assert not related.display or related.styles.display == "none"
-            await pilot.press("r")
-            await pilot.pause()
-            assert related.styles.display == "block" and related.region.width > 0
-            await pilot.press("r")
-            await pilot.pause()
-            assert related.styles.display == "none"
-            await resize(pilot, 130, 30)
-            assert related.styles.display == "none"  # the user's choice wins
-
-    run(scenario)
 
 
 def test_keys_are_remappable_by_binding_id(library: Library) -> None:
@@ -147,49 +114,101 @@ def _shown(app) -> list[str]:
     return [type(pane).__name__ for pane in panes if pane.display]
 
 
-def test_the_panes_fit_every_width_and_the_article_keeps_36_columns(library: Library) -> None:
+def test_at_every_size(library: Library) -> None:
+    """Four checks in one app (one start instead of four), each resized to its terminal's size
+    first; between them the panes shown by width again (no r or v of the user's) and
+    `back_to_all_at_the_top`."""
+    checks_in_one_app(
+        library,
+        (240, 30),
+        [
+            the_panes_fit_every_width_and_the_article_keeps_36_columns,
+            the_list_uses_the_width_it_is_given,
+            a_narrow_terminal_hides_the_sidebar_and_r_toggles_it,
+            space_pages_the_article,
+        ],
+        between=_panes_by_width_at_the_top,
+    )
+
+
+async def _panes_by_width_at_the_top(pilot: Pilot[Any]) -> None:
+    """The user's r and v forgotten (the panes shown by the width, as in a new app), then
+    `back_to_all_at_the_top`."""
+    reader = pilot.app.reader
+    reader.sidebar = None
+    reader.navigator = None
+    await settle(pilot)
+    await back_to_all_at_the_top(pilot)
+    assert reader.sidebar is None and reader.navigator is None
+
+
+async def space_pages_the_article(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await resize(pilot, 120, 20)
+    await settle(pilot)
+    article = app.query_one(ArticleView)
+    assert article.scroll_y == 0 and article.max_scroll_y > 0
+    await pilot.press("space")
+    # The scroll is applied after a refresh: wait for the screen, not a fixed time.
+    await pilot.wait_for_scheduled_animations()
+    assert article.scroll_y > 0
+
+
+async def a_narrow_terminal_hides_the_sidebar_and_r_toggles_it(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await resize(pilot, 90, 30)
+    await settle(pilot)
+    related = app.query_one(RelatedPanel)
+    assert not related.display or related.styles.display == "none"
+    await pilot.press("r")
+    await pilot.pause()
+    assert related.styles.display == "block" and related.region.width > 0
+    await pilot.press("r")
+    await pilot.pause()
+    assert related.styles.display == "none"
+    await resize(pilot, 130, 30)
+    assert related.styles.display == "none"  # the user's choice wins
+
+
+async def the_panes_fit_every_width_and_the_article_keeps_36_columns(pilot: Pilot[Any]) -> None:
     three = ["HeadlineList", "ArticleView", "RelatedPanel"]
     two = ["HeadlineList", "ArticleView"]
-
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(240, 30)) as pilot:
-            await settle(pilot)
-            headlines = app.query_one(HeadlineList)
-            article = app.query_one(ArticleView)
-            related = app.query_one(RelatedPanel)
-            # The navigator hidden (it shows from 160 columns; its widths are checked in
-            # test_navigator.py): (width, panes shown, their widths): from 100 columns the
-            # sidebar takes about a quarter (32 to 34), the list and the article share the rest
-            # (the list up to 90); below, the list two fifths and the article the rest, never
-            # fewer than 36. Every width is checked in test_layout.py, on the same CSS without
-            # the app's content.
-            app.reader.navigator = False
-            expected = [
-                (240, three, [90, 116, 34]),
-                (200, three, [83, 83, 34]),
-                (160, three, [63, 63, 34]),
-                (130, three, [48, 49, 33]),
-                (120, three, [44, 44, 32]),
-                (113, three, [40, 41, 32]),
-                (100, three, [32, 36, 32]),
-                (99, two, [39, 60]),
-                (80, two, [32, 48]),
-                (60, two, [24, 36]),
-            ]
-            for width, shown, widths in expected:
-                await resize(pilot, width, 30)
-                assert _shown(app) == shown, width
-                panes = [pane for pane in (headlines, article, related) if pane.display]
-                assert [pane.region.width for pane in panes] == widths, width
-            await pilot.press("r")  # from here down, the related news take the list's place
-            for width in (99, 80, 71, 70, 69, 60):
-                await resize(pilot, width, 30)
-                assert _shown(app) == ["ArticleView", "RelatedPanel"], width
-                assert related.region.width == min(34, width - 36), width
-                assert article.region.width == width - related.region.width, width
-
-    run(scenario)
+    app = pilot.app
+    await resize(pilot, 240, 30)
+    await settle(pilot)
+    headlines = app.query_one(HeadlineList)
+    article = app.query_one(ArticleView)
+    related = app.query_one(RelatedPanel)
+    # The navigator hidden (it shows from 160 columns; its widths are checked in
+    # test_navigator.py): (width, panes shown, their widths): from 100 columns the
+    # sidebar takes about a quarter (32 to 34), the list and the article share the rest
+    # (the list up to 90); below, the list two fifths and the article the rest, never
+    # fewer than 36. Every width is checked in test_layout.py, on the same CSS without
+    # the app's content.
+    app.reader.navigator = False
+    expected = [
+        (240, three, [90, 116, 34]),
+        (200, three, [83, 83, 34]),
+        (160, three, [63, 63, 34]),
+        (130, three, [48, 49, 33]),
+        (120, three, [44, 44, 32]),
+        (113, three, [40, 41, 32]),
+        (100, three, [32, 36, 32]),
+        (99, two, [39, 60]),
+        (80, two, [32, 48]),
+        (60, two, [24, 36]),
+    ]
+    for width, shown, widths in expected:
+        await resize(pilot, width, 30)
+        assert _shown(app) == shown, width
+        panes = [pane for pane in (headlines, article, related) if pane.display]
+        assert [pane.region.width for pane in panes] == widths, width
+    await pilot.press("r")  # from here down, the related news take the list's place
+    for width in (99, 80, 71, 70, 69, 60):
+        await resize(pilot, width, 30)
+        assert _shown(app) == ["ArticleView", "RelatedPanel"], width
+        assert related.region.width == min(34, width - 36), width
+        assert article.region.width == width - related.region.width, width
 
 
 LONG_TITLE = "Larangan motor lewat thamrin dicabut polisi usulkan terapkan ganjil genap"
@@ -201,40 +220,35 @@ def _list_text(headlines: HeadlineList) -> list[str]:
     return [headlines.render_line(y).text.strip(" ●") for y in range(height)]
 
 
-def test_the_list_uses_the_width_it_is_given(library: Library) -> None:
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(200, 36)) as pilot:
-            await settle(pilot)
-            app.reader.navigator = False  # the list's own widths (the navigator takes 30)
-            await pilot.pause()
-            headlines = app.query_one(HeadlineList)
-            index = next(
-                i for i in range(headlines.total) if headlines.headline(i).title == LONG_TITLE
-            )
-            assert index > 40  # far enough down that the rows must scroll to show it
-            headlines.cursor = index
-            await pilot.pause()
-            # 200 columns: one line holds the 73 cells of the title.
-            assert headlines.scrollable_content_region.width > 40
-            assert (headlines.title_lines, headlines.row_height) == (1, 2)
-            assert LONG_TITLE in _list_text(headlines)
-            # 120 columns: 41 columns for the list, and the title on two lines, cut nowhere.
-            # The cursor's row stays on screen although every row grew a line.
-            await resize(pilot, 120, 36)
-            assert headlines.scrollable_content_region.width > 40
-            assert (headlines.title_lines, headlines.row_height) == (2, 3)
-            lines = _list_text(headlines)
-            first = lines.index("Larangan motor lewat thamrin dicabut")
-            assert f"{lines[first]} {lines[first + 1]}" == LONG_TITLE
-            top = headlines.scroll_offset.y
-            assert top <= index * 3 and (index + 1) * 3 <= top + len(lines)
-            # 80 columns: 29 columns, one line again, cut with an ellipsis.
-            await resize(pilot, 80, 24)
-            assert (headlines.title_lines, headlines.row_height) == (1, 2)
-            assert "Larangan motor lewat tha…" in _list_text(headlines)
-
-    run(scenario)
+async def the_list_uses_the_width_it_is_given(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await resize(pilot, 200, 36)
+    await settle(pilot)
+    app.reader.navigator = False  # the list's own widths (the navigator takes 30)
+    await pilot.pause()
+    headlines = app.query_one(HeadlineList)
+    index = next(i for i in range(headlines.total) if headlines.headline(i).title == LONG_TITLE)
+    assert index > 40  # far enough down that the rows must scroll to show it
+    headlines.cursor = index
+    await pilot.pause()
+    # 200 columns: one line holds the 73 cells of the title.
+    assert headlines.scrollable_content_region.width > 40
+    assert (headlines.title_lines, headlines.row_height) == (1, 2)
+    assert LONG_TITLE in _list_text(headlines)
+    # 120 columns: 41 columns for the list, and the title on two lines, cut nowhere.
+    # The cursor's row stays on screen although every row grew a line.
+    await resize(pilot, 120, 36)
+    assert headlines.scrollable_content_region.width > 40
+    assert (headlines.title_lines, headlines.row_height) == (2, 3)
+    lines = _list_text(headlines)
+    first = lines.index("Larangan motor lewat thamrin dicabut")
+    assert f"{lines[first]} {lines[first + 1]}" == LONG_TITLE
+    top = headlines.scroll_offset.y
+    assert top <= index * 3 and (index + 1) * 3 <= top + len(lines)
+    # 80 columns: 29 columns, one line again, cut with an ellipsis.
+    await resize(pilot, 80, 24)
+    assert (headlines.title_lines, headlines.row_height) == (1, 2)
+    assert "Larangan motor lewat tha…" in _list_text(headlines)
 
 
 def test_an_undated_article_sorts_by_when_it_was_stored_and_says_so(library: Library) -> None:
