@@ -176,12 +176,13 @@ def _pg_built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[
     return build()
 
 
-@pytest.fixture(scope="session")
-def _empty_pg(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
-    """A migrated empty PostgreSQL database, the template of each test's own, watched for
-    changes of its schema (pg.watch_schema, for the pool's hand-back)."""
-    if backend != "postgres":
-        return None
+_empty_made: list[str] = []
+
+
+def empty_pg_built(factory: pytest.TempPathFactory) -> str:
+    """A migrated empty PostgreSQL database, made once for the run: the template of each
+    test's own (and of the stores the pg_* modules fill), watched for changes of its schema
+    (pg.watch_schema, for the pool's hand-back). Copy it; never open it."""
 
     def build() -> str:
         name = pg.unique_name("empty")
@@ -191,7 +192,18 @@ def _empty_pg(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str | N
         pg.watch_schema(url)
         return name
 
-    return _pg_built_once(tmp_path_factory, "empty-postgres", build)
+    if not _empty_made:
+        _empty_made.append(_pg_built_once(factory, "empty-postgres", build))
+    return _empty_made[0]
+
+
+@pytest.fixture(scope="session")
+def _empty_pg(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """The migrated empty PostgreSQL database (empty_pg_built) when the test's backend is
+    PostgreSQL."""
+    if backend != "postgres":
+        return None
+    return empty_pg_built(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

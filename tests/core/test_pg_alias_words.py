@@ -69,7 +69,7 @@ def _articles(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("tki") / "a.jsonl"
-    yield from pg.filled_store("aliaswords", _articles(path))
+    yield from pg.filled_store("aliaswords", _articles(path), tmp_path_factory)
 
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, wrong=None):  # type: ignore[no-untyped-def]

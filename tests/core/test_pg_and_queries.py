@@ -63,7 +63,9 @@ def _articles(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The articles of KINDS, imported once for the run (pg.filled_store): each one stored."""
-    for library in pg.filled_store("andq", _articles(tmp_path_factory.mktemp("gaji") / "a.jsonl")):
+    for library in pg.filled_store(
+        "andq", _articles(tmp_path_factory.mktemp("gaji") / "a.jsonl"), tmp_path_factory
+    ):
         stored = sql(library, "SELECT count(*) FROM articles").fetchone()
         assert stored == (sum(kind[0] for kind in KINDS),)
         yield library

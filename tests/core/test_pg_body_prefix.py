@@ -34,7 +34,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("bodyprefix", _articles(tmp_path_factory.mktemp("teks") / "a.jsonl"))
+    yield from pg.filled_store(
+        "bodyprefix", _articles(tmp_path_factory.mktemp("teks") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _texts(articles: Any, chars: int | None, prefix: Any = None) -> Any:

@@ -53,7 +53,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("namesfirst", _articles(tmp_path_factory.mktemp("tka") / "a.jsonl"))
+    yield from pg.filled_store(
+        "namesfirst", _articles(tmp_path_factory.mktemp("tka") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, names: bool, wrong=False):  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from reader.core.db.postgres import text_index
 from reader.core.db.postgres.phrases import PHRASE_MARK, alias_phrases, held, token
 from reader.core.library import open_library
 from tests import pg
+from tests.conftest import empty_pg_built
 
 # The module's tests on one worker: the store they read is imported once a run (pg.filled_store).
 pytestmark = pytest.mark.xdist_group("filled_phrasetok")
@@ -83,7 +84,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("phrasetok", _articles(tmp_path_factory.mktemp("tok") / "a.jsonl"))
+    yield from pg.filled_store(
+        "phrasetok", _articles(tmp_path_factory.mktemp("tok") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _answers(library: Any, monkeypatch: pytest.MonkeyPatch, tokens: bool) -> dict[str, Any]:
@@ -235,13 +238,15 @@ def _one(cursor: Any) -> Any:
     return row[0]
 
 
-def test_an_older_store_gets_the_tokens_on_opening(tmp_path: Path) -> None:
+def test_an_older_store_gets_the_tokens_on_opening(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """A store laid out before (no tokens, no meta) is given them on opening, saying so; the
     redup rewrite keeps them; a phrase the store does not hold stays a phrase."""
     import psycopg
 
     name = pg.unique_name("phrasetok_old")
-    url = pg.create_database(name)
+    url = pg.create_database(name, empty_pg_built(tmp_path_factory))
     rows = _articles(tmp_path / "a.jsonl")
     with open_library(url) as library:
         library.import_inputs([str(rows)])

@@ -57,7 +57,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("ranking", _articles(tmp_path_factory.mktemp("pajak") / "a.jsonl"))
+    yield from pg.filled_store(
+        "ranking", _articles(tmp_path_factory.mktemp("pajak") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _ranked(library, expression, limit: int, monkeypatch: pytest.MonkeyPatch, title_first: bool):  # type: ignore[no-untyped-def]

@@ -42,7 +42,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("shared", _articles(tmp_path_factory.mktemp("laut") / "a.jsonl"))
+    yield from pg.filled_store(
+        "shared", _articles(tmp_path_factory.mktemp("laut") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, shared: bool):  # type: ignore[no-untyped-def]

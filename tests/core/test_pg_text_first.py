@@ -54,7 +54,9 @@ def _articles(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    yield from pg.filled_store("textfirst", _articles(tmp_path_factory.mktemp("pasar") / "a.jsonl"))
+    yield from pg.filled_store(
+        "textfirst", _articles(tmp_path_factory.mktemp("pasar") / "a.jsonl"), tmp_path_factory
+    )
 
 
 def _ranked(library, limit: int, monkeypatch: pytest.MonkeyPatch, first: bool, wrong=False):  # type: ignore[no-untyped-def]
