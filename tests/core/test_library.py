@@ -44,6 +44,7 @@ def test_changed_article_is_updated_and_keeps_read_and_starred(library):
     assert [h.id for h in library.search("pabrik").hits] == [1]
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_jsonl_with_a_broken_line_imports_the_others(library, tmp_path):
     path = tmp_path / "batch.jsonl"
     good = {"title": "Menaker tinjau BLK", "body": "Menaker meninjau balai latihan kerja."}
@@ -61,6 +62,7 @@ def test_jsonl_with_a_broken_line_imports_the_others(library, tmp_path):
     assert failure.message().startswith(f"{path}:2: invalid JSON")
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 @pytest.mark.parametrize(
     "entry, reason",
     [
@@ -79,6 +81,7 @@ def test_bad_entries_say_what_is_wrong(library, tmp_path, entry, reason):
     assert result.added == 0 and reason in result.failed[0].error
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_json_document_forms(library, tmp_path):
     one = tmp_path / "one.json"
     one.write_text(json.dumps({"title": "Satu", "content": "Isi satu."}), encoding="utf-8")
@@ -92,6 +95,7 @@ def test_json_document_forms(library, tmp_path):
     assert [f.error for f in result.failed] == ['entry 2: missing "title"']
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_files_that_cannot_be_read(library, tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Judul\nIsi caf\xe9\n".encode("latin-1"))
     (tmp_path / "notes.md").write_text("# x", encoding="utf-8")
@@ -110,6 +114,7 @@ def test_files_that_cannot_be_read(library, tmp_path):
     assert any("missing.jsonl: no such file or directory" in e for e in errors)
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_a_folder_is_walked_and_other_files_skipped(library, tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "x.txt").write_text("Judul X\nIsi X.\n", encoding="utf-8")
@@ -280,6 +285,7 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
         open_library(path)
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_other_url_schemes_are_refused_by_name(library):
     result = library.import_inputs(["ftp://example.com/a.xml"])
     assert [f.message() for f in result.failed] == [
@@ -287,6 +293,7 @@ def test_other_url_schemes_are_refused_by_name(library):
     ]
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_a_broken_jsonl_line_names_the_right_column(library, tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text('{"title": "Satu", "body": "x"}\n{"title":"Dua", "body": \n', encoding="utf-8")
@@ -294,6 +301,7 @@ def test_a_broken_jsonl_line_names_the_right_column(library, tmp_path):
     assert result.failed[0].message() == f"{path}:2: invalid JSON (Expecting value, column 25)"
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_an_input_with_no_articles_says_so(library, tmp_path):
     (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
