@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from pathlib import Path
@@ -165,6 +168,42 @@ def paint(app: Any) -> None:
     """Paint what changed on the screen since it was last painted (an error drawing a widget
     raises here)."""
     app.screen._compositor.render_update(screen_stack=app._background_screens)
+
+
+# What a new process has made once it imported the reader's UI: whether Textual's Header came
+# with it (test_header), which of the UI's classes are dataclasses made already (their methods
+# compiled) and whether Counted waits to be made (test_ui_shapes). One process for both.
+UI_IMPORT_PROBE = """
+import json, sys
+import reader.ui.app
+textual_header = "textual.widgets._header" in sys.modules
+from reader.core import shapes
+from reader.ui.views import Counted
+made = sorted(
+    f"{name}.{cls.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name.startswith("reader.ui")
+    for cls in vars(module).values()
+    if isinstance(cls, type) and cls.__module__ == name
+    and isinstance(cls.__dict__.get("__dataclass_fields__"), dict)
+)
+print(json.dumps(
+    {"textual_header": textual_header, "made": made, "counted_waits": Counted in shapes._waiting}
+))
+"""
+# The tests that read it, on one xdist worker (where each would run the process again).
+ui_import_probe_group = pytest.mark.xdist_group("ui_import_probe")
+
+
+@pytest.fixture(scope="session")
+def ui_imported() -> dict[str, Any]:
+    """UI_IMPORT_PROBE's answer, from a process of its own run once per test process (each
+    of the two tests that ask ran its own: ~0.3 s of CPU each)."""
+    shown = subprocess.run(
+        [sys.executable, "-c", UI_IMPORT_PROBE], check=True, capture_output=True, text=True
+    )
+    answer: dict[str, Any] = json.loads(shown.stdout)
+    return answer
 
 
 STORED_AT = "2026-11-01T03:00:00Z"

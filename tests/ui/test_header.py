@@ -5,8 +5,6 @@ same styles, at every width, one line or three."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -15,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Header
 
 from reader.ui.widgets.header import ReaderHeader
-from tests.ui.conftest import resize
+from tests.ui.conftest import resize, ui_import_probe_group
 
 TITLES = [
     ("kemnaker-reader", "All · 1,000 articles"),
@@ -90,9 +88,7 @@ def test_the_header_is_one_widget_and_its_icon_opens_the_palette() -> None:
     asyncio.run(scenario())
 
 
-def test_the_reader_does_not_import_textuals_header() -> None:
-    probe = "import sys, reader.ui.app; print('textual.widgets._header' in sys.modules)"
-    shown = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
-    )
-    assert shown.stdout.strip() == "False", shown.stderr
+@ui_import_probe_group
+def test_the_reader_does_not_import_textuals_header(ui_imported: dict[str, Any]) -> None:
+    """In a process of its own (conftest.UI_IMPORT_PROBE), once reader.ui.app is imported."""
+    assert ui_imported["textual_header"] is False

@@ -4,9 +4,7 @@ navigator is first counted (reader.core.shapes), not when their modules are impo
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from typing import Any
 
 import pytest
 
@@ -14,24 +12,7 @@ from reader.core.highlight import Matcher
 from reader.core.models import HeadlineFilter
 from reader.ui.state import SearchState
 from reader.ui.views import ALL, Counted, View
-
-# Run in a process of its own: the reader's UI imported, which of its classes are dataclasses
-# made already (their methods compiled), and whether Counted waits to be made.
-PROBE = """
-import json, sys
-import reader.ui.app
-from reader.core import shapes
-from reader.ui.views import Counted
-made = sorted(
-    f"{name}.{cls.__qualname__}"
-    for name, module in list(sys.modules.items())
-    if name.startswith("reader.ui")
-    for cls in vars(module).values()
-    if isinstance(cls, type) and cls.__module__ == name
-    and isinstance(cls.__dict__.get("__dataclass_fields__"), dict)
-)
-print(json.dumps({"made": made, "counted_waits": Counted in shapes._waiting}))
-"""
+from tests.ui.conftest import ui_import_probe_group
 
 # Made on import still, in other parts of the reader (the config is read at start anyway).
 OTHERS = {
@@ -41,13 +22,12 @@ OTHERS = {
 }
 
 
-def test_the_uis_shapes_are_not_made_on_import() -> None:
-    shown = subprocess.run(
-        [sys.executable, "-c", PROBE], check=True, capture_output=True, text=True
-    )
-    found = json.loads(shown.stdout)
-    assert set(found["made"]) <= OTHERS
-    assert found["counted_waits"]
+@ui_import_probe_group
+def test_the_uis_shapes_are_not_made_on_import(ui_imported: dict[str, Any]) -> None:
+    """In a process of its own (conftest.UI_IMPORT_PROBE): the reader's UI imported, which of
+    its classes are dataclasses made already, and whether Counted waits to be made."""
+    assert set(ui_imported["made"]) <= OTHERS
+    assert ui_imported["counted_waits"]
 
 
 def test_a_view_is_compared_and_hashed_by_its_fields_and_cannot_change() -> None:
