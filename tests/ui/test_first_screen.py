@@ -16,7 +16,7 @@ from reader.ui.screens.reader import ReaderScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.headline_list import HeadlineList
 from reader.ui.widgets.placed import Panes
-from tests.ui.conftest import settle, test_app
+from tests.ui.conftest import back_to_all_at_the_top, resize, settle, test_app
 
 
 def _threads_counting(library: Library) -> list[str]:
@@ -70,7 +70,39 @@ def test_an_empty_start_view_is_counted_again_by_the_worker_and_says_so(
     asyncio.run(scenario())
 
 
-def test_the_screen_behind_the_panes_is_not_drawn(library: Library) -> None:
+def test_what_is_behind_the_panes_is_not_drawn(library: Library) -> None:
+    """The screen, then the row of panes at five sizes, in one app (one start instead of six):
+    started at the first size, resized to each of the others (the user's r and v forgotten, back
+    to All at the top before each)."""
+
+    async def scenario() -> None:
+        app = test_app(library)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            _the_screen_behind_the_panes_is_not_drawn(app)
+            for size, keys, drawn_otherwise in [
+                ((120, 36), "", True),
+                ((200, 40), "r", True),
+                ((80, 30), "r", True),
+                ((70, 24), "", True),
+                # One pane, the row's own region: the reader's compositor skips the row behind.
+                ((50, 20), "", False),
+            ]:
+                reader = app.reader
+                reader.sidebar = None
+                reader.navigator = None
+                await resize(pilot, *size)
+                await back_to_all_at_the_top(pilot)
+                assert reader.sidebar is None and reader.navigator is None
+                for key in keys:
+                    await pilot.press(key)
+                    await settle(pilot)
+                _the_row_behind_the_panes_is_not_drawn(app, size, drawn_otherwise)
+
+    asyncio.run(scenario())
+
+
+def _the_screen_behind_the_panes_is_not_drawn(app: Any) -> None:
     """The header, the panes and the footer cover the reader screen: a full frame (the first)
     draws its background as blank lines, not through Textual's styled render of it, and shows
     the same cells as the screen drawn Textual's way."""
@@ -81,35 +113,18 @@ def test_the_screen_behind_the_panes_is_not_drawn(library: Library) -> None:
         drawn.append(widget)
         return render_widget(cache, widget, crop)
 
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                monkeypatch.setattr(StylesCache, "render_widget", recording)
-                ours = app.screen._compositor.render_strips()  # every widget, the screen too
-                assert app.screen not in drawn and app.query_one(HeadlineList) in drawn
-                monkeypatch.setattr(ReaderScreen, "BLANK", False)
-                textuals = app.screen._compositor.render_strips()
-                assert app.screen in drawn
-            assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
-
-    asyncio.run(scenario())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(StylesCache, "render_widget", recording)
+        ours = app.screen._compositor.render_strips()  # every widget, the screen too
+        assert app.screen not in drawn and app.query_one(HeadlineList) in drawn
+        monkeypatch.setattr(ReaderScreen, "BLANK", False)
+        textuals = app.screen._compositor.render_strips()
+        assert app.screen in drawn
+    assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
 
 
-@pytest.mark.parametrize(
-    ("size", "keys", "drawn_otherwise"),
-    [
-        ((120, 36), "", True),
-        ((200, 40), "r", True),
-        ((80, 30), "r", True),
-        ((70, 24), "", True),
-        # One pane, the row's own region: the reader's compositor skips the row behind it.
-        ((50, 20), "", False),
-    ],
-)
-def test_the_row_behind_the_panes_is_not_drawn(
-    library: Library, size: tuple[int, int], keys: str, drawn_otherwise: bool
+def _the_row_behind_the_panes_is_not_drawn(
+    app: Any, size: tuple[int, int], drawn_otherwise: bool
 ) -> None:
     """The panes cover their row (Panes) at every width, the related sidebar shown or not: a
     full frame (the first) draws the row's background as blank lines, not through Textual's
@@ -121,21 +136,12 @@ def test_the_row_behind_the_panes_is_not_drawn(
         drawn.append(widget)
         return render_widget(cache, widget, crop)
 
-    async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            for key in keys:
-                await pilot.press(key)
-                await settle(pilot)
-            panes = app.query_one(Panes)
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                monkeypatch.setattr(StylesCache, "render_widget", recording)
-                ours = app.screen._compositor.render_strips()
-                assert panes not in drawn and any(w in drawn for w in panes.children)
-                monkeypatch.setattr(Panes, "BLANK", False)
-                textuals = app.screen._compositor.render_strips()
-                assert (panes in drawn) is drawn_otherwise
-            assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
-
-    asyncio.run(scenario())
+    panes = app.query_one(Panes)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(StylesCache, "render_widget", recording)
+        ours = app.screen._compositor.render_strips()
+        assert panes not in drawn and any(w in drawn for w in panes.children), size
+        monkeypatch.setattr(Panes, "BLANK", False)
+        textuals = app.screen._compositor.render_strips()
+        assert (panes in drawn) is drawn_otherwise, size
+    assert [list(strip) for strip in ours] == [list(strip) for strip in textuals], size
