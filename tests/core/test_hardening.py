@@ -39,6 +39,7 @@ def test_the_first_and_last_days_mean_everything_on_their_side(demo_library_ro: 
     assert {h.id for h in demo_library_ro.search("pekerja until:9999", 500).hits} == dated
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_a_line_nested_too_deep_fails_alone(library: Library, tmp_path: Path) -> None:
     deep = tmp_path / "deep.jsonl"
     deep.write_text(
@@ -81,6 +82,7 @@ def test_a_fifo_is_refused_at_once_alone_or_in_a_folder(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_utf16_files_are_read_as_text(library: Library, tmp_path: Path) -> None:
     lines = tmp_path / "windows.jsonl"
     lines.write_bytes((GOOD + "\r\n" + GOOD.replace("Upah", "Gaji") + "\r\n").encode("utf-16"))
@@ -411,6 +413,9 @@ def test_a_killed_import_leaves_no_process_behind_and_a_whole_store(
             assert len(library.search("upah buruh", 10).hits) == 10
 
 
+# The fetcher's handling of a broken answer, above the store (feeds fetched into PostgreSQL:
+# test_feeds' [postgres] cases).
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "answer, reason",
     [
