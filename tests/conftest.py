@@ -3,11 +3,12 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import random
 import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -29,6 +30,36 @@ THOROUGH = os.environ.get("KEMNAKER_READER_THOROUGH", "") not in ("", "0")
 def examples(wanted: int) -> int:
     """How many of a costly property's `wanted` examples this run tries."""
     return wanted if THOROUGH else max(100, wanted // 3)
+
+
+# A check of every article or query of a corpus that costs seconds of CPU may run on a rotating
+# sample in `make test` (`sampled`): a quarter of the items, chosen by a seed that changes each
+# run, and the known edge cases; every item when thorough. A failure names the seed
+# (`sample_named`); KEMNAKER_READER_SAMPLE_SEED=<seed> checks the same sample again.
+SAMPLE_SEED = int(
+    os.environ.get("KEMNAKER_READER_SAMPLE_SEED") or random.SystemRandom().randrange(10**6)
+)
+_Item = TypeVar("_Item")
+
+
+def sampled(items: Sequence[_Item], always: Iterable[_Item] = ()) -> list[_Item]:
+    """The items of `items` a run checks, in their order: every one when thorough, else a
+    quarter of them (by SAMPLE_SEED) and those of `always`."""
+    if THOROUGH:
+        return list(items)
+    keep = set(always)
+    chosen = set(random.Random(SAMPLE_SEED).sample(range(len(items)), -(-len(items) // 4)))
+    return [item for i, item in enumerate(items) if i in chosen or item in keep]
+
+
+@contextmanager
+def sample_named(size: int) -> Iterator[None]:
+    """A failure inside the block says which sample failed (`size` items, the seed)."""
+    try:
+        yield
+    except BaseException as error:
+        error.add_note(f"a sample of {size}: KEMNAKER_READER_SAMPLE_SEED={SAMPLE_SEED}")
+        raise
 
 
 def pytest_configure(config: pytest.Config) -> None:

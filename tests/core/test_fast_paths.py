@@ -1,15 +1,13 @@
 """Search's fast paths give what the plain ways give, on the real demo corpus (IndoSum)."""
 
 import functools
-import os
-import random
 
 import pytest
 
 from reader.core import highlight
 from reader.core.highlight import Matcher, snippet, snippet_by_tokens
 from reader.core.text import word_groups
-from tests.conftest import THOROUGH, sql
+from tests.conftest import sample_named, sampled, sql
 
 # The module's tests on one worker (pytest -n with --dist loadgroup): the corpus's word groups
 # (`_tokens`, ~1.2 s of CPU) are split once for the run instead of once in each worker.
@@ -34,22 +32,8 @@ QUERIES = [
 
 
 # The whole corpus for each query costs ~0.3 s of CPU a query (the reference tests every word):
-# a run checks a rotating sample of it (a quarter of the texts, chosen anew each run, the same
-# for every query so that only they are split into word groups, and always the texts the
-# query's search shows), `make test-thorough` every text. A failure names the seed;
-# KEMNAKER_READER_SAMPLE_SEED=<seed> checks the same sample again.
-SAMPLE_SEED = int(
-    os.environ.get("KEMNAKER_READER_SAMPLE_SEED") or random.SystemRandom().randrange(10**6)
-)
-
-
-def _sample(texts, shown):
-    """The texts a run checks: every one when thorough, else a quarter of them (by
-    SAMPLE_SEED) and the ones at the indices `shown`."""
-    if THOROUGH:
-        return texts
-    quarter = random.Random(SAMPLE_SEED).sample(range(len(texts)), -(-len(texts) // 4))
-    return [texts[i] for i in sorted({*quarter, *shown})]
+# a run checks a rotating sample of it (tests/conftest.py: sampled), the same texts for every
+# query so that only they are split into word groups, and always the texts its search shows.
 
 
 def _texts(library):
@@ -137,15 +121,11 @@ def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, que
     result = demo_library_ro.search(query, 20)
     matcher = result.matcher
     assert matcher.active
-    ids = _ids(demo_library_ro)
-    shown = [ids.index(hit.id) for hit in result.hits]
-    texts = _sample(_texts(demo_library_ro), shown)
-    assert len(texts) >= len(ids) // 4
-    try:
-        assert _check_fast_paths(matcher, texts)  # marks words somewhere
-    except BaseException as error:
-        error.add_note(f"{len(texts)} texts, KEMNAKER_READER_SAMPLE_SEED={SAMPLE_SEED}")
-        raise
+    texts = dict(zip(_ids(demo_library_ro), _texts(demo_library_ro), strict=True))
+    ids = sampled(list(texts), [hit.id for hit in result.hits])
+    assert len(ids) >= len(texts) // 4
+    with sample_named(len(ids)):
+        assert _check_fast_paths(matcher, [texts[i] for i in ids])  # marks words somewhere
 
 
 def test_each_backends_matchers_mark_their_hits_as_testing_every_word(demo_library_ro):
