@@ -86,7 +86,11 @@ _tests_run = [0]
 
 @pytest.fixture(autouse=True)
 def _collect_once_after_the_test() -> Iterator[None]:
-    """No garbage collection while a test's app runs, one after it. The app's objects are
+    """No garbage collection while a test's app starts, one after the test. (After its first
+    frame the app turns the collector on again, as after the command line's start:
+    reader.ui.collection.start freezes what exists then, and the reader collects at each
+    rest. Kept off for the whole test instead, that start patched out, tests/ui cost more CPU:
+    -n 0, 47-49 -> 48-56 s in three A/B pairs.) The app's objects are
     alive until the test ends, so each collection during the test walked them and moved them
     to an older generation, where the next older collections walked them again (~15% of the
     CPU of these tests, ~250 ms a young-and-middle-aged collection). After the test they are
