@@ -31,18 +31,10 @@ QUERIES = [
 ]
 
 
-# The whole corpus for each query costs ~0.3 s of CPU a query (the reference tests every word):
-# a run checks a rotating sample of it (tests/conftest.py: sampled), the same texts for every
-# query so that only they are split into word groups, and always the texts its search shows.
-
-
 def _texts(library):
-    rows = sql(library, "SELECT title, body FROM articles ORDER BY id").fetchall()
-    return [title + "\n\n" + body for title, body in rows]
-
-
-def _ids(library):
-    return [row[0] for row in sql(library, "SELECT id FROM articles ORDER BY id")]
+    """Every article's title and body as one text, by id in id order."""
+    rows = sql(library, "SELECT id, title, body FROM articles ORDER BY id").fetchall()
+    return {article_id: title + "\n\n" + body for article_id, title, body in rows}
 
 
 @functools.cache
@@ -115,13 +107,16 @@ def _check_fast_paths(matcher, texts):
     return marked
 
 
+# The whole corpus for each query costs ~0.3 s of CPU a query (the reference tests every word):
+# a run checks a rotating sample of it (tests/conftest.py: sampled), the same texts for every
+# query so that only they are split into word groups, and always the texts its search shows.
 @pytest.mark.sqlite_only  # the whole corpus once; each backend's own matchers just below
 @pytest.mark.parametrize("query", QUERIES)
 def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, query):
     result = demo_library_ro.search(query, 20)
     matcher = result.matcher
     assert matcher.active
-    texts = dict(zip(_ids(demo_library_ro), _texts(demo_library_ro), strict=True))
+    texts = _texts(demo_library_ro)
     ids = sampled(list(texts), [hit.id for hit in result.hits])
     assert len(ids) >= len(texts) // 4
     with sample_named(len(ids)):
@@ -131,7 +126,7 @@ def test_snippets_and_marks_are_those_of_testing_every_word(demo_library_ro, que
 def test_each_backends_matchers_mark_their_hits_as_testing_every_word(demo_library_ro):
     """The same check on the texts each query finds, with the matcher this backend's search
     built (its word checks ask the store)."""
-    texts = dict(zip(_ids(demo_library_ro), _texts(demo_library_ro), strict=True))
+    texts = _texts(demo_library_ro)
     for query in QUERIES:
         result = demo_library_ro.search(query, 20)
         assert result.matcher.active and result.hits, query
