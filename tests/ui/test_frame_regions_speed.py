@@ -92,6 +92,9 @@ def test_a_frame_draws_the_widgets_it_changes(
 
             for _ in range(3):
                 await pilot.press("down")
+                # The frame's regions are marked when the screen's update runs: press waits
+                # for the key to be handled, not for that (it comes on a timer; pause runs it).
+                await pilot.pause()
                 ours, theirs = _written(app, compositor, False), _written(app, compositor, True)
                 assert ours and ours == theirs
                 asked.clear()
