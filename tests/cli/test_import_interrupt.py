@@ -8,6 +8,12 @@ end, and the message counted as waiting articles it then caught up.)
 
 The second step is slowed in the runner, a file, so that the spawned process, which imports
 it again as its main module, is slowed too.
+
+120 articles are enough: six chunks of step one (the process beside it starts at the second)
+and two transactions of step two, the first of which begins 1.5 s after the test lets it go
+and 1.2 s after the Ctrl-C. A process that is not stopped goes on to the end of both (the
+interpreter's exit waits for it), and the store then holds none waiting; the message, sent
+before that, would say 120.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from reader.core.db.sqlite import sqlite3
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STALL = 2.0  # seconds without a new article before step one counts as waiting on step two
+ARTICLES = 120
 
 RUNNER = """\
 import os
@@ -45,7 +52,7 @@ def _slow(self, *args):
     # A large store or a busy machine. The reads before a transaction are slowed, not the
     # transaction itself, so the first step is not held up by the slowed second step. It
     # starts its transactions only once the test has seen the first step end (the file
-    # KR_TEST_GO), then at 1.5 s each (7 here): however slow the machine makes the first step,
+    # KR_TEST_GO), then at 1.5 s each (2 here): however slow the machine makes the first step,
     # the second is still far behind when the Ctrl-C comes.
     while not os.path.exists(os.environ["KR_TEST_GO"]):
         time.sleep(0.02)
@@ -71,7 +78,7 @@ def _count(db: Path, table: str) -> int | None:
 
 
 def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tmp_path):
-    source = generate(400, tmp_path / "articles.jsonl", seed=5)
+    source = generate(ARTICLES, tmp_path / "articles.jsonl", seed=5)
     runner = tmp_path / "slow_import.py"
     runner.write_text(RUNNER)
     db = tmp_path / "store.db"
@@ -90,9 +97,9 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
         # takes what the pipe holds between its 1.5 s transactions, and step one goes on).
         last, moved = -1, time.monotonic()
         deadline = moved + 120
-        while (stored := _count(db, "articles") or 0) < 400 and process.poll() is None:
+        while (stored := _count(db, "articles") or 0) < ARTICLES and process.poll() is None:
             now = time.monotonic()
-            assert now < deadline, f"step one stored {stored} of 400 articles in 120 s"
+            assert now < deadline, f"step one stored {stored} of {ARTICLES} articles in 120 s"
             if stored != last:
                 last, moved = stored, now
             elif now - moved > STALL:
@@ -110,6 +117,6 @@ def test_ctrl_c_while_the_second_step_catches_up_stops_it_and_says_what_waits(tm
     assert said, err
     waiting = _count(db, "pending_articles")
     # Stopped before the end (some wait), and counted after it stopped: the message is what
-    # the store holds. (On a busy machine it may not have caught up any yet: all 400 wait.)
-    assert 0 < int(said.group(1)) == waiting <= 400
+    # the store holds. (On a busy machine it may not have caught up any yet: all wait.)
+    assert 0 < int(said.group(1)) == waiting <= ARTICLES
     assert "Traceback" not in err
