@@ -3,30 +3,37 @@ imports textual, and no module of the reader imports itself back through others.
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}  # before the editable install's path
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache"],
-        cwd=tree,
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+# import-linter's command, run on each tree named in argv in turn, in one process (its import
+# is most of a run's CPU): the package it analyses is the one found first on sys.path, so each
+# tree goes in front while it runs.
+LINT_EACH = """
+import contextlib, io, json, os, sys
+from importlinter.cli import lint_imports
+
+reports = []
+for tree in sys.argv[1:]:
+    sys.path.insert(0, tree)
+    os.chdir(tree)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = lint_imports(config_filename=os.path.join(tree, "pyproject.toml"), no_cache=True)
+    sys.path.remove(tree)
+    reports.append({"code": code, "out": out.getvalue()})
+print(json.dumps(reports))
+"""
 
 
 def _copy_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -36,21 +43,9 @@ def _copy_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tree
 
 
-@pytest.fixture(scope="module")
-def copy_of_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy_tree(tmp_path_factory)
-
-
-def test_the_layer_contracts_hold(copy_of_the_tree: Path) -> None:
-    out = _lint_imports(copy_of_the_tree)
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert "Contracts: 3 kept, 0 broken." in out.stdout
-
-
 # A deliberate import into the copy for each contract, and the import chain the contract's
-# report must name for it. All three go into one copy, checked by one lint-imports run (each a
-# second or so of a worker); each contract's report is read apart, so each case still fails
-# on its own, naming its import.
+# report must name for it. All three go into one copy, checked by one lint-imports run; each
+# contract's report is read apart, so each case still fails on its own, naming its import.
 DELIBERATE = [
     (
         "core/text.py",
@@ -74,16 +69,38 @@ DELIBERATE = [
 
 
 @pytest.fixture(scope="module")
-def broken_contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """lint-imports on a copy of the tree with every DELIBERATE import added: each contract
-    it reports broken, with the part of its report that lists the imports breaking it."""
-    tree = _copy_tree(tmp_path_factory)
+def lint_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], ...]:
+    """lint-imports on a copy of the tree, and on a copy with every DELIBERATE import added:
+    {"code": its exit code, "out": what it printed} of each."""
+    kept, broken = _copy_tree(tmp_path_factory), _copy_tree(tmp_path_factory)
     for module, line, _, _ in DELIBERATE:
-        path = tree / "reader" / module
+        path = broken / "reader" / module
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # deliberate\n", "utf-8")
-    out = _lint_imports(tree)
-    assert out.returncode != 0, out.stdout + out.stderr
-    summary, _, details = out.stdout.partition("Broken contracts")
+    done = subprocess.run(
+        [sys.executable, "-c", LINT_EACH, str(kept), str(broken)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    reports: list[dict[str, Any]] = json.loads(done.stdout)
+    return tuple(reports)
+
+
+def test_the_layer_contracts_hold(lint_reports: tuple[dict[str, Any], ...]) -> None:
+    kept = lint_reports[0]
+    assert kept["code"] == 0, kept["out"]
+    assert "Contracts: 3 kept, 0 broken." in kept["out"]
+
+
+@pytest.fixture(scope="module")
+def broken_contracts(lint_reports: tuple[dict[str, Any], ...]) -> dict[str, str]:
+    """Each contract lint-imports reports broken on the copy with the DELIBERATE imports, with
+    the part of its report that lists the imports breaking it."""
+    out = lint_reports[1]
+    assert out["code"] != 0, out["out"]
+    summary, _, details = out["out"].partition("Broken contracts")
     names = [s.removesuffix(" BROKEN") for s in summary.splitlines() if s.endswith(" BROKEN")]
     starts = sorted((details.index(f"\n{name}\n"), name) for name in names)
     ends = [start for start, _ in starts[1:]] + [len(details)]
