@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from reader.core.library import Library
 from reader.core.models import RelatedItem
 from reader.ui.widgets.related_panel import RelatedPanel, _breaks
+from tests.conftest import SAMPLE_SEED, THOROUGH, sample_named
 from tests.ui.conftest import Check, resize, run_checks, settle, test_app
 
 TITLES = [
@@ -108,11 +109,20 @@ def test_the_panels_lines_in_one_app(library: Library) -> None:
     asyncio.run(scenario())
 
 
+# Random texts a run (a new seed each: tests/conftest.py SAMPLE_SEED, named on a failure). Every
+# rule _breaks could be miswritten by that changes a break (seven tried: a fit off by one, a long
+# word cut one cell early, a break at the start, a line's width counted with or without its
+# spaces) failed on every one of 20 seeds at 2,000 texts; the run checked the same 20,000 texts
+# (seed 11) each time.
+TEXTS = 20_000 if THOROUGH else 5_000
+
+
 def test_lines_break_where_rich_breaks_them() -> None:
     """The panel's word wrap of narrow text breaks where Rich's divide_line does (which
     Textual's Content uses), spaces, long words and widths of one cell included."""
-    chooser = random.Random(11)
-    for _ in range(20_000):
-        text = "".join(chooser.choices("ab  cdefghij   k", k=chooser.randint(0, 60)))
-        width = chooser.randint(1, 30)
-        assert _breaks(text, width) == divide_line(text, width, fold=True), (text, width)
+    chooser = random.Random(SAMPLE_SEED)
+    with sample_named(TEXTS):
+        for _ in range(TEXTS):
+            text = "".join(chooser.choices("ab  cdefghij   k", k=chooser.randint(0, 60)))
+            width = chooser.randint(1, 30)
+            assert _breaks(text, width) == divide_line(text, width, fold=True), (text, width)
