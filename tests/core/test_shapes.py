@@ -64,10 +64,6 @@ def test_a_class_is_made_by_its_first_object_as_dataclasses_makes_it() -> None:
         Row()  # type: ignore[call-arg]
 
 
-def _length(text: str) -> Any:
-    return len(text)
-
-
 def _signature(cls: type) -> Any:
     import inspect
 
@@ -129,15 +125,16 @@ def test_the_models_behave_as_dataclasses() -> None:
 
 def test_an_object_unpickled_before_its_class_is_made_compares_and_hashes() -> None:
     # A large import sends Unbuilt entries to a helper process, where the class may be unmade.
-    sent = pickle.dumps(Unbuilt(_length, ("abc",)))
+    # Built by len: a function of this module would import it, and pytest with it, in the probe
+    # (three times the probe's CPU).
+    sent = pickle.dumps(Unbuilt(len, ("abc",)))
     probe = (
         "import pickle, sys\n"
         "from reader.core import shapes\n"
         "from reader.core.models import Unbuilt\n"
         "assert Unbuilt in shapes._waiting\n"
         "entry = pickle.loads(sys.stdin.buffer.read())\n"
-        "from tests.core.test_shapes import _length\n"
-        "again = Unbuilt(_length, ('abc',))\n"
+        "again = Unbuilt(len, ('abc',))\n"
         "assert entry == again and hash(entry) == hash(again)\n"
         "print(entry.build(*entry.args))\n"
     )
