@@ -26,7 +26,9 @@ from reader.core.library import Library
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Run as `python -c PROBE OUT DB`: the command line's own entry, with a hook that writes the
-# loaded modules out once the reader screen's first frame is painted, then quits.
+# loaded modules out once the reader screen's first frame is painted, then quits. It then also
+# imports the commands' parser (reader.cli.root) and the core's door, and writes what is loaded
+# with them too (test_the_reader_starts_without_the_heavy_libraries).
 PROBE = """
 import gc, json, os, re, sys
 
@@ -53,17 +55,18 @@ def on_mount(self):
 
     def first_frame():
         shown = self.headlines.current
+        found = {
+            "modules": sorted(sys.modules),
+            "row": shown and shown.title,
+            "collecting": gc.isenabled(),
+            "frozen": gc.get_freeze_count(),
+            "patterns": list(patterns),
+        }
+        import reader.cli.root, reader.core.library, reader.ui.app
+
+        found["with_the_commands"] = sorted(sys.modules)
         with open(out, "w") as f:
-            json.dump(
-                {
-                    "modules": sorted(sys.modules),
-                    "row": shown and shown.title,
-                    "collecting": gc.isenabled(),
-                    "frozen": gc.get_freeze_count(),
-                    "patterns": patterns,
-                },
-                f,
-            )
+            json.dump(found, f)
         self.app.exit()
 
     self.call_after_refresh(first_frame)
@@ -184,6 +187,22 @@ def test_the_first_screen_imports_only_what_it_shows(on_all: dict[str, object]) 
     assert found["collecting"] is True
     frozen = found["frozen"]
     assert isinstance(frozen, int) and frozen > 10_000
+
+
+def test_the_reader_starts_without_the_heavy_libraries(on_all: dict[str, object]) -> None:
+    """What the first screen does not need is not loaded before it (issue 11): numpy (near
+    duplicates), feedparser, trafilatura and lxml (feeds and pages), and the project's own
+    readers of files, feeds and pages, load on first use; nor with the commands' parser.
+    (Read in the first frame's process, once it has also imported reader.cli.root,
+    reader.ui.app and reader.core.library: a Python of its own for these imports cost a third
+    of a second, as much as the probe.)"""
+    modules = on_all["with_the_commands"]
+    assert isinstance(modules, list)
+    assert "reader.cli.root" in modules and "reader.ui.app" in modules
+    heavy = {"numpy", "feedparser", "trafilatura", "lxml", "Sastrawi"}
+    later = {"reader.core.ingest", "reader.core.services.feeds"}
+    found = (heavy & {name.split(".")[0] for name in modules}) | (later & set(modules))
+    assert sorted(found) == [], f"loaded before the first screen: {sorted(found)}"
 
 
 def test_the_first_screen_compiles_none_of_the_readers_patterns(on_all: dict[str, object]) -> None:
