@@ -20,6 +20,7 @@ import reader.ui.screens.reader as reader_screen
 from reader.core.library import Library
 from reader.ui.widgets.headline_list import HeadlineList, _ListScrollBar
 from tests.ui.conftest import search, settle, test_app
+from tests.ui.test_fast_typing import burst
 from tests.ui.test_preview import _count_loads
 
 
@@ -41,7 +42,9 @@ def test_a_scroll_frames_only_the_new_lines_and_they_are_textuals_own(library: L
             await settle(pilot)
             headlines = app.query_one(HeadlineList)
             rows_on_screen = headlines.scrollable_content_region.height // headlines.row_height
-            await pilot.press(*["j"] * (rows_on_screen + 3))  # the list scrolls
+            # The list scrolls: the keys in one burst, so only the row where they end is
+            # previewed (pressed one by one, each row was: the walk is not the subject).
+            burst(app, "j" * (rows_on_screen + 3))
             await settle(pilot)
             assert headlines.scroll_offset.y > 0
             drawn: list[int] = []
@@ -116,7 +119,7 @@ def test_the_lines_the_list_frames_itself_are_textuals_own(
                 if step == "search":
                     await search(pilot, "pekerja")
                 elif step == "scrolled":
-                    await pilot.press(*["j"] * 12)
+                    burst(app, "j" * 12)  # one preview, where the keys end
                     await settle(pilot)
                 elif step == "blurred":
                     app.screen.set_focus(None)
