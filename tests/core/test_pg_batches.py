@@ -1,4 +1,5 @@
-"""PostgreSQL batches: many rows of one INSERT sent as one statement, and word vectors."""
+"""PostgreSQL batches: many rows of one INSERT sent as one statement, a statement's IN lists
+sent as one array each, and word vectors."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import random
 import pytest
 
 from reader.core.db.postgres.batches import as_unnest
+from reader.core.db.postgres.connection import bound
 from reader.core.db.postgres.text_index import (
     _LETTERS,
     MAX_POSITION,
@@ -81,6 +83,76 @@ def test_a_batch_lands_as_row_by_row_would_on_the_server() -> None:
     finally:
         connections.close()
         pg.drop_database(name)
+
+
+def test_an_in_list_of_integers_or_strings_becomes_one_array_parameter() -> None:
+    assert bound("SELECT a FROM t WHERE id IN (?, ?, ?) AND x = ?", [1, 2, 3, "z"]) == (
+        "SELECT a FROM t WHERE id = ANY(CAST(%s AS bigint[])) AND x = %s",
+        [[1, 2, 3], "z"],
+    )
+    assert bound(
+        "SELECT a FROM t WHERE x = ? AND id NOT IN (?,?) AND s in ( ?, ? ) AND y LIKE '%?%'",
+        [0, 1, None, "a", "b"],
+    ) == (
+        "SELECT a FROM t WHERE x = %s AND id <> ALL(CAST(%s AS bigint[])) "
+        "AND s = ANY(CAST(%s AS text[])) AND y LIKE '%%?%%'",
+        [0, [1, None], ["a", "b"]],
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "parameters"),
+    [
+        ("SELECT a FROM t WHERE id IN (?)", [1]),  # one value: nothing to gain
+        ("SELECT a FROM t WHERE id IN (?, ?)", [True, 2]),  # a bool: not a BIGINT
+        ("SELECT a FROM t WHERE id IN (?, ?)", [1, 2**63]),  # past a BIGINT
+        ("SELECT a FROM t WHERE id IN (?, ?)", [1.5, 2]),  # mixed types
+        ("SELECT a FROM t WHERE id IN (?, ?)", [None, None]),  # type unknown
+        ("SELECT a FROM t WHERE id IN (?, ?)", [b"x", b"y"]),
+        ("SELECT 'IN (?, ?)', a FROM t WHERE b JOIN (?, ?)", [1, 2]),  # quoted; not IN
+    ],
+)
+def test_lists_an_array_could_change_stay_lists(sql, parameters) -> None:  # type: ignore[no-untyped-def]
+    statement, values = bound(sql, parameters)
+    assert (statement, values) == (
+        sql.replace("?", "%s").replace("'IN (%s, %s)'", "'IN (?, ?)'"),
+        parameters,
+    )
+
+
+def test_in_lists_as_arrays_answer_as_the_lists_do_on_the_server() -> None:
+    """Through the store's own connection (PgConn.execute), against the same lists sent as
+    lists: NULLs among the values and the rows (IN and NOT IN then say NULL), duplicates,
+    strings with quotes, braces, commas, backslashes and a NUL (as U+FFFD), two lists and a
+    parameter between them; and the server is sent the arrays (its current_query)."""
+    from reader.core.db.postgres.connection import PgConnections, translate
+
+    rows = "(VALUES (1, 'a'), (2, 'b,{c}'), (NULL, 'd\\\"e'), (4, NULL), (5, 'f\ufffd'))"
+    cases = [
+        ("n IN (?, ?, ?)", [1, 2, 2]),
+        ("n IN (?, ?)", [1, None]),
+        ("n NOT IN (?, ?)", [1, 7]),
+        ("n NOT IN (?, ?)", [1, None]),
+        ("s IN (?, ?, ?)", ["b,{c}", 'd\\"e', "f\x00"]),
+        ("s NOT IN (?, ?)", ["a", "zz"]),
+        ("n IN (?, ?) AND s <> ? AND s NOT IN (?, ?)", [1, 2, "q", "b,{c}", "x"]),
+    ]
+    connections = PgConnections(pg.cluster_url())
+    try:
+        conn = connections.conn
+        for where, parameters in cases:
+            sql = f"SELECT n, s, current_query() FROM {rows} AS t(n, s) WHERE {where} ORDER BY n"
+            found = conn.execute(sql, parameters).fetchall()
+            plain = [
+                value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+                for value in parameters
+            ]
+            expected = conn.raw.execute(translate(sql), plain).fetchall()
+            assert [row[:2] for row in found] == [row[:2] for row in expected], where
+            assert found or None in parameters, where  # NOT IN a NULL finds none
+            assert all("IN (" not in row[2] and "CAST($" in row[2] for row in found), where
+    finally:
+        connections.close()
 
 
 def _reference(columns: list[str]) -> str:

@@ -8,6 +8,7 @@ the server becomes a StorageError that names the store (its URL without the pass
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -61,6 +62,82 @@ def translate(sql: str) -> str:
     return "".join(out)
 
 
+# `x IN (?, ?, ...)` (a batch of ids, words, band keys) as `x = ANY(?)` with the list's values
+# in one array parameter, and NOT IN as `<> ALL(?)` (the same answer, NULLs included: PostgreSQL
+# reads an IN list as `= ANY(ARRAY[...])` itself). A batch's statement had a text of its own for
+# each length, which psycopg parsed anew past 50 parameters (~0.3 ms each, its cache skips them)
+# and prepared none of, and the server parsed and planned each of its hundreds of parameters:
+# with one array the statement's text is the same for every batch. A list is rewritten when its
+# values are all integers of a BIGINT or all strings (None allowed), the types of the columns
+# such lists are compared with; any other list is left as it is.
+_IN_LIST = re.compile(r"(\bNOT\s+)?\bIN\s*\(\s*\?(?:\s*,\s*\?)+\s*\)", re.I)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_BIGINT = range(-(2**63), 2**63)
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_lists(sql: str) -> tuple[tuple[int, int, int, int, bool], ...]:
+    """The `IN (?, ...)` lists of `sql` outside quoted strings: (start, end of its text, index
+    of its first parameter, how many, NOT IN) each."""
+    masked = _QUOTED.sub(lambda quoted: "'" + " " * (len(quoted.group()) - 2) + "'", sql)
+    found = []
+    for match in _IN_LIST.finditer(masked):
+        first = masked.count("?", 0, match.start())
+        found.append(
+            (match.start(), match.end(), first, match.group().count("?"), bool(match.group(1)))
+        )
+    return tuple(found)
+
+
+def _array_of(values: Sequence[Any]) -> str | None:
+    """The array type that holds `values`, or None (a list left as it is)."""
+    kinds = {type(value) for value in values if value is not None}
+    if kinds == {int}:
+        return "bigint[]" if all(value is None or value in _BIGINT for value in values) else None
+    return "text[]" if kinds == {str} else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_arrays(
+    sql: str, arrays: tuple[str | None, ...], lists: tuple[tuple[int, int, int, int, bool], ...]
+) -> str:
+    """`sql` with each list that has an array type as `= ANY(?)` or `<> ALL(?)`, translated."""
+    out: list[str] = []
+    at = 0
+    for (start, end, _, _, negated), array in zip(lists, arrays, strict=True):
+        if array is not None:
+            test = "<> ALL" if negated else "= ANY"
+            out += [sql[at:start], f"{test}(CAST(? AS {array}))"]
+            at = end
+    out.append(sql[at:])
+    return translate("".join(out))
+
+
+def bound(sql: str, parameters: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+    """The statement psycopg runs for `sql` (written with `?`) and its parameters: its IN
+    lists of integers or strings each as one array parameter."""
+    lists = _in_lists(sql)
+    if not lists or len(parameters) != sql.count("?") - _quoted_marks(sql):
+        return translate(sql), parameters
+    arrays = tuple(_array_of(parameters[first : first + n]) for _, _, first, n, _ in lists)
+    if not any(arrays):
+        return translate(sql), parameters
+    values: list[Any] = []
+    at = 0
+    for (_, _, first, n, _), array in zip(lists, arrays, strict=True):
+        if array is not None:
+            values += [*parameters[at:first], list(parameters[first : first + n])]
+            at = first + n
+    values += parameters[at:]
+    return _with_arrays(sql, arrays, lists), values
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted_marks(sql: str) -> int:
+    """How many `?` of `sql` are inside quoted strings (not parameters)."""
+    return sum(quoted.group().count("?") for quoted in _QUOTED.finditer(sql))
+
+
 def _bindable(parameters: Sequence[Any]) -> Sequence[Any]:
     """The parameters with any NUL character of a string replaced (U+FFFD): PostgreSQL's text
     cannot hold one, where SQLite's can. Stored text never has one (imports remove control
@@ -89,7 +166,7 @@ class PgConn:
         import psycopg
 
         try:
-            return self.raw.execute(translate(sql), _bindable(parameters))
+            return self.raw.execute(*bound(sql, _bindable(parameters)))
         except psycopg.Error as error:
             raise StorageError(f"{self._name}: {describe(error)}") from error
 
