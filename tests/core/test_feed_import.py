@@ -5,40 +5,19 @@ import spans two chunks). What lands, and what fails, is what reading the file w
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reader.core.ingest import read_inputs
-from reader.core.library import Library
-from reader.core.models import Article, ImportFailure, Unbuilt
+from reader.core.library import open_library
+from reader.core.models import Article, ImportFailure, ImportResult, Unbuilt
 from reader.core.services import indexing, prepare
 from tests.conftest import sql
 
-ITEMS = 150  # three chunks of 50 (below): the helper process prepares them
-
-
-@pytest.fixture
-def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[type]:
-    """The kinds of entry the import hands to its preparing (the helper process once there
-    are two chunks): the real prepared_chunks, watched."""
-    if not prepare.PARALLEL_PREPARE:
-        pytest.skip("one core: the import prepares its chunks in its own process")
-    monkeypatch.setattr(prepare, "CHUNK", 50)  # the helper process takes chunks from two on
-    kinds: list[type] = []
-    real = indexing.prepared_chunks
-
-    def watched(items: Any) -> Any:
-        def noted() -> Any:
-            for item in items:
-                kinds.append(type(item))
-                yield item
-
-        return real(noted())
-
-    monkeypatch.setattr(indexing, "prepared_chunks", watched)
-    return kinds
+ITEMS = 150  # three chunks of 50 (below) each file: the helper process prepares them
 
 
 def _feed(path: Path) -> Path:
@@ -64,39 +43,7 @@ def _feed(path: Path) -> Path:
     return path
 
 
-@pytest.mark.sqlite_only  # reading and preparing; the store is only where it lands
-def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
-    library: Library, tmp_path: Path, handed_over: list[type]
-) -> None:
-    feed = _feed(tmp_path / "kemnaker.xml")
-    lazy = list(read_inputs([str(feed)], lazy=True))
-    assert len(lazy) == ITEMS and all(isinstance(item, Unbuilt) for item in lazy)
-    whole = list(read_inputs([str(feed)]))  # made articles here, as a fetch reads a feed
-    expected = [item for item in whole if isinstance(item, Article)]
-    assert len(expected) == ITEMS - 2
-
-    result = library.import_inputs([str(feed)])
-
-    assert handed_over == [Unbuilt] * ITEMS  # made articles in the helper process
-
-    assert (result.added, result.updated, result.unchanged) == (ITEMS - 2, 0, 0)
-    failures = [item for item in whole if isinstance(item, ImportFailure)]
-    assert [f.message() for f in result.failed] == [f.message() for f in failures]
-    assert [f.error for f in result.failed] == [
-        "entry 8: no title and no text",
-        "entry 78: no title and no text",
-    ]
-    stored = sql(library, "SELECT url, title, body, source, published_at FROM articles ORDER BY id")
-    assert list(stored) == [
-        (a.url, a.title, a.body, a.source, a.published_at)
-        for a in (prepare.prepare(item).article for item in expected)
-    ]
-
-
-@pytest.mark.sqlite_only
-def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
-    library: Library, tmp_path: Path, handed_over: list[type]
-) -> None:
+def _lines(path: Path) -> Path:
     lines = [
         json.dumps(
             {
@@ -111,23 +58,108 @@ def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
     lines[10] = '{"title": "tanpa isi"}'  # no body
     lines[60] = '{"title": "terpotong", "body": '  # cut short
     lines[90] = "[" * 100_000 + "]" * 100_000  # nested too deeply
-    path = tmp_path / "upah.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class Imported:
+    """One import of the feed file and the JSON Lines file, in that order."""
+
+    feed: Path
+    lines: Path
+    result: ImportResult
+    handed: list[type]  # the kind of each entry the import handed to its preparing
+    stored: list[tuple[Any, ...]]  # url, title, body, source, published_at by id
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    """Both files imported together into a new store file, with chunks of 50: the helper
+    process prepares the chunks from the second on (one helper for both files; each started
+    one of its own when they were imported apart). What the import handed to its preparing
+    is watched (the real prepared_chunks)."""
+    if not prepare.PARALLEL_PREPARE:
+        pytest.skip("one core: the import prepares its chunks in its own process")
+    folder = tmp_path_factory.mktemp("large-inputs")
+    feed, lines = _feed(folder / "kemnaker.xml"), _lines(folder / "upah.jsonl")
+    kinds: list[type] = []
+    real = indexing.prepared_chunks
+
+    def watched(items: Any) -> Any:
+        def noted() -> Any:
+            for item in items:
+                kinds.append(type(item))
+                yield item
+
+        return real(noted())
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prepare, "CHUNK", 50)
+        patch.setattr(indexing, "prepared_chunks", watched)
+        with open_library(folder / "articles.db") as library:
+            result = library.import_inputs([str(feed), str(lines)])
+            stored = sql(
+                library, "SELECT url, title, body, source, published_at FROM articles ORDER BY id"
+            )
+    assert (result.added, result.updated, result.unchanged) == (2 * ITEMS - 5, 0, 0)
+    return Imported(feed, lines, result, kinds, list(stored))
+
+
+def _of(imported: Imported, path: Path) -> tuple[list[ImportFailure], list[tuple[Any, ...]]]:
+    """The import's failures in `path`, and the rows stored from it (the files' URLs differ)."""
+    failed = [f for f in imported.result.failed if f.source == str(path)]
+    prefix = (
+        "https://kemnaker.go.id/berita/"
+        if path == imported.feed
+        else "https://kemnaker.go.id/upah/"
+    )
+    return failed, [row for row in imported.stored if row[0].startswith(prefix)]
+
+
+def test_a_large_feed_files_entries_are_built_where_they_are_prepared(
+    imported: Imported,
+) -> None:
+    feed = imported.feed
+    lazy = list(read_inputs([str(feed)], lazy=True))
+    assert len(lazy) == ITEMS and all(isinstance(item, Unbuilt) for item in lazy)
+    whole = list(read_inputs([str(feed)]))  # made articles here, as a fetch reads a feed
+    expected = [item for item in whole if isinstance(item, Article)]
+    assert len(expected) == ITEMS - 2
+
+    assert imported.handed[:ITEMS] == [Unbuilt] * ITEMS  # made articles in the helper process
+
+    failed, stored = _of(imported, feed)
+    assert len(stored) == ITEMS - 2  # added
+    failures = [item for item in whole if isinstance(item, ImportFailure)]
+    assert [f.message() for f in failed] == [f.message() for f in failures]
+    assert [f.error for f in failed] == [
+        "entry 8: no title and no text",
+        "entry 78: no title and no text",
+    ]
+    assert stored == [
+        (a.url, a.title, a.body, a.source, a.published_at)
+        for a in (prepare.prepare(item).article for item in expected)
+    ]
+
+
+def test_a_large_json_lines_files_lines_are_decoded_where_they_are_prepared(
+    imported: Imported,
+) -> None:
+    path = imported.lines
     lazy = list(read_inputs([str(path)], lazy=True))
     assert len(lazy) == ITEMS and all(isinstance(item, Unbuilt) for item in lazy)
     whole = list(read_inputs([str(path)]))
     expected = [item for item in whole if isinstance(item, Article)]
     assert len(expected) == ITEMS - 3
 
-    result = library.import_inputs([str(path)])
-
-    assert handed_over == [Unbuilt] * ITEMS
-    assert (result.added, result.updated, result.unchanged) == (ITEMS - 3, 0, 0)
+    assert imported.handed[ITEMS:] == [Unbuilt] * ITEMS
+    failed, stored = _of(imported, path)
+    assert len(stored) == ITEMS - 3  # added
     failures = [item for item in whole if isinstance(item, ImportFailure)]
-    assert [f.message() for f in result.failed] == [f.message() for f in failures]
-    assert [f.line for f in result.failed] == [11, 61, 91]
-    stored = sql(library, "SELECT url, title, body, published_at FROM articles ORDER BY id")
-    assert list(stored) == [
+    assert [f.message() for f in failed] == [f.message() for f in failures]
+    assert [f.line for f in failed] == [11, 61, 91]
+    assert [row[:3] + row[4:] for row in stored] == [
         (a.url, a.title, a.body, a.published_at)
         for a in (prepare.prepare(item).article for item in expected)
     ]
