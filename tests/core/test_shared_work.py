@@ -1,14 +1,21 @@
 """prepare.shared: a large import's chunks are worked by this process and a helper process
-together, and handed back in input order, each once."""
+together, and handed back in input order, each once.
+
+The helper process imports this module to find `_worked`: pytest is imported only inside the
+tests and for the type checker, which keeps it out of the helper (it doubled the helper's
+start-up CPU).
+"""
 
 from __future__ import annotations
 
 import os
 import time
-
-import pytest
+from typing import TYPE_CHECKING
 
 from reader.core.services import prepare
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def _worked(chunk: list[int]) -> tuple[list[int], int]:
@@ -17,8 +24,11 @@ def _worked(chunk: list[int]) -> tuple[list[int], int]:
     return chunk, os.getpid()
 
 
-@pytest.mark.skipif(not prepare.PARALLEL_PREPARE, reason="one core: no helper process")
 def test_chunks_come_back_in_order_worked_here_and_in_the_helper() -> None:
+    import pytest
+
+    if not prepare.PARALLEL_PREPARE:
+        pytest.skip("one core: no helper process")
     chunks = [[n, n + 1] for n in range(0, 40, 2)]
     results = list(prepare.shared(iter(chunks), _worked))
     assert [chunk for chunk, _ in results] == chunks
