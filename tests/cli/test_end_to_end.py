@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from reader.core.library import open_library
+from tests.cli.conftest import Invoke
 from tests.conftest import DATA, SEED
 
 COMMAND = shutil.which("kemnaker-reader", path=str(Path(sys.executable).parent))
@@ -29,13 +30,16 @@ def test_the_console_script_is_installed() -> None:
     assert COMMAND, "kemnaker-reader is not on the venv's PATH: install the package"
 
 
-def test_import_then_search(tmp_path: Path) -> None:
+def test_import_then_search(tmp_path: Path, invoke: Invoke) -> None:
     db = tmp_path / "articles.db"  # named by the environment variable
     out = run("import", str(SEED), "--json", db=db)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == {"added": 1, "updated": 0, "unchanged": 0, "failed": []}
-    out = run("search", "-iom", "pekerja", "migran", "--json", db=db)
-    assert (out.returncode, json.loads(out.stdout)) == (0, []), out.stderr
+    # A query that starts with an exclusion, on the store the installed command made: parsed
+    # by the same click group in this process (the command's own start is shown by the runs
+    # before and after; each cost 0.15 s of CPU).
+    done = invoke(db, "search", "-iom", "pekerja", "migran", "--json")
+    assert (done.exit_code, json.loads(done.stdout)) == (0, []), done.stderr
     out = run("search", "pekerja", "migran", "--limit", "1", db=db)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0].endswith(
