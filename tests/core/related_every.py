@@ -4,6 +4,7 @@ compare the product's answers with (tests.conftest.related_of_every_article)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +18,8 @@ _NONE = object()
 
 @dataclass
 class LongWay:
-    """Every article's related items, by id in id order, and what the pass saw: the row's
-    readers called (by name) and the floors related news asked the index for."""
+    """Articles' related items by id, and what the passes saw: the row's readers called (by
+    name) and the floors related news asked the index for."""
 
     items: dict[int, Any]
     reads: set[str] = field(default_factory=set)
@@ -28,21 +29,25 @@ class LongWay:
 _answers: dict[str, LongWay] = {}
 
 
-def related_the_long_way(library: Library) -> LongWay:
-    """Every article's related items (LIMIT of them) with each of related news' shortcuts
-    undone at once: the article, its sort key and its signature read by three statements
-    (not for_related's one); on PostgreSQL, no word statistics held for an open (each step
-    reads its own) and the index asked with no floor (each match ranked). Asked once per
-    process and store for the tests that compare with it (xdist_group "related_every"): a
-    pass over the 410 articles costs ~2 s of CPU on PostgreSQL, and the server's."""
+def related_the_long_way(library: Library, ids: Iterable[int] | None = None) -> LongWay:
+    """The related items (LIMIT of them) of the articles `ids` (every article when None) with
+    each of related news' shortcuts undone at once: the article, its sort key and its
+    signature read by three statements (not for_related's one); on PostgreSQL, no word
+    statistics held for an open (each step reads its own) and the index asked with no floor
+    (each match ranked). Each article's asked once per process and store for the tests that
+    compare with them (xdist_group "related_every"): a pass over the 410 articles costs ~2 s
+    of CPU on PostgreSQL, and the server's. The LongWay holds every article asked so far."""
     key = str(library.path)
-    if key in _answers:
-        return _answers[key]
+    way = _answers.setdefault(key, LongWay(items={}))
+    if ids is None:
+        ids = [row[0] for row in sql(library, "SELECT id FROM articles ORDER BY id")]
+    ids = [article_id for article_id in ids if article_id not in way.items]
+    if not ids:
+        return way
     from reader.core.db.postgres.storage import PostgresStorage
 
     storage = library._storage
     articles = storage.articles
-    way = LongWay(items={})
 
     def apart_reads(article_id):  # type: ignore[no-untyped-def]
         article = articles.get(article_id)
@@ -51,7 +56,6 @@ def related_the_long_way(library: Library) -> LongWay:
         rows = articles.signatures([article_id])
         return article, articles.sort_key(article_id), rows[0][2] if rows else None
 
-    ids = [row[0] for row in sql(library, "SELECT id FROM articles ORDER BY id")]
     replaced: dict[tuple[Any, str], Any] = {}
     for name in ("get", "sort_key", "signatures"):
         real = getattr(articles, name)
@@ -77,12 +81,11 @@ def related_the_long_way(library: Library) -> LongWay:
     try:
         for (target, name), value in replaced.items():
             setattr(target, name, value)
-        way.items = {article_id: library.related(article_id, LIMIT) for article_id in ids}
+        way.items.update((article_id, library.related(article_id, LIMIT)) for article_id in ids)
     finally:
         for (target, name), value in before.items():
             if value is _NONE:
                 vars(target).pop(name, None)
             else:
                 setattr(target, name, value)
-    _answers[key] = way
     return way
