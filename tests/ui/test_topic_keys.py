@@ -33,9 +33,12 @@ async def highlight(pilot: Pilot[Any], key: str) -> Navigator:
     return navigator
 
 
-def test_R_renames_a_topic_and_D_deletes_it(library: Library) -> None:
+def test_R_renames_a_topic_and_D_deletes_it_and_a_restart_keeps_both(library: Library) -> None:
+    """R and D in one app, which renames one more topic last; then the store and a restarted
+    reader (one app fewer: the renaming was an app of its own) show what they did."""
     upah = library.topic("Upah & THR")
     phk = library.topic("PHK")
+    migrant = library.topic("Pekerja migran")
     path = Path(library.path)
 
     async def scenario() -> None:
@@ -83,22 +86,8 @@ def test_R_renames_a_topic_and_D_deletes_it(library: Library) -> None:
             assert f"topic:{upah.id}" not in counts(app)
             assert app.reader.view.key == "all" and headlines.total == library.count()
             assert all(topic.id != upah.id for topic in library.topics())
-
-    asyncio.run(scenario())
-    # Kept across restarts: the store says so to a library opened afresh.
-    with open_library(path) as reopened:
-        names = [topic.name for topic in reopened.topics()]
-    assert "Upah minimum" not in names and "Upah & THR" not in names and "PHK" in names
-
-
-def test_a_renamed_topic_is_there_after_a_restart(library: Library) -> None:
-    topic = library.topic("Pekerja migran")
-
-    async def rename() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(160, 40)) as pilot:
-            await settle(pilot)
-            await highlight(pilot, f"topic:{topic.id}")
+            # A topic renamed as the app's last act: the restarted reader opens on it.
+            await highlight(pilot, f"topic:{migrant.id}")
             await pilot.press("R")
             app.screen.query_one(Input).value = "Migran"
             await pilot.press("enter")
@@ -108,11 +97,13 @@ def test_a_renamed_topic_is_there_after_a_restart(library: Library) -> None:
         app = test_app(library, start_view="Migran")
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
-            assert app.reader.view.key == f"topic:{topic.id}"
-            assert app.query_one(HeadlineList).total == topic.total
+            assert app.reader.view.key == f"topic:{migrant.id}", "renamed after a restart"
+            assert app.query_one(HeadlineList).total == migrant.total, "renamed after a restart"
 
-    asyncio.run(rename())
-    path = Path(library.path)
+    asyncio.run(scenario())
     library.close()
+    # Kept across restarts: the store says so to a library opened afresh, and the reader.
     with open_library(path) as reopened:
+        names = [topic.name for topic in reopened.topics()]
+        assert "Upah minimum" not in names and "Upah & THR" not in names and "PHK" in names
         asyncio.run(reopen(reopened))
