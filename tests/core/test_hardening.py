@@ -322,21 +322,25 @@ def test_ctrl_c_in_an_import_says_what_was_saved(
     assert library.stats()["pending"] == saved
 
 
+# Its helper process runs this file again as its main module, up to the __main__ block: the
+# imports are inside it, so the helper loads only what it works with (as the console script's
+# helper does), not the library.
 IMPORT_FOREVER = """
 import sys
-import reader.core.services.prepare as prepare
-from reader.core.library import open_library
-from reader.core.models import Article
-
-prepare.CHUNK = 50  # whole chunks sooner than with 500 (only this process cuts them)
-
-def articles():
-    n = 0
-    while True:
-        n += 1
-        yield Article(title=f"Berita {n}", body=f"Isi berita nomor {n} tentang upah buruh.")
 
 if __name__ == "__main__":
+    import reader.core.services.prepare as prepare
+    from reader.core.library import open_library
+    from reader.core.models import Article
+
+    prepare.CHUNK = 50  # whole chunks sooner than with 500 (only this process cuts them)
+
+    def articles():
+        n = 0
+        while True:
+            n += 1
+            yield Article(title=f"Berita {n}", body=f"Isi berita nomor {n} tentang upah buruh.")
+
     with open_library(sys.argv[1]) as library:
         library.import_articles(articles())
 """
