@@ -56,17 +56,34 @@ def _state(library: Library) -> list[list[Any]]:
     return [sql(library, query) for query in STATE]
 
 
-def _steps_apart(path: Path) -> list[list[Any]]:
-    with open_library(path) as library:
-        library.import_articles(_articles())
-        return _state(library)
+@pytest.fixture(scope="module")
+def apart(tmp_path_factory: pytest.TempPathFactory) -> list[list[Any]]:
+    """What the second step after the first stores, made once for the six cases (on one
+    worker: xdist_group below): chunks of 10 for either step, as the first case has them.
+    What is stored does not depend on how the steps chunk the articles or where the
+    signatures are made (test_catch_up_chunks.py, test_import_signatures.py), so each case's
+    own settings would store the same (each made it for itself before, ~0.05 s of CPU)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(prepare, "CHUNK", 10)
+        monkeypatch.setattr(prepare, "PARALLEL_PREPARE", False)
+        monkeypatch.setattr(indexing, "CATCH_UP_CHUNK", 10)
+        monkeypatch.setattr(indexing, "CHUNKS_PER_TRANSACTION", 2)
+        path = tmp_path_factory.mktemp("apart") / "articles.db"
+        with open_library(path) as library:
+            library.import_articles(_articles())
+            return _state(library)
 
 
+@pytest.mark.xdist_group("import_counts")
 @pytest.mark.sqlite_only  # the process beside an import runs on a SQLite store only
 @pytest.mark.parametrize("signed", [True, False])  # signatures made by step one, or not
 @pytest.mark.parametrize("catch_up_chunk", [10, 20, 7])  # lined up, two in one, not lined up
 def test_counts_sent_beside_the_import_store_what_counting_again_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signed: bool, catch_up_chunk: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    apart: list[list[Any]],
+    signed: bool,
+    catch_up_chunk: int,
 ) -> None:
     monkeypatch.setattr(prepare, "CHUNK", 10)
     monkeypatch.setattr(prepare, "PARALLEL_PREPARE", False)
@@ -78,7 +95,7 @@ def test_counts_sent_beside_the_import_store_what_counting_again_stores(
             "prepared_chunks",
             lambda items: map(prepare.signed_chunk, prepare._chunks(items, prepare.CHUNK)),
         )
-    expected = _steps_apart(tmp_path / "apart.db")
+    expected = apart
 
     counted: list[bool] = []  # for each chunk the second step groups: were its counts sent?
     real = indexing.grouped_chunk
