@@ -61,6 +61,9 @@ def _slow(self, *args):
 
 
 indexing.Indexer._plan = _slow
+# Step one's chunks are prepared here, as the import prepares those it does not hand to its
+# helper: no helper process (what is tested is the process beside, which is still started).
+prepare.shared = lambda chunks, work, here=None: map(here or work, chunks)
 
 if __name__ == "__main__":
     from reader.cli import main
