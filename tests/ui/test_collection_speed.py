@@ -46,26 +46,6 @@ def collections_at_rest() -> Iterator[list[int]]:
         gc.set_threshold(*thresholds)
 
 
-def test_a_rest_after_a_key_collects(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(collection, "_managed", [False])
-
-    async def scenario() -> None:
-        with collections_at_rest() as generations:
-            app = test_app(library)
-            async with app.run_test(size=(120, 40)) as pilot:
-                # The collector is off while the app starts (the command line turns it off;
-                # here the test's fixture did) and on again after the first frame.
-                await settle(pilot)
-                assert gc.isenabled()
-                assert gc.get_threshold()[2] == collection.WHOLE_AUTO
-                generations.clear()
-                await pilot.press("down")
-                await settle(pilot)
-                assert generations and min(generations) >= 1
-
-    asyncio.run(scenario())
-
-
 def test_the_whole_heap_is_collected_at_rest_once_due(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(collection, "_managed", [True])
     was_enabled = gc.isenabled()
@@ -88,14 +68,16 @@ def test_nothing_is_collected_before_the_reader_decides(monkeypatch: pytest.Monk
     assert generations == []
 
 
-@pytest.mark.paints_every_frame  # the subject is the frame that shows the hits
-def test_nothing_is_collected_from_a_search_to_its_hits_frame(
+@pytest.mark.paints_every_frame  # the second check's subject is the frame that shows the hits
+def test_a_rest_collects_and_nothing_is_collected_from_a_search_to_its_hits_frame(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From Enter in the search box (the search started) until the frame that shows its hits
-    is painted, the collector waits (a young collection every few hundred objects fell there
-    ten times); it collects again after that frame. The young generation's threshold is
-    lowered here so that any way of a few hundred objects would have collected."""
+    """Two checks in one app (one start instead of two). A rest after a key collects the
+    young and middle generations. Then, from Enter in the search box (the search started)
+    until the frame that shows its hits is painted, the collector waits (a young collection
+    every few hundred objects fell there ten times); it collects again after that frame. The
+    young generation's threshold is lowered for that check so that any way of a few hundred
+    objects would have collected."""
     monkeypatch.setattr(collection, "_managed", [False])
     title = library.get(library.search("pekerja", 1).hits[0].id).title  # type: ignore[union-attr]
     events: list[str] = []
@@ -119,23 +101,36 @@ def test_nothing_is_collected_from_a_search_to_its_hits_frame(
             events.append("collection")
 
     async def scenario() -> None:
-        app = test_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("slash", *"pekerja")
-            await settle(pilot)
-            monkeypatch.setattr(App, "_display", recording_display)
-            monkeypatch.setattr(ReaderScreen, "run_search", recording_search)
-            thresholds = gc.get_threshold()
-            gc.set_threshold(50, thresholds[1], thresholds[2])
-            gc.callbacks.append(callback)
-            try:
-                await pilot.press("enter")
+        with collections_at_rest() as generations:
+            app = test_app(library)
+            async with app.run_test(size=(120, 40)) as pilot:
+                # The collector is off while the app starts (the command line turns it off;
+                # here the test's fixture did) and on again after the first frame.
                 await settle(pilot)
-            finally:
-                gc.callbacks.remove(callback)
-                gc.set_threshold(*thresholds)
-            assert gc.isenabled()
+                assert gc.isenabled(), "a rest after a key collects"
+                assert gc.get_threshold()[2] == collection.WHOLE_AUTO, "a rest collects"
+                generations.clear()
+                await pilot.press("down")
+                await settle(pilot)
+                assert generations and min(generations) >= 1, "a rest after a key collects"
+                await nothing_collected_on_the_way_to_the_hits(pilot)
+
+    async def nothing_collected_on_the_way_to_the_hits(pilot: Any) -> None:
+        """The search's check (what it records is asserted below, once the app is gone)."""
+        await pilot.press("slash", *"pekerja")
+        await settle(pilot)
+        monkeypatch.setattr(App, "_display", recording_display)
+        monkeypatch.setattr(ReaderScreen, "run_search", recording_search)
+        thresholds = gc.get_threshold()
+        gc.set_threshold(50, thresholds[1], thresholds[2])
+        gc.callbacks.append(callback)
+        try:
+            await pilot.press("enter")
+            await settle(pilot)
+        finally:
+            gc.callbacks.remove(callback)
+            gc.set_threshold(*thresholds)
+        assert gc.isenabled()
 
     asyncio.run(scenario())
     start, shown = events.index("search"), events.index("hits frame")
