@@ -8,7 +8,7 @@ import random
 import pytest
 
 from reader.core.db.postgres.batches import as_unnest
-from reader.core.db.postgres.connection import bound
+from reader.core.db.postgres.connection import bound, translate
 from reader.core.db.postgres.text_index import (
     _LETTERS,
     MAX_POSITION,
@@ -85,31 +85,44 @@ def test_a_batch_lands_as_row_by_row_would_on_the_server() -> None:
         pg.drop_database(name)
 
 
+MANY = 60  # a list's values: a statement of more than 50 parameters (connection._MANY)
+IDS = list(range(1000, 1000 + MANY))  # values no row holds, to make a list long
+WORDS = [f"zz{i}" for i in range(MANY)]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
 def test_an_in_list_of_integers_or_strings_becomes_one_array_parameter() -> None:
-    assert bound("SELECT a FROM t WHERE id IN (?, ?, ?) AND x = ?", [1, 2, 3, "z"]) == (
+    assert bound(f"SELECT a FROM t WHERE id IN ({_marks(MANY)}) AND x = ?", [*IDS, "z"]) == (
         "SELECT a FROM t WHERE id = ANY(CAST(%s AS bigint[])) AND x = %s",
-        [[1, 2, 3], "z"],
+        [IDS, "z"],
     )
     assert bound(
-        "SELECT a FROM t WHERE x = ? AND id NOT IN (?,?) AND s in ( ?, ? ) AND y LIKE '%?%'",
-        [0, 1, None, "a", "b"],
+        f"SELECT a FROM t WHERE x = ? AND id NOT IN (?,?) AND s in ( {_marks(MANY)} ) "
+        "AND y LIKE '%?%'",
+        [0, 1, None, *WORDS],
     ) == (
         "SELECT a FROM t WHERE x = %s AND id <> ALL(CAST(%s AS bigint[])) "
         "AND s = ANY(CAST(%s AS text[])) AND y LIKE '%%?%%'",
-        [0, [1, None], ["a", "b"]],
+        [0, [1, None], WORDS],
     )
 
 
 @pytest.mark.parametrize(
     ("sql", "parameters"),
     [
-        ("SELECT a FROM t WHERE id IN (?)", [1]),  # one value: nothing to gain
-        ("SELECT a FROM t WHERE id IN (?, ?)", [True, 2]),  # a bool: not a BIGINT
-        ("SELECT a FROM t WHERE id IN (?, ?)", [1, 2**63]),  # past a BIGINT
-        ("SELECT a FROM t WHERE id IN (?, ?)", [1.5, 2]),  # mixed types
-        ("SELECT a FROM t WHERE id IN (?, ?)", [None, None]),  # type unknown
-        ("SELECT a FROM t WHERE id IN (?, ?)", [b"x", b"y"]),
-        ("SELECT 'IN (?, ?)', a FROM t WHERE b JOIN (?, ?)", [1, 2]),  # quoted; not IN
+        # at most 50 parameters: psycopg caches the statement, and a short array costs more
+        (f"SELECT a FROM t WHERE id IN ({_marks(50)})", IDS[:50]),
+        # one value: nothing to gain
+        (f"SELECT a FROM t WHERE id IN (?) AND b = ANY(ARRAY[{_marks(MANY)}])", [1, *IDS]),
+        (f"SELECT a FROM t WHERE id IN ({_marks(MANY)})", [True, *IDS[1:]]),  # a bool
+        (f"SELECT a FROM t WHERE id IN ({_marks(MANY)})", [2**63, *IDS[1:]]),  # past a BIGINT
+        (f"SELECT a FROM t WHERE id IN ({_marks(MANY)})", [1.5, *IDS[1:]]),  # mixed types
+        (f"SELECT a FROM t WHERE id IN ({_marks(MANY)})", [None] * MANY),  # type unknown
+        (f"SELECT a FROM t WHERE id IN ({_marks(MANY)})", [b"x"] * MANY),
+        (f"SELECT 'IN (?, ?)', a FROM t WHERE b JOIN ({_marks(MANY)})", IDS),  # quoted; no IN
     ],
 )
 def test_lists_an_array_could_change_stay_lists(sql, parameters) -> None:  # type: ignore[no-untyped-def]
@@ -125,34 +138,42 @@ def test_in_lists_as_arrays_answer_as_the_lists_do_on_the_server() -> None:
     lists: NULLs among the values and the rows (IN and NOT IN then say NULL), duplicates,
     strings with quotes, braces, commas, backslashes and a NUL (as U+FFFD), two lists and a
     parameter between them; and the server is sent the arrays (its current_query)."""
-    from reader.core.db.postgres.connection import PgConnections, translate
+    from reader.core.db.postgres.connection import PgConnections
 
     rows = "(VALUES (1, 'a'), (2, 'b,{c}'), (NULL, 'd\\\"e'), (4, NULL), (5, 'f\ufffd'))"
     cases = [
-        ("n IN (?, ?, ?)", [1, 2, 2]),
-        ("n IN (?, ?)", [1, None]),
-        ("n NOT IN (?, ?)", [1, 7]),
-        ("n NOT IN (?, ?)", [1, None]),
-        ("s IN (?, ?, ?)", ["b,{c}", 'd\\"e', "f\x00"]),
-        ("s NOT IN (?, ?)", ["a", "zz"]),
-        ("n IN (?, ?) AND s <> ? AND s NOT IN (?, ?)", [1, 2, "q", "b,{c}", "x"]),
+        ("n IN", [1, 2, 2]),
+        ("n IN", [1, None]),
+        ("n NOT IN", [1, 7]),
+        ("n NOT IN", [1, None]),
+        ("s IN", ["b,{c}", 'd\\"e', "f\x00"]),
+        ("s NOT IN", ["a", "zz"]),
     ]
     connections = PgConnections(pg.cluster_url())
     try:
         conn = connections.conn
-        for where, parameters in cases:
-            sql = f"SELECT n, s, current_query() FROM {rows} AS t(n, s) WHERE {where} ORDER BY n"
-            found = conn.execute(sql, parameters).fetchall()
-            plain = [
-                value.replace("\x00", "\ufffd") if isinstance(value, str) else value
-                for value in parameters
-            ]
-            expected = conn.raw.execute(translate(sql), plain).fetchall()
-            assert [row[:2] for row in found] == [row[:2] for row in expected], where
-            assert found or None in parameters, where  # NOT IN a NULL finds none
-            assert all("IN (" not in row[2] and "CAST($" in row[2] for row in found), where
+        for test, values in cases:
+            long = values + (IDS if test.startswith("n") else WORDS)  # a statement of 60 or more
+            where = f"{test} ({_marks(len(long))})"
+            _check(conn, rows, where, long)
+        where = f"n IN ({_marks(MANY + 2)}) AND s <> ? AND s NOT IN ({_marks(MANY + 2)})"
+        _check(conn, rows, where, [1, 2, *IDS, "q", "b,{c}", "x", *WORDS])
     finally:
         connections.close()
+
+
+def _check(conn, rows, where, parameters) -> None:  # type: ignore[no-untyped-def]
+    """The rows of `where` through PgConn.execute are those of the lists sent as lists, and
+    the server was sent arrays."""
+    sql = f"SELECT n, s, current_query() FROM {rows} AS t(n, s) WHERE {where} ORDER BY n"
+    found = conn.execute(sql, parameters).fetchall()
+    plain = [
+        value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in parameters
+    ]
+    expected = conn.raw.execute(translate(sql), plain).fetchall()
+    assert [row[:2] for row in found] == [row[:2] for row in expected], where
+    assert found or None in parameters, where  # NOT IN a NULL finds none
+    assert all("IN (" not in row[2] and "CAST($" in row[2] for row in found), where
 
 
 def _reference(columns: list[str]) -> str:
