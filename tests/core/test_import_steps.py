@@ -17,12 +17,14 @@ from reader.core.models import Article
 from reader.core.services import indexing, prepare
 from tests.conftest import sql
 
-# Small chunks, so that a few hundred articles span several transactions of each step (as
-# 1,200 did with the real sizes, 500 and 500). The chunks are prepared in this process: the
+# Small chunks, so that the articles span several transactions of each step (as 1,200 did
+# with the real sizes, 500 and 500): 160 make four chunks of the first step and three of the
+# second, the last one short in each (200 made four whole chunks of the first), and five
+# chunks of 37 in three transactions of two. The chunks are prepared in this process: the
 # helper process that large imports use is tested in test_library.py and
 # tests/cli/test_resumable_import.py, and starting one for each import here cost more than
 # the imports themselves.
-ARTICLES = 200
+ARTICLES = 160
 # The module's tests on one worker (pytest -n with --dist loadgroup): one reference import.
 pytestmark = pytest.mark.xdist_group("import_steps")
 
