@@ -112,6 +112,7 @@ def test_rss1_rss091_atom_and_json_feed():
 # -- sources: the feed's title, the same for every entry of every format ------------------------
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 @pytest.mark.parametrize(
     ("fixture", "title", "count"),
     [
@@ -134,6 +135,7 @@ def test_every_entry_of_a_feed_has_the_feeds_title_as_its_source(library, fixtur
         assert {a.dateline for a in articles} == {"JAKARTA", None}
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 @pytest.mark.parametrize(
     ("fixture", "site"),
     [
@@ -530,6 +532,7 @@ def test_gzip_bodies_are_unpacked_within_the_size_limit(server):
         get(server.url("/badgz.xml"))
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_a_feed_charset_given_only_by_the_http_header_is_honoured(library, server):
     rss = (
         '<rss version="2.0"><channel><title>Latin</title><link>https://l.example.id/</link>'

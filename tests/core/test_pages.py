@@ -73,6 +73,7 @@ def test_a_jpnn_page_by_jpnn_rules():
     assert page.next_pages == [CANONICAL + "?page=2"]
 
 
+@pytest.mark.sqlite_only  # reading the inputs, above the store: the same on both backends
 def test_saved_pages_of_one_article_are_joined_without_the_repeated_lead(library):
     article = _only_article(read_inputs([str(JPNN_2), str(JPNN)]))  # any order
     paragraphs = article.paragraphs

@@ -151,6 +151,7 @@ def test_only_the_newest_pages_are_read_in_a_round(library, server, monkeypatch)
     assert library.count() == 3
 
 
+@pytest.mark.sqlite_only  # finding a site's sitemap, above the store: the same on both backends
 def test_without_robots_txt_the_well_known_sitemap_is_read(library, server):
     home = server.serve("/", Route(HOME, "text/html"))
     server.serve("/sitemap.xml", Route(_urlset(server, ["/berita/upah-minimum"]), "text/xml"))
@@ -191,6 +192,7 @@ def test_a_site_whose_sitemap_breaks_later_reports_it_and_keeps_its_pages(librar
     assert library.count() == 3 and library.feed(home).failures == 1
 
 
+@pytest.mark.sqlite_only  # finding a site's sitemap, above the store: the same on both backends
 def test_missing_robots_and_sitemaps_are_named_in_one_line(library, server):
     home = server.serve("/", Route(HOME, "text/html"))
     library.add_feed(home)
@@ -202,6 +204,7 @@ def test_missing_robots_and_sitemaps_are_named_in_one_line(library, server):
     )
 
 
+@pytest.mark.sqlite_only  # finding a site's sitemap, above the store: the same on both backends
 def test_a_sitemap_of_another_site_is_not_followed(library, server):
     home = server.serve("/", Route(HOME, "text/html"))
     robots = b"Sitemap: https://lain.example.id/sitemap.xml\n"
