@@ -19,7 +19,7 @@ import pytest
 import textual._wait
 from textual._styles_cache import StylesCache
 from textual.app import App
-from textual.command import CommandInput
+from textual.command import CommandInput, CommandList
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Size
 from textual.pilot import Pilot
@@ -404,7 +404,24 @@ async def search(pilot: Pilot[Any], text: str) -> None:
 
 async def palette(pilot: Pilot[Any], text: str) -> None:
     """Ctrl+P and `text` in the command palette (put there at once, as in `search`), and wait
-    for its matches."""
+    for its matches: until the first command listed names `text`.
+
+    One settle was not always enough: the input's Changed message reaches the palette, which
+    starts the search for `text`, only after the input has handled it, and a settle that came
+    first saw no search running and the list of every command still shown (Enter then ran
+    another command, or none)."""
     await pilot.press("ctrl+p")
-    pilot.app.screen.query_one(CommandInput).value = text
-    await settle(pilot)
+    screen = pilot.app.screen
+    screen.query_one(CommandInput).value = text
+    commands = screen.query_one(CommandList)
+    for _ in range(100):
+        await settle(pilot)
+        if commands.option_count and text.lower() in _prompt(commands.get_option_at_index(0)):
+            return
+    raise AssertionError(f"the command palette never listed {text!r} first")
+
+
+def _prompt(option: Any) -> str:
+    """An option's prompt as plain lower-case text."""
+    prompt = option.prompt
+    return str(getattr(prompt, "plain", prompt)).lower()

@@ -128,7 +128,9 @@ def test_quitting_during_a_fetch_ends_the_fetch_at_once(
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             app.fetch_feeds()
-            await pilot.pause()
+            # Quit once the request is being answered: pressed before the fetch's thread had
+            # begun, q could end the app before its fetch started at all.
+            assert await asyncio.to_thread(server.answering, 1)
             assert not ended.is_set()  # the server trickles: the fetch is under way
             await pilot.press("q")
 
