@@ -9,11 +9,12 @@ end, and the message counted as waiting articles it then caught up.)
 The second step is slowed in the runner, a file, so that the spawned process, which imports
 it again as its main module, is slowed too.
 
-120 articles are enough: six chunks of step one (the process beside it starts at the second)
-and two transactions of step two, the first of which begins 1.5 s after the test lets it go
-and 1.2 s after the Ctrl-C. A process that is not stopped goes on to the end of both (the
-interpreter's exit waits for it), and the store then holds none waiting; the message, sent
-before that, would say 120.
+400 articles: 20 chunks of step one (the process beside it starts at the second) and seven
+transactions of step two, each begun 1.5 s after the one before it. A process that is not
+stopped goes on to the end of them all (the interpreter's exit waits for it), and the store
+then holds none waiting; the message, sent before that, would say 400. With 120 (two
+transactions) a loaded machine could end the second step before the Ctrl-C: when step one
+stalls for STALL seconds the second step is let go early, and 3 s later it was done.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from reader.core.db.sqlite import sqlite3
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STALL = 2.0  # seconds without a new article before step one counts as waiting on step two
-ARTICLES = 120
+ARTICLES = 400
 
 RUNNER = """\
 import os
@@ -52,7 +53,7 @@ def _slow(self, *args):
     # A large store or a busy machine. The reads before a transaction are slowed, not the
     # transaction itself, so the first step is not held up by the slowed second step. It
     # starts its transactions only once the test has seen the first step end (the file
-    # KR_TEST_GO), then at 1.5 s each (2 here): however slow the machine makes the first step,
+    # KR_TEST_GO), then at 1.5 s each (7 here): however slow the machine makes the first step,
     # the second is still far behind when the Ctrl-C comes.
     while not os.path.exists(os.environ["KR_TEST_GO"]):
         time.sleep(0.02)
