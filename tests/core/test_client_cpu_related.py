@@ -144,7 +144,7 @@ def _reference_same_story(
     return items
 
 
-def test_same_story_finds_what_it_found_before(demo_library):
+def test_same_story_finds_what_it_found_before(demo_library, monkeypatch):
     library = demo_library
     rng = random.Random(141)
     originals = [
@@ -168,7 +168,15 @@ def test_same_story_finds_what_it_found_before(demo_library):
                     published_at=original.published_at,
                 )
             )
-    library.import_articles(variants)
+    # Each imported article reads its text and its close candidates' in one read at most
+    # (a version has up to five close ones here: the versions before it).
+    articles = library._indexer.articles
+    reads: list[list[int]] = []
+    texts = articles.texts
+    with monkeypatch.context() as patch:
+        patch.setattr(articles, "texts", lambda ids, *rest: reads.append(ids) or texts(ids, *rest))
+        library.import_articles(variants)
+    assert max(map(len, reads)) > 2 and len(reads) <= len(variants)
     finder = library._related
     everything = [row[0] for row in sql(library, "SELECT id FROM articles ORDER BY id")]
     chosen = [*originals, *everything[-len(variants) :], *rng.sample(everything, 30)]

@@ -676,12 +676,14 @@ class Indexer:
             ),
             reverse=True,
         )
+        checked = [found for found in close[:MAX_CHECKS] if found[0] >= CHECK_ESTIMATE]
+        if not checked:
+            return None
+        # The texts of the article and of every candidate checked, in one read.
+        texts = self.articles.texts([article_id, *(other_id for _, other_id, _ in checked)])
         best, story = 0.0, None
         shingles: np.ndarray | None = None
-        for estimate, other_id, other_story in close[:MAX_CHECKS]:
-            if estimate < CHECK_ESTIMATE:
-                break
-            texts = self.articles.texts([other_id, article_id])
+        for _, other_id, other_story in checked:
             if other_id not in texts:
                 continue
             if shingles is None:
