@@ -79,9 +79,10 @@ _BIGINT = range(-(2**63), 2**63)
 
 
 @functools.lru_cache(maxsize=1024)
-def _in_lists(sql: str) -> tuple[tuple[int, int, int, int, bool], ...]:
-    """The `IN (?, ...)` lists of `sql` outside quoted strings: (start, end of its text, index
-    of its first parameter, how many, NOT IN) each."""
+def _in_lists(sql: str) -> tuple[int, tuple[tuple[int, int, int, int, bool], ...]]:
+    """How many parameters `sql` has (its `?` outside quoted strings), and its `IN (?, ...)`
+    lists there: (start, end of its text, index of its first parameter, how many, NOT IN)
+    each."""
     masked = _QUOTED.sub(lambda quoted: "'" + " " * (len(quoted.group()) - 2) + "'", sql)
     found = []
     for match in _IN_LIST.finditer(masked):
@@ -89,7 +90,7 @@ def _in_lists(sql: str) -> tuple[tuple[int, int, int, int, bool], ...]:
         found.append(
             (match.start(), match.end(), first, match.group().count("?"), bool(match.group(1)))
         )
-    return tuple(found)
+    return masked.count("?"), tuple(found)
 
 
 def _array_of(values: Sequence[Any]) -> str | None:
@@ -121,8 +122,8 @@ def bound(sql: str, parameters: Sequence[Any]) -> tuple[str, Sequence[Any]]:
     more than 50 parameters, its IN lists of integers or strings each as one array parameter."""
     if len(parameters) <= _MANY:
         return translate(sql), parameters
-    lists = _in_lists(sql)
-    if not lists or len(parameters) != sql.count("?") - _quoted_marks(sql):
+    marks, lists = _in_lists(sql)
+    if not lists or len(parameters) != marks:
         return translate(sql), parameters
     arrays = tuple(_array_of(parameters[first : first + n]) for _, _, first, n, _ in lists)
     if not any(arrays):
@@ -135,12 +136,6 @@ def bound(sql: str, parameters: Sequence[Any]) -> tuple[str, Sequence[Any]]:
             at = first + n
     values += parameters[at:]
     return _with_arrays(sql, arrays, lists), values
-
-
-@functools.lru_cache(maxsize=1024)
-def _quoted_marks(sql: str) -> int:
-    """How many `?` of `sql` are inside quoted strings (not parameters)."""
-    return sum(quoted.group().count("?") for quoted in _QUOTED.finditer(sql))
 
 
 def _bindable(parameters: Sequence[Any]) -> Sequence[Any]:
